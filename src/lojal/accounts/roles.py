@@ -1,0 +1,49 @@
+"""What each staff role may do. One table, read by the API, the pages and the tests' role matrix."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    MANAGER = "manager", _("Manager")
+    SERVICE_AGENT = "service_agent", _("Service agent")
+    SALES = "sales", _("Sales")
+    MARKETING = "marketing", _("Marketing")
+    READ_ONLY = "read_only", _("Read-only")
+
+
+class Action(models.TextChoices):
+    CUSTOMER_VIEW = "customer.view", _("View customers")
+    CUSTOMER_CREATE = "customer.create", _("Create customers")
+    CUSTOMER_CHANGE = "customer.change", _("Change customers")
+    CUSTOMER_DELETE = "customer.delete", _("Delete customers")
+    CUSTOMER_MERGE = "customer.merge", _("Merge duplicate customers")
+    NATIONAL_ID_VIEW = "national_id.view", _("See national identity numbers unmasked")
+    NOTE_ADD = "note.add", _("Add notes")
+    AUDIT_VIEW = "audit.view", _("Read the audit log")
+    STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
+
+
+_EVERYONE = {Action.CUSTOMER_VIEW}
+_FRONT_LINE = _EVERYONE | {Action.CUSTOMER_CREATE, Action.CUSTOMER_CHANGE, Action.NOTE_ADD}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMINISTRATOR: frozenset(Action.values),
+    Role.MANAGER: frozenset(
+        _FRONT_LINE
+        | {Action.CUSTOMER_DELETE, Action.CUSTOMER_MERGE, Action.NATIONAL_ID_VIEW, Action.AUDIT_VIEW}
+    ),
+    # Service agents identify callers by their number, so they see it; sales and marketing do not.
+    Role.SERVICE_AGENT: frozenset(_FRONT_LINE | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE}),
+    Role.SALES: frozenset(_FRONT_LINE),
+    Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD}),
+    Role.READ_ONLY: frozenset(_EVERYONE),
+}
+
+
+def role_allows(role: str, action: str) -> bool:
+    """True when staff with ``role`` may perform ``action``."""
+    return action in PERMISSIONS.get(role, frozenset())

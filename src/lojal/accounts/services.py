@@ -1,0 +1,108 @@
+"""Writes for staff accounts and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lojal.accounts.models import ApiToken, User
+from lojal.accounts.roles import Role
+from lojal.core.audit import audit_record
+from lojal.core.errors import Conflict, NotFound, ValidationError
+
+TOKEN_PREFIX = "lojal_"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A freshly created token: ``secret`` is the only time the full token is available."""
+
+    token: ApiToken
+    secret: str
+
+
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    actor: User | None = None,
+    check_password: bool = True,
+) -> User:
+    """Create a staff user with an Argon2-hashed password."""
+    if role not in Role.values:
+        raise ValidationError.for_field("role", _("Unknown role."))
+    if not username.strip():
+        raise ValidationError.for_field("username", _("This field is required."))
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("A user with that username already exists."), errors={"username": [_("Taken.")]})
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name, role=role)
+    if check_password:
+        try:
+            validate_password(password, user)
+        except DjangoValidationError as error:
+            raise ValidationError("password", errors={"password": list(error.messages)}) from None
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=user,
+            changes={"username": [None, username], "role": [None, role]},
+        )
+    return user
+
+
+def token_create(*, user: User, name: str) -> IssuedToken:
+    """Issue a new API token for ``user``; the returned secret is never stored."""
+    if not name.strip():
+        raise ValidationError.for_field("name", _("This field is required."))
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip()[:100],
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        digest=token_digest(secret),
+    )
+    audit_record(actor=user, action="token", obj=token, changes={"created": [None, token.name]})
+    return IssuedToken(token=token, secret=secret)
+
+
+def token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of ``user``'s tokens; revoking twice is harmless."""
+    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=user, action="token", obj=token, changes={"revoked": [None, token.name]})
+    return token
+
+
+def token_authenticate(*, secret: str) -> User | None:
+    """The active user a presented token belongs to, or None; marks the token used (at most once a minute)."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=token_digest(secret)).first()
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

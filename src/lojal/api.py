@@ -1,0 +1,119 @@
+"""The REST API root (/api/v1): authentication, error documents, and each app's router."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from lojal.accounts.services import token_authenticate
+from lojal.core.errors import LojalError
+from lojal.core.problems import problem_response
+
+logger = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer lojal_...`` with a token from /auth/token or ``lojal token create``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(secret=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class StaffSession(APIKeyCookie):
+    """The signed-in staff member's session, so the pages' own scripts can call the API (CSRF-checked)."""
+
+    param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Lojal API",
+    version="1",
+    description="Customers, contacts, timeline, search and duplicates. Errors are RFC 9457 problem documents.",
+    auth=[BearerToken(), StaffSession(csrf=True)],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _field_of(location: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location]
+    while parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}:
+        parts = parts[1:]
+    if parts and parts[0] in {"payload", "filters"}:
+        parts = parts[1:]
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if part.isdigit() else (f".{part}" if name else part)
+    return name or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_problem(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_field_of(error.get("loc", ())), []).append(str(error.get("msg", "invalid")))
+    return problem_response(
+        status=422, title="Invalid input", detail="The request has invalid fields.", errors=errors
+    )
+
+
+@api.exception_handler(LojalError)
+def _domain_problem(request: HttpRequest, exc: LojalError) -> HttpResponse:
+    return problem_response(status=exc.status, title=exc.title, detail=exc.message, errors=exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_problem(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem_response(
+        status=401, title="Unauthorized", detail="Send a valid API token as 'Authorization: Bearer <token>'."
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(status=exc.status_code, title=str(exc.message), detail=str(exc.message))
+
+
+@api.exception_handler(Http404)
+def _not_found_problem(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(status=404, title="Not found", detail=str(exc) or "Not found.")
+
+
+@api.exception_handler(Exception)
+def _unexpected_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return problem_response(
+        status=500, title="Internal error", detail="Something went wrong; it has been logged."
+    )
+
+
+def _add_routers() -> None:
+    from lojal.accounts.api import router as accounts_router
+    from lojal.customers.api import router as customers_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/customers", customers_router)
+
+
+_add_routers()

@@ -1,0 +1,58 @@
+"""Phone numbers to E.164 and email addresses to one lower-case form, so that any spelling matches."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.conf import settings
+from django.utils.translation import gettext as _
+from email_validator import EmailNotValidError, validate_email
+
+from lojal.core.errors import ValidationError
+
+
+def phone_normalise(value: str, *, region: str | None = None, field: str = "phone") -> str:
+    """Return ``value`` in E.164 ("+46701234567"); "070-123 45 67" is read in the default region.
+
+    Raises :class:`ValidationError` naming ``field`` when it is not a possible number.
+    """
+    text = value.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, (region or settings.DEFAULT_COUNTRY).upper())
+    except phonenumbers.NumberParseException:
+        raise ValidationError.for_field(field, _("This is not a phone number.")) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError.for_field(field, _("This phone number is not valid.")) from None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_candidate(value: str) -> str | None:
+    """The E.164 form of ``value`` if it reads as a valid number in the default region, else None."""
+    try:
+        return phone_normalise(value)
+    except ValidationError:
+        return None
+
+
+def phone_display(e164: str) -> str:
+    """A readable international form of an E.164 number ("+46 70 123 45 67")."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def email_normalise(value: str, *, field: str = "email") -> str:
+    """Return the address with its domain in lower case and IDNA-normalised; the local part is kept.
+
+    Nordic mail systems treat local parts case-insensitively, so the stored form is lower-cased whole.
+    """
+    try:
+        result = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValidationError.for_field(
+            field, _("This is not a valid email address: %(reason)s") % {"reason": str(error)}
+        ) from None
+    return result.normalized.lower()

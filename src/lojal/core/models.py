@@ -1,0 +1,47 @@
+"""The shared kernel's tables: the audit log and named number sequences."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """Who created, changed, merged or deleted what, when, and which fields changed (GDPR and trust)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        MERGE = "merge", _("merged")
+        READ_SENSITIVE = "read_sensitive", _("read sensitive data")
+        LOGIN = "login", _("logged in")
+        TOKEN = "token", _("token")
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    object_label = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id", "occurred_at"])]
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Sequence(models.Model):
+    """A named counter for human-facing numbers (customer numbers) on databases without sequences."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last_value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.last_value}"

@@ -1,0 +1,317 @@
+"""API for customers: list, search, create (one or a batch), read with timeline, change, delete,
+contacts, notes, duplicates and merge."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from lojal.accounts.roles import Action
+from lojal.core.errors import PermissionDenied, ValidationError
+from lojal.core.nordic_ids import national_id_mask
+from lojal.customers import duplicates, selectors, services
+from lojal.customers.models import Customer, DuplicateSuspicion
+from lojal.customers.schemas import (
+    BatchCreated,
+    ContactPersonIn,
+    ContactPersonOut,
+    CustomerBatch,
+    CustomerCreate,
+    CustomerDetail,
+    CustomerList,
+    CustomerPatch,
+    CustomerSummary,
+    DuplicateOut,
+    EventOut,
+    MergeIn,
+    NoteIn,
+    SearchResults,
+    TimelinePage,
+)
+from lojal.timeline import selectors as timeline_selectors
+from lojal.timeline import services as timeline_services
+from lojal.timeline.models import Event
+
+router = Router(tags=["customers"])
+
+
+def require(request: HttpRequest, action: str) -> Any:
+    user = request.user
+    if not user.can(action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Your role does not allow this."))
+    return user
+
+
+def staff_ref(user: Any) -> dict[str, Any] | None:
+    return {"id": user.pk, "name": user.display_name} if user is not None else None
+
+
+def summary(customer: Customer) -> dict[str, Any]:
+    return {
+        "id": customer.pk,
+        "customer_number": customer.customer_number,
+        "kind": customer.kind,
+        "display_name": customer.display_name,
+        "primary_email": customer.primary_email,
+        "primary_phone": customer.primary_phone,
+        "city": customer.city,
+        "country": customer.country,
+        "lifecycle_stage": customer.lifecycle_stage,
+        "vip_tier": customer.vip_tier,
+        "tags": [tag.name for tag in customer.tags.all()],
+        "account_manager": staff_ref(customer.account_manager),
+        "created_at": customer.created_at,
+    }
+
+
+def event_out(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "occurred_at": event.occurred_at,
+        "kind": event.kind,
+        "summary": event.summary,
+        "body": event.body,
+        "data": event.data,
+        "actor": staff_ref(event.actor),
+    }
+
+
+def _encode_before(before: tuple[dt.datetime, int] | None) -> str | None:
+    if before is None:
+        return None
+    return base64.urlsafe_b64encode(f"{before[0].isoformat()}|{before[1]}".encode()).decode()
+
+
+def _decode_before(token: str) -> tuple[dt.datetime, int]:
+    try:
+        moment, event_id = base64.urlsafe_b64decode(token.encode()).decode().split("|")
+        return dt.datetime.fromisoformat(moment), int(event_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError.for_field("before", _("This cursor is not valid.")) from None
+
+
+def detail(request: HttpRequest, customer: Customer, timeline_limit: int = 50) -> dict[str, Any]:
+    can_see_number = request.user.can(Action.NATIONAL_ID_VIEW)  # type: ignore[union-attr]
+    page = timeline_selectors.event_list(customer_id=customer.pk, limit=timeline_limit)
+    return {
+        **summary(customer),
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "organisation_name": customer.organisation_name,
+        "birth_date": customer.birth_date,
+        "industry": customer.industry,
+        "employee_count": customer.employee_count,
+        "founded_year": customer.founded_year,
+        "national_id": customer.national_id_display
+        if can_see_number
+        else national_id_mask(kind=customer.national_id_kind, formatted=customer.national_id_display),
+        "national_id_country": customer.national_id_country,
+        "national_id_kind": customer.national_id_kind,
+        "preferred_language": customer.preferred_language,
+        "emails": list(customer.emails.all()),
+        "phones": list(customer.phones.all()),
+        "addresses": list(customer.addresses.all()),
+        "contact_persons": list(customer.contact_persons.all()),
+        "updated_at": customer.updated_at,
+        "timeline": [event_out(event) for event in page.events],
+        "timeline_next": _encode_before(page.next_before),
+    }
+
+
+class ListFilters(Schema):
+    stage: str = ""
+    vip_tier: str = ""
+    tag: str = ""
+    account_manager_id: int | None = None
+    country: str = Field(default="", max_length=2)
+    kind: str = ""
+    q: str = Field(default="", max_length=200)
+    sort: str = "name"
+    cursor: str | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+@router.get("", response=CustomerList, summary="List customers (filters, sorting, cursor pagination)")
+def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    require(request, Action.CUSTOMER_VIEW)
+    page = selectors.customer_page(
+        filters=selectors.CustomerFilters(
+            stage=filters.stage,
+            vip_tier=filters.vip_tier,
+            tag=filters.tag,
+            account_manager_id=filters.account_manager_id,
+            country=filters.country,
+            kind=filters.kind,
+            q=filters.q,
+        ),
+        sort=filters.sort,
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
+    return {"items": [summary(c) for c in page.customers], "next_cursor": page.next_cursor}
+
+
+@router.post("", response={201: CustomerDetail}, summary="Create a customer")
+def customer_create(request: HttpRequest, payload: CustomerCreate) -> tuple[int, dict[str, Any]]:
+    actor = require(request, Action.CUSTOMER_CREATE)
+    customer = services.customer_create(actor=actor, data=payload.model_dump(exclude_unset=True))
+    return 201, detail(request, selectors.customer_get(customer_id=customer.pk))
+
+
+@router.post(
+    "/batch", response={201: BatchCreated}, summary="Create up to 1,000 customers at once (all or none)"
+)
+def customers_create_batch(request: HttpRequest, payload: CustomerBatch) -> tuple[int, dict[str, Any]]:
+    actor = require(request, Action.CUSTOMER_CREATE)
+    items = [item.model_dump(exclude_unset=True) for item in payload.items]
+    created = services.customers_create_batch(actor=actor, items=items)
+    for customer in created:
+        customer._prefetched_objects_cache = {"tags": []}  # type: ignore[attr-defined]
+        customer.account_manager = None if customer.account_manager_id is None else customer.account_manager
+    return 201, {"created": len(created), "items": [summary(c) for c in created]}
+
+
+@router.get(
+    "/search", response=SearchResults, summary="Find customers by name, number, email, phone or national id"
+)
+def customers_search(
+    request: HttpRequest,
+    q: str = Query(..., min_length=1, max_length=200),
+    limit: int = Query(20, ge=1, le=100),
+) -> dict[str, Any]:
+    require(request, Action.CUSTOMER_VIEW)
+    found = selectors.customer_search(query=q, limit=limit)
+    return {"items": [{**summary(customer), "matched_on": hit.matched_on} for customer, hit in found]}
+
+
+@router.get("/duplicates", response=list[DuplicateOut], summary="Suspected duplicate pairs, strongest first")
+def duplicates_list(
+    request: HttpRequest, status: str = "open", limit: int = Query(100, ge=1, le=500)
+) -> list[dict[str, Any]]:
+    require(request, Action.CUSTOMER_VIEW)
+    if status not in DuplicateSuspicion.Status.values:
+        raise ValidationError.for_field(
+            "status",
+            _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(DuplicateSuspicion.Status.values)},
+        )
+    pairs = selectors.duplicate_list(status=status, limit=limit)
+    for pair in pairs:
+        for customer in (pair.first, pair.second):
+            customer._prefetched_objects_cache = {"tags": list(customer.tags.all())}  # type: ignore[attr-defined]
+    return [
+        {
+            "id": p.pk,
+            "first": summary(p.first),
+            "second": summary(p.second),
+            "reasons": p.reasons,
+            "score": p.score,
+            "status": p.status,
+        }
+        for p in pairs
+    ]
+
+
+@router.post(
+    "/duplicates/{suspicion_id}/dismiss", response={204: None}, summary="Mark a pair as not duplicates"
+)
+def duplicate_dismiss(request: HttpRequest, suspicion_id: int) -> tuple[int, None]:
+    actor = require(request, Action.CUSTOMER_MERGE)
+    duplicates.duplicate_dismiss(actor=actor, suspicion_id=suspicion_id)
+    return 204, None
+
+
+@router.post("/merge", response=CustomerDetail, summary="Merge other_id into keep_id, keeping every record")
+def customers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
+    actor = require(request, Action.CUSTOMER_MERGE)
+    kept = duplicates.customers_merge(actor=actor, keep_id=payload.keep_id, other_id=payload.other_id)
+    return detail(request, selectors.customer_get(customer_id=kept.pk))
+
+
+@router.get(
+    "/{customer_id}", response=CustomerDetail, summary="Read a customer with its newest timeline entries"
+)
+def customer_read(
+    request: HttpRequest, customer_id: int, timeline_limit: int = Query(50, ge=0, le=200)
+) -> dict[str, Any]:
+    require(request, Action.CUSTOMER_VIEW)
+    return detail(request, selectors.customer_get(customer_id=customer_id), timeline_limit)
+
+
+@router.patch("/{customer_id}", response=CustomerDetail, summary="Change some fields of a customer")
+def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> dict[str, Any]:
+    actor = require(request, Action.CUSTOMER_CHANGE)
+    services.customer_update(
+        actor=actor, customer_id=customer_id, data=payload.model_dump(exclude_unset=True)
+    )
+    return detail(request, selectors.customer_get(customer_id=customer_id))
+
+
+@router.delete("/{customer_id}", response={204: None}, summary="Delete a customer (kept for the audit trail)")
+def customer_delete(request: HttpRequest, customer_id: int) -> tuple[int, None]:
+    actor = require(request, Action.CUSTOMER_DELETE)
+    services.customer_delete(actor=actor, customer_id=customer_id)
+    return 204, None
+
+
+@router.get(
+    "/{customer_id}/contacts", response=list[ContactPersonOut], summary="An organisation's contact persons"
+)
+def contacts_list(request: HttpRequest, customer_id: int) -> list[Any]:
+    require(request, Action.CUSTOMER_VIEW)
+    return list(selectors.customer_get(customer_id=customer_id).contact_persons.all())
+
+
+@router.post("/{customer_id}/contacts", response={201: ContactPersonOut}, summary="Add a contact person")
+def contact_add(request: HttpRequest, customer_id: int, payload: ContactPersonIn) -> tuple[int, Any]:
+    actor = require(request, Action.CUSTOMER_CHANGE)
+    return 201, services.contact_person_add(
+        actor=actor, organisation_id=customer_id, data=payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete(
+    "/{customer_id}/contacts/{contact_id}", response={204: None}, summary="Remove a contact person"
+)
+def contact_remove(request: HttpRequest, customer_id: int, contact_id: int) -> tuple[int, None]:
+    actor = require(request, Action.CUSTOMER_CHANGE)
+    services.contact_person_remove(actor=actor, organisation_id=customer_id, contact_id=contact_id)
+    return 204, None
+
+
+@router.get("/{customer_id}/timeline", response=TimelinePage, summary="The customer's timeline, newest first")
+def timeline(
+    request: HttpRequest,
+    customer_id: int,
+    before: str | None = None,
+    kind: list[str] = Query(default=[]),  # noqa: B008
+    limit: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    require(request, Action.CUSTOMER_VIEW)
+    selectors.customer_get(customer_id=customer_id)
+    page = timeline_selectors.event_list(
+        customer_id=customer_id,
+        limit=limit,
+        before=_decode_before(before) if before else None,
+        kinds=kind or None,
+    )
+    return {"items": [event_out(e) for e in page.events], "next_before": _encode_before(page.next_before)}
+
+
+@router.post(
+    "/{customer_id}/notes", response={201: EventOut}, summary="Add a note to the customer's timeline"
+)
+def note_add(request: HttpRequest, customer_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+    actor = require(request, Action.NOTE_ADD)
+    selectors.customer_get(customer_id=customer_id)
+    event = timeline_services.note_add(customer_id=customer_id, text=payload.text, actor=actor)
+    return 201, event_out(event)
+
+
+__all__ = ["CustomerSummary", "router"]

@@ -1,0 +1,268 @@
+"""Finding customers that are probably the same one, and merging them without losing anything.
+
+Suspicions are found set-based (one grouped query per kind of evidence), so the same code serves a
+single new customer, a batch, and a full scan after an import.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lojal.core.audit import audit_record
+from lojal.core.errors import NotFound, ValidationError
+from lojal.customers.derived import refresh_derived
+from lojal.customers.models import (
+    Address,
+    ContactPerson,
+    Customer,
+    DuplicateSuspicion,
+    EmailAddress,
+    PhoneNumber,
+)
+from lojal.timeline.models import Event
+from lojal.timeline.services import event_record, events_reassign
+
+REASON_WEIGHTS = {"national_id": 100, "email": 60, "phone": 50, "name_address": 40}
+NAME_SIMILARITY = 0.85
+_CHUNK = 900  # stays under SQLite's limit of bound parameters
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _groups_by(model: type[Model], key: str, customer_ids: Sequence[int] | None) -> list[list[int]]:
+    """Groups of live customers that share a value of ``key`` in ``model``."""
+    live = model.objects.filter(customer__deleted_at__isnull=True).exclude(**{key: ""})  # type: ignore[attr-defined]
+    values: list[str] = []
+    if customer_ids is None:
+        values = list(
+            live.values(key)
+            .annotate(n=Count("customer_id", distinct=True))
+            .filter(n__gt=1)
+            .values_list(key, flat=True)
+        )
+    else:
+        for chunk in _chunks(customer_ids):
+            values += list(live.filter(customer_id__in=chunk).values_list(key, flat=True))
+    groups: dict[str, set[int]] = defaultdict(set)
+    for chunk_values in _chunks(sorted(set(values))):  # type: ignore[arg-type]
+        for value, customer_id in live.filter(**{f"{key}__in": chunk_values}).values_list(key, "customer_id"):
+            groups[value].add(customer_id)
+    return [sorted(members) for members in groups.values() if len(members) > 1]
+
+
+def _national_id_groups(customer_ids: Sequence[int] | None) -> list[list[int]]:
+    """Deleted or merged customers may still hold a number; live ones sharing a number are suspects."""
+    live = Customer.objects.filter(deleted_at__isnull=True).exclude(national_id="")
+    if customer_ids is None:
+        numbers = list(
+            live.values("national_id")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+            .values_list("national_id", flat=True)
+        )
+    else:
+        numbers = []
+        for chunk in _chunks(customer_ids):
+            numbers += list(live.filter(pk__in=chunk).values_list("national_id", flat=True))
+    groups: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for chunk_numbers in _chunks(sorted(set(numbers))):  # type: ignore[arg-type]
+        for country, number, pk in live.filter(national_id__in=chunk_numbers).values_list(
+            "national_id_country", "national_id", "id"
+        ):
+            groups[(country, number)].add(pk)
+    return [sorted(members) for members in groups.values() if len(members) > 1]
+
+
+def _name_address_pairs(customer_ids: Sequence[int] | None) -> list[tuple[int, int]]:
+    """Pairs at the same address whose names are nearly the same ("Anna Lindqvist" / "Ana Lindquist")."""
+    groups = _groups_by(Address, "match_key", customer_ids)
+    member_ids = sorted({pk for group in groups for pk in group})
+    names: dict[int, str] = {}
+    for chunk in _chunks(member_ids):
+        names.update(Customer.objects.filter(pk__in=chunk).values_list("id", "sort_name"))
+    pairs: list[tuple[int, int]] = []
+    for group in groups:
+        for index, first in enumerate(group):
+            for second in group[index + 1 :]:
+                ratio = difflib.SequenceMatcher(None, names.get(first, ""), names.get(second, "")).ratio()
+                if ratio >= NAME_SIMILARITY:
+                    pairs.append((first, second))
+    return pairs
+
+
+def duplicates_check(*, customer_ids: Sequence[int] | None) -> int:
+    """Record suspected duplicates among ``customer_ids`` and everyone else (all customers when None).
+
+    Returns how many suspicions were new. Pairs staff dismissed stay dismissed.
+    """
+    reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
+    evidence = [
+        ("email", _groups_by(EmailAddress, "address", customer_ids)),
+        ("phone", _groups_by(PhoneNumber, "number", customer_ids)),
+        ("national_id", _national_id_groups(customer_ids)),
+    ]
+    for reason, groups in evidence:
+        for group in groups:
+            for index, first in enumerate(group):
+                for second in group[index + 1 :]:
+                    reasons[(first, second)].add(reason)
+    for pair in _name_address_pairs(customer_ids):
+        reasons[pair].add("name_address")
+    if not reasons:
+        return 0
+    existing: dict[tuple[int, int], DuplicateSuspicion] = {}
+    firsts = sorted({first for first, _second in reasons})
+    for chunk in _chunks(firsts):
+        for suspicion in DuplicateSuspicion.objects.filter(first_id__in=chunk):
+            existing[(suspicion.first_id, suspicion.second_id)] = suspicion
+    new: list[DuplicateSuspicion] = []
+    changed: list[DuplicateSuspicion] = []
+    for (first, second), why in reasons.items():
+        ordered = sorted(why)
+        score = min(sum(REASON_WEIGHTS[r] for r in ordered), 100)
+        known = existing.get((first, second))
+        if known is None:
+            new.append(DuplicateSuspicion(first_id=first, second_id=second, reasons=ordered, score=score))
+        elif known.status == DuplicateSuspicion.Status.OPEN and known.reasons != ordered:
+            known.reasons, known.score = ordered, score
+            changed.append(known)
+    DuplicateSuspicion.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    DuplicateSuspicion.objects.bulk_update(changed, ["reasons", "score"], batch_size=1000)
+    return len(new)
+
+
+@transaction.atomic
+def duplicate_dismiss(*, actor: Any, suspicion_id: int) -> DuplicateSuspicion:
+    """Mark a suspicion as "not a duplicate" so it stops showing up."""
+    suspicion = DuplicateSuspicion.objects.select_for_update().filter(pk=suspicion_id).first()
+    if suspicion is None:
+        raise NotFound(_("No such duplicate suspicion."))
+    suspicion.status = DuplicateSuspicion.Status.DISMISSED
+    suspicion.resolved_at = timezone.now()
+    suspicion.resolved_by = actor
+    suspicion.save(update_fields=["status", "resolved_at", "resolved_by"])
+    audit_record(actor=actor, action="update", obj=suspicion, changes={"status": ["open", "dismissed"]})
+    return suspicion
+
+
+MERGE_FILLABLE = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "organisation_name",
+    "industry",
+    "employee_count",
+    "founded_year",
+    "primary_email",
+    "primary_phone",
+    "city",
+    "country",
+    "account_manager_id",
+)
+
+
+@transaction.atomic
+def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
+    """Merge ``other`` into ``keep``: every related record and both timelines end up on ``keep``.
+
+    ``other`` is kept as a deleted row pointing at ``keep``, so links to its old number still resolve.
+    """
+    if keep_id == other_id:
+        raise ValidationError.for_field("other_id", _("A customer cannot be merged with itself."))
+    found = {
+        c.pk: c
+        for c in Customer.objects.select_for_update().filter(
+            pk__in=[keep_id, other_id], deleted_at__isnull=True
+        )
+    }
+    if keep_id not in found or other_id not in found:
+        raise NotFound(_("Both customers must exist and not be deleted."))
+    keep, other = found[keep_id], found[other_id]
+    if keep.kind != other.kind:
+        raise ValidationError.for_field("other_id", _("A person and an organisation cannot be merged."))
+    filled: dict[str, list[Any]] = {}
+    for field in MERGE_FILLABLE:
+        if not getattr(keep, field) and getattr(other, field):
+            filled[field] = [None, getattr(other, field)]
+            setattr(keep, field, getattr(other, field))
+    moved_number = bool(not keep.national_id and other.national_id)
+    other.deleted_at = timezone.now()
+    other.merged_into = keep
+    other.save(update_fields=["deleted_at", "merged_into", "updated_at"])
+    if moved_number:
+        for field in ("national_id", "national_id_country", "national_id_kind", "national_id_display"):
+            setattr(keep, field, getattr(other, field))
+        filled["national_id"] = [None, "(set)"]
+    _move_contact_points(keep, other)
+    moved = _move_related(keep, other)
+    keep.tags.add(*other.tags.all())
+    refresh_derived(keep)
+    keep.save()
+    DuplicateSuspicion.objects.filter(
+        first_id=min(keep_id, other_id), second_id=max(keep_id, other_id)
+    ).update(status=DuplicateSuspicion.Status.MERGED, resolved_at=timezone.now(), resolved_by=actor)
+    DuplicateSuspicion.objects.filter(status=DuplicateSuspicion.Status.OPEN).filter(
+        first_id=other_id
+    ).delete()
+    DuplicateSuspicion.objects.filter(status=DuplicateSuspicion.Status.OPEN, second_id=other_id).delete()
+    events_reassign(from_customer_id=other.pk, to_customer_id=keep.pk)
+    audit_record(
+        actor=actor,
+        action="merge",
+        obj=keep,
+        changes={"merged": [None, other.customer_number], "filled": filled, "moved": moved},
+    )
+    audit_record(
+        actor=actor, action="merge", obj=other, changes={"merged_into": [None, keep.customer_number]}
+    )
+    event_record(
+        customer_id=keep.pk,
+        kind=Event.Kind.CUSTOMER_MERGED,
+        summary=_("Merged with %(name)s (%(number)s)")
+        % {"name": other.display_name, "number": other.customer_number},
+        data={
+            "merged_customer_id": other.pk,
+            "merged_customer_number": other.customer_number,
+            "filled": sorted(filled),
+        },
+        actor=actor,
+    )
+    duplicates_check(customer_ids=[keep.pk])
+    return keep
+
+
+def _move_contact_points(keep: Customer, other: Customer) -> None:
+    """Emails and phones move unless ``keep`` already has them; moved ones are never primary."""
+    for model, key in ((EmailAddress, "address"), (PhoneNumber, "number")):
+        have = set(model.objects.filter(customer=keep).values_list(key, flat=True))
+        model.objects.filter(customer=other, **{f"{key}__in": have}).delete()
+        model.objects.filter(customer=other).update(customer=keep, is_primary=False)
+    Address.objects.filter(customer=other).update(customer=keep, is_primary=False)
+
+
+def _move_related(keep: Customer, other: Customer) -> dict[str, int]:
+    """Point every other table's reference at ``keep``, whatever app it belongs to."""
+    skip = {Event, DuplicateSuspicion, EmailAddress, PhoneNumber, Address}
+    moved: dict[str, int] = {}
+    for relation in Customer._meta.related_objects:
+        model = relation.related_model
+        if model in skip or relation.many_to_many or model is Customer:
+            continue
+        field = relation.field.name
+        count = model._default_manager.filter(**{field: other}).update(**{field: keep})
+        if count:
+            moved[model._meta.label_lower] = count
+    Customer.objects.filter(merged_into=other).update(merged_into=keep)
+    ContactPerson.objects.filter(organisation=keep, person=keep).update(person=None)
+    return moved

@@ -1,0 +1,166 @@
+"""The customer form: flat fields people fill in, turned into the service's input and back."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lojal.accounts.selectors import staff_list
+from lojal.core.contact_points import phone_display
+from lojal.customers.models import Country, Customer, Kind, Language, Stage, VipTier
+
+NATIONAL_COUNTRIES = [("SE", _("Sweden")), ("NO", _("Norway")), ("DK", _("Denmark")), ("FI", _("Finland"))]
+
+
+class CustomerForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, widget=forms.RadioSelect)
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    organisation_name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
+    national_id_country = forms.ChoiceField(label=_("Country of number"), choices=NATIONAL_COUNTRIES)
+    national_id = forms.CharField(
+        label=_("Personal identity / organisation number"),
+        max_length=40,
+        required=False,
+        help_text=_("Any common spelling, with or without separators."),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; the first is the primary address."),
+    )
+    phones = forms.CharField(
+        label=_("Phone numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, any format; the first is the primary number."),
+    )
+    street = forms.CharField(label=_("Street"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=12, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    municipality = forms.CharField(label=_("Municipality"), max_length=100, required=False)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+    employee_count = forms.IntegerField(label=_("Number of employees"), required=False, min_value=0)
+    founded_year = forms.IntegerField(
+        label=_("Founding year"), required=False, min_value=1000, max_value=9999
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
+    account_manager_id = forms.TypedChoiceField(
+        label=_("Account manager"), required=False, coerce=int, empty_value=None
+    )
+    vip_tier = forms.ChoiceField(label=_("VIP tier"), choices=VipTier.choices)
+    lifecycle_stage = forms.ChoiceField(label=_("Lifecycle stage"), choices=Stage.choices)
+    stage_reason = forms.CharField(
+        label=_("Reason for a stage change"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown on the timeline when you change the stage by hand."),
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager_id"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (user.pk, user.display_name) for user in staff_list()
+        ]
+
+    @staticmethod
+    def initial_for(customer: Customer) -> dict[str, Any]:
+        address = next(iter(customer.addresses.all()), None)
+        return {
+            "kind": customer.kind,
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "organisation_name": customer.organisation_name,
+            "national_id_country": customer.national_id_country or "SE",
+            "national_id": customer.national_id_display,
+            "birth_date": customer.birth_date,
+            "emails": "\n".join(e.address for e in customer.emails.all()),
+            "phones": "\n".join(phone_display(p.number) for p in customer.phones.all()),
+            "street": address.street if address else "",
+            "postal_code": address.postal_code if address else "",
+            "city": address.city if address else "",
+            "municipality": address.municipality if address else "",
+            "region": address.region if address else "",
+            "country": address.country if address else "SE",
+            "industry": customer.industry,
+            "employee_count": customer.employee_count,
+            "founded_year": customer.founded_year,
+            "preferred_language": customer.preferred_language,
+            "account_manager_id": customer.account_manager_id,
+            "vip_tier": customer.vip_tier,
+            "lifecycle_stage": customer.lifecycle_stage,
+            "tags": ", ".join(t.name for t in customer.tags.all()),
+        }
+
+    def service_data(self, *, existing: Customer | None = None) -> dict[str, Any]:
+        """The service's input; on edit, addresses other than the primary one are kept as they are."""
+        data = dict(self.cleaned_data)
+        kind = existing.kind if existing else data.pop("kind")
+        data.pop("kind", None)
+        result: dict[str, Any] = {"kind": kind} if existing is None else {}
+        names = (
+            ("first_name", "last_name", "birth_date")
+            if kind == Kind.PERSON
+            else ("organisation_name", "industry", "employee_count", "founded_year")
+        )
+        for field in (
+            *names,
+            "national_id",
+            "national_id_country",
+            "preferred_language",
+            "account_manager_id",
+            "vip_tier",
+            "lifecycle_stage",
+        ):
+            result[field] = data.get(field)
+        if data.get("stage_reason"):
+            result["stage_reason"] = data["stage_reason"]
+        result["national_id"] = result["national_id"] or None
+        result["emails"] = [line.strip() for line in data.get("emails", "").splitlines() if line.strip()]
+        result["phones"] = [line.strip() for line in data.get("phones", "").splitlines() if line.strip()]
+        result["tags"] = [tag.strip() for tag in re.split(r"[,;]", data.get("tags", "")) if tag.strip()]
+        address_fields = ("street", "postal_code", "city", "municipality", "region")
+        others = []
+        if existing is not None:
+            others = [
+                {f: getattr(a, f) for f in (*address_fields, "country", "label")}
+                for a in list(existing.addresses.all())[1:]
+            ]
+        if any(data.get(f) for f in ("street", "postal_code", "city")):
+            primary = {f: data.get(f, "") for f in address_fields}
+            primary["country"] = data.get("country") or "SE"
+            primary["is_primary"] = True
+            result["addresses"] = [primary, *others]
+        else:
+            result["addresses"] = others
+        return result
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put each service error on the form field a person typed it into."""
+        for key, reasons in errors.items():
+            field = re.sub(r"\[\d+\].*$", "", key)
+            if key.startswith("addresses["):
+                field = key.rsplit(".", 1)[-1]
+            if field not in self.fields:
+                field = None  # type: ignore[assignment]
+            for reason in reasons:
+                self.add_error(field, reason)
+
+
+class ContactPersonForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    role = forms.CharField(label=_("Role"), max_length=100, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    is_primary = forms.BooleanField(label=_("Primary contact"), required=False)

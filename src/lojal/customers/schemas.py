@@ -1,0 +1,217 @@
+"""API shapes for customers. Input shapes check types; the services check the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+KindLiteral = Literal["person", "organisation"]
+StageLiteral = Literal["lead", "registrant", "customer", "at_risk", "former"]
+TierLiteral = Literal["none", "silver", "gold", "platinum"]
+LanguageLiteral = Literal["sv", "nb", "da", "fi", "en"]
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmailIn(Strict):
+    address: str = Field(max_length=254)
+    label: str = Field(default="", max_length=30)
+    is_primary: bool = False
+
+
+class PhoneIn(Strict):
+    number: str = Field(max_length=40)
+    label: Literal["mobile", "work", "home", "other"] = "mobile"
+    is_primary: bool = False
+
+
+class AddressIn(Strict):
+    street: str = Field(max_length=200)
+    postal_code: str = Field(max_length=12)
+    city: str = Field(max_length=100)
+    municipality: str = Field(default="", max_length=100)
+    region: str = Field(default="", max_length=100)
+    country: str = Field(default="SE", min_length=2, max_length=2)
+    label: Literal["postal", "visiting", "billing", "delivery"] = "postal"
+    is_primary: bool = False
+
+
+class CustomerFields(Strict):
+    first_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    organisation_name: str | None = Field(default=None, max_length=200)
+    birth_date: dt.date | None = None
+    industry: str | None = Field(default=None, max_length=100)
+    employee_count: int | None = Field(default=None, ge=0)
+    founded_year: int | None = Field(default=None, ge=1000, le=9999)
+    national_id: str | None = Field(
+        default=None, max_length=40, description="Any common spelling; stored normalised."
+    )
+    national_id_country: Literal["SE", "NO", "DK", "FI"] | None = None
+    emails: list[EmailIn | str] | None = Field(
+        default=None, max_length=20, description="Objects, or plain addresses."
+    )
+    phones: list[PhoneIn | str] | None = Field(
+        default=None, max_length=20, description="Objects, or plain numbers in any format."
+    )
+    addresses: list[AddressIn] | None = Field(default=None, max_length=20)
+    preferred_language: LanguageLiteral | None = None
+    account_manager_id: int | None = None
+    vip_tier: TierLiteral | None = None
+    tags: list[str] | None = Field(default=None, max_length=50)
+    lifecycle_stage: StageLiteral | None = None
+    stage_reason: str | None = Field(default=None, max_length=300)
+
+
+class CustomerCreate(CustomerFields):
+    kind: KindLiteral = "person"
+
+
+class CustomerPatch(CustomerFields):
+    pass
+
+
+class CustomerBatch(Strict):
+    items: list[CustomerCreate] = Field(min_length=1, max_length=1000)
+
+
+class EmailOut(Schema):
+    address: str
+    label: str
+    is_primary: bool
+
+
+class PhoneOut(Schema):
+    number: str
+    label: str
+    is_primary: bool
+
+
+class AddressOut(Schema):
+    street: str
+    postal_code: str
+    city: str
+    municipality: str
+    region: str
+    country: str
+    label: str
+    is_primary: bool
+
+
+class StaffRef(Schema):
+    id: int
+    name: str
+
+
+class CustomerSummary(Schema):
+    id: int
+    customer_number: int
+    kind: KindLiteral
+    display_name: str
+    primary_email: str
+    primary_phone: str
+    city: str
+    country: str
+    lifecycle_stage: StageLiteral
+    vip_tier: TierLiteral
+    tags: list[str]
+    account_manager: StaffRef | None
+    created_at: dt.datetime
+
+
+class ContactPersonIn(Strict):
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(default="", max_length=100)
+    role: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    is_primary: bool = False
+    person_id: int | None = None
+
+
+class ContactPersonOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    role: str
+    email: str
+    phone: str
+    is_primary: bool
+    person_id: int | None
+
+
+class EventOut(Schema):
+    id: int
+    occurred_at: dt.datetime
+    kind: str
+    summary: str
+    body: str
+    data: dict[str, object]
+    actor: StaffRef | None
+
+
+class CustomerDetail(CustomerSummary):
+    first_name: str
+    last_name: str
+    organisation_name: str
+    birth_date: dt.date | None
+    industry: str
+    employee_count: int | None
+    founded_year: int | None
+    national_id: str = Field(description="Masked unless your role may see national identity numbers.")
+    national_id_country: str
+    national_id_kind: str
+    preferred_language: str
+    emails: list[EmailOut]
+    phones: list[PhoneOut]
+    addresses: list[AddressOut]
+    contact_persons: list[ContactPersonOut]
+    updated_at: dt.datetime
+    timeline: list[EventOut]
+    timeline_next: str | None
+
+
+class CustomerList(Schema):
+    items: list[CustomerSummary]
+    next_cursor: str | None
+
+
+class SearchResult(CustomerSummary):
+    matched_on: str
+
+
+class SearchResults(Schema):
+    items: list[SearchResult]
+
+
+class TimelinePage(Schema):
+    items: list[EventOut]
+    next_before: str | None
+
+
+class NoteIn(Strict):
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class MergeIn(Strict):
+    keep_id: int
+    other_id: int
+
+
+class DuplicateOut(Schema):
+    id: int
+    first: CustomerSummary
+    second: CustomerSummary
+    reasons: list[str]
+    score: int
+    status: str
+
+
+class BatchCreated(Schema):
+    created: int
+    items: list[CustomerSummary]

@@ -1,0 +1,179 @@
+"""One search box: customer number, email, phone (any format), national/organisation number, or name.
+
+Names are searched with full text on folded words (diacritics removed, prefixes match), with a
+fuzzy fallback for typos: pg_trgm on PostgreSQL, an FTS5 trigram index on SQLite.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.translation import get_language
+
+from lojal.core.contact_points import phone_candidate
+from lojal.core.nordic_ids import national_id_candidates
+from lojal.core.text import fold, words
+from lojal.customers.models import Customer, EmailAddress, PhoneNumber
+
+SEARCH_LIMIT_MAX = 100
+_NUMBERISH = re.compile(r"^[\d\s\-+().]+[A-Ya-y]?$")
+_TS_CONFIGS = {"sv": "swedish", "nb": "norwegian", "da": "danish", "fi": "finnish", "en": "english"}
+FUZZY_MIN_RATIO = 0.72
+_TSQUERY_UNSAFE = re.compile(r"[^\w]")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    customer_id: int
+    matched_on: str
+
+
+def customer_search_ids(*, query: str, limit: int = 20) -> list[SearchHit]:
+    """Ids of live customers matching ``query``, best first; identifiers before names."""
+    text = query.strip()[:200]
+    if not text:
+        return []
+    limit = max(1, min(limit, SEARCH_LIMIT_MAX))
+    hits: dict[int, str] = {}
+
+    def add(ids: list[int], matched_on: str) -> None:
+        for customer_id in ids:
+            hits.setdefault(customer_id, matched_on)
+
+    live = Customer.objects.filter(deleted_at__isnull=True)
+    if "@" in text:
+        address = text.lower()
+        exact = list(
+            EmailAddress.objects.filter(address=address, customer__deleted_at__isnull=True).values_list(
+                "customer_id", flat=True
+            )[:limit]
+        )
+        add(exact, "email")
+        if len(hits) < limit:
+            prefix = list(
+                EmailAddress.objects.filter(
+                    address__gte=address, address__lt=address + "\uffff", customer__deleted_at__isnull=True
+                ).values_list("customer_id", flat=True)[:limit]
+            )
+            add(prefix, "email")
+        return [SearchHit(pk, why) for pk, why in list(hits.items())[:limit]]
+    digits = re.sub(r"\D", "", text)
+    if digits and _NUMBERISH.match(text):
+        if len(digits) <= 12 and text.strip().isdigit():
+            add(
+                list(live.filter(customer_number=int(digits)).values_list("id", flat=True)), "customer_number"
+            )
+        candidates = national_id_candidates(text) if len(digits) >= 6 else []
+        if candidates:
+            numbers = [compact for _country, compact in candidates]
+            add(
+                list(live.filter(national_id__in=numbers).values_list("id", flat=True)[:limit]), "national_id"
+            )
+        phone = phone_candidate(text)
+        if phone:
+            add(
+                list(
+                    PhoneNumber.objects.filter(number=phone, customer__deleted_at__isnull=True).values_list(
+                        "customer_id", flat=True
+                    )[:limit]
+                ),
+                "phone",
+            )
+        if hits:
+            return [SearchHit(pk, why) for pk, why in list(hits.items())[:limit]]
+    terms = words(text)
+    if not terms:
+        return []
+    if connection.vendor == "postgresql":
+        add(_postgres_words(terms, text, limit), "name")
+        if not hits:
+            add(_postgres_fuzzy(" ".join(terms), limit), "name_fuzzy")
+    else:
+        add(_sqlite_words(terms, limit), "name")
+        if not hits:
+            add(_sqlite_fuzzy(terms, limit), "name_fuzzy")
+    return [SearchHit(pk, why) for pk, why in list(hits.items())[:limit]]
+
+
+def _postgres_words(terms: list[str], text: str, limit: int) -> list[int]:
+    cleaned_terms = [_TSQUERY_UNSAFE.sub("", term) for term in terms]
+    prefix_query = " & ".join(f"{term}:*" for term in cleaned_terms if term)
+    if not prefix_query:
+        return []
+    config = _TS_CONFIGS.get((get_language() or "en")[:2], "english")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id FROM customers_customer
+            WHERE search_vector @@ (to_tsquery('simple', %s) || plainto_tsquery(%s::regconfig, %s))
+              AND deleted_at IS NULL
+            ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC, sort_name, id
+            LIMIT %s
+            """,
+            [prefix_query, config, fold(text), prefix_query, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _postgres_fuzzy(folded: str, limit: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id FROM customers_customer
+            WHERE %s <%% search_text AND deleted_at IS NULL
+            ORDER BY word_similarity(%s, search_text) DESC, sort_name, id
+            LIMIT %s
+            """,
+            [folded, folded, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _sqlite_words(terms: list[str], limit: int) -> list[int]:
+    match = " ".join(f"{_fts_phrase(term)}*" for term in terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.id FROM customer_fts f JOIN customers_customer c ON c.id = f.rowid
+            WHERE customer_fts MATCH %s AND c.deleted_at IS NULL
+            ORDER BY f.rank, c.sort_name, c.id LIMIT %s
+            """,
+            [match, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _sqlite_fuzzy(terms: list[str], limit: int) -> list[int]:
+    """Candidates sharing trigrams with the query, re-ranked by how close their words are."""
+    trigrams = sorted({term[i : i + 3] for term in terms for i in range(len(term) - 2)})
+    if not trigrams:
+        return []
+    match = " OR ".join(_fts_phrase(trigram) for trigram in trigrams)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.id, c.search_text FROM customer_trigram t JOIN customers_customer c ON c.id = t.rowid
+            WHERE customer_trigram MATCH %s AND c.deleted_at IS NULL
+            ORDER BY t.rank LIMIT 300
+            """,
+            [match],
+        )
+        rows = cursor.fetchall()
+    scored = []
+    for customer_id, search_text in rows:
+        candidate_words = search_text.split()
+        score = sum(
+            max((difflib.SequenceMatcher(None, term, word).ratio() for word in candidate_words), default=0.0)
+            for term in terms
+        ) / len(terms)
+        if score >= FUZZY_MIN_RATIO:
+            scored.append((-score, customer_id))
+    scored.sort()
+    return [customer_id for _score, customer_id in scored[:limit]]

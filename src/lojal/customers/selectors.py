@@ -1,0 +1,194 @@
+"""Reads for customers: filtered lists with keyset cursors, the customer 360 view, search, duplicates."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lojal.core.errors import NotFound, ValidationError
+from lojal.customers.models import Customer, DuplicateSuspicion
+from lojal.customers.search import SearchHit, customer_search_ids
+
+SORTS = {
+    "name": ("sort_name", "id"),
+    "-name": ("-sort_name", "-id"),
+    "number": ("customer_number",),
+    "-number": ("-customer_number",),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+}
+PAGE_SIZE_MAX = 200
+
+
+@dataclass
+class CustomerFilters:
+    """The filters the customer list offers, shared by the pages and the API."""
+
+    stage: str = ""
+    vip_tier: str = ""
+    tag: str = ""
+    account_manager_id: int | None = None
+    country: str = ""
+    kind: str = ""
+    q: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def customers_filtered(*, filters: CustomerFilters) -> QuerySet[Customer]:
+    customers = Customer.objects.filter(deleted_at__isnull=True)
+    if filters.stage:
+        customers = customers.filter(lifecycle_stage=filters.stage)
+    if filters.vip_tier:
+        customers = customers.filter(vip_tier=filters.vip_tier)
+    if filters.tag:
+        customers = customers.filter(tags__name=filters.tag)
+    if filters.account_manager_id:
+        customers = customers.filter(account_manager_id=filters.account_manager_id)
+    if filters.country:
+        customers = customers.filter(country=filters.country.upper())
+    if filters.kind:
+        customers = customers.filter(kind=filters.kind)
+    return customers
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, dt.datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(values, list) or len(values) != len(SORTS[sort]):
+            raise ValueError
+        if sort.lstrip("-") == "created":
+            values[0] = dt.datetime.fromisoformat(values[0])
+        return values
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError.for_field(
+            "cursor", _("This cursor is not valid for this sort order.")
+        ) from None
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    customers: list[Customer]
+    next_cursor: str | None
+
+
+def customer_page(
+    *, filters: CustomerFilters, sort: str = "name", cursor: str | None = None, limit: int = 50
+) -> CustomerPage:
+    """One page of customers after ``cursor``; the cost does not grow with how deep the page is."""
+    if sort not in SORTS:
+        raise ValidationError.for_field(
+            "sort", _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(SORTS)}
+        )
+    if not 1 <= limit <= PAGE_SIZE_MAX:
+        raise ValidationError.for_field("limit", _("Must be between 1 and %(max)d.") % {"max": PAGE_SIZE_MAX})
+    order = SORTS[sort]
+    customers = customers_filtered(filters=filters)
+    if filters.q:
+        ids = [hit.customer_id for hit in customer_search_ids(query=filters.q, limit=PAGE_SIZE_MAX)]
+        customers = customers.filter(pk__in=ids)
+    if cursor:
+        values = _decode_cursor(cursor, sort)
+        names = [name.lstrip("-") for name in order]
+        after = "lt" if order[0].startswith("-") else "gt"
+        condition = Q(**{f"{names[0]}__{after}": values[0]})
+        if len(names) == 2:
+            condition |= Q(**{names[0]: values[0], f"{names[1]}__{after}": values[1]})
+        customers = customers.filter(condition)
+    rows = list(_with_list_relations(customers).order_by(*order)[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = _encode_cursor([getattr(last, name.lstrip("-")) for name in order])
+    return CustomerPage(customers=rows[:limit], next_cursor=next_cursor)
+
+
+def _with_list_relations(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    return customers.select_related("account_manager").prefetch_related("tags")
+
+
+def customer_list_for_page(*, filters: CustomerFilters, sort: str = "name") -> QuerySet[Customer]:
+    """The customer list the pages paginate; search results keep their relevance order."""
+    order = SORTS.get(sort, SORTS["name"])
+    customers = _with_list_relations(customers_filtered(filters=filters))
+    if filters.q:
+        ids = [hit.customer_id for hit in customer_search_ids(query=filters.q, limit=PAGE_SIZE_MAX)]
+        customers = customers.filter(pk__in=ids)
+    return customers.order_by(*order)
+
+
+def customer_search(*, query: str, limit: int = 20) -> list[tuple[Customer, SearchHit]]:
+    """Customers matching ``query`` in relevance order, each with what matched."""
+    hits = customer_search_ids(query=query, limit=limit)
+    by_id = _with_list_relations(Customer.objects.filter(pk__in=[hit.customer_id for hit in hits])).in_bulk()
+    return [(by_id[hit.customer_id], hit) for hit in hits if hit.customer_id in by_id]
+
+
+def customer_get(*, customer_id: int) -> Customer:
+    """One live customer with everything the 360 view shows, in a fixed number of queries."""
+    customer = (
+        Customer.objects.filter(pk=customer_id, deleted_at__isnull=True)
+        .select_related("account_manager")
+        .prefetch_related(
+            "emails",
+            "phones",
+            "addresses",
+            "tags",
+            Prefetch("contact_persons", queryset=_contact_persons()),
+        )
+        .first()
+    )
+    if customer is None:
+        merged = (
+            Customer.objects.filter(pk=customer_id, merged_into__isnull=False)
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+        if merged:
+            raise NotFound(
+                _("Customer %(id)s was merged into customer %(target)s.")
+                % {"id": customer_id, "target": merged}
+            )
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    return customer
+
+
+def _contact_persons() -> QuerySet[Any]:
+    from lojal.customers.models import ContactPerson
+
+    return ContactPerson.objects.select_related("person")
+
+
+def duplicate_list(
+    *, status: str = DuplicateSuspicion.Status.OPEN, limit: int = 100
+) -> list[DuplicateSuspicion]:
+    """Suspected duplicate pairs, strongest evidence first, with both customers loaded."""
+    return list(
+        DuplicateSuspicion.objects.filter(
+            status=status, first__deleted_at__isnull=True, second__deleted_at__isnull=True
+        )
+        .select_related("first", "second")
+        .order_by("-score", "-id")[:limit]
+    )
+
+
+def duplicate_get(*, suspicion_id: int) -> DuplicateSuspicion:
+    suspicion = DuplicateSuspicion.objects.select_related("first", "second").filter(pk=suspicion_id).first()
+    if suspicion is None:
+        raise NotFound(_("No such duplicate suspicion."))
+    return suspicion
+
+
+def customer_count(*, filters: CustomerFilters | None = None) -> int:
+    return customers_filtered(filters=filters or CustomerFilters()).count()

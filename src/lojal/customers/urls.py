@@ -1,0 +1,18 @@
+from django.urls import path
+
+from lojal.customers import views
+
+app_name = "customers"
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_new, name="new"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:suspicion_id>/", views.merge, name="merge"),
+    path("<int:customer_id>/", views.customer_detail, name="detail"),
+    path("<int:customer_id>/edit/", views.customer_edit, name="edit"),
+    path("<int:customer_id>/delete/", views.customer_delete, name="delete"),
+    path("<int:customer_id>/notes/", views.note_add, name="note_add"),
+    path("<int:customer_id>/timeline/", views.timeline, name="timeline"),
+    path("<int:customer_id>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:customer_id>/contacts/<int:contact_id>/delete/", views.contact_remove, name="contact_remove"),
+]

@@ -1,0 +1,292 @@
+"""Customer pages: list with search and filters (htmx), the customer page, forms, duplicates, merge."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lojal.accounts.decorators import allowed_to
+from lojal.accounts.roles import Action
+from lojal.accounts.selectors import staff_list
+from lojal.core.errors import LojalError, NotFound
+from lojal.core.nordic_ids import national_id_mask
+from lojal.customers import duplicates as duplicate_services
+from lojal.customers import selectors, services
+from lojal.customers.forms import ContactPersonForm, CustomerForm
+from lojal.customers.models import Country, Customer, Kind, Stage, Tag, VipTier
+from lojal.timeline import selectors as timeline_selectors
+from lojal.timeline import services as timeline_services
+
+LIST_PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 20
+SORT_CHOICES = [("name", "name"), ("-created", "newest"), ("number", "number")]
+
+
+def _customer_or_404(customer_id: int) -> Customer:
+    try:
+        return selectors.customer_get(customer_id=customer_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+@allowed_to(Action.CUSTOMER_VIEW)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    manager = params.get("manager", "")
+    filters = selectors.CustomerFilters(
+        q=params.get("q", "").strip(),
+        stage=params.get("stage", ""),
+        vip_tier=params.get("tier", ""),
+        tag=params.get("tag", ""),
+        country=params.get("country", ""),
+        kind=params.get("kind", ""),
+        account_manager_id=int(manager) if manager.isdigit() else None,
+    )
+    sort = params.get("sort", "name")
+    if sort not in selectors.SORTS:
+        sort = "name"
+    paginator = Paginator(selectors.customer_list_for_page(filters=filters, sort=sort), LIST_PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    context: dict[str, Any] = {
+        "page": page,
+        "filters": filters,
+        "sort": sort,
+        "query": query.urlencode(),
+        "stages": Stage.choices,
+        "tiers": VipTier.choices,
+        "countries": Country.choices,
+        "kinds": Kind.choices,
+        "tags": Tag.objects.all()[:200],
+        "managers": staff_list(),
+        "manager": manager,
+    }
+    htmx = request.htmx  # type: ignore[attr-defined]
+    template = "customers/_results.html" if htmx and not htmx.boosted else "customers/list.html"
+    return render(request, template, context)
+
+
+def _timeline_context(
+    customer_id: int, before: str | None = None, kinds: list[str] | None = None
+) -> dict[str, Any]:
+    cursor = None
+    if before:
+        try:
+            moment, event_id = base64.urlsafe_b64decode(before.encode()).decode().split("|")
+            cursor = (dt.datetime.fromisoformat(moment), int(event_id))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            cursor = None
+    page = timeline_selectors.event_list(
+        customer_id=customer_id, limit=TIMELINE_PAGE_SIZE, before=cursor, kinds=kinds
+    )
+    next_before = None
+    if page.next_before:
+        next_before = base64.urlsafe_b64encode(
+            f"{page.next_before[0].isoformat()}|{page.next_before[1]}".encode()
+        ).decode()
+    return {"events": page.events, "next_before": next_before}
+
+
+@allowed_to(Action.CUSTOMER_VIEW)
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer_or_404(customer_id)
+    can_see_number = request.user.can(Action.NATIONAL_ID_VIEW)  # type: ignore[union-attr]
+    national_id = (
+        customer.national_id_display
+        if can_see_number
+        else national_id_mask(kind=customer.national_id_kind, formatted=customer.national_id_display)
+    )
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "national_id": national_id,
+            "contact_form": ContactPersonForm(),
+            **_timeline_context(customer.pk),
+        },
+    )
+
+
+@allowed_to(Action.CUSTOMER_VIEW)
+def timeline(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer_or_404(customer_id)
+    context = {"customer": customer, **_timeline_context(customer.pk, request.GET.get("before"))}
+    return render(request, "customers/_timeline_items.html", context)
+
+
+def _save_form(request: HttpRequest, form: CustomerForm, existing: Customer | None) -> Customer | None:
+    if not form.is_valid():
+        return None
+    try:
+        if existing is None:
+            return services.customer_create(actor=request.user, data=form.service_data())
+        return services.customer_update(
+            actor=request.user, customer_id=existing.pk, data=form.service_data(existing=existing)
+        )
+    except LojalError as error:
+        if error.errors:
+            form.add_service_errors(error.errors)
+        else:
+            form.add_error(None, error.message)
+    return None
+
+
+@allowed_to(Action.CUSTOMER_CREATE)
+@require_http_methods(["GET", "POST"])
+def customer_new(request: HttpRequest) -> HttpResponse:
+    initial = {
+        "kind": request.GET.get("kind", Kind.PERSON),
+        "country": "SE",
+        "national_id_country": "SE",
+        "preferred_language": "sv",
+        "vip_tier": VipTier.NONE,
+        "lifecycle_stage": Stage.LEAD,
+    }
+    form = CustomerForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        customer = _save_form(request, form, None)
+        if customer is not None:
+            messages.success(
+                request, _("Customer %(number)s created.") % {"number": customer.customer_number}
+            )
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": None})
+
+
+@allowed_to(Action.CUSTOMER_CHANGE)
+@require_http_methods(["GET", "POST"])
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer_or_404(customer_id)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["kind"] = customer.kind
+    form = CustomerForm(data, initial=CustomerForm.initial_for(customer))
+    if request.method == "POST":
+        saved = _save_form(request, form, customer)
+        if saved is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer})
+
+
+@allowed_to(Action.CUSTOMER_DELETE)
+@require_POST
+def customer_delete(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer_or_404(customer_id)
+    services.customer_delete(actor=request.user, customer_id=customer.pk)
+    messages.success(request, _("%(name)s was deleted.") % {"name": customer.display_name})
+    return redirect("customers:list")
+
+
+@allowed_to(Action.NOTE_ADD)
+@require_POST
+def note_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer_or_404(customer_id)
+    error = None
+    try:
+        timeline_services.note_add(
+            customer_id=customer.pk, text=request.POST.get("text", ""), actor=request.user
+        )
+    except LojalError as problem:
+        error = problem.errors.get("text", [problem.message])[0]
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {
+            "customer": customer,
+            "note_error": error,
+            "note_text": request.POST.get("text", "") if error else "",
+            **_timeline_context(customer.pk),
+        }
+        return render(request, "customers/_timeline.html", context, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect("customers:detail", customer_id=customer.pk)
+
+
+@allowed_to(Action.CUSTOMER_CHANGE)
+@require_POST
+def contact_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer_or_404(customer_id)
+    form = ContactPersonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_person_add(
+                actor=request.user, organisation_id=customer.pk, data=form.cleaned_data
+            )
+            messages.success(request, _("Contact person added."))
+            return redirect("customers:detail", customer_id=customer.pk)
+        except LojalError as error:
+            for field, reasons in error.errors.items():
+                for reason in reasons:
+                    form.add_error(field if field in form.fields else None, reason)
+    national_id = national_id_mask(kind=customer.national_id_kind, formatted=customer.national_id_display)
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "contact_form": form,
+            "national_id": national_id,
+            "open_contact_form": True,
+            **_timeline_context(customer.pk),
+        },
+        status=422,
+    )
+
+
+@allowed_to(Action.CUSTOMER_CHANGE)
+@require_POST
+def contact_remove(request: HttpRequest, customer_id: int, contact_id: int) -> HttpResponse:
+    try:
+        services.contact_person_remove(actor=request.user, organisation_id=customer_id, contact_id=contact_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    messages.success(request, _("Contact person removed."))
+    return redirect("customers:detail", customer_id=customer_id)
+
+
+@allowed_to(Action.CUSTOMER_VIEW)
+def duplicates(request: HttpRequest) -> HttpResponse:
+    return render(request, "customers/duplicates.html", {"pairs": selectors.duplicate_list(limit=200)})
+
+
+@allowed_to(Action.CUSTOMER_MERGE)
+@require_http_methods(["GET", "POST"])
+def merge(request: HttpRequest, suspicion_id: int) -> HttpResponse:
+    try:
+        suspicion = selectors.duplicate_get(suspicion_id=suspicion_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "dismiss":
+                duplicate_services.duplicate_dismiss(actor=request.user, suspicion_id=suspicion.pk)
+                messages.success(request, _("Marked as not a duplicate."))
+                return redirect("customers:duplicates")
+            keep_id = int(request.POST.get("keep", "0"))
+            pair = {suspicion.first_id, suspicion.second_id}
+            if keep_id not in pair:
+                messages.error(request, _("Choose which customer to keep."))
+            else:
+                other_id = (pair - {keep_id}).pop()
+                kept = duplicate_services.customers_merge(
+                    actor=request.user, keep_id=keep_id, other_id=other_id
+                )
+                messages.success(request, _("Merged into %(name)s.") % {"name": kept.display_name})
+                return redirect("customers:detail", customer_id=kept.pk)
+        except (LojalError, ValueError) as error:
+            messages.error(request, getattr(error, "message", str(error)))
+    first = _customer_or_404(suspicion.first_id)
+    second = _customer_or_404(suspicion.second_id)
+    return render(request, "customers/merge.html", {"suspicion": suspicion, "first": first, "second": second})

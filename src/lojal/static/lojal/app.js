@@ -1,0 +1,16 @@
+// Small behaviours the pages need; everything works without them too.
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (target.matches("[data-autosubmit]")) target.form.submit();
+  if (target.matches(".customer-form input[name=kind]")) target.form.dataset.kind = target.value;
+});
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "/" && !["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName)) {
+    const search = document.getElementById("search");
+    if (search) { event.preventDefault(); search.focus(); }
+  }
+});

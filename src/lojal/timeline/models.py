@@ -1,0 +1,42 @@
+"""The customer event log: one narrow, append-only table every app writes to and the 360 view reads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    """Something that happened with one customer, at one moment; never edited after it is written."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER_CREATED = "customer.created", _("Customer created")
+        CUSTOMER_CHANGED = "customer.changed", _("Details changed")
+        CUSTOMER_MERGED = "customer.merged", _("Merged with a duplicate")
+        CUSTOMER_DELETED = "customer.deleted", _("Customer deleted")
+        STAGE_CHANGED = "customer.stage_changed", _("Lifecycle stage changed")
+        NOTE_ADDED = "note.added", _("Note")
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "-occurred_at", "-id"], name="timeline_customer_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.kind

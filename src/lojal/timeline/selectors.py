@@ -1,0 +1,35 @@
+"""Reads of the timeline: newest first, keyset-paginated so deep pages cost the same as the first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from lojal.timeline.models import Event
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: list[Event]
+    next_before: tuple[dt.datetime, int] | None
+
+
+def event_list(
+    *,
+    customer_id: int,
+    limit: int = 50,
+    before: tuple[dt.datetime, int] | None = None,
+    kinds: list[str] | None = None,
+) -> EventPage:
+    """The customer's events newest first; ``before`` is the (occurred_at, id) of the last one seen."""
+    events = Event.objects.filter(customer_id=customer_id).select_related("actor")
+    if kinds:
+        events = events.filter(kind__in=kinds)
+    if before is not None:
+        occurred_at, event_id = before
+        events = events.filter(Q(occurred_at__lt=occurred_at) | Q(occurred_at=occurred_at, id__lt=event_id))
+    rows = list(events.order_by("-occurred_at", "-id")[: limit + 1])
+    next_before = (rows[limit - 1].occurred_at, rows[limit - 1].id) if len(rows) > limit else None
+    return EventPage(events=rows[:limit], next_before=next_before)
