@@ -93,6 +93,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+if TESTING:
+    # Tests serve static files through the finders; WhiteNoise would only warn about var/static.
+    MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
+
 ROOT_URLCONF = "lojal.urls"
 WSGI_APPLICATION = "lojal.wsgi.application"
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, ValidationError
@@ -154,8 +155,8 @@ def customer_create(*, actor: Any, data: Mapping[str, Any]) -> Customer:
     event_record(
         customer_id=customer.pk,
         kind=Event.Kind.CUSTOMER_CREATED,
-        summary=_("%(name)s became a %(stage)s")
-        % {"name": customer.display_name, "stage": customer.get_lifecycle_stage_display().lower()},
+        summary=_("%(name)s was added. Stage: %(stage)s")
+        % {"name": customer.display_name, "stage": customer.get_lifecycle_stage_display()},
         actor=actor,
     )
     duplicates.duplicates_check(customer_ids=[customer.pk])
@@ -220,7 +221,13 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
                 )
     if errors:
         raise ValidationError(
-            _("%(count)d customers have errors; none was created.") % {"count": len(errors)}, errors=errors
+            ngettext(
+                "%(count)d customer has errors; none was created.",
+                "%(count)d customers have errors; none was created.",
+                len(errors),
+            )
+            % {"count": len(errors)},
+            errors=errors,
         )
     numbers = sequence_next(name="customer_number", count=len(prepared))
     customers = [
@@ -273,8 +280,8 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
                 occurred_at=now,
                 actor_id=actor_id,
                 summary=(
-                    _("%(name)s became a %(stage)s")
-                    % {"name": c.display_name, "stage": c.get_lifecycle_stage_display().lower()}
+                    _("%(name)s was added. Stage: %(stage)s")
+                    % {"name": c.display_name, "stage": c.get_lifecycle_stage_display()}
                 )[:300],
             )
             for c in customers
