@@ -27,7 +27,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/mypy
+	LOJAL_TESTING=1 $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format src tests bench
@@ -37,7 +37,7 @@ bench: install
 	$(VENV)/bin/python -m bench $(ARGS)
 
 messages: install
-	cd src/lojal && ../../$(LOJAL) makemessages -l sv -l nb --no-obsolete && ../../$(LOJAL) compilemessages
+	cd src/lojal && LOJAL_TESTING=1 ../../$(LOJAL) makemessages -l sv -l nb --no-obsolete --ignore 'static/*' && LOJAL_TESTING=1 ../../$(LOJAL) compilemessages
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var

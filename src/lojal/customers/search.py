@@ -22,6 +22,8 @@ SEARCH_LIMIT_MAX = 100
 _NUMBERISH = re.compile(r"^[\d\s\-+().]+[A-Ya-y]?$")
 _TS_CONFIGS = {"sv": "swedish", "nb": "norwegian", "da": "danish", "fi": "finnish", "en": "english"}
 FUZZY_MIN_RATIO = 0.72
+#: How many name matches are ranked; a fragment matching more than this returns a sample of them.
+CANDIDATES = 300
 _TSQUERY_UNSAFE = re.compile(r"[^\w]")
 
 
@@ -104,18 +106,31 @@ def _postgres_words(terms: list[str], text: str, limit: int) -> list[int]:
     if not prefix_query:
         return []
     config = _TS_CONFIGS.get((get_language() or "en")[:2], "english")
+    # No ORDER BY: a common fragment matches tens of thousands of rows, and ranking them all in SQL
+    # costs more than taking a bounded set of candidates and ranking those here.
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT id FROM customers_customer
+            SELECT id, search_text, sort_name FROM customers_customer
             WHERE search_vector @@ (to_tsquery('simple', %s) || plainto_tsquery(%s::regconfig, %s))
               AND deleted_at IS NULL
-            ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC, sort_name, id
             LIMIT %s
             """,
-            [prefix_query, config, fold(text), prefix_query, limit],
+            [prefix_query, config, fold(text), CANDIDATES],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return _rank_candidates(terms, cursor.fetchall(), limit)
+
+
+def _rank_candidates(terms: list[str], rows: list[tuple[int, str, str]], limit: int) -> list[int]:
+    """Whole-word matches before prefix matches, then alphabetical."""
+
+    def key(row: tuple[int, str, str]) -> tuple[int, int, str, int]:
+        candidate_words = row[1].split()
+        exact = sum(term in candidate_words for term in terms)
+        starts = sum(any(word.startswith(term) for word in candidate_words) for term in terms)
+        return (-exact, -starts, row[2], row[0])
+
+    return [row[0] for row in sorted(rows, key=key)[:limit]]
 
 
 def _postgres_fuzzy(folded: str, limit: int) -> list[int]:
@@ -141,13 +156,13 @@ def _sqlite_words(terms: list[str], limit: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT c.id FROM customer_fts f JOIN customers_customer c ON c.id = f.rowid
+            SELECT c.id, c.search_text, c.sort_name FROM customer_fts f JOIN customers_customer c ON c.id = f.rowid
             WHERE customer_fts MATCH %s AND c.deleted_at IS NULL
-            ORDER BY f.rank, c.sort_name, c.id LIMIT %s
+            LIMIT %s
             """,
-            [match, limit],
+            [match, CANDIDATES],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return _rank_candidates(terms, cursor.fetchall(), limit)
 
 
 def _sqlite_fuzzy(terms: list[str], limit: int) -> list[int]:

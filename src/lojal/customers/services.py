@@ -189,6 +189,7 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
         )
     errors: dict[str, list[str]] = {}
     prepared: list[tuple[str, dict[str, Any]]] = []
+    positions: list[int] = []  # each prepared item's index in ``items``, for error keys
     for index, data in enumerate(items):
         try:
             kind = _kind_of(data)
@@ -200,8 +201,9 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
                 errors.setdefault(f"items[{index}].{field}", []).extend(reasons)
             continue
         prepared.append((kind, cleaned))
+        positions.append(index)
     numbers_in_batch: dict[tuple[str, str], int] = {}
-    for index, (_kind, cleaned) in enumerate(prepared):
+    for index, (_kind, cleaned) in zip(positions, prepared, strict=True):
         national_id = cleaned.get("national_id")
         if national_id is not None:
             key = (national_id.country, national_id.compact)
@@ -220,13 +222,14 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
                     _("Customer %(number)s already has this number.") % {"number": number}
                 )
     if errors:
+        failed_items = len({key.split("]")[0] for key in errors})
         raise ValidationError(
             ngettext(
                 "%(count)d customer has errors; none was created.",
                 "%(count)d customers have errors; none was created.",
-                len(errors),
+                failed_items,
             )
-            % {"count": len(errors)},
+            % {"count": failed_items},
             errors=errors,
         )
     numbers = sequence_next(name="customer_number", count=len(prepared))
