@@ -76,7 +76,7 @@ def event_out(event: Event) -> dict[str, Any]:
         "id": event.pk,
         "occurred_at": event.occurred_at,
         "kind": event.kind,
-        "summary": event.summary,
+        "summary": event.display_summary,
         "body": event.body,
         "data": event.data,
         "actor": staff_ref(event.actor),

@@ -232,6 +232,7 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
         summary=_("Merged with %(name)s (%(number)s)")
         % {"name": other.display_name, "number": other.customer_number},
         data={
+            "merged_name": other.display_name,
             "merged_customer_id": other.pk,
             "merged_customer_number": other.customer_number,
             "filled": sorted(filled),

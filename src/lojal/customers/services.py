@@ -157,6 +157,7 @@ def customer_create(*, actor: Any, data: Mapping[str, Any]) -> Customer:
         kind=Event.Kind.CUSTOMER_CREATED,
         summary=_("%(name)s was added. Stage: %(stage)s")
         % {"name": customer.display_name, "stage": customer.get_lifecycle_stage_display()},
+        data={"name": customer.display_name, "stage": customer.lifecycle_stage},
         actor=actor,
     )
     duplicates.duplicates_check(customer_ids=[customer.pk])
@@ -286,6 +287,7 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
                     _("%(name)s was added. Stage: %(stage)s")
                     % {"name": c.display_name, "stage": c.get_lifecycle_stage_display()}
                 )[:300],
+                data={"name": c.display_name, "stage": c.lifecycle_stage},
             )
             for c in customers
         ],
@@ -430,6 +432,7 @@ def contact_person_add(*, actor: Any, organisation_id: int, data: Mapping[str, A
         customer_id=organisation.pk,
         kind=Event.Kind.CUSTOMER_CHANGED,
         summary=_("Contact person added: %(name)s") % {"name": str(contact)},
+        data={"contact_added": str(contact)},
         actor=actor,
     )
     return contact
@@ -445,6 +448,7 @@ def contact_person_remove(*, actor: Any, organisation_id: int, contact_id: int) 
         customer_id=organisation_id,
         kind=Event.Kind.CUSTOMER_CHANGED,
         summary=_("Contact person removed: %(name)s") % {"name": str(contact)},
+        data={"contact_removed": str(contact)},
         actor=actor,
     )
     contact.delete()

@@ -35,6 +35,12 @@ class Event(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind}"
 
     @property
+    def display_summary(self) -> str:
+        from lojal.timeline.rendering import event_summary
+
+        return event_summary(kind=self.kind, data=self.data, summary=self.summary)
+
+    @property
     def kind_label(self) -> str:
         try:
             return str(self.Kind(self.kind).label)

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("LOJAL_HOST", "127.0.0.1"))
         parser.add_argument("--web-workers", type=int, default=int(os.environ.get("LOJAL_WEB_WORKERS", "2")))
         parser.add_argument("--no-worker", action="store_true", help="Start only the web server.")
-        parser.add_argument("--no-demo", action="store_true", help="Do not load demo data into an empty database.")
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Do not load demo data into an empty database."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("Migrating the database…")
@@ -35,10 +37,18 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lojal.settings"}
         web = subprocess.Popen(
             [
-                str(bin_dir / "gunicorn"), "lojal.wsgi:application",
-                "--bind", f"{options['host']}:{options['port']}",
-                "--workers", str(options["web_workers"]), "--threads", "4",
-                "--access-logfile", "-", "--graceful-timeout", "10",
+                str(bin_dir / "gunicorn"),
+                "lojal.wsgi:application",
+                "--bind",
+                f"{options['host']}:{options['port']}",
+                "--workers",
+                str(options["web_workers"]),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
             ],
             env=env,
         )
@@ -48,7 +58,9 @@ class Command(BaseCommand):
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nLojal is running at {url}"))
         if settings.DEMO:
-            self.stdout.write("Demo login: demo / demo  (other roles: maria, sven, sara, mats, rita; password = name)")
+            self.stdout.write(
+                "Demo login: demo / demo  (other roles: maria, sven, sara, mats, rita; password = name)"
+            )
         self.stdout.write(f"API docs: {url}api/v1/docs   ·   Press Ctrl+C to stop.\n")
         self._wait(processes)
 

@@ -1,0 +1,66 @@
+"""Event summaries in the reader's language: rendered from the event's kind and data when shown,
+so a switch of language also changes what the timeline says. The stored summary is the fallback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+_FIELD_ALIASES = {
+    "emails": "primary_email",
+    "phones": "primary_phone",
+    "addresses": "city",
+    "account_manager_id": "account_manager",
+}
+
+
+def _field_label(name: str) -> str:
+    customer_model = apps.get_model("customers", "Customer")
+    try:
+        field = customer_model._meta.get_field(_FIELD_ALIASES.get(name, name))
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def _stage_label(value: str) -> str:
+    customer_model = apps.get_model("customers", "Customer")
+    return str(dict(customer_model._meta.get_field("lifecycle_stage").choices or []).get(value, value))
+
+
+def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:
+    """The one-line text for an event of ``kind`` with ``data``, in the active language."""
+    try:
+        if kind == "customer.created" and "name" in data:
+            return _("%(name)s was added. Stage: %(stage)s") % {
+                "name": data["name"],
+                "stage": _stage_label(data.get("stage", "lead")),
+            }
+        if kind == "customer.changed":
+            if "contact_added" in data:
+                return _("Contact person added: %(name)s") % {"name": data["contact_added"]}
+            if "contact_removed" in data:
+                return _("Contact person removed: %(name)s") % {"name": data["contact_removed"]}
+            if "fields" in data:
+                return _("Changed: %(fields)s") % {
+                    "fields": ", ".join(_field_label(f) for f in data["fields"])
+                }
+        if kind == "customer.stage_changed" and "from" in data:
+            text = _("Stage changed from %(old)s to %(new)s") % {
+                "old": _stage_label(data["from"]),
+                "new": _stage_label(data["to"]),
+            }
+            return f"{text}: {data['reason']}" if data.get("reason") else text
+        if kind == "customer.merged" and "merged_name" in data:
+            return _("Merged with %(name)s (%(number)s)") % {
+                "name": data["merged_name"],
+                "number": data.get("merged_customer_number", ""),
+            }
+        if kind == "customer.deleted":
+            return _("Customer deleted")
+    except (KeyError, TypeError, ValueError):
+        return summary
+    return summary
