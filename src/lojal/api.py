@@ -110,10 +110,12 @@ def _unexpected_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _add_routers() -> None:
     from lojal.accounts.api import router as accounts_router
+    from lojal.core.api import router as audit_router
     from lojal.customers.api import router as customers_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/customers", customers_router)
+    api.add_router("/audit", audit_router)
 
 
 _add_routers()

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 
 from lojal.api import api
+from lojal.core.views import audit
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health", health, name="health"),
+    path("audit/", audit, name="audit"),
     path("", include("lojal.accounts.urls")),
     path("customers/", include("lojal.customers.urls")),
 ]

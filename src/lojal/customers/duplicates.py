@@ -244,12 +244,15 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
 
 
 def _move_contact_points(keep: Customer, other: Customer) -> None:
-    """Emails and phones move unless ``keep`` already has them; moved ones are never primary."""
+    """Emails and phones move unless ``keep`` already has them. Moved ones stay primary only where
+    ``keep`` had none of that kind, as its primary copy (``primary_email`` ...) is then filled from them."""
     for model, key in ((EmailAddress, "address"), (PhoneNumber, "number")):
         have = set(model.objects.filter(customer=keep).values_list(key, flat=True))
         model.objects.filter(customer=other, **{f"{key}__in": have}).delete()
-        model.objects.filter(customer=other).update(customer=keep, is_primary=False)
-    Address.objects.filter(customer=other).update(customer=keep, is_primary=False)
+        primary = {} if not have else {"is_primary": False}
+        model.objects.filter(customer=other).update(customer=keep, **primary)
+    primary = {} if not Address.objects.filter(customer=keep).exists() else {"is_primary": False}
+    Address.objects.filter(customer=other).update(customer=keep, **primary)
 
 
 def _move_related(keep: Customer, other: Customer) -> dict[str, int]:
