@@ -212,5 +212,5 @@ def test_django_serves_the_translations(language: str, english: str, translated:
     with translation.override(language):
         assert translation.gettext(english) == translated
         assert (
-            translation.ngettext("%(counter)s customer", "%(counter)s customers", 1) != "%(counter)s customer"
+            translation.ngettext("%(shown)s customer", "%(shown)s customers", 1) != "%(shown)s customer"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -34,7 +35,12 @@ class StaffSession(APIKeyCookie):
     param_name = "sessionid"
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        return request.COOKIES.get(self.param_name)
+        key = request.COOKIES.get(self.param_name)
+        if key:
+            # A session is what a forged cross-site request rides on: the parent checks CSRF (403 when
+            # it fails). Without a session cookie there is nothing to check, so a bad token stays a 401.
+            super()._get_key(request)
+        return key
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
@@ -98,6 +104,16 @@ def _http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found_problem(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_response(status=404, title="Not found", detail=str(exc) or "Not found.")
+
+
+@api.exception_handler(DataError)
+def _unstorable_problem(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The database refused a value validation let through (a NUL character, say): bad input, not a crash.
+    return problem_response(
+        status=422,
+        title="Invalid input",
+        detail="A value cannot be stored: it is out of range or contains a character such as NUL.",
+    )
 
 
 @api.exception_handler(Exception)

@@ -157,6 +157,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = _env("LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish")), ("nb", _("Norwegian Bokmål"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lojal.formats"]
 TIME_ZONE = _env("TIME_ZONE", "Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True

@@ -1,14 +1,26 @@
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import include, path
+from django.views import defaults
 
 from lojal.api import api
+from lojal.core.problems import problem_response
 from lojal.core.views import audit
 
 
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """API clients get a problem document for an unknown address too; people get the 404 page."""
+    if request.path.startswith("/api/"):
+        return problem_response(status=404, title="Not found", detail="There is nothing at this address.")
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = not_found
 
 
 urlpatterns = [

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Model
+from django.db.models import Count, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,7 +183,7 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
     found = {
         c.pk: c
         for c in Customer.objects.select_for_update().filter(
-            pk__in=[keep_id, other_id], deleted_at__isnull=True
+            Q(pk=keep_id) | Q(pk=other_id), deleted_at__isnull=True  # not pk__in: huge ids overflow SQLite
         )
     }
     if keep_id not in found or other_id not in found:

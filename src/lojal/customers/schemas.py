@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 KindLiteral = Literal["person", "organisation"]
 StageLiteral = Literal["lead", "registrant", "customer", "at_risk", "former"]
@@ -28,6 +29,20 @@ class PhoneIn(Strict):
     number: str = Field(max_length=40)
     label: Literal["mobile", "work", "home", "other"] = "mobile"
     is_primary: bool = False
+
+
+def _text_as(key: str) -> Callable[[Any], Any]:
+    """Read a plain text entry as the object ``{key: text}``: one shape to validate, so an error is
+    reported at ``emails[0].address`` rather than once per shape the entry might have had."""
+
+    def convert(value: Any) -> Any:
+        return {key: value} if isinstance(value, str) else value
+
+    return convert
+
+
+EmailItem = Annotated[EmailIn, BeforeValidator(_text_as("address"), json_schema_input_type=EmailIn | str)]
+PhoneItem = Annotated[PhoneIn, BeforeValidator(_text_as("number"), json_schema_input_type=PhoneIn | str)]
 
 
 class AddressIn(Strict):
@@ -53,10 +68,10 @@ class CustomerFields(Strict):
         default=None, max_length=40, description="Any common spelling; stored normalised."
     )
     national_id_country: Literal["SE", "NO", "DK", "FI"] | None = None
-    emails: list[EmailIn | str] | None = Field(
+    emails: list[EmailItem] | None = Field(
         default=None, max_length=20, description="Objects, or plain addresses."
     )
-    phones: list[PhoneIn | str] | None = Field(
+    phones: list[PhoneItem] | None = Field(
         default=None, max_length=20, description="Objects, or plain numbers in any format."
     )
     addresses: list[AddressIn] | None = Field(default=None, max_length=20)

@@ -18,7 +18,7 @@ from lojal.core.nordic_ids import national_id_candidates
 from lojal.core.text import fold, words
 from lojal.customers.models import Customer, EmailAddress, PhoneNumber
 
-SEARCH_LIMIT_MAX = 100
+SEARCH_LIMIT_MAX = 300
 _NUMBERISH = re.compile(r"^[\d\s\-+().]+[A-Ya-y]?$")
 _TS_CONFIGS = {"sv": "swedish", "nb": "norwegian", "da": "danish", "fi": "finnish", "en": "english"}
 FUZZY_MIN_RATIO = 0.72
@@ -112,11 +112,16 @@ def _postgres_words(terms: list[str], text: str, limit: int) -> list[int]:
         cursor.execute(
             """
             SELECT id, search_text, sort_name FROM customers_customer
-            WHERE search_vector @@ (to_tsquery('simple', %s) || plainto_tsquery(%s::regconfig, %s))
+            WHERE search_vector @@ (
+                    to_tsquery('simple', %s)
+                    || plainto_tsquery(%s::regconfig, %s)
+                    || plainto_tsquery(%s::regconfig, %s)
+                )
               AND deleted_at IS NULL
             LIMIT %s
             """,
-            [prefix_query, config, fold(text), CANDIDATES],
+            # The industry is stemmed as typed (with its å, ä, ö), the names folded: query both forms.
+            [prefix_query, config, fold(text), config, text, CANDIDATES],
         )
         return _rank_candidates(terms, cursor.fetchall(), limit)
 

@@ -25,6 +25,9 @@ SORTS = {
     "-created": ("-created_at", "-id"),
 }
 PAGE_SIZE_MAX = 200
+#: The most search hits the customer list pages through; more means the search should be narrowed.
+SEARCH_PAGE_MAX = 300
+_CURSOR_TYPES = {"sort_name": str, "id": int, "customer_number": int, "created_at": str}
 
 
 @dataclass
@@ -50,7 +53,8 @@ def customers_filtered(*, filters: CustomerFilters) -> QuerySet[Customer]:
     if filters.tag:
         customers = customers.filter(tags__name=filters.tag)
     if filters.account_manager_id:
-        customers = customers.filter(account_manager_id=filters.account_manager_id)
+        # ``__pk`` compares as an integer: an id beyond 64 bits matches nothing instead of overflowing SQLite.
+        customers = customers.filter(account_manager__pk=filters.account_manager_id)
     if filters.country:
         customers = customers.filter(country=filters.country.upper())
     if filters.kind:
@@ -68,6 +72,9 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(values, list) or len(values) != len(SORTS[sort]):
             raise ValueError
+        for name, value in zip(SORTS[sort], values, strict=True):
+            if type(value) is not _CURSOR_TYPES[name.lstrip("-")]:  # a forged cursor must not reach SQL
+                raise ValueError
         if sort.lstrip("-") == "created":
             values[0] = dt.datetime.fromisoformat(values[0])
         return values
@@ -123,7 +130,7 @@ def customer_list_for_page(*, filters: CustomerFilters, sort: str = "name") -> Q
     order = SORTS.get(sort, SORTS["name"])
     customers = _with_list_relations(customers_filtered(filters=filters))
     if filters.q:
-        ids = [hit.customer_id for hit in customer_search_ids(query=filters.q, limit=PAGE_SIZE_MAX)]
+        ids = [hit.customer_id for hit in customer_search_ids(query=filters.q, limit=SEARCH_PAGE_MAX)]
         customers = customers.filter(pk__in=ids)
     return customers.order_by(*order)
 

@@ -440,7 +440,7 @@ def contact_person_add(*, actor: Any, organisation_id: int, data: Mapping[str, A
 
 @transaction.atomic
 def contact_person_remove(*, actor: Any, organisation_id: int, contact_id: int) -> None:
-    contact = ContactPerson.objects.filter(pk=contact_id, organisation_id=organisation_id).first()
+    contact = ContactPerson.objects.filter(pk=contact_id, organisation__pk=organisation_id).first()
     if contact is None:
         raise NotFound(_("No such contact person."))
     audit_record(actor=actor, action="delete", obj=contact)

@@ -56,10 +56,12 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         sort = "name"
     paginator = Paginator(selectors.customer_list_for_page(filters=filters, sort=sort), LIST_PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
+    search_capped = bool(filters.q) and paginator.count >= selectors.SEARCH_PAGE_MAX
     query = params.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
         "page": page,
+        "search_capped": search_capped,
         "filters": filters,
         "sort": sort,
         "query": query.urlencode(),

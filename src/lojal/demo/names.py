@@ -9,6 +9,27 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(" ".join(item.split()) for item in text.split(",") if item.strip())
+
+
+def _per_country(**lists: str) -> dict[str, tuple[str, ...]]:
+    """Comma-separated lists per country code, written compactly."""
+    return {country: _split(text) for country, text in lists.items()}
+
+
+def _pairs_of_words(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((item.split(":")[0], item.split(":")[1]) for item in _split(text))
+
+
+def _per_country_weighted(**lists: str) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Comma-separated ``value:weight`` lists per country code."""
+    return {
+        country: tuple((item.rsplit(":", 1)[0], int(item.rsplit(":", 1)[1])) for item in _split(text))
+        for country, text in lists.items()
+    }
+
+
 class Town(NamedTuple):
     """A town with the postal codes used in it, the municipality it lies in and its county/region."""
 
@@ -19,145 +40,126 @@ class Town(NamedTuple):
     region: str
 
 
-FEMALE_NAMES = {
-    "SE": (
-        "Anna", "Eva", "Maria", "Karin", "Kristina", "Lena", "Sara", "Kerstin", "Emma", "Ingrid",
-        "Elisabeth", "Marie", "Malin", "Birgitta", "Jenny", "Inger", "Annika", "Linda", "Johanna",
-        "Susanne", "Monica", "Elin", "Hanna", "Ulla", "Carina", "Katarina", "Sofia", "Ida", "Helena",
-        "Camilla", "Julia", "Åsa", "Agneta", "Gunilla", "Elsa", "Alice", "Maja", "Ebba", "Wilma",
-        "Astrid", "Linnéa", "Matilda", "Frida", "Lisa", "Ingela", "Britt", "Margareta", "Signe",
-    ),
-    "NO": (
-        "Anne", "Inger", "Kari", "Marit", "Ingrid", "Liv", "Eva", "Berit", "Astrid", "Bjørg",
-        "Hilde", "Anna", "Solveig", "Marianne", "Randi", "Ida", "Nina", "Maria", "Elisabeth",
-        "Kristin", "Bente", "Heidi", "Silje", "Hanne", "Gro", "Tone", "Ragnhild", "Camilla", "Mette",
-        "Turid", "Ellen", "Sissel", "Nora", "Emma", "Sofie", "Ingeborg", "Sara", "Thea", "Maja",
-        "Ingvild", "Tonje", "Kristine", "Malin", "Hege", "Åse", "Synnøve", "Guro", "Live",
-    ),
-    "DK": (
-        "Anne", "Kirsten", "Mette", "Hanne", "Helle", "Anna", "Susanne", "Lene", "Maria", "Marianne",
-        "Lone", "Camilla", "Pia", "Louise", "Inge", "Charlotte", "Bente", "Tina", "Gitte", "Karen",
-        "Jette", "Lotte", "Rikke", "Julie", "Emma", "Ida", "Sofie", "Freja", "Laura", "Clara", "Ella",
-        "Karina", "Dorthe", "Birgit", "Merete", "Signe", "Maja", "Christina", "Cecilie", "Mathilde",
-        "Nanna", "Line", "Vibeke", "Birthe", "Trine", "Astrid", "Agnes", "Sørine",
-    ),
-    "FI": (
-        "Anna", "Maria", "Helena", "Johanna", "Kaarina", "Marjatta", "Liisa", "Annikki", "Hannele",
-        "Tuula", "Päivi", "Anne", "Riitta", "Sari", "Minna", "Tiina", "Leena", "Pirjo", "Merja",
-        "Satu", "Marja", "Anneli", "Kirsi", "Sanna", "Elina", "Laura", "Heidi", "Katja", "Jenni",
-        "Emilia", "Aino", "Sofia", "Eveliina", "Aada", "Venla", "Helmi", "Ella", "Emma", "Ilona",
-        "Kristiina", "Outi", "Eija", "Hanna", "Noora", "Sirpa", "Ritva", "Aila", "Tuulikki",
-    ),
-}
+FEMALE_NAMES = _per_country(
+    SE="""
+        Anna, Eva, Maria, Karin, Kristina, Lena, Sara, Kerstin, Emma, Ingrid, Elisabeth, Marie, Malin,
+        Birgitta, Jenny, Inger, Annika, Linda, Johanna, Susanne, Monica, Elin, Hanna, Ulla, Carina,
+        Katarina, Sofia, Ida, Helena, Camilla, Julia, Åsa, Agneta, Gunilla, Elsa, Alice, Maja, Ebba,
+        Wilma, Astrid, Linnéa, Matilda, Frida, Lisa, Ingela, Britt, Margareta, Signe
+    """,
+    NO="""
+        Anne, Inger, Kari, Marit, Ingrid, Liv, Eva, Berit, Astrid, Bjørg, Hilde, Anna, Solveig,
+        Marianne, Randi, Ida, Nina, Maria, Elisabeth, Kristin, Bente, Heidi, Silje, Hanne, Gro, Tone,
+        Ragnhild, Camilla, Mette, Turid, Ellen, Sissel, Nora, Emma, Sofie, Ingeborg, Sara, Thea, Maja,
+        Ingvild, Tonje, Kristine, Malin, Hege, Åse, Synnøve, Guro, Live
+    """,
+    DK="""
+        Anne, Kirsten, Mette, Hanne, Helle, Anna, Susanne, Lene, Maria, Marianne, Lone, Camilla, Pia,
+        Louise, Inge, Charlotte, Bente, Tina, Gitte, Karen, Jette, Lotte, Rikke, Julie, Emma, Ida,
+        Sofie, Freja, Laura, Clara, Ella, Karina, Dorthe, Birgit, Merete, Signe, Maja, Christina,
+        Cecilie, Mathilde, Nanna, Line, Vibeke, Birthe, Trine, Astrid, Agnes, Sørine
+    """,
+    FI="""
+        Anna, Maria, Helena, Johanna, Kaarina, Marjatta, Liisa, Annikki, Hannele, Tuula, Päivi, Anne,
+        Riitta, Sari, Minna, Tiina, Leena, Pirjo, Merja, Satu, Marja, Anneli, Kirsi, Sanna, Elina,
+        Laura, Heidi, Katja, Jenni, Emilia, Aino, Sofia, Eveliina, Aada, Venla, Helmi, Ella, Emma,
+        Ilona, Kristiina, Outi, Eija, Hanna, Noora, Sirpa, Ritva, Aila, Tuulikki
+    """,
+)
 
-MALE_NAMES = {
-    "SE": (
-        "Lars", "Anders", "Johan", "Mikael", "Per", "Karl", "Erik", "Peter", "Jan", "Thomas",
-        "Daniel", "Fredrik", "Hans", "Bengt", "Magnus", "Mats", "Stefan", "Andreas", "Bo", "Nils",
-        "Jonas", "Alexander", "Marcus", "Mattias", "Martin", "Göran", "Leif", "Björn", "Ulf", "Henrik",
-        "Oskar", "Gustav", "Viktor", "William", "Lucas", "Hugo", "Elias", "Axel", "Filip", "Emil",
-        "Olof", "Sven", "Håkan", "Kjell", "Oscar", "Rolf", "Torbjörn", "Åke",
-    ),
-    "NO": (
-        "Jan", "Per", "Bjørn", "Ole", "Lars", "Kjell", "Knut", "Arne", "Svein", "Thomas", "Hans",
-        "Geir", "Tor", "Morten", "Terje", "Odd", "Erik", "Martin", "Andreas", "John", "Anders",
-        "Rune", "Trond", "Tore", "Jon", "Harald", "Olav", "Espen", "Kristian", "Magnus", "Henrik",
-        "Jonas", "Sindre", "Håkon", "Eirik", "Sondre", "Jakob", "Emil", "Filip", "Mathias", "Stian",
-        "Øystein", "Gunnar", "Steinar", "Even", "Asbjørn", "Halvor", "Vegard",
-    ),
-    "DK": (
-        "Peter", "Jens", "Michael", "Lars", "Henrik", "Thomas", "Søren", "Jan", "Niels", "Christian",
-        "Martin", "Jørgen", "Morten", "Hans", "Anders", "Rasmus", "Per", "Jesper", "Ole", "Mads",
-        "Kim", "Poul", "Erik", "Frederik", "Mikkel", "Kasper", "Jakob", "Brian", "Torben", "Carsten",
-        "Bo", "Steen", "Allan", "Kenneth", "Jacob", "Lasse", "Mathias", "William", "Oliver", "Noah",
-        "Emil", "Magnus", "Victor", "Johan", "Bent", "Flemming", "Preben", "Asger",
-    ),
-    "FI": (
-        "Juhani", "Johannes", "Olavi", "Antero", "Tapani", "Kalevi", "Mikael", "Matti", "Timo",
-        "Kari", "Jari", "Mikko", "Antti", "Jukka", "Pekka", "Markku", "Juha", "Heikki", "Janne",
-        "Hannu", "Ville", "Petri", "Sami", "Tommi", "Tuomas", "Lauri", "Ari", "Risto", "Jussi",
-        "Marko", "Teemu", "Jani", "Eero", "Onni", "Elias", "Leo", "Oliver", "Eino", "Väinö",
-        "Aleksi", "Joonas", "Niko", "Veikko", "Toni", "Harri", "Pentti", "Seppo", "Esa",
-    ),
-}
+MALE_NAMES = _per_country(
+    SE="""
+        Lars, Anders, Johan, Mikael, Per, Karl, Erik, Peter, Jan, Thomas, Daniel, Fredrik, Hans, Bengt,
+        Magnus, Mats, Stefan, Andreas, Bo, Nils, Jonas, Alexander, Marcus, Mattias, Martin, Göran, Leif,
+        Björn, Ulf, Henrik, Oskar, Gustav, Viktor, William, Lucas, Hugo, Elias, Axel, Filip, Emil, Olof,
+        Sven, Håkan, Kjell, Oscar, Rolf, Torbjörn, Åke
+    """,
+    NO="""
+        Jan, Per, Bjørn, Ole, Lars, Kjell, Knut, Arne, Svein, Thomas, Hans, Geir, Tor, Morten, Terje,
+        Odd, Erik, Martin, Andreas, John, Anders, Rune, Trond, Tore, Jon, Harald, Olav, Espen, Kristian,
+        Magnus, Henrik, Jonas, Sindre, Håkon, Eirik, Sondre, Jakob, Emil, Filip, Mathias, Stian,
+        Øystein, Gunnar, Steinar, Even, Asbjørn, Halvor, Vegard
+    """,
+    DK="""
+        Peter, Jens, Michael, Lars, Henrik, Thomas, Søren, Jan, Niels, Christian, Martin, Jørgen,
+        Morten, Hans, Anders, Rasmus, Per, Jesper, Ole, Mads, Kim, Poul, Erik, Frederik, Mikkel, Kasper,
+        Jakob, Brian, Torben, Carsten, Bo, Steen, Allan, Kenneth, Jacob, Lasse, Mathias, William,
+        Oliver, Noah, Emil, Magnus, Victor, Johan, Bent, Flemming, Preben, Asger
+    """,
+    FI="""
+        Juhani, Johannes, Olavi, Antero, Tapani, Kalevi, Mikael, Matti, Timo, Kari, Jari, Mikko, Antti,
+        Jukka, Pekka, Markku, Juha, Heikki, Janne, Hannu, Ville, Petri, Sami, Tommi, Tuomas, Lauri, Ari,
+        Risto, Jussi, Marko, Teemu, Jani, Eero, Onni, Elias, Leo, Oliver, Eino, Väinö, Aleksi, Joonas,
+        Niko, Veikko, Toni, Harri, Pentti, Seppo, Esa
+    """,
+)
 
-SURNAMES = {
-    "SE": (
-        "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-        "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson",
-        "Jönsson", "Lindberg", "Jakobsson", "Magnusson", "Olofsson", "Lindström", "Lindqvist",
-        "Lindgren", "Axelsson", "Berg", "Bergström", "Lundberg", "Lind", "Lundgren", "Lundqvist",
-        "Mattsson", "Berglund", "Fredriksson", "Sandberg", "Henriksson", "Forsberg", "Sjöberg",
-        "Wallin", "Engström", "Eklund", "Danielsson", "Lundin", "Håkansson", "Björk", "Bergman",
-        "Gunnarsson", "Holm", "Wikström", "Samuelsson", "Isaksson", "Fransson", "Bergqvist",
-        "Nyström", "Holmberg", "Arvidsson", "Löfgren", "Söderberg", "Nyberg", "Blomqvist",
-        "Claesson", "Mårtensson", "Hedlund", "Ekström", "Sundberg", "Åberg", "Strömberg",
-        "Gyllenhammar", "Wachtmeister", "Östlund", "Rydberg", "Almqvist", "Tegnér",
-    ),
-    "NO": (
-        "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-        "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
-        "Johannessen", "Andreassen", "Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Henriksen",
-        "Lund", "Sørensen", "Jakobsen", "Moen", "Gundersen", "Iversen", "Strand", "Solberg",
-        "Svendsen", "Eide", "Knutsen", "Martinsen", "Paulsen", "Bakken", "Kristoffersen",
-        "Mathisen", "Lie", "Amundsen", "Rasmussen", "Lunde", "Solheim", "Berge", "Moe", "Nygård",
-        "Bakke", "Kristensen", "Fredriksen", "Holm", "Lien", "Hauge", "Christensen", "Andresen",
-        "Knudsen", "Evensen", "Sæther", "Aas", "Myhre", "Haugland", "Ødegaard", "Fjeld",
-        "Tveit", "Vik", "Brekke", "Aasen", "Skogen", "Rønning", "Grønvold",
-    ),
-    "DK": (
-        "Nielsen", "Jensen", "Hansen", "Andersen", "Pedersen", "Christensen", "Larsen", "Sørensen",
-        "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen",
-        "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Jakobsen",
-        "Jacobsen", "Mikkelsen", "Olesen", "Frederiksen", "Laursen", "Henriksen", "Lund", "Schmidt",
-        "Eriksen", "Holm", "Kristiansen", "Clausen", "Simonsen", "Svendsen", "Andreasen", "Iversen",
-        "Jeppesen", "Mogensen", "Jespersen", "Nissen", "Lauridsen", "Kjær", "Vestergaard",
-        "Østergaard", "Dahl", "Bach", "Friis", "Damgaard", "Skov", "Berg", "Brandt", "Enevoldsen",
-        "Thygesen", "Bjerregaard", "Kofoed", "Ravn", "Toft", "Juhl", "Dalsgaard", "Lindholm",
-    ),
-    "FI": (
-        "Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine", "Heikkinen",
-        "Koskinen", "Järvinen", "Lehtonen", "Lehtinen", "Saarinen", "Salminen", "Heinonen", "Niemi",
-        "Heikkilä", "Kinnunen", "Salonen", "Turunen", "Salo", "Laitinen", "Tuominen", "Rantanen",
-        "Karjalainen", "Jokinen", "Mattila", "Savolainen", "Lahtinen", "Ahonen", "Hiltunen",
-        "Hirvonen", "Leinonen", "Miettinen", "Kallio", "Pitkänen", "Aaltonen", "Väisänen",
-        "Manninen", "Laaksonen", "Räsänen", "Koivisto", "Anttila", "Hakala", "Kettunen", "Ojala",
-        "Lindholm", "Nyman", "Lindroos", "Eskola", "Peltonen", "Honkanen", "Räikkönen", "Sibelius",
-        "Ruohonen", "Kivelä", "Hyvärinen", "Tikkanen",
-    ),
-}
+SURNAMES = _per_country(
+    SE="""
+        Andersson, Johansson, Karlsson, Nilsson, Eriksson, Larsson, Olsson, Persson, Svensson,
+        Gustafsson, Pettersson, Jonsson, Jansson, Hansson, Bengtsson, Jönsson, Lindberg, Jakobsson,
+        Magnusson, Olofsson, Lindström, Lindqvist, Lindgren, Axelsson, Berg, Bergström, Lundberg, Lind,
+        Lundgren, Lundqvist, Mattsson, Berglund, Fredriksson, Sandberg, Henriksson, Forsberg, Sjöberg,
+        Wallin, Engström, Eklund, Danielsson, Lundin, Håkansson, Björk, Bergman, Gunnarsson, Holm,
+        Wikström, Samuelsson, Isaksson, Fransson, Bergqvist, Nyström, Holmberg, Arvidsson, Löfgren,
+        Söderberg, Nyberg, Blomqvist, Claesson, Mårtensson, Hedlund, Ekström, Sundberg, Åberg,
+        Strömberg, Gyllenhammar, Wachtmeister, Östlund, Rydberg, Almqvist, Tegnér
+    """,
+    NO="""
+        Hansen, Johansen, Olsen, Larsen, Andersen, Pedersen, Nilsen, Kristiansen, Jensen, Karlsen,
+        Johnsen, Pettersen, Eriksen, Berg, Haugen, Hagen, Johannessen, Andreassen, Jacobsen, Dahl,
+        Jørgensen, Halvorsen, Henriksen, Lund, Sørensen, Jakobsen, Moen, Gundersen, Iversen, Strand,
+        Solberg, Svendsen, Eide, Knutsen, Martinsen, Paulsen, Bakken, Kristoffersen, Mathisen, Lie,
+        Amundsen, Rasmussen, Lunde, Solheim, Berge, Moe, Nygård, Bakke, Kristensen, Fredriksen, Holm,
+        Lien, Hauge, Christensen, Andresen, Knudsen, Evensen, Sæther, Aas, Myhre, Haugland, Ødegaard,
+        Fjeld, Tveit, Vik, Brekke, Aasen, Skogen, Rønning, Grønvold
+    """,
+    DK="""
+        Nielsen, Jensen, Hansen, Andersen, Pedersen, Christensen, Larsen, Sørensen, Rasmussen,
+        Jørgensen, Petersen, Madsen, Kristensen, Olsen, Thomsen, Christiansen, Poulsen, Johansen,
+        Møller, Mortensen, Knudsen, Jakobsen, Jacobsen, Mikkelsen, Olesen, Frederiksen, Laursen,
+        Henriksen, Lund, Schmidt, Eriksen, Holm, Kristiansen, Clausen, Simonsen, Svendsen, Andreasen,
+        Iversen, Jeppesen, Mogensen, Jespersen, Nissen, Lauridsen, Kjær, Vestergaard, Østergaard, Dahl,
+        Bach, Friis, Damgaard, Skov, Berg, Brandt, Enevoldsen, Thygesen, Bjerregaard, Kofoed, Ravn,
+        Toft, Juhl, Dalsgaard, Lindholm
+    """,
+    FI="""
+        Korhonen, Virtanen, Mäkinen, Nieminen, Mäkelä, Hämäläinen, Laine, Heikkinen, Koskinen, Järvinen,
+        Lehtonen, Lehtinen, Saarinen, Salminen, Heinonen, Niemi, Heikkilä, Kinnunen, Salonen, Turunen,
+        Salo, Laitinen, Tuominen, Rantanen, Karjalainen, Jokinen, Mattila, Savolainen, Lahtinen, Ahonen,
+        Hiltunen, Hirvonen, Leinonen, Miettinen, Kallio, Pitkänen, Aaltonen, Väisänen, Manninen,
+        Laaksonen, Räsänen, Koivisto, Anttila, Hakala, Kettunen, Ojala, Lindholm, Nyman, Lindroos,
+        Eskola, Peltonen, Honkanen, Räikkönen, Sibelius, Ruohonen, Kivelä, Hyvärinen, Tikkanen
+    """,
+)
 
-STREETS = {
-    "SE": (
-        "Storgatan", "Drottninggatan", "Kungsgatan", "Vasagatan", "Sveavägen", "Järnvägsgatan",
-        "Skolgatan", "Kyrkogatan", "Nygatan", "Östra Långgatan", "Götgatan", "Hornsgatan",
-        "Linnégatan", "Björkvägen", "Granvägen", "Tallvägen", "Ekvägen", "Lindvägen", "Parkvägen",
-        "Skogsvägen", "Ängsvägen", "Bergsgatan", "Strandvägen", "Södra vägen", "Industrigatan",
-        "Villavägen", "Prästgatan", "Torggatan", "Bäckvägen", "Rosenvägen", "Fabriksgatan",
-        "Norra Allén", "Klostergatan", "Hamngatan", "Trädgårdsgatan",
-    ),
-    "NO": (
-        "Storgata", "Kirkegata", "Strandveien", "Skolegata", "Parkveien", "Bjørkeveien",
-        "Granveien", "Kongens gate", "Dronningens gate", "Torggata", "Markveien", "Sjøgata",
-        "Fjellveien", "Solbakken", "Bakkeveien", "Jernbanegata", "Ringveien", "Skogveien",
-        "Nedre gate", "Øvre Slottsgate", "Haugeveien", "Thorvald Meyers gate", "Bogstadveien",
-        "Møllergata", "Grensen", "Kongsveien", "Eikeveien", "Furuveien", "Havnegata", "Elvegata",
-    ),
-    "DK": (
-        "Nørregade", "Vestergade", "Østergade", "Søndergade", "Algade", "Bredgade", "Strandvejen",
-        "Skolevej", "Kirkevej", "Engvej", "Birkevej", "Bøgevej", "Egevej", "Skovvej", "Parkvej",
-        "Møllevej", "Vesterbrogade", "Nørrebrogade", "Amagerbrogade", "Jernbanegade", "Hovedgaden",
-        "Stationsvej", "Rosenvænget", "Kongensgade", "Frederiksgade", "Havnegade", "Torvet",
-        "Lærkevej", "Åboulevard", "Vænget",
-    ),
-    "FI": (
-        "Mannerheimintie", "Hämeenkatu", "Aleksanterinkatu", "Kauppakatu", "Puistokatu", "Rantakatu",
-        "Koulukatu", "Kirkkokatu", "Asemakatu", "Kalevankatu", "Kuninkaankatu", "Satamakatu",
-        "Koivukuja", "Mäntytie", "Kuusitie", "Pihlajatie", "Metsätie", "Rantatie", "Kirkkotie",
-        "Myllytie", "Teollisuuskatu", "Runeberginkatu", "Linnankatu", "Tehtaankatu", "Urheilukatu",
-        "Sibeliuksenkatu", "Torikatu", "Isokatu", "Lönnrotinkatu", "Koskikatu",
-    ),
-}
+STREETS = _per_country(
+    SE="""
+        Storgatan, Drottninggatan, Kungsgatan, Vasagatan, Sveavägen, Järnvägsgatan, Skolgatan,
+        Kyrkogatan, Nygatan, Östra Långgatan, Götgatan, Hornsgatan, Linnégatan, Björkvägen, Granvägen,
+        Tallvägen, Ekvägen, Lindvägen, Parkvägen, Skogsvägen, Ängsvägen, Bergsgatan, Strandvägen, Södra
+        vägen, Industrigatan, Villavägen, Prästgatan, Torggatan, Bäckvägen, Rosenvägen, Fabriksgatan,
+        Norra Allén, Klostergatan, Hamngatan, Trädgårdsgatan
+    """,
+    NO="""
+        Storgata, Kirkegata, Strandveien, Skolegata, Parkveien, Bjørkeveien, Granveien, Kongens gate,
+        Dronningens gate, Torggata, Markveien, Sjøgata, Fjellveien, Solbakken, Bakkeveien, Jernbanegata,
+        Ringveien, Skogveien, Nedre gate, Øvre Slottsgate, Haugeveien, Thorvald Meyers gate,
+        Bogstadveien, Møllergata, Grensen, Kongsveien, Eikeveien, Furuveien, Havnegata, Elvegata
+    """,
+    DK="""
+        Nørregade, Vestergade, Østergade, Søndergade, Algade, Bredgade, Strandvejen, Skolevej, Kirkevej,
+        Engvej, Birkevej, Bøgevej, Egevej, Skovvej, Parkvej, Møllevej, Vesterbrogade, Nørrebrogade,
+        Amagerbrogade, Jernbanegade, Hovedgaden, Stationsvej, Rosenvænget, Kongensgade, Frederiksgade,
+        Havnegade, Torvet, Lærkevej, Åboulevard, Vænget
+    """,
+    FI="""
+        Mannerheimintie, Hämeenkatu, Aleksanterinkatu, Kauppakatu, Puistokatu, Rantakatu, Koulukatu,
+        Kirkkokatu, Asemakatu, Kalevankatu, Kuninkaankatu, Satamakatu, Koivukuja, Mäntytie, Kuusitie,
+        Pihlajatie, Metsätie, Rantatie, Kirkkotie, Myllytie, Teollisuuskatu, Runeberginkatu, Linnankatu,
+        Tehtaankatu, Urheilukatu, Sibeliuksenkatu, Torikatu, Isokatu, Lönnrotinkatu, Koskikatu
+    """,
+)
 
 # Finnish ranges are in tens: street-delivery postal codes end in 0 ("00100", "33720"), so the
 # generator multiplies by ten. Norwegian and Danish codes have four digits, Swedish and Finnish five.
@@ -240,109 +242,133 @@ TOWNS = {
     ),
 }
 
-PERSONAL_EMAIL_DOMAINS = {
-    "SE": (
-        ("gmail.com", 35), ("hotmail.com", 14), ("outlook.com", 9), ("telia.com", 9), ("icloud.com", 7),
-        ("hotmail.se", 6), ("live.se", 5), ("yahoo.se", 4), ("bredband.net", 4), ("comhem.se", 4),
-        ("spray.se", 2),
-    ),
-    "NO": (
-        ("gmail.com", 35), ("hotmail.com", 14), ("online.no", 12), ("outlook.com", 9), ("icloud.com", 7),
-        ("live.no", 6), ("yahoo.no", 5), ("getmail.no", 3), ("hotmail.no", 3),
-    ),
-    "DK": (
-        ("gmail.com", 35), ("hotmail.com", 14), ("live.dk", 10), ("mail.dk", 8), ("icloud.com", 7),
-        ("outlook.dk", 6), ("outlook.com", 6), ("yahoo.dk", 6), ("jubii.dk", 3),
-    ),
-    "FI": (
-        ("gmail.com", 35), ("hotmail.com", 12), ("outlook.com", 8), ("elisanet.fi", 8), ("yahoo.fi", 6),
-        ("luukku.com", 6), ("icloud.com", 5), ("suomi24.fi", 5), ("live.fi", 5), ("kolumbus.fi", 4),
-    ),
-}
+PERSONAL_EMAIL_DOMAINS = _per_country_weighted(
+    SE="""
+        gmail.com:35, hotmail.com:14, outlook.com:9, telia.com:9, icloud.com:7, hotmail.se:6, live.se:5,
+        yahoo.se:4, bredband.net:4, comhem.se:4, spray.se:2
+    """,
+    NO="""
+        gmail.com:35, hotmail.com:14, online.no:12, outlook.com:9, icloud.com:7, live.no:6, yahoo.no:5,
+        getmail.no:3, hotmail.no:3
+    """,
+    DK="""
+        gmail.com:35, hotmail.com:14, live.dk:10, mail.dk:8, icloud.com:7, outlook.dk:6, outlook.com:6,
+        yahoo.dk:6, jubii.dk:3
+    """,
+    FI="""
+        gmail.com:35, hotmail.com:12, outlook.com:8, elisanet.fi:8, yahoo.fi:6, luukku.com:6,
+        icloud.com:5, suomi24.fi:5, live.fi:5, kolumbus.fi:4
+    """,
+)
 
-COMPANY_STEMS = {
-    "SE": (
-        "Nordvik", "Fjällgården", "Solberga", "Granlund", "Ekdal", "Björkhaga", "Sjöstjärnan",
-        "Västkust", "Norrsken", "Ljungby", "Älvdalen", "Bergslagens", "Kustlinjen", "Skogsbrynet",
-        "Storsjö", "Mälardalens", "Roslagens", "Österlen", "Hallands", "Vänerns", "Tallbacken",
-        "Lärkan", "Svanen", "Nordstjärnan", "Ekhagen",
-    ),
-    "NO": (
-        "Fjordlys", "Nordlys", "Fjellheim", "Havbris", "Vestkyst", "Bjørkly", "Solstrand",
-        "Trollheim", "Polarlys", "Skogly", "Nordkapp", "Fjellro", "Vikingskip", "Midnattsol",
-        "Lofoten", "Hardanger", "Sognefjord", "Romsdal", "Vestfold", "Tindefjell",
-    ),
-    "DK": (
-        "Nordsø", "Vesterhav", "Skovly", "Bøgely", "Kattegat", "Limfjord", "Lyngby", "Strandgården",
-        "Havblik", "Mosegården", "Egeskov", "Fyns", "Himmerlands", "Djurs", "Vadehav", "Solbakken",
-        "Klitgården", "Øresund", "Lindegården", "Kronborg",
-    ),
-    "FI": (
-        "Saimaa", "Pohjola", "Revontuli", "Koivula", "Järvi", "Metsälä", "Kaleva", "Tapiola",
-        "Aurora", "Lappi", "Kuusela", "Hiidenkivi", "Ahvenanmaa", "Karhu", "Ilves", "Kotka",
-        "Sammon", "Tähti", "Kivijärvi", "Rauta",
-    ),
-}
+COMPANY_STEMS = _per_country(
+    SE="""
+        Nordvik, Fjällgården, Solberga, Granlund, Ekdal, Björkhaga, Sjöstjärnan, Västkust, Norrsken,
+        Ljungby, Älvdalen, Bergslagens, Kustlinjen, Skogsbrynet, Storsjö, Mälardalens, Roslagens,
+        Österlen, Hallands, Vänerns, Tallbacken, Lärkan, Svanen, Nordstjärnan, Ekhagen
+    """,
+    NO="""
+        Fjordlys, Nordlys, Fjellheim, Havbris, Vestkyst, Bjørkly, Solstrand, Trollheim, Polarlys,
+        Skogly, Nordkapp, Fjellro, Vikingskip, Midnattsol, Lofoten, Hardanger, Sognefjord, Romsdal,
+        Vestfold, Tindefjell
+    """,
+    DK="""
+        Nordsø, Vesterhav, Skovly, Bøgely, Kattegat, Limfjord, Lyngby, Strandgården, Havblik,
+        Mosegården, Egeskov, Fyns, Himmerlands, Djurs, Vadehav, Solbakken, Klitgården, Øresund,
+        Lindegården, Kronborg
+    """,
+    FI="""
+        Saimaa, Pohjola, Revontuli, Koivula, Järvi, Metsälä, Kaleva, Tapiola, Aurora, Lappi, Kuusela,
+        Hiidenkivi, Ahvenanmaa, Karhu, Ilves, Kotka, Sammon, Tähti, Kivijärvi, Rauta
+    """,
+)
 
 # (trade word in the local language, the industry it belongs to)
 TRADES = {
-    "SE": (
-        ("Bygg", "Construction"), ("Fastigheter", "Real estate"), ("Konsult", "Consulting"),
-        ("Transport", "Transport and logistics"), ("Redovisning", "Accounting"),
-        ("El", "Electrical installation"), ("VVS", "Plumbing"), ("Måleri", "Painting"),
-        ("Data", "IT services"), ("Handel", "Retail"), ("Livs", "Food and groceries"),
-        ("Trädgård", "Gardening"), ("Mekaniska", "Manufacturing"), ("Design", "Design"),
-        ("Städ", "Cleaning services"),
+    "SE": _pairs_of_words(
+        """
+        Bygg:Construction, Fastigheter:Real estate, Konsult:Consulting, Transport:Transport and
+        logistics, Redovisning:Accounting, El:Electrical installation, VVS:Plumbing, Måleri:Painting,
+        Data:IT services, Handel:Retail, Livs:Food and groceries, Trädgård:Gardening,
+        Mekaniska:Manufacturing, Design:Design, Städ:Cleaning services
+        """
     ),
-    "NO": (
-        ("Bygg", "Construction"), ("Eiendom", "Real estate"), ("Rådgivning", "Consulting"),
-        ("Transport", "Transport and logistics"), ("Regnskap", "Accounting"),
-        ("Elektro", "Electrical installation"), ("Rør", "Plumbing"), ("Maling", "Painting"),
-        ("Data", "IT services"), ("Handel", "Retail"), ("Fisk", "Fishing and seafood"),
-        ("Entreprenør", "Construction"), ("Mekaniske", "Manufacturing"), ("Design", "Design"),
-        ("Renhold", "Cleaning services"),
+    "NO": _pairs_of_words(
+        """
+        Bygg:Construction, Eiendom:Real estate, Rådgivning:Consulting, Transport:Transport and
+        logistics, Regnskap:Accounting, Elektro:Electrical installation, Rør:Plumbing, Maling:Painting,
+        Data:IT services, Handel:Retail, Fisk:Fishing and seafood, Entreprenør:Construction,
+        Mekaniske:Manufacturing, Design:Design, Renhold:Cleaning services
+        """
     ),
-    "DK": (
-        ("Byg", "Construction"), ("Ejendomme", "Real estate"), ("Rådgivning", "Consulting"),
-        ("Transport", "Transport and logistics"), ("Revision", "Accounting"),
-        ("El", "Electrical installation"), ("VVS", "Plumbing"), ("Maler", "Painting"),
-        ("Data", "IT services"), ("Handel", "Retail"), ("Fisk", "Fishing and seafood"),
-        ("Tømrer", "Construction"), ("Maskinfabrik", "Manufacturing"), ("Design", "Design"),
-        ("Rengøring", "Cleaning services"),
+    "DK": _pairs_of_words(
+        """
+        Byg:Construction, Ejendomme:Real estate, Rådgivning:Consulting, Transport:Transport and
+        logistics, Revision:Accounting, El:Electrical installation, VVS:Plumbing, Maler:Painting,
+        Data:IT services, Handel:Retail, Fisk:Fishing and seafood, Tømrer:Construction,
+        Maskinfabrik:Manufacturing, Design:Design, Rengøring:Cleaning services
+        """
     ),
-    "FI": (
-        ("Rakennus", "Construction"), ("Kiinteistöt", "Real estate"), ("Konsultointi", "Consulting"),
-        ("Kuljetus", "Transport and logistics"), ("Tilitoimisto", "Accounting"),
-        ("Sähkö", "Electrical installation"), ("LVI", "Plumbing"), ("Maalaus", "Painting"),
-        ("Data", "IT services"), ("Kauppa", "Retail"), ("Elintarvike", "Food and groceries"),
-        ("Puutarha", "Gardening"), ("Konepaja", "Manufacturing"), ("Design", "Design"),
-        ("Siivous", "Cleaning services"),
+    "FI": _pairs_of_words(
+        """
+        Rakennus:Construction, Kiinteistöt:Real estate, Konsultointi:Consulting, Kuljetus:Transport and
+        logistics, Tilitoimisto:Accounting, Sähkö:Electrical installation, LVI:Plumbing,
+        Maalaus:Painting, Data:IT services, Kauppa:Retail, Elintarvike:Food and groceries,
+        Puutarha:Gardening, Konepaja:Manufacturing, Design:Design, Siivous:Cleaning services
+        """
     ),
 }
+COMPANY_FORMS = _per_country_weighted(
+    SE="""
+        AB:95, Aktiebolag:5
+    """,
+    NO="""
+        AS:96, ASA:4
+    """,
+    DK="""
+        ApS:60, A/S:40
+    """,
+    FI="""
+        Oy:85, Oy Ab:15
+    """,
+)
 
-COMPANY_FORMS = {
-    "SE": (("AB", 95), ("Aktiebolag", 5)),
-    "NO": (("AS", 96), ("ASA", 4)),
-    "DK": (("ApS", 60), ("A/S", 40)),
-    "FI": (("Oy", 85), ("Oy Ab", 15)),
+FAMILY_FIRM = {
+    "SE": "{surname} & Söner",
+    "NO": "{surname} & Sønner",
+    "DK": "{surname} & Søn",
+    "FI": "{surname}",
 }
-
-FAMILY_FIRM = {"SE": "{surname} & Söner", "NO": "{surname} & Sønner", "DK": "{surname} & Søn", "FI": "{surname}"}
 COMPANY_MAILBOX = {"SE": "info", "NO": "post", "DK": "kontakt", "FI": "info"}
 TOP_LEVEL_DOMAIN = {"SE": "se", "NO": "no", "DK": "dk", "FI": "fi"}
 
-CONTACT_ROLES = {
-    "SE": ("VD", "Ekonomichef", "Inköpsansvarig", "Försäljningschef", "Kontorschef", "IT-ansvarig"),
-    "NO": ("Daglig leder", "Økonomisjef", "Innkjøpsansvarlig", "Salgssjef", "Kontorleder", "IT-ansvarlig"),
-    "DK": ("Direktør", "Økonomichef", "Indkøbsansvarlig", "Salgschef", "Kontorchef", "IT-ansvarlig"),
-    "FI": ("Toimitusjohtaja", "Talousjohtaja", "Ostopäällikkö", "Myyntipäällikkö", "Toimistopäällikkö",
-           "IT-päällikkö"),
-}
+CONTACT_ROLES = _per_country(
+    SE="""
+        VD, Ekonomichef, Inköpsansvarig, Försäljningschef, Kontorschef, IT-ansvarig
+    """,
+    NO="""
+        Daglig leder, Økonomisjef, Innkjøpsansvarlig, Salgssjef, Kontorleder, IT-ansvarlig
+    """,
+    DK="""
+        Direktør, Økonomichef, Indkøbsansvarlig, Salgschef, Kontorchef, IT-ansvarlig
+    """,
+    FI="""
+        Toimitusjohtaja, Talousjohtaja, Ostopäällikkö, Myyntipäällikkö, Toimistopäällikkö, IT-päällikkö
+    """,
+)
 
 LANGUAGE_OF_COUNTRY = {"SE": "sv", "NO": "nb", "DK": "da", "FI": "fi"}
 
 TAGS = (
-    ("newsletter", 30), ("trade fair 2026", 8), ("webinar", 8), ("loyalty club", 12), ("beta", 4),
-    ("referral", 6), ("black friday", 7), ("events", 6), ("press", 1), ("sms offers", 6),
+    ("newsletter", 30),
+    ("trade fair 2026", 8),
+    ("webinar", 8),
+    ("loyalty club", 12),
+    ("beta", 4),
+    ("referral", 6),
+    ("black friday", 7),
+    ("events", 6),
+    ("press", 1),
+    ("sms offers", 6),
 )
 ORGANISATION_TAGS = (("partner", 8), ("reseller", 5), ("key account", 6), ("b2b", 20), ("trade fair 2026", 6))
