@@ -23,7 +23,11 @@ def test_server_refuses_to_start_without_a_secret_key_outside_the_demo(tmp_path:
 
 def test_settings_come_from_lojal_variables_and_debug_stays_off(tmp_path: object) -> None:
     result = _load_settings(
-        {"LOJAL_SECRET_KEY": "x" * 50, "LOJAL_ALLOWED_HOSTS": "crm.example.se", "LOJAL_VAR_DIR": str(tmp_path)}
+        {
+            "LOJAL_SECRET_KEY": "x" * 50,
+            "LOJAL_ALLOWED_HOSTS": "crm.example.se",
+            "LOJAL_VAR_DIR": str(tmp_path),
+        }
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['crm.example.se']"

@@ -211,6 +211,4 @@ class _Missing(gettext.NullTranslations):
 def test_django_serves_the_translations(language: str, english: str, translated: str) -> None:
     with translation.override(language):
         assert translation.gettext(english) == translated
-        assert (
-            translation.ngettext("%(shown)s customer", "%(shown)s customers", 1) != "%(shown)s customer"
-        )
+        assert translation.ngettext("%(shown)s customer", "%(shown)s customers", 1) != "%(shown)s customer"

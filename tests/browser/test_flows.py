@@ -14,7 +14,9 @@ from tests.factories import person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_wrong_password_shows_an_error_and_stays_on_login(page: Any, live_server: Any, admin_user: Any) -> None:
+def test_wrong_password_shows_an_error_and_stays_on_login(
+    page: Any, live_server: Any, admin_user: Any
+) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", admin_user.username)
     page.fill("#id_password", "wrong password")
@@ -72,7 +74,9 @@ def test_switching_language_translates_the_page(logged_in: Callable[..., Any]) -
 
 
 def test_merge_two_duplicates(logged_in: Callable[..., Any]) -> None:
-    first = person(first_name="Anna", last_name="Lindqvist", emails=["anna.l@example.se"], phones=["0701112233"])
+    first = person(
+        first_name="Anna", last_name="Lindqvist", emails=["anna.l@example.se"], phones=["0701112233"]
+    )
     second = person(first_name="Ana", last_name="Lindqvist", emails=["anna.l@example.se"], tags=["beta"])
     assert DuplicateSuspicion.objects.filter(status="open").count() == 1
     page = logged_in()
