@@ -82,6 +82,7 @@ if _env_bool("ADMIN", True):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lojal.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

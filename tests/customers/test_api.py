@@ -962,11 +962,6 @@ def test_junk_input_never_gives_a_500(api: ApiClient, method: str, path: str, pa
         problem(response, response.status_code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="django-ninja answers a wrong method with its own text/html 405 (ninja/operation.py "
-    "PathView._not_allowed) and offers no hook to turn it into a problem document",
-)
 def test_wrong_method_is_a_problem_document(api: ApiClient) -> None:
     response = api.client.put("/api/v1/customers")
     problem(response, 405)

@@ -3,7 +3,6 @@ the customer page, the forms, notes, duplicates and merge, language, and pinned 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -607,12 +606,6 @@ def test_junk_page_input_is_never_a_server_error(
     assert response.status_code < 500
 
 
-@pytest.mark.xfail(
-    condition=bool(os.environ.get("LOJAL_TEST_ON_POSTGRES")),
-    strict=True,
-    reason="PostgreSQL refuses NUL characters (psycopg DataError) and the pages pass filter values, "
-    "notes and token names to the database unchecked: a 500 (the API turns DataError into a 422)",
-)
 @pytest.mark.parametrize(
     ("method", "url", "data"),
     [

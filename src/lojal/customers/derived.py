@@ -7,11 +7,11 @@ from lojal.customers.models import Customer, Kind
 
 
 def refresh_derived(customer: Customer) -> None:
-    """Names, sort key and search text follow from the other fields; never set by hand."""
+    """Names, sort key and search text (names, city, industry) follow from the other fields."""
     if customer.kind == Kind.ORGANISATION:
         customer.display_name = customer.organisation_name
         customer.sort_name = fold(customer.organisation_name)
     else:
         customer.display_name = " ".join(p for p in (customer.first_name, customer.last_name) if p)
         customer.sort_name = fold(f"{customer.last_name} {customer.first_name}")
-    customer.search_text = fold(f"{customer.display_name} {customer.city}")
+    customer.search_text = fold(f"{customer.display_name} {customer.city} {customer.industry}")

@@ -183,7 +183,8 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
     found = {
         c.pk: c
         for c in Customer.objects.select_for_update().filter(
-            Q(pk=keep_id) | Q(pk=other_id), deleted_at__isnull=True  # not pk__in: huge ids overflow SQLite
+            Q(pk=keep_id) | Q(pk=other_id),
+            deleted_at__isnull=True,  # not pk__in: huge ids overflow SQLite
         )
     }
     if keep_id not in found or other_id not in found:

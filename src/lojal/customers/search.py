@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.utils.translation import get_language
 
 from lojal.core.contact_points import phone_candidate
 from lojal.core.nordic_ids import national_id_candidates
@@ -22,6 +21,7 @@ SEARCH_LIMIT_MAX = 300
 _NUMBERISH = re.compile(r"^[\d\s\-+().]+[A-Ya-y]?$")
 _TS_CONFIGS = {"sv": "swedish", "nb": "norwegian", "da": "danish", "fi": "finnish", "en": "english"}
 FUZZY_MIN_RATIO = 0.72
+PG_WORD_SIMILARITY = 0.45
 #: How many name matches are ranked; a fragment matching more than this returns a sample of them.
 CANDIDATES = 300
 _TSQUERY_UNSAFE = re.compile(r"[^\w]")
@@ -105,23 +105,26 @@ def _postgres_words(terms: list[str], text: str, limit: int) -> list[int]:
     prefix_query = " & ".join(f"{term}:*" for term in cleaned_terms if term)
     if not prefix_query:
         return []
-    config = _TS_CONFIGS.get((get_language() or "en")[:2], "english")
+    # Stemmed forms in every Nordic language (and English), so "målerierna" finds "Måleri" whatever
+    # the interface language; the industry is stored as typed, the names folded, so both forms are asked.
+    stemmed = " || ".join(
+        f"plainto_tsquery('{config}', %s) || plainto_tsquery('{config}', %s)"
+        for config in _TS_CONFIGS.values()
+    )
+    stem_params: list[str] = []
+    for _config in _TS_CONFIGS.values():
+        stem_params += [fold(text), text]
     # No ORDER BY: a common fragment matches tens of thousands of rows, and ranking them all in SQL
     # costs more than taking a bounded set of candidates and ranking those here.
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT id, search_text, sort_name FROM customers_customer
-            WHERE search_vector @@ (
-                    to_tsquery('simple', %s)
-                    || plainto_tsquery(%s::regconfig, %s)
-                    || plainto_tsquery(%s::regconfig, %s)
-                )
+            WHERE search_vector @@ (to_tsquery('simple', %s) || {stemmed})
               AND deleted_at IS NULL
             LIMIT %s
             """,
-            # The industry is stemmed as typed (with its å, ä, ö), the names folded: query both forms.
-            [prefix_query, config, fold(text), config, text, CANDIDATES],
+            [prefix_query, *stem_params, CANDIDATES],
         )
         return _rank_candidates(terms, cursor.fetchall(), limit)
 
@@ -140,6 +143,8 @@ def _rank_candidates(terms: list[str], rows: list[tuple[int, str, str]], limit: 
 
 def _postgres_fuzzy(folded: str, limit: int) -> list[int]:
     with connection.cursor() as cursor:
+        # The default threshold (0.6) misses one changed letter in a short surname ("Lindkvist").
+        cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [PG_WORD_SIMILARITY])
         cursor.execute(
             """
             SELECT id FROM customers_customer

@@ -311,7 +311,11 @@ def customer_update(*, actor: Any, customer_id: int, data: Mapping[str, Any]) ->
     if "kind" in data and data["kind"] != customer.kind:
         raise ValidationError.for_field("kind", _("A customer's kind cannot be changed."))
     cleaned = customer_clean(
-        data={k: v for k, v in data.items() if k != "kind"}, kind=customer.kind, partial=True
+        data={k: v for k, v in data.items() if k != "kind"},
+        kind=customer.kind,
+        partial=True,
+        home_country=customer.country,
+        national_id_country=customer.national_id_country,
     )
     if customer.kind == Kind.PERSON and ("first_name" in cleaned or "last_name" in cleaned):
         first = cleaned.get("first_name", customer.first_name)

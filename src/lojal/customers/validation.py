@@ -262,11 +262,20 @@ def _tags(value: Any, errors: _Errors) -> list[str]:
     return names
 
 
-def customer_clean(*, data: Mapping[str, Any], kind: str, partial: bool) -> dict[str, Any]:
+def customer_clean(
+    *,
+    data: Mapping[str, Any],
+    kind: str,
+    partial: bool,
+    home_country: str = "",
+    national_id_country: str = "",
+) -> dict[str, Any]:
     """Validate ``data`` for a customer of ``kind``; returns only the keys given, cleaned.
 
     ``partial`` is True for updates: missing keys mean "leave as is", and required fields are only
-    checked when given.
+    checked when given. ``home_country`` (the customer's address country) is where phone numbers
+    without a country code are read and ``national_id_country`` where a number is read, when the
+    call itself says nothing about either.
     """
     errors = _Errors()
     unknown = sorted(set(data) - ALL_FIELDS)
@@ -317,15 +326,23 @@ def customer_clean(*, data: Mapping[str, Any], kind: str, partial: bool) -> dict
             errors.add("account_manager_id", _("No active staff user has this id."))
         else:
             cleaned["account_manager_id"] = int(manager)
-    region = str(data.get("national_id_country") or settings.DEFAULT_COUNTRY).upper()
     if "addresses" in data:
         cleaned["addresses"] = _addresses(data["addresses"], errors)
-        if cleaned["addresses"] and not data.get("national_id_country"):
-            region = cleaned["addresses"][0]["country"]
+    address_country = cleaned["addresses"][0]["country"] if cleaned.get("addresses") else ""
+    number_country = str(
+        data.get("national_id_country")
+        or national_id_country
+        or address_country
+        or home_country
+        or settings.DEFAULT_COUNTRY
+    ).upper()
+    phone_country = address_country or home_country or number_country
+    if partial and data.get("national_id_country") and "national_id" not in data:
+        errors.add("national_id", _("Send the number together with its country."))
     if "emails" in data:
         cleaned["emails"] = _emails(data["emails"], errors)
     if "phones" in data:
-        cleaned["phones"] = _phones(data["phones"], region, errors)
+        cleaned["phones"] = _phones(data["phones"], phone_country, errors)
     if "tags" in data:
         cleaned["tags"] = _tags(data["tags"], errors)
     if "national_id" in data:
@@ -337,7 +354,7 @@ def customer_clean(*, data: Mapping[str, Any], kind: str, partial: bool) -> dict
         else:
             try:
                 parsed = national_id_parse(
-                    country=region,
+                    country=number_country,
                     holder="organisation" if kind == Kind.ORGANISATION else "person",
                     value=raw,
                 )

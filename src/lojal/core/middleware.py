@@ -1,0 +1,51 @@
+"""Request guards that keep junk input from reaching the database, and API errors in one format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+from lojal.core.problems import PROBLEM_CONTENT_TYPE, problem_response
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class RequestGuardMiddleware:
+    """Refuses NUL characters in query strings and form fields (PostgreSQL cannot store them), and
+    turns the API's bare 405 answers into problem documents."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        is_api = request.path.startswith("/api/")
+        if self._has_nul(request):
+            if is_api:
+                return problem_response(
+                    status=400,
+                    title="Bad request",
+                    detail="The request contains a NUL character, which is never valid.",
+                )
+            return HttpResponseBadRequest("The request contains a NUL character, which is never valid.")
+        response = self.get_response(request)
+        if is_api and response.status_code == 405 and response.get("Content-Type") != PROBLEM_CONTENT_TYPE:
+            allowed = response.get("Allow", "")
+            replacement = problem_response(
+                status=405,
+                title="Method not allowed",
+                detail=f"{request.method} is not allowed here."
+                + (f" Allowed: {allowed}." if allowed else ""),
+            )
+            if allowed:
+                replacement["Allow"] = allowed
+            return replacement
+        return response
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.method == "POST" and request.content_type in _FORM_TYPES:
+            return any("\x00" in value for values in request.POST.lists() for value in values[1])
+        return False
