@@ -1,0 +1,58 @@
+"""``python -m bench <benchmark> ...`` from the project directory."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    sub = parser.add_subparsers(dest="benchmark", required=True)
+    customers = sub.add_parser(
+        "customers",
+        help="Load N customers, serve them with gunicorn, and measure creates, search and reads over HTTP.",
+    )
+    customers.add_argument("--database", choices=("sqlite", "postgres"), required=True)
+    customers.add_argument(
+        "--customers", type=int, default=100_000, help="customers to load (default 100000)"
+    )
+    customers.add_argument("--duration", type=int, default=20, help="seconds of sustained load (default 20)")
+    customers.add_argument(
+        "--workers", type=int, default=2, help="gunicorn worker processes (default 2, for 2 cores)"
+    )
+    customers.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
+    customers.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread")
+    customers.add_argument(
+        "--concurrency", type=int, default=16, help="open connections of the sustained load (default 16)"
+    )
+    customers.add_argument(
+        "--load-processes",
+        type=int,
+        default=0,
+        help="processes loading customers (default: 1 on SQLite, one per core on PostgreSQL)",
+    )
+    customers.add_argument("--seed", type=int, default=1)
+    customers.add_argument("--single-creates", type=int, default=500)
+    customers.add_argument("--batches", type=int, default=5, help="batches of 1,000 to create (default 5)")
+    customers.add_argument("--repeats", type=int, default=30, help="requests per search query (default 30)")
+    customers.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    customers.add_argument(
+        "--keep", action="store_true", help="keep the database afterwards (for --reuse or inspection)"
+    )
+    customers.add_argument(
+        "--reuse", action="store_true", help="use the database a --keep run left; skip creating and loading"
+    )
+    customers.add_argument(
+        "--python-load", action="store_true", help="use the Python load generator even if wrk is installed"
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    from bench.customers import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
