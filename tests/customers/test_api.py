@@ -277,8 +277,11 @@ def test_batch_creates_all_and_answers_201(api: ApiClient) -> None:
     )
     created = body_of(response, 201)
     assert created["created"] == 2
-    assert [item["display_name"] for item in created["items"]] == ["A", "B AB"]
-    assert sorted(Customer.objects.values_list("display_name", flat=True)) == ["A", "B AB"]
+    ids = [item["id"] for item in created["items"]]
+    assert [Customer.objects.get(pk=pk).display_name for pk in ids] == ["A", "B AB"]
+    assert [item["customer_number"] for item in created["items"]] == [
+        Customer.objects.get(pk=pk).customer_number for pk in ids
+    ]
 
 
 def test_batch_with_one_bad_item_is_422_and_creates_nothing(api: ApiClient) -> None:

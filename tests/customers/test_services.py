@@ -499,7 +499,7 @@ def test_delete_hides_the_customer_from_every_read_but_keeps_the_row(admin_user:
     with pytest.raises(NotFound):
         selectors.customer_get(customer_id=anna.pk)
     page = selectors.customer_page(filters=selectors.CustomerFilters())
-    assert [c.pk for c in page.customers] == [keep.pk]
+    assert page.ids == [keep.pk]
     assert selectors.customer_count() == 1
     assert selectors.customer_search(query="Lindqvist") == []
     assert selectors.customer_search(query="anna.lindqvist@example.se") == []

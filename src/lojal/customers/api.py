@@ -14,9 +14,9 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from lojal.accounts.roles import Action
-from lojal.core.errors import PermissionDenied, ValidationError
+from lojal.core.errors import NotFound, PermissionDenied, ValidationError
 from lojal.core.nordic_ids import national_id_mask
-from lojal.customers import duplicates, selectors, services
+from lojal.customers import duplicates, projections, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
     BatchCreated,
@@ -35,6 +35,7 @@ from lojal.customers.schemas import (
     SearchResults,
     TimelinePage,
 )
+from lojal.customers.search import customer_search_ids
 from lojal.timeline import selectors as timeline_selectors
 from lojal.timeline import services as timeline_services
 from lojal.timeline.models import Event
@@ -97,32 +98,22 @@ def _decode_before(token: str) -> tuple[dt.datetime, int]:
         raise ValidationError.for_field("before", _("This cursor is not valid.")) from None
 
 
-def detail(request: HttpRequest, customer: Customer, timeline_limit: int = 50) -> dict[str, Any]:
-    can_see_number = request.user.can(Action.NATIONAL_ID_VIEW)  # type: ignore[union-attr]
-    page = timeline_selectors.event_list(customer_id=customer.pk, limit=timeline_limit)
-    return {
-        **summary(customer),
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "organisation_name": customer.organisation_name,
-        "birth_date": customer.birth_date,
-        "industry": customer.industry,
-        "employee_count": customer.employee_count,
-        "founded_year": customer.founded_year,
-        "national_id": customer.national_id_display
-        if can_see_number
-        else national_id_mask(kind=customer.national_id_kind, formatted=customer.national_id_display),
-        "national_id_country": customer.national_id_country,
-        "national_id_kind": customer.national_id_kind,
-        "preferred_language": customer.preferred_language,
-        "emails": list(customer.emails.all()),
-        "phones": list(customer.phones.all()),
-        "addresses": list(customer.addresses.all()),
-        "contact_persons": list(customer.contact_persons.all()),
-        "updated_at": customer.updated_at,
-        "timeline": [event_out(event) for event in page.events],
-        "timeline_next": _encode_before(page.next_before),
-    }
+def detail(request: HttpRequest, customer_id: int, timeline_limit: int = 50) -> dict[str, Any]:
+    """The customer as the API shows it, national number masked unless the role may see it."""
+    found = projections.customer_detail(customer_id, timeline_limit=timeline_limit)
+    if found is None:
+        selectors.customer_get(customer_id=customer_id)  # raises NotFound, naming a merge if there was one
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    if not request.user.can(Action.NATIONAL_ID_VIEW):  # type: ignore[union-attr]
+        found["national_id"] = national_id_mask(
+            kind=found["national_id_kind"], formatted=found["national_id"]
+        )
+    events = found["timeline"]
+    has_more = found.pop("timeline_has_more")
+    found["timeline_next"] = (
+        _encode_before((events[-1]["occurred_at"], events[-1]["id"])) if has_more and events else None
+    )
+    return found
 
 
 class ListFilters(Schema):
@@ -155,14 +146,14 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
         cursor=filters.cursor,
         limit=filters.limit,
     )
-    return {"items": [summary(c) for c in page.customers], "next_cursor": page.next_cursor}
+    return {"items": projections.customer_summaries(page.ids), "next_cursor": page.next_cursor}
 
 
 @router.post("", response={201: CustomerDetail}, summary="Create a customer")
 def customer_create(request: HttpRequest, payload: CustomerCreate) -> tuple[int, dict[str, Any]]:
     actor = require(request, Action.CUSTOMER_CREATE)
     customer = services.customer_create(actor=actor, data=payload.model_dump(exclude_unset=True))
-    return 201, detail(request, selectors.customer_get(customer_id=customer.pk))
+    return 201, detail(request, customer.pk)
 
 
 @router.post(
@@ -172,10 +163,10 @@ def customers_create_batch(request: HttpRequest, payload: CustomerBatch) -> tupl
     actor = require(request, Action.CUSTOMER_CREATE)
     items = [item.model_dump(exclude_unset=True) for item in payload.items]
     created = services.customers_create_batch(actor=actor, items=items)
-    for customer in created:
-        customer._prefetched_objects_cache = {"tags": []}  # type: ignore[attr-defined]
-        customer.account_manager = None if customer.account_manager_id is None else customer.account_manager
-    return 201, {"created": len(created), "items": [summary(c) for c in created]}
+    return 201, {
+        "created": len(created),
+        "items": [{"id": c.pk, "customer_number": c.customer_number} for c in created],
+    }
 
 
 @router.get(
@@ -187,8 +178,10 @@ def customers_search(
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
     require(request, Action.CUSTOMER_VIEW)
-    found = selectors.customer_search(query=q, limit=limit)
-    return {"items": [{**summary(customer), "matched_on": hit.matched_on} for customer, hit in found]}
+    hits = customer_search_ids(query=q, limit=limit)
+    matched_on = {hit.customer_id: hit.matched_on for hit in hits}
+    found = projections.customer_summaries([hit.customer_id for hit in hits])
+    return {"items": [{**item, "matched_on": matched_on[item["id"]]} for item in found]}
 
 
 @router.get("/duplicates", response=list[DuplicateOut], summary="Suspected duplicate pairs, strongest first")
@@ -231,7 +224,7 @@ def duplicate_dismiss(request: HttpRequest, suspicion_id: int) -> tuple[int, Non
 def customers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
     actor = require(request, Action.CUSTOMER_MERGE)
     kept = duplicates.customers_merge(actor=actor, keep_id=payload.keep_id, other_id=payload.other_id)
-    return detail(request, selectors.customer_get(customer_id=kept.pk))
+    return detail(request, kept.pk)
 
 
 @router.get(
@@ -241,7 +234,7 @@ def customer_read(
     request: HttpRequest, customer_id: int, timeline_limit: int = Query(50, ge=0, le=200)
 ) -> dict[str, Any]:
     require(request, Action.CUSTOMER_VIEW)
-    return detail(request, selectors.customer_get(customer_id=customer_id), timeline_limit)
+    return detail(request, customer_id, timeline_limit)
 
 
 @router.patch("/{customer_id}", response=CustomerDetail, summary="Change some fields of a customer")
@@ -250,7 +243,7 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
     services.customer_update(
         actor=actor, customer_id=customer_id, data=payload.model_dump(exclude_unset=True)
     )
-    return detail(request, selectors.customer_get(customer_id=customer_id))
+    return detail(request, customer_id)
 
 
 @router.delete("/{customer_id}", response={204: None}, summary="Delete a customer (kept for the audit trail)")

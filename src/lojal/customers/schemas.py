@@ -227,6 +227,11 @@ class DuplicateOut(Schema):
     status: str
 
 
+class CreatedRef(Schema):
+    id: int
+    customer_number: int
+
+
 class BatchCreated(Schema):
     created: int
-    items: list[CustomerSummary]
+    items: list[CreatedRef]

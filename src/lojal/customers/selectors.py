@@ -86,7 +86,9 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
 
 @dataclass(frozen=True)
 class CustomerPage:
-    customers: list[Customer]
+    """Ids of one page in order (read them with ``projections.customer_summaries``) and the next cursor."""
+
+    ids: list[int]
     next_cursor: str | None
 
 
@@ -113,12 +115,12 @@ def customer_page(
         if len(names) == 2:
             condition |= Q(**{names[0]: values[0], f"{names[1]}__{after}": values[1]})
         customers = customers.filter(condition)
-    rows = list(_with_list_relations(customers).order_by(*order)[: limit + 1])
+    names = [name.lstrip("-") for name in order]
+    rows = list(customers.order_by(*order).values_list("id", *names)[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = _encode_cursor([getattr(last, name.lstrip("-")) for name in order])
-    return CustomerPage(customers=rows[:limit], next_cursor=next_cursor)
+        next_cursor = _encode_cursor(list(rows[limit - 1][1:]))
+    return CustomerPage(ids=[row[0] for row in rows[:limit]], next_cursor=next_cursor)
 
 
 def _with_list_relations(customers: QuerySet[Customer]) -> QuerySet[Customer]:
