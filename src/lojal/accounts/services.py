@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from lojal.accounts.models import ApiToken, User
 from lojal.accounts.roles import Role
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.core.rawsql import aware
 
 TOKEN_PREFIX = "lojal_"
 
@@ -95,14 +96,46 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+# In the model's own field order, as Model.from_db expects.
+_USER_FIELDS = (
+    "id",
+    "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "role",
+)
+_BOOLEAN_FIELDS = {"is_superuser", "is_staff", "is_active"}
+
+
 def token_authenticate(*, secret: str) -> User | None:
-    """The active user a presented token belongs to, or None; marks the token used (at most once a minute)."""
-    if not secret.startswith(TOKEN_PREFIX):
+    """The active user a presented token belongs to, or None; marks the token used (at most once a minute).
+
+    Runs on every API request, so it is one raw join rather than an ORM query.
+    """
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=token_digest(secret)).first()
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    columns = ", ".join(f"u.{name}" for name in _USER_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, t.revoked_at, t.last_used_at, {columns} FROM accounts_apitoken t "
+            "JOIN accounts_user u ON u.id = t.user_id WHERE t.digest = %s",
+            [token_digest(secret)],
+        )
+        row = cursor.fetchone()
+    if row is None or row[1] is not None:
+        return None
+    values = [
+        bool(v) if name in _BOOLEAN_FIELDS else v for name, v in zip(_USER_FIELDS, row[3:], strict=True)
+    ]
+    user = User.from_db(connection.alias, list(_USER_FIELDS), values)
+    if not user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    last_used = aware(row[2])
+    if last_used is None or (now - last_used).total_seconds() > 60:
+        ApiToken.objects.filter(pk=row[0]).update(last_used_at=now)
+    return user

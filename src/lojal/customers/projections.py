@@ -7,13 +7,12 @@ use the ORM selectors.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
 
+from lojal.core.rawsql import aware, day, decoded
 from lojal.timeline.rendering import event_summary
 
 _SUMMARY_COLUMNS = (
@@ -27,21 +26,6 @@ _DETAIL_COLUMNS = (
 )
 MAX_ID = 2**63
 _FROM = "FROM customers_customer c LEFT JOIN accounts_user u ON u.id = c.account_manager_id"
-
-
-def _moment(value: Any) -> dt.datetime:
-    """Raw SQLite rows carry times as text; PostgreSQL's as aware datetimes."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
-def _day(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value)
 
 
 def _staff(user_id: Any, first: Any, last: Any, username: Any) -> dict[str, Any] | None:
@@ -62,7 +46,7 @@ def _summary(row: Sequence[Any], tags: list[str]) -> dict[str, Any]:
         "country": row[7],
         "lifecycle_stage": row[8],
         "vip_tier": row[9],
-        "created_at": _moment(row[10]),
+        "created_at": aware(row[10]),
         "tags": tags,
         "account_manager": _staff(row[11], row[12], row[13], row[14]),
     }
@@ -146,7 +130,7 @@ def customer_detail(customer_id: int, *, timeline_limit: int = 50) -> dict[str, 
             "first_name": row[15],
             "last_name": row[16],
             "organisation_name": row[17],
-            "birth_date": _day(row[18]),
+            "birth_date": day(row[18]),
             "industry": row[19],
             "employee_count": row[20],
             "founded_year": row[21],
@@ -154,7 +138,7 @@ def customer_detail(customer_id: int, *, timeline_limit: int = 50) -> dict[str, 
             "national_id_country": row[23],
             "national_id_kind": row[24],
             "preferred_language": row[25],
-            "updated_at": _moment(row[26]),
+            "updated_at": aware(row[26]),
             "emails": [
                 {"address": c[3], "label": c[4], "is_primary": bool(c[2])}
                 for c in children
@@ -220,11 +204,11 @@ def _timeline(cursor: Any, customer_id: int, limit: int) -> tuple[list[dict[str,
     rows = cursor.fetchall()
     events = []
     for row in rows[:limit]:
-        data = json.loads(row[5]) if isinstance(row[5], str) else row[5]
+        data = decoded(row[5])
         events.append(
             {
                 "id": row[0],
-                "occurred_at": _moment(row[1]),
+                "occurred_at": aware(row[1]),
                 "kind": row[2],
                 "summary": event_summary(kind=row[2], data=data or {}, summary=row[3]),
                 "body": row[4],
