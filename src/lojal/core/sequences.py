@@ -18,13 +18,13 @@ def sequence_next(*, name: str, count: int = 1) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [f"lojal_seq_{name}", count])
             return [row[0] for row in cursor.fetchall()]
-    start = SEQUENCE_STARTS[name]
-    with transaction.atomic():
-        Sequence.objects.get_or_create(name=name, defaults={"last_value": start - 1})
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE core_sequence SET last_value = last_value + %s WHERE name = %s RETURNING last_value",
-                [count, name],
-            )
-            last = cursor.fetchone()[0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        update = "UPDATE core_sequence SET last_value = last_value + %s WHERE name = %s RETURNING last_value"
+        cursor.execute(update, [count, name])
+        row = cursor.fetchone()
+        if row is None:
+            Sequence.objects.get_or_create(name=name, defaults={"last_value": SEQUENCE_STARTS[name] - 1})
+            cursor.execute(update, [count, name])
+            row = cursor.fetchone()
+        last = row[0]
     return list(range(last - count + 1, last + 1))

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,20 +40,15 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + _CHUNK]
 
 
-def _groups_by(model: type[Model], key: str, customer_ids: Sequence[int] | None) -> list[list[int]]:
-    """Groups of live customers that share a value of ``key`` in ``model``."""
+def _groups_by(model: type[Model], key: str) -> list[list[int]]:
+    """Groups of live customers that share a value of ``key`` in ``model`` (a full scan)."""
     live = model.objects.filter(customer__deleted_at__isnull=True).exclude(**{key: ""})  # type: ignore[attr-defined]
-    values: list[str] = []
-    if customer_ids is None:
-        values = list(
-            live.values(key)
-            .annotate(n=Count("customer_id", distinct=True))
-            .filter(n__gt=1)
-            .values_list(key, flat=True)
-        )
-    else:
-        for chunk in _chunks(customer_ids):
-            values += list(live.filter(customer_id__in=chunk).values_list(key, flat=True))
+    values = list(
+        live.values(key)
+        .annotate(n=Count("customer_id", distinct=True))
+        .filter(n__gt=1)
+        .values_list(key, flat=True)
+    )
     groups: dict[str, set[int]] = defaultdict(set)
     for chunk_values in _chunks(sorted(set(values))):  # type: ignore[arg-type]
         for value, customer_id in live.filter(**{f"{key}__in": chunk_values}).values_list(key, "customer_id"):
@@ -61,20 +56,15 @@ def _groups_by(model: type[Model], key: str, customer_ids: Sequence[int] | None)
     return [sorted(members) for members in groups.values() if len(members) > 1]
 
 
-def _national_id_groups(customer_ids: Sequence[int] | None) -> list[list[int]]:
+def _national_id_groups() -> list[list[int]]:
     """Deleted or merged customers may still hold a number; live ones sharing a number are suspects."""
     live = Customer.objects.filter(deleted_at__isnull=True).exclude(national_id="")
-    if customer_ids is None:
-        numbers = list(
-            live.values("national_id")
-            .annotate(n=Count("id"))
-            .filter(n__gt=1)
-            .values_list("national_id", flat=True)
-        )
-    else:
-        numbers = []
-        for chunk in _chunks(customer_ids):
-            numbers += list(live.filter(pk__in=chunk).values_list("national_id", flat=True))
+    numbers = list(
+        live.values("national_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("national_id", flat=True)
+    )
     groups: dict[tuple[str, str], set[int]] = defaultdict(set)
     for chunk_numbers in _chunks(sorted(set(numbers))):  # type: ignore[arg-type]
         for country, number, pk in live.filter(national_id__in=chunk_numbers).values_list(
@@ -84,9 +74,9 @@ def _national_id_groups(customer_ids: Sequence[int] | None) -> list[list[int]]:
     return [sorted(members) for members in groups.values() if len(members) > 1]
 
 
-def _name_address_pairs(customer_ids: Sequence[int] | None) -> list[tuple[int, int]]:
+def _name_address_pairs() -> list[tuple[int, int]]:
     """Pairs at the same address whose names are nearly the same ("Anna Lindqvist" / "Ana Lindquist")."""
-    groups = _groups_by(Address, "match_key", customer_ids)
+    groups = _groups_by(Address, "match_key")
     member_ids = sorted({pk for group in groups for pk in group})
     names: dict[int, str] = {}
     for chunk in _chunks(member_ids):
@@ -101,24 +91,72 @@ def _name_address_pairs(customer_ids: Sequence[int] | None) -> list[tuple[int, i
     return pairs
 
 
-def duplicates_check(*, customer_ids: Sequence[int] | None) -> int:
-    """Record suspected duplicates among ``customer_ids`` and everyone else (all customers when None).
+# Every other live customer sharing an email, a phone, a national number or an address with one of
+# the given customers, in one round trip; names come along for the "similar name" check.
+_SUSPECTS_SQL = """
+    SELECT a.customer_id, b.customer_id, 'email', '', '' FROM customers_emailaddress a
+      JOIN customers_emailaddress b ON b.address = a.address AND b.customer_id <> a.customer_id
+      JOIN customers_customer o ON o.id = b.customer_id AND o.deleted_at IS NULL
+     WHERE a.customer_id IN ({ids})
+    UNION ALL
+    SELECT a.customer_id, b.customer_id, 'phone', '', '' FROM customers_phonenumber a
+      JOIN customers_phonenumber b ON b.number = a.number AND b.customer_id <> a.customer_id
+      JOIN customers_customer o ON o.id = b.customer_id AND o.deleted_at IS NULL
+     WHERE a.customer_id IN ({ids})
+    UNION ALL
+    SELECT me.id, o.id, 'national_id', '', '' FROM customers_customer me
+      JOIN customers_customer o ON o.national_id = me.national_id AND o.national_id_country = me.national_id_country
+       AND o.id <> me.id AND o.deleted_at IS NULL
+     WHERE me.id IN ({ids}) AND me.national_id <> '' AND me.deleted_at IS NULL
+    UNION ALL
+    SELECT a.customer_id, b.customer_id, 'name_address', me.sort_name, o.sort_name FROM customers_address a
+      JOIN customers_address b ON b.match_key = a.match_key AND b.customer_id <> a.customer_id
+      JOIN customers_customer me ON me.id = a.customer_id
+      JOIN customers_customer o ON o.id = b.customer_id AND o.deleted_at IS NULL
+     WHERE a.customer_id IN ({ids}) AND a.match_key <> ''
+"""
 
-    Returns how many suspicions were new. Pairs staff dismissed stay dismissed.
-    """
+
+def _suspects_of(customer_ids: Sequence[int]) -> dict[tuple[int, int], set[str]]:
+    reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(set(customer_ids))):
+        marks = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(_SUSPECTS_SQL.format(ids=marks), list(chunk) * 4)
+            rows = cursor.fetchall()
+        for mine, other, reason, my_name, other_name in rows:
+            if (
+                reason == "name_address"
+                and difflib.SequenceMatcher(None, my_name, other_name).ratio() < NAME_SIMILARITY
+            ):
+                continue
+            reasons[(min(mine, other), max(mine, other))].add(reason)
+    return reasons
+
+
+def _suspects_everywhere() -> dict[tuple[int, int], set[str]]:
     reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
     evidence = [
-        ("email", _groups_by(EmailAddress, "address", customer_ids)),
-        ("phone", _groups_by(PhoneNumber, "number", customer_ids)),
-        ("national_id", _national_id_groups(customer_ids)),
+        ("email", _groups_by(EmailAddress, "address")),
+        ("phone", _groups_by(PhoneNumber, "number")),
+        ("national_id", _national_id_groups()),
     ]
     for reason, groups in evidence:
         for group in groups:
             for index, first in enumerate(group):
                 for second in group[index + 1 :]:
                     reasons[(first, second)].add(reason)
-    for pair in _name_address_pairs(customer_ids):
+    for pair in _name_address_pairs():
         reasons[pair].add("name_address")
+    return reasons
+
+
+def duplicates_check(*, customer_ids: Sequence[int] | None) -> int:
+    """Record suspected duplicates among ``customer_ids`` and everyone else (all customers when None).
+
+    Returns how many suspicions were new. Pairs staff dismissed stay dismissed.
+    """
+    reasons = _suspects_everywhere() if customer_ids is None else _suspects_of(customer_ids)
     if not reasons:
         return 0
     existing: dict[tuple[int, int], DuplicateSuspicion] = {}

@@ -78,27 +78,38 @@ def _check_national_id_free(national_id: NationalId | None, *, exclude_id: int |
 
 
 def _tags_resolve(names: Sequence[str]) -> list[Tag]:
-    tags: list[Tag] = []
+    """The tags named, created when missing; an existing tag is found whatever its case. Safe when two
+    transactions create the same new tag at once."""
+    if not names:
+        return []
+    found = {tag.name.casefold(): tag for tag in Tag.objects.filter(name__in=names)}
     for name in names:
-        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
-        tags.append(tag)
-    return tags
+        if name.casefold() not in found:
+            existing = Tag.objects.filter(name__iexact=name).first()
+            if existing is not None:
+                found[name.casefold()] = existing
+    missing = [name for name in names if name.casefold() not in found]
+    if missing:
+        Tag.objects.bulk_create([Tag(name=name) for name in missing], ignore_conflicts=True)
+        found.update({tag.name.casefold(): tag for tag in Tag.objects.filter(name__in=missing)})
+    return [found[name.casefold()] for name in names if name.casefold() in found]
 
 
-def _contact_points_write(customer: Customer, cleaned: Mapping[str, Any]) -> None:
+def _contact_points_write(customer: Customer, cleaned: Mapping[str, Any], *, is_new: bool = False) -> None:
     """Replace emails, phones or addresses given in ``cleaned``; keep the primary ones on the customer."""
+    if not is_new:
+        for field, model in (("emails", EmailAddress), ("phones", PhoneNumber), ("addresses", Address)):
+            if field in cleaned:
+                model._default_manager.filter(customer=customer).delete()
     if "emails" in cleaned:
-        customer.emails.all().delete()
         EmailAddress.objects.bulk_create(
             EmailAddress(customer=customer, **entry) for entry in cleaned["emails"]
         )
     if "phones" in cleaned:
-        customer.phones.all().delete()
         PhoneNumber.objects.bulk_create(
             PhoneNumber(customer=customer, **entry) for entry in cleaned["phones"]
         )
     if "addresses" in cleaned:
-        customer.addresses.all().delete()
         Address.objects.bulk_create(Address(customer=customer, **entry) for entry in cleaned["addresses"])
 
 
@@ -148,7 +159,7 @@ def customer_create(*, actor: Any, data: Mapping[str, Any]) -> Customer:
         # A concurrent create took the same national number between the check and the insert.
         _check_national_id_free(cleaned.get("national_id"))
         raise
-    _contact_points_write(customer, cleaned)
+    _contact_points_write(customer, cleaned, is_new=True)
     if cleaned.get("tags"):
         customer.tags.set(_tags_resolve(cleaned["tags"]))
     audit_record(actor=actor, action="create", obj=customer, changes=_audit_values(customer, cleaned))
