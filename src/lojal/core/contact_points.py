@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -44,11 +46,30 @@ def phone_display(e164: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+# Plain ASCII addresses (nearly all of them) are checked with this; anything else takes the full
+# validator, which also handles internationalised domains and quoted local parts.
+_PLAIN_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
+
+# Left to the full validator, which refuses addresses in these reserved domains.
+_SPECIAL_USE_TOP_DOMAINS = {"arpa", "invalid", "local", "localhost", "onion", "test", "internal", "alt"}
+
+
 def email_normalise(value: str, *, field: str = "email") -> str:
     """Return the address with its domain in lower case and IDNA-normalised; the local part is kept.
 
     Nordic mail systems treat local parts case-insensitively, so the stored form is lower-cased whole.
     """
+    candidate = value.strip().lower()
+    if (
+        len(candidate) <= 254
+        and len(candidate.split("@", 1)[0]) <= 64
+        and _PLAIN_EMAIL.match(candidate)
+        and candidate.rsplit(".", 1)[1] not in _SPECIAL_USE_TOP_DOMAINS
+    ):
+        return candidate
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as error:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lojal.core.audit import audit_record
+from lojal.core.bulk import bulk_insert
 from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.models import AuditEntry
 from lojal.core.nordic_ids import NationalId
@@ -36,6 +37,19 @@ from lojal.timeline.models import Event
 from lojal.timeline.services import event_record
 
 BATCH_MAX = 1000
+CUSTOMER_COLUMNS = tuple(field.attname for field in Customer._meta.concrete_fields if not field.primary_key)
+ADDRESS_COLUMNS = (
+    "customer_id",
+    "label",
+    "street",
+    "postal_code",
+    "city",
+    "municipality",
+    "region",
+    "country",
+    "is_primary",
+    "match_key",
+)
 _PLAIN_FIELDS = (
     "first_name",
     "last_name",
@@ -248,61 +262,93 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
     customers = [
         _build(cleaned, kind, number) for (kind, cleaned), number in zip(prepared, numbers, strict=True)
     ]
-    Customer.objects.bulk_create(customers)
-    if any(c.pk is None for c in customers):  # backends that cannot return ids on bulk insert
-        by_number = dict(
-            Customer.objects.filter(customer_number__in=numbers).values_list("customer_number", "pk")
-        )
-        for customer in customers:
-            customer.pk = by_number[customer.customer_number]
-    emails, phones, addresses, tag_links = [], [], [], []
-    tag_cache: dict[str, Tag] = {}
-    tag_through = Customer.tags.through
-    for customer, (_kind, cleaned) in zip(customers, prepared, strict=True):
-        emails += [EmailAddress(customer=customer, **entry) for entry in cleaned.get("emails", [])]
-        phones += [PhoneNumber(customer=customer, **entry) for entry in cleaned.get("phones", [])]
-        addresses += [Address(customer=customer, **entry) for entry in cleaned.get("addresses", [])]
-        for name in cleaned.get("tags", []):
-            key = name.casefold()
-            if key not in tag_cache:
-                tag_cache[key] = _tags_resolve([name])[0]
-            tag_links.append(tag_through(customer_id=customer.pk, tag_id=tag_cache[key].pk))
-    EmailAddress.objects.bulk_create(emails, batch_size=2000)
-    PhoneNumber.objects.bulk_create(phones, batch_size=2000)
-    Address.objects.bulk_create(addresses, batch_size=2000)
-    tag_through.objects.bulk_create(tag_links, batch_size=2000)
     now = timezone.now()
     actor_id = actor.pk if getattr(actor, "pk", None) else None
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor_id=actor_id,
-                action="create",
-                object_type="customers.customer",
-                object_id=str(c.pk),
-                object_label=str(c)[:200],
-                changes={"batch": [None, len(customers)]},
-            )
-            for c in customers
-        ],
-        batch_size=2000,
+    for customer in customers:
+        customer.created_at = customer.updated_at = now
+    bulk_insert(
+        Customer, CUSTOMER_COLUMNS, ([getattr(c, column) for column in CUSTOMER_COLUMNS] for c in customers)
     )
-    Event.objects.bulk_create(
-        [
-            Event(
-                customer_id=c.pk,
-                kind=Event.Kind.CUSTOMER_CREATED,
-                occurred_at=now,
-                actor_id=actor_id,
-                summary=(
-                    _("%(name)s was added. Stage: %(stage)s")
-                    % {"name": c.display_name, "stage": c.get_lifecycle_stage_display()}
-                )[:300],
-                data={"name": c.display_name, "stage": c.lifecycle_stage},
+    by_number = dict(
+        Customer.objects.filter(customer_number__in=numbers).values_list("customer_number", "pk")
+    )
+    for customer in customers:
+        customer.pk = by_number[customer.customer_number]
+        customer._state.adding = False
+    first_spelling: dict[str, str] = {}
+    for _kind, cleaned in prepared:
+        for name in cleaned.get("tags", []):
+            first_spelling.setdefault(name.casefold(), name)
+    tag_ids = {tag.name.casefold(): tag.pk for tag in _tags_resolve(list(first_spelling.values()))}
+    tag_ids.update({key: tag_ids[spelling.casefold()] for key, spelling in first_spelling.items()})
+    pairs = list(zip(customers, (cleaned for _kind, cleaned in prepared), strict=True))
+    bulk_insert(
+        EmailAddress,
+        ("customer_id", "address", "label", "is_primary"),
+        (
+            (c.pk, e["address"], e["label"], e["is_primary"])
+            for c, cleaned in pairs
+            for e in cleaned.get("emails", [])
+        ),
+    )
+    bulk_insert(
+        PhoneNumber,
+        ("customer_id", "number", "label", "is_primary"),
+        (
+            (c.pk, p["number"], p["label"], p["is_primary"])
+            for c, cleaned in pairs
+            for p in cleaned.get("phones", [])
+        ),
+    )
+    bulk_insert(
+        Address,
+        ADDRESS_COLUMNS,
+        (
+            (c.pk, *(a[column] for column in ADDRESS_COLUMNS[1:]))
+            for c, cleaned in pairs
+            for a in cleaned.get("addresses", [])
+        ),
+    )
+    bulk_insert(
+        Customer.tags.through,
+        ("customer_id", "tag_id"),
+        ((c.pk, tag_ids[name.casefold()]) for c, cleaned in pairs for name in cleaned.get("tags", [])),
+    )
+    bulk_insert(
+        AuditEntry,
+        ("occurred_at", "actor_id", "action", "object_type", "object_id", "object_label", "changes"),
+        (
+            (
+                now,
+                actor_id,
+                "create",
+                "customers.customer",
+                str(c.pk),
+                str(c)[:200],
+                {"batch": [None, len(customers)]},
             )
             for c in customers
-        ],
-        batch_size=2000,
+        ),
+    )
+    stage_labels = dict(Stage.choices)
+    bulk_insert(
+        Event,
+        ("customer_id", "occurred_at", "kind", "summary", "body", "data", "actor_id"),
+        (
+            (
+                c.pk,
+                now,
+                Event.Kind.CUSTOMER_CREATED.value,
+                (
+                    _("%(name)s was added. Stage: %(stage)s")
+                    % {"name": c.display_name, "stage": stage_labels[c.lifecycle_stage]}
+                )[:300],
+                "",
+                {"name": c.display_name, "stage": c.lifecycle_stage},
+                actor_id,
+            )
+            for c in customers
+        ),
     )
     duplicates.duplicates_check(customer_ids=[c.pk for c in customers])
     return customers

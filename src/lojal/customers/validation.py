@@ -47,6 +47,13 @@ ALL_FIELDS = {
     "stage_reason",
 }
 MAX_CONTACT_POINTS = 20
+# Choices.values builds a new list on every access; these run once per field per row in bulk paths.
+PHONE_LABELS = PhoneNumber.Label.values
+COUNTRIES = Country.values
+ADDRESS_LABELS = Address.Label.values
+LANGUAGES = Language.values
+VIP_TIERS = VipTier.values
+STAGES = Stage.values
 TAG_MAX_LENGTH = 60
 
 
@@ -206,7 +213,7 @@ def _phones(value: Any, region: str, errors: _Errors) -> list[dict[str, Any]]:
         cleaned.append(
             {
                 "number": number,
-                "label": _choice(label, f"phones[{index}].label", PhoneNumber.Label.values, errors),
+                "label": _choice(label, f"phones[{index}].label", PHONE_LABELS, errors),
                 "is_primary": bool(entry.get("is_primary")),
             }
         )
@@ -227,10 +234,10 @@ def _addresses(value: Any, errors: _Errors) -> list[dict[str, Any]]:
             "municipality": _text(item.get("municipality"), f"{prefix}.municipality", 100, errors),
             "region": _text(item.get("region"), f"{prefix}.region", 100, errors),
             "country": _choice(
-                item.get("country") or settings.DEFAULT_COUNTRY, f"{prefix}.country", Country.values, errors
+                item.get("country") or settings.DEFAULT_COUNTRY, f"{prefix}.country", COUNTRIES, errors
             ),
             "label": _choice(
-                item.get("label") or Address.Label.POSTAL, f"{prefix}.label", Address.Label.values, errors
+                item.get("label") or Address.Label.POSTAL, f"{prefix}.label", ADDRESS_LABELS, errors
             ),
             "is_primary": bool(item.get("is_primary")),
         }
@@ -308,12 +315,12 @@ def customer_clean(
         cleaned["birth_date"] = _date(data["birth_date"], "birth_date", errors)
     if "preferred_language" in data:
         cleaned["preferred_language"] = _choice(
-            data["preferred_language"], "preferred_language", Language.values, errors
+            data["preferred_language"], "preferred_language", LANGUAGES, errors
         )
     if "vip_tier" in data:
-        cleaned["vip_tier"] = _choice(data["vip_tier"], "vip_tier", VipTier.values, errors)
+        cleaned["vip_tier"] = _choice(data["vip_tier"], "vip_tier", VIP_TIERS, errors)
     if "lifecycle_stage" in data:
-        cleaned["lifecycle_stage"] = _choice(data["lifecycle_stage"], "lifecycle_stage", Stage.values, errors)
+        cleaned["lifecycle_stage"] = _choice(data["lifecycle_stage"], "lifecycle_stage", STAGES, errors)
     if "stage_reason" in data:
         cleaned["stage_reason"] = _text(data["stage_reason"], "stage_reason", 300, errors)
     if "account_manager_id" in data:
