@@ -27,14 +27,19 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
 
 def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` (values in the order of ``columns``, given as attribute names) into ``model``'s table."""
-    fields = [model._meta.get_field(column) for column in columns]
+    fields: list[models.Field[Any, Any]] = []
+    for column in columns:
+        field = model._meta.get_field(column)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{column} is a relation, not a column of {model._meta.label}")
+        fields.append(field)
     adapters = [
         (index, adapt) for index, field in enumerate(fields) if (adapt := _adapter(field)) is not None
     ]
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+        f"({', '.join(quote(str(field.column)) for field in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
     )
     count = 0
     batch: list[list[Any]] = []

@@ -50,7 +50,7 @@ def _groups_by(model: type[Model], key: str) -> list[list[int]]:
         .values_list(key, flat=True)
     )
     groups: dict[str, set[int]] = defaultdict(set)
-    for chunk_values in _chunks(sorted(set(values))):  # type: ignore[arg-type]
+    for chunk_values in _chunks(sorted(set(values))):
         for value, customer_id in live.filter(**{f"{key}__in": chunk_values}).values_list(key, "customer_id"):
             groups[value].add(customer_id)
     return [sorted(members) for members in groups.values() if len(members) > 1]
