@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lojal.core.contact_points import email_normalise, phone_candidate, phone_display, phone_normalise
+from lojal.core.contact_points import email_normalise, phone_candidates, phone_display, phone_normalise
 from lojal.core.errors import ValidationError
 from lojal.core.text import fold, words
 
@@ -54,9 +54,15 @@ def test_swedish_mobile_is_not_a_valid_norwegian_number() -> None:
     assert list(caught.value.errors) == ["phone"]
 
 
-def test_phone_candidate_is_none_for_text_that_is_no_number() -> None:
-    assert phone_candidate("070-123 45 67") == "+46701234567"
-    assert phone_candidate("Anna") is None
+def test_phone_candidates_read_the_default_country_first_and_nothing_for_text() -> None:
+    assert phone_candidates("070-123 45 67")[0] == "+46701234567"
+    assert phone_candidates("Anna") == []
+
+
+def test_a_local_number_of_another_nordic_country_is_a_candidate_too() -> None:
+    # A Norwegian mobile number typed without +47 on a Swedish install.
+    assert "+4741234567" in phone_candidates("412 34 567")
+    assert phone_candidates("+47 412 34 567") == ["+4741234567"]
 
 
 def test_phone_display_is_the_readable_international_form() -> None:

@@ -262,3 +262,17 @@ def test_pg_trgm_fuzzy_fallback_ranks_the_closest_name_first() -> None:
 
     # then both Bertils are candidates, the closer spelling first
     assert hits == [(lindqvist.pk, "name_fuzzy"), (lindgren.pk, "name_fuzzy")]
+
+
+@pytest.mark.django_db
+def test_finnish_number_of_someone_born_in_the_2000s_is_found() -> None:
+    aino = factories.person(first_name="Aino", national_id="270602A5052", national_id_country="FI")
+    assert found("270602A5052") == [(aino.pk, "national_id")]
+    assert found("270602a5052") == [(aino.pk, "national_id")]
+
+
+@pytest.mark.django_db
+def test_norwegian_local_number_is_found_on_a_swedish_install() -> None:
+    ola = factories.person(first_name="Ola", phones=["+47 412 34 567"])
+    assert found("412 34 567") == [(ola.pk, "phone")]
+    assert found("41234567") == [(ola.pk, "phone")]

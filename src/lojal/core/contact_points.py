@@ -29,12 +29,25 @@ def phone_normalise(value: str, *, region: str | None = None, field: str = "phon
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phone_candidate(value: str) -> str | None:
-    """The E.164 form of ``value`` if it reads as a valid number in the default region, else None."""
-    try:
-        return phone_normalise(value)
-    except ValidationError:
-        return None
+NORDIC_REGIONS = ("SE", "NO", "DK", "FI")
+
+
+def phone_candidates(value: str) -> list[str]:
+    """The E.164 numbers ``value`` could be: in the default region first, then in the other Nordic
+    countries (a Norwegian "412 34 567" typed on a Swedish install); for search."""
+    found: list[str] = []
+    international = value.strip().startswith(("+", "00"))
+    regions = [settings.DEFAULT_COUNTRY.upper()]
+    if not international:
+        regions += [region for region in NORDIC_REGIONS if region not in regions]
+    for region in regions:
+        try:
+            number = phone_normalise(value, region=region)
+        except ValidationError:
+            continue
+        if number not in found:
+            found.append(number)
+    return found
 
 
 def phone_display(e164: str) -> str:

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from lojal.core.contact_points import phone_candidate
+from lojal.core.contact_points import phone_candidates
 from lojal.core.nordic_ids import national_id_candidates
 from lojal.core.text import fold, words
 from lojal.customers.models import Customer, EmailAddress, PhoneNumber
 
 SEARCH_LIMIT_MAX = 300
-_NUMBERISH = re.compile(r"^[\d\s\-+().]+[A-Ya-y]?$")
+# Identifiers: digits with separators, and at most two letters (Finnish HETU "270602A5052", "131052-308T").
+_NUMBERISH = re.compile(r"^[\d\s\-+().]*\d[\d\s\-+().]*(?:[A-Ya-y][\d\s\-]*){0,2}$")
 _TS_CONFIGS = {"sv": "swedish", "nb": "norwegian", "da": "danish", "fi": "finnish", "en": "english"}
 FUZZY_MIN_RATIO = 0.72
 PG_WORD_SIMILARITY = 0.45
@@ -74,13 +75,13 @@ def customer_search_ids(*, query: str, limit: int = 20) -> list[SearchHit]:
             add(
                 list(live.filter(national_id__in=numbers).values_list("id", flat=True)[:limit]), "national_id"
             )
-        phone = phone_candidate(text)
-        if phone:
+        phones = phone_candidates(text)
+        if phones:
             add(
                 list(
-                    PhoneNumber.objects.filter(number=phone, customer__deleted_at__isnull=True).values_list(
-                        "customer_id", flat=True
-                    )[:limit]
+                    PhoneNumber.objects.filter(
+                        number__in=phones, customer__deleted_at__isnull=True
+                    ).values_list("customer_id", flat=True)[:limit]
                 ),
                 "phone",
             )
