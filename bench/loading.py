@@ -30,7 +30,7 @@ def django_setup(env: dict[str, str]) -> None:
 
 def _worker_batch(items: list[dict[str, Any]], actor_id: int) -> int:
     from lojal.accounts.models import User
-    from lojal.customers.services import customers_create_batch
+    from lojal.customers.creation import customers_create_batch
 
     actor = User.objects.get(pk=actor_id)
     return len(customers_create_batch(actor=actor, items=items))
@@ -82,7 +82,7 @@ def load_customers(
     *, count: int, seed: int, start_index: int, actor_id: int, processes: int, env: dict[str, str]
 ) -> LoadStats:
     from lojal.accounts.models import User
-    from lojal.customers.services import customers_create_batch
+    from lojal.customers.creation import customers_create_batch
     from lojal.demo.generator import generate_customers
 
     actor = User.objects.get(pk=actor_id)

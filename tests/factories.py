@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from lojal.customers.creation import customer_create
 from lojal.customers.models import Customer
-from lojal.customers.services import customer_create
 
 _counter = itertools.count(1)
 

@@ -18,8 +18,8 @@ from lojal.accounts.roles import Role
 from lojal.accounts.services import token_revoke
 from lojal.core.models import AuditEntry
 from lojal.core.problems import PROBLEM_CONTENT_TYPE
+from lojal.customers.creation import customers_create_batch
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion
-from lojal.customers.services import customers_create_batch
 from lojal.timeline.models import Event
 from tests import factories
 from tests.conftest import ApiClient

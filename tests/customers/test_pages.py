@@ -12,9 +12,10 @@ from django.test import Client
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
 from lojal.core.models import AuditEntry
+from lojal.customers.creation import customers_create_batch
 from lojal.customers.forms import CustomerForm
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion
-from lojal.customers.services import contact_person_add, customer_delete, customers_create_batch
+from lojal.customers.services import contact_person_add, customer_delete
 from lojal.timeline.models import Event
 from lojal.timeline.services import note_add
 from tests import factories

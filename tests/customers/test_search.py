@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from lojal.customers.creation import customers_create_batch
 from lojal.customers.models import Customer
 from lojal.customers.search import SearchHit, customer_search_ids
 from lojal.customers.selectors import customer_search
-from lojal.customers.services import customer_delete, customer_update, customers_create_batch
+from lojal.customers.services import customer_delete, customer_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db

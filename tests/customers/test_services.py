@@ -13,14 +13,13 @@ from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.models import AuditEntry
 from lojal.core.sequences import SEQUENCE_STARTS
 from lojal.customers import selectors
+from lojal.customers.creation import customer_create, customers_create_batch
 from lojal.customers.models import Address, ContactPerson, Customer, EmailAddress, PhoneNumber, Tag
 from lojal.customers.services import (
     contact_person_add,
     contact_person_remove,
-    customer_create,
     customer_delete,
     customer_update,
-    customers_create_batch,
 )
 from lojal.timeline.models import Event
 from tests import factories

@@ -11,8 +11,9 @@ from django.conf import settings
 from lojal.accounts.models import User
 from lojal.core.contact_points import email_normalise, phone_normalise
 from lojal.core.nordic_ids import national_id_parse
+from lojal.customers.creation import customers_create_batch
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion
-from lojal.customers.services import contact_person_add, customers_create_batch
+from lojal.customers.services import contact_person_add
 from lojal.demo.generator import contact_persons_for, generate_customers, misspell
 
 COUNT = 2000

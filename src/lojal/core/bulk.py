@@ -1,7 +1,8 @@
-"""Set-based inserts with ``executemany``: the bulk paths' way past the ORM's per-object overhead.
+"""Set-based inserts: ``COPY`` on PostgreSQL, batched ``executemany`` on SQLite; the bulk paths'
+way past the ORM's per-object overhead.
 
 Values are adapted the way the ORM would store them (timestamps as UTC, JSON as text) once per
-column kind, not once per field per object. psycopg pipelines ``executemany`` on PostgreSQL.
+column kind, not once per field per object.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
 _BATCH = 2000
@@ -21,8 +23,31 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
     if isinstance(field, models.JSONField):
-        return lambda value: None if value is None else json.dumps(value, ensure_ascii=False)
+        return lambda value: (
+            None if value is None else json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+        )
     return None
+
+
+def _copy(
+    table: str,
+    columns: list[str],
+    adapters: list[tuple[int, Callable[[Any], Any]]],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """PostgreSQL's COPY: the fastest way in, one round trip for the whole set."""
+    quote = connection.ops.quote_name
+    count = 0
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        statement = f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+        with cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                values = list(row)
+                for index, adapt in adapters:
+                    values[index] = adapt(values[index])
+                copy.write_row(values)
+                count += 1
+    return count
 
 
 def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -41,6 +66,8 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         f"INSERT INTO {quote(model._meta.db_table)} "
         f"({', '.join(quote(str(field.column)) for field in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
     )
+    if connection.vendor == "postgresql":
+        return _copy(model._meta.db_table, [str(field.column) for field in fields], adapters, rows)
     count = 0
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:

@@ -16,7 +16,7 @@ from pydantic import Field
 from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, PermissionDenied, ValidationError
 from lojal.core.nordic_ids import national_id_mask
-from lojal.customers import duplicates, projections, selectors, services
+from lojal.customers import creation, duplicates, projections, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
     BatchCreated,
@@ -152,7 +152,7 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
 @router.post("", response={201: CustomerDetail}, summary="Create a customer")
 def customer_create(request: HttpRequest, payload: CustomerCreate) -> tuple[int, dict[str, Any]]:
     actor = require(request, Action.CUSTOMER_CREATE)
-    customer = services.customer_create(actor=actor, data=payload.model_dump(exclude_unset=True))
+    customer = creation.customer_create(actor=actor, data=payload.model_dump(exclude_unset=True))
     return 201, detail(request, customer.pk)
 
 
@@ -162,7 +162,7 @@ def customer_create(request: HttpRequest, payload: CustomerCreate) -> tuple[int,
 def customers_create_batch(request: HttpRequest, payload: CustomerBatch) -> tuple[int, dict[str, Any]]:
     actor = require(request, Action.CUSTOMER_CREATE)
     items = [item.model_dump(exclude_unset=True) for item in payload.items]
-    created = services.customers_create_batch(actor=actor, items=items)
+    created = creation.customers_create_batch(actor=actor, items=items)
     return 201, {
         "created": len(created),
         "items": [{"id": c.pk, "customer_number": c.customer_number} for c in created],

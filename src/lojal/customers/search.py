@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -176,20 +177,34 @@ def _sqlite_words(terms: list[str], limit: int) -> list[int]:
         return _rank_candidates(terms, cursor.fetchall(), limit)
 
 
+def _sqlite_close_words(cursor: Any, term: str) -> list[str]:
+    """Words in the search index that look like ``term``: same first letter, similar length and
+    spelling. The FTS5 vocabulary table answers the range lookup from the index itself."""
+    if len(term) < 3:
+        return [term]
+    cursor.execute(
+        "SELECT term FROM customer_fts_vocab WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
+        [term[0], chr(ord(term[0]) + 1), len(term) - 2, len(term) + 2],
+    )
+    words = [row[0] for row in cursor.fetchall()]
+    return difflib.get_close_matches(term, words, n=8, cutoff=FUZZY_MIN_RATIO)
+
+
 def _sqlite_fuzzy(terms: list[str], limit: int) -> list[int]:
-    """Candidates sharing trigrams with the query, re-ranked by how close their words are."""
-    trigrams = sorted({term[i : i + 3] for term in terms for i in range(len(term) - 2)})
-    if not trigrams:
-        return []
-    match = " OR ".join(_fts_phrase(trigram) for trigram in trigrams)
+    """Customers whose words are close to every term of the query, closest first."""
     with connection.cursor() as cursor:
+        alternatives = [_sqlite_close_words(cursor, term) for term in terms]
+        if not all(alternatives):
+            return []
+        match = " AND ".join(
+            "(" + " OR ".join(_fts_phrase(word) for word in words) + ")" for words in alternatives
+        )
         cursor.execute(
             """
-            SELECT c.id, c.search_text FROM customer_trigram t JOIN customers_customer c ON c.id = t.rowid
-            WHERE customer_trigram MATCH %s AND c.deleted_at IS NULL
-            ORDER BY t.rank LIMIT 300
+            SELECT c.id, c.search_text FROM customer_fts f JOIN customers_customer c ON c.id = f.rowid
+            WHERE customer_fts MATCH %s AND c.deleted_at IS NULL LIMIT %s
             """,
-            [match],
+            [match, CANDIDATES],
         )
         rows = cursor.fetchall()
     scored = []

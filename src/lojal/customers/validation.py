@@ -269,6 +269,16 @@ def _tags(value: Any, errors: _Errors) -> list[str]:
     return names
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def customer_clean(
     *,
     data: Mapping[str, Any],
@@ -285,6 +295,9 @@ def customer_clean(
     call itself says nothing about either.
     """
     errors = _Errors()
+    for field, value in data.items():
+        if _has_nul(value):
+            errors.add(field, _("Contains a NUL character, which is never valid."))
     unknown = sorted(set(data) - ALL_FIELDS)
     for field in unknown:
         errors.add(field, _("Unknown field."))

@@ -19,8 +19,8 @@ from lojal.accounts.roles import Action
 from lojal.accounts.selectors import staff_list
 from lojal.core.errors import LojalError, NotFound
 from lojal.core.nordic_ids import national_id_mask
+from lojal.customers import creation, selectors, services
 from lojal.customers import duplicates as duplicate_services
-from lojal.customers import selectors, services
 from lojal.customers.forms import ContactPersonForm, CustomerForm
 from lojal.customers.models import Country, Customer, Kind, Stage, Tag, VipTier
 from lojal.timeline import selectors as timeline_selectors
@@ -132,7 +132,7 @@ def _save_form(request: HttpRequest, form: CustomerForm, existing: Customer | No
         return None
     try:
         if existing is None:
-            return services.customer_create(actor=request.user, data=form.service_data())
+            return creation.customer_create(actor=request.user, data=form.service_data())
         return services.customer_update(
             actor=request.user, customer_id=existing.pk, data=form.service_data(existing=existing)
         )

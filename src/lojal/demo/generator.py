@@ -1,4 +1,4 @@
-"""Realistic Nordic demo customers, as input dicts for ``customers.services.customers_create_batch``.
+"""Realistic Nordic demo customers, as input dicts for ``customers.creation.customers_create_batch``.
 
 Deterministic for a seed: every record is drawn from its own random stream seeded with (seed, index),
 and identity, organisation and mobile numbers are functions of the index alone (see

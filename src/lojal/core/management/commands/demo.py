@@ -21,8 +21,9 @@ from lojal.accounts.models import User
 from lojal.accounts.roles import Role
 from lojal.accounts.services import user_create
 from lojal.core.errors import LojalError
+from lojal.customers.creation import BATCH_MAX, customers_create_batch
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, Kind
-from lojal.customers.services import BATCH_MAX, contact_person_add, customers_create_batch
+from lojal.customers.services import contact_person_add
 from lojal.demo.generator import INDEX_LIMIT, contact_persons_for, generate_customers
 from lojal.timeline.models import Event
 from lojal.timeline.services import note_add

@@ -1,0 +1,265 @@
+"""Creating customers, one or a batch, through one set-based path: validate everything first, then
+insert customers, contact points, tags, audit entries and timeline events with a single bulk insert
+each (COPY on PostgreSQL), then look for duplicates among the new ones in one query."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lojal.core.bulk import bulk_insert
+from lojal.core.errors import ValidationError
+from lojal.core.models import AuditEntry
+from lojal.core.sequences import sequence_next
+from lojal.customers import duplicates
+from lojal.customers.derived import refresh_derived
+from lojal.customers.models import Address, Customer, EmailAddress, Kind, PhoneNumber, Stage
+from lojal.customers.services import (
+    PLAIN_FIELDS,
+    apply_national_id,
+    check_national_id_free,
+    primary_copies,
+    tags_resolve,
+)
+from lojal.customers.validation import customer_clean
+from lojal.timeline.models import Event
+
+BATCH_MAX = 1000
+CUSTOMER_COLUMNS = tuple(field.attname for field in Customer._meta.concrete_fields if not field.primary_key)
+ADDRESS_COLUMNS = (
+    "customer_id",
+    "label",
+    "street",
+    "postal_code",
+    "city",
+    "municipality",
+    "region",
+    "country",
+    "is_primary",
+    "match_key",
+)
+AUDIT_COLUMNS = ("occurred_at", "actor_id", "action", "object_type", "object_id", "object_label", "changes")
+EVENT_COLUMNS = ("customer_id", "occurred_at", "kind", "summary", "body", "data", "actor_id")
+_KINDS = Kind.values
+_STAGE_LABELS = dict(Stage.choices)
+
+Prepared = tuple[str, dict[str, Any]]
+
+
+def _kind_of(data: Mapping[str, Any]) -> str:
+    kind = data.get("kind", Kind.PERSON)
+    if kind not in _KINDS:
+        raise ValidationError.for_field(
+            "kind", _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(_KINDS)}
+        )
+    return str(kind)
+
+
+def _prepare(data: Mapping[str, Any]) -> Prepared:
+    kind = _kind_of(data)
+    return kind, customer_clean(data={k: v for k, v in data.items() if k != "kind"}, kind=kind, partial=False)
+
+
+def _build(cleaned: Mapping[str, Any], kind: str, number: int) -> Customer:
+    customer = Customer(kind=kind, customer_number=number)
+    for field in PLAIN_FIELDS:
+        if field in cleaned:
+            setattr(customer, field, cleaned[field])
+    customer.lifecycle_stage = cleaned.get("lifecycle_stage") or Stage.LEAD
+    apply_national_id(customer, cleaned.get("national_id"))
+    primary_copies(customer, cleaned)
+    refresh_derived(customer)
+    return customer
+
+
+def audit_values(cleaned: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """What a new customer was created with, for the audit log; national numbers are not repeated there."""
+    values: dict[str, list[Any]] = {}
+    for field, value in cleaned.items():
+        if field == "national_id":
+            values[field] = [None, "(set)" if value else None]
+        elif field in ("emails", "phones"):
+            key = "address" if field == "emails" else "number"
+            values[field] = [None, [entry[key] for entry in value]]
+        elif field == "addresses":
+            values[field] = [None, [f"{a['street']}, {a['postal_code']} {a['city']}" for a in value]]
+        else:
+            values[field] = [None, value]
+    return values
+
+
+def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Customer]:
+    """Write validated customers and everything that belongs to them; returns them with their ids."""
+    numbers = sequence_next(name="customer_number", count=len(prepared))
+    customers = [
+        _build(cleaned, kind, number) for (kind, cleaned), number in zip(prepared, numbers, strict=True)
+    ]
+    now = timezone.now()
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    for customer in customers:
+        customer.created_at = customer.updated_at = now
+    bulk_insert(
+        Customer, CUSTOMER_COLUMNS, ([getattr(c, column) for column in CUSTOMER_COLUMNS] for c in customers)
+    )
+    by_number = dict(
+        Customer.objects.filter(customer_number__in=numbers).values_list("customer_number", "pk")
+    )
+    for customer in customers:
+        customer.pk = by_number[customer.customer_number]
+        customer._state.adding = False
+    pairs = list(zip(customers, (cleaned for _kind, cleaned in prepared), strict=True))
+    tag_ids = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
+    bulk_insert(
+        EmailAddress,
+        ("customer_id", "address", "label", "is_primary"),
+        (
+            (c.pk, e["address"], e["label"], e["is_primary"])
+            for c, cleaned in pairs
+            for e in cleaned.get("emails", [])
+        ),
+    )
+    bulk_insert(
+        PhoneNumber,
+        ("customer_id", "number", "label", "is_primary"),
+        (
+            (c.pk, p["number"], p["label"], p["is_primary"])
+            for c, cleaned in pairs
+            for p in cleaned.get("phones", [])
+        ),
+    )
+    bulk_insert(
+        Address,
+        ADDRESS_COLUMNS,
+        (
+            (c.pk, *(a[column] for column in ADDRESS_COLUMNS[1:]))
+            for c, cleaned in pairs
+            for a in cleaned.get("addresses", [])
+        ),
+    )
+    bulk_insert(
+        Customer.tags.through,
+        ("customer_id", "tag_id"),
+        ((c.pk, tag_ids[name.casefold()]) for c, cleaned in pairs for name in cleaned.get("tags", [])),
+    )
+    bulk_insert(
+        AuditEntry,
+        AUDIT_COLUMNS,
+        (
+            (now, actor_id, "create", "customers.customer", str(c.pk), str(c)[:200], audit_values(cleaned))
+            for c, cleaned in pairs
+        ),
+    )
+    bulk_insert(
+        Event,
+        EVENT_COLUMNS,
+        (
+            (
+                c.pk,
+                now,
+                Event.Kind.CUSTOMER_CREATED.value,
+                (
+                    _("%(name)s was added. Stage: %(stage)s")
+                    % {"name": c.display_name, "stage": _STAGE_LABELS[c.lifecycle_stage]}
+                )[:300],
+                "",
+                {"name": c.display_name, "stage": c.lifecycle_stage},
+                actor_id,
+            )
+            for c in customers
+        ),
+    )
+    duplicates.duplicates_check(customer_ids=[c.pk for c in customers])
+    return customers
+
+
+def _tag_ids(names: list[str]) -> dict[str, int]:
+    """Tag ids by case-folded name; the first spelling met names a new tag."""
+    first_spelling: dict[str, str] = {}
+    for name in names:
+        first_spelling.setdefault(name.casefold(), name)
+    if not first_spelling:
+        return {}
+    resolved = tags_resolve(list(first_spelling.values()))
+    by_name = {tag.name.casefold(): tag.pk for tag in resolved}
+    for spelling, tag in zip(first_spelling.values(), resolved, strict=False):
+        by_name.setdefault(spelling.casefold(), tag.pk)
+    return by_name
+
+
+def customer_create(*, actor: Any, data: Mapping[str, Any]) -> Customer:
+    """Create one customer with its emails, phones, addresses and tags; checks for duplicates."""
+    kind, cleaned = _prepare(data)
+    try:
+        with transaction.atomic():
+            check_national_id_free(cleaned.get("national_id"))
+            return _insert([(kind, cleaned)], actor)[0]
+    except IntegrityError:
+        # A concurrent create took the same national number between the check and the insert.
+        check_national_id_free(cleaned.get("national_id"))
+        raise
+
+
+@transaction.atomic
+def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) -> list[Customer]:
+    """Create up to :data:`BATCH_MAX` customers in one transaction: all of them, or none when any is bad."""
+    if not items:
+        raise ValidationError.for_field("items", _("Send at least one customer."))
+    if len(items) > BATCH_MAX:
+        raise ValidationError.for_field(
+            "items", _("At most %(max)d customers per batch.") % {"max": BATCH_MAX}
+        )
+    errors: dict[str, list[str]] = {}
+    prepared: list[Prepared] = []
+    positions: list[int] = []  # each prepared item's index in ``items``, for error keys
+    for index, data in enumerate(items):
+        try:
+            prepared.append(_prepare(data))
+        except ValidationError as error:
+            for field, reasons in error.errors.items():
+                errors.setdefault(f"items[{index}].{field}", []).extend(reasons)
+            continue
+        positions.append(index)
+    _check_numbers_in_batch(prepared, positions, errors)
+    if errors:
+        failed_items = len({key.split("]")[0] for key in errors})
+        raise ValidationError(
+            ngettext(
+                "%(count)d customer has errors; none was created.",
+                "%(count)d customers have errors; none was created.",
+                failed_items,
+            )
+            % {"count": failed_items},
+            errors=errors,
+        )
+    return _insert(prepared, actor)
+
+
+def _check_numbers_in_batch(
+    prepared: list[Prepared], positions: list[int], errors: dict[str, list[str]]
+) -> None:
+    """National numbers may appear once in a batch and must not belong to an existing customer."""
+    numbers_in_batch: dict[tuple[str, str], int] = {}
+    for index, (_kind, cleaned) in zip(positions, prepared, strict=True):
+        national_id = cleaned.get("national_id")
+        if national_id is not None:
+            key = (national_id.country, national_id.compact)
+            if key in numbers_in_batch:
+                errors.setdefault(f"items[{index}].national_id", []).append(
+                    _("The same number is on item %(other)d.") % {"other": numbers_in_batch[key]}
+                )
+            numbers_in_batch[key] = index
+    if not numbers_in_batch:
+        return
+    taken = Customer.objects.filter(
+        national_id__in=[compact for _country, compact in numbers_in_batch], deleted_at__isnull=True
+    ).values_list("national_id_country", "national_id", "customer_number")
+    for country, compact, number in taken:
+        if (country, compact) in numbers_in_batch:
+            errors.setdefault(f"items[{numbers_in_batch[(country, compact)]}].national_id", []).append(
+                _("Customer %(number)s already has this number.") % {"number": number}
+            )
