@@ -13,6 +13,7 @@ from lojal.accounts.roles import Role
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.models import AuditEntry
 from lojal.customers import selectors
+from lojal.customers.creation import customers_create_batch
 from lojal.customers.duplicates import customers_merge, duplicate_dismiss, duplicates_check
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, EmailAddress, PhoneNumber
 from lojal.customers.services import contact_person_add, customer_delete, customer_update
@@ -382,3 +383,28 @@ def test_merging_with_a_deleted_or_unknown_customer_is_not_found() -> None:
         with pytest.raises(NotFound):
             customers_merge(actor=None, keep_id=keep_id, other_id=other_id)
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_batch_looks_for_duplicates_after_commit_in_the_worker(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a customer already known by email
+    known = factories.person(first_name="Lena", last_name="Holm", emails=["lena.holm@example.se"])
+
+    # when a batch brings the same address again
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        [again, _other] = customers_create_batch(
+            actor=None,
+            items=[
+                {"first_name": "Lena", "last_name": "Holmström", "emails": ["LENA.HOLM@example.se"]},
+                {"first_name": "Per", "last_name": "Ek"},
+            ],
+        )
+
+    # then nothing is suspected until the task queued on commit has run
+    assert DuplicateSuspicion.objects.count() == 0
+    assert len(callbacks) == 1
+    callbacks[0]()
+    suspicion = DuplicateSuspicion.objects.get()
+    assert (suspicion.first_id, suspicion.second_id, suspicion.reasons) == (known.pk, again.pk, ["email"])

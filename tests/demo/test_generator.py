@@ -119,11 +119,12 @@ def test_customers_create_batch_accepts_a_chunk(customers: list[dict[str, Any]],
 
 
 @pytest.mark.django_db
-def test_deliberate_duplicates_are_found(admin_user: User) -> None:
+def test_deliberate_duplicates_are_found(admin_user: User, django_capture_on_commit_callbacks: Any) -> None:
     records = list(generate_customers(400, seed=11, duplicate_rate=0.1))
 
-    customers_create_batch(actor=admin_user, items=records[:200])
-    customers_create_batch(actor=admin_user, items=records[200:])
+    with django_capture_on_commit_callbacks(execute=True):
+        customers_create_batch(actor=admin_user, items=records[:200])
+        customers_create_batch(actor=admin_user, items=records[200:])
 
     assert DuplicateSuspicion.objects.count() >= 10
 

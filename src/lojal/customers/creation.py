@@ -1,6 +1,7 @@
 """Creating customers, one or a batch, through one set-based path: validate everything first, then
 insert customers, contact points, tags, audit entries and timeline events with a single bulk insert
-each (COPY on PostgreSQL), then look for duplicates among the new ones in one query."""
+each (COPY on PostgreSQL), then look for duplicates among the new ones in one query (for a batch,
+in the background worker after commit)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from lojal.customers.services import (
     primary_copies,
     tags_resolve,
 )
+from lojal.customers.tasks import duplicates_check_task
 from lojal.customers.validation import customer_clean
 from lojal.timeline.models import Event
 
@@ -173,7 +175,12 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Customer]:
             for c in customers
         ),
     )
-    duplicates.duplicates_check(customer_ids=[c.pk for c in customers])
+    ids = [c.pk for c in customers]
+    if len(ids) == 1:
+        duplicates.duplicates_check(customer_ids=ids)
+    else:
+        # A batch's duplicate search runs in the worker once the batch is committed, off the request.
+        transaction.on_commit(lambda: duplicates_check_task.enqueue(ids))
     return customers
 
 

@@ -120,9 +120,13 @@ _SUSPECTS_SQL = """
 def _suspects_of(customer_ids: Sequence[int]) -> dict[tuple[int, int], set[str]]:
     reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
     for chunk in _chunks(sorted(set(customer_ids))):
-        marks = ", ".join(["%s"] * len(chunk))
+        if connection.vendor == "postgresql":
+            # One array parameter plans faster than a thousand placeholders.
+            sql, params = _SUSPECTS_SQL.replace("IN ({ids})", "= ANY(%s)"), [list(chunk)] * 4
+        else:
+            sql, params = _SUSPECTS_SQL.format(ids=", ".join(["%s"] * len(chunk))), list(chunk) * 4
         with connection.cursor() as cursor:
-            cursor.execute(_SUSPECTS_SQL.format(ids=marks), list(chunk) * 4)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         for mine, other, reason, my_name, other_name in rows:
             if (

@@ -22,6 +22,7 @@ from lojal.accounts.roles import Role
 from lojal.accounts.services import user_create
 from lojal.core.errors import LojalError
 from lojal.customers.creation import BATCH_MAX, customers_create_batch
+from lojal.customers.duplicates import duplicates_check
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, Kind
 from lojal.customers.services import contact_person_add
 from lojal.demo.generator import INDEX_LIMIT, contact_persons_for, generate_customers
@@ -204,6 +205,8 @@ class Command(BaseCommand):
         contacts = self._contact_persons(admin, organisations, rng)
         notes = self._notes(staff, created_ids, rng)
         persons = sum(1 for _pk, kind in created_ids if kind == Kind.PERSON)
+        # Batches leave their duplicate search to the worker, which is not running yet: scan now.
+        duplicates_check(customer_ids=None)
         suspicions = DuplicateSuspicion.objects.filter(status=DuplicateSuspicion.Status.OPEN).count()
         self.stdout.write(
             self.style.SUCCESS(
