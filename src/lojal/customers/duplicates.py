@@ -120,6 +120,7 @@ _SUSPECTS_SQL = """
 def _suspects_of(customer_ids: Sequence[int]) -> dict[tuple[int, int], set[str]]:
     reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
     for chunk in _chunks(sorted(set(customer_ids))):
+        params: list[Any]
         if connection.vendor == "postgresql":
             # One array parameter plans faster than a thousand placeholders.
             sql, params = _SUSPECTS_SQL.replace("IN ({ids})", "= ANY(%s)"), [list(chunk)] * 4
