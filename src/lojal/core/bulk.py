@@ -7,6 +7,7 @@ column kind, not once per field per object.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -15,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
 _BATCH = 2000
+_FEW = 20
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
@@ -27,6 +29,31 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
             None if value is None else json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
         )
     return None
+
+
+def _insert_values(
+    table: str,
+    columns: list[str],
+    adapters: list[tuple[int, Callable[[Any], Any]]],
+    rows: list[Sequence[Any]],
+) -> int:
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    params: list[Any] = []
+    for row in rows:
+        values = list(row)
+        for index, adapt in adapters:
+            values[index] = adapt(values[index])
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) "
+            f"VALUES {', '.join([one] * len(rows))}",
+            params,
+        )
+    return len(rows)
 
 
 def _copy(
@@ -67,6 +94,14 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         f"({', '.join(quote(str(field.column)) for field in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
     )
     if connection.vendor == "postgresql":
+        rows = iter(rows)
+        first = list(itertools.islice(rows, _FEW))
+        if len(first) < _FEW:
+            # COPY costs two round trips; a handful of rows go faster as one multi-row INSERT.
+            return _insert_values(
+                model._meta.db_table, [str(field.column) for field in fields], adapters, first
+            )
+        rows = itertools.chain(first, rows)
         return _copy(model._meta.db_table, [str(field.column) for field in fields], adapters, rows)
     count = 0
     batch: list[list[Any]] = []

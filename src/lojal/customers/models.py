@@ -67,7 +67,7 @@ class Customer(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
     customer_number = models.BigIntegerField(_("customer number"), unique=True)
     display_name = models.CharField(_("name"), max_length=300)
-    sort_name = models.CharField(max_length=300, db_index=True)
+    sort_name = models.CharField(max_length=300)
     search_text = models.TextField(blank=True)
 
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
@@ -121,7 +121,7 @@ class Customer(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["primary_email"], name="customer_primary_email"),
+            models.Index(fields=["sort_name", "id"], name="customer_sort_name"),
             models.Index(fields=["lifecycle_stage", "sort_name"], name="customer_stage_name"),
             models.Index(fields=["national_id"], name="customer_national_id"),
         ]
@@ -145,8 +145,9 @@ class Customer(models.Model):
 class EmailAddress(models.Model):
     """One of a customer's email addresses; ``address`` is the normalised form used for matching."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
-    address = models.CharField(_("email"), max_length=254, db_index=True)
+    # The unique (customer, address) index serves lookups by customer; no separate one.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails", db_index=False)
+    address = models.CharField(_("email"), max_length=254)
     label = models.CharField(_("label"), max_length=30, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
 
@@ -154,6 +155,7 @@ class EmailAddress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["customer", "address"], name="email_once_per_customer")
         ]
+        indexes = [models.Index(fields=["address"], name="email_address")]
         ordering = ["-is_primary", "id"]
 
     def __str__(self) -> str:
@@ -169,13 +171,14 @@ class PhoneNumber(models.Model):
         HOME = "home", _("Home")
         OTHER = "other", _("Other")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
-    number = models.CharField(_("phone"), max_length=20, db_index=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones", db_index=False)
+    number = models.CharField(_("phone"), max_length=20)
     label = models.CharField(_("label"), max_length=10, choices=Label.choices, default=Label.MOBILE)
     is_primary = models.BooleanField(_("primary"), default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["customer", "number"], name="phone_once_per_customer")]
+        indexes = [models.Index(fields=["number"], name="phone_number")]
         ordering = ["-is_primary", "id"]
 
     def __str__(self) -> str:
@@ -204,9 +207,10 @@ class Address(models.Model):
     region = models.CharField(_("region"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.SE)
     is_primary = models.BooleanField(_("primary"), default=False)
-    match_key = models.CharField(max_length=200, blank=True, db_index=True)
+    match_key = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["match_key"], name="address_match_key")]
         ordering = ["-is_primary", "id"]
 
     def __str__(self) -> str:
@@ -223,11 +227,15 @@ class ContactPerson(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=100, blank=True)
-    email = models.CharField(_("email"), max_length=254, blank=True, db_index=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    email = models.CharField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["email"], name="contact_person_email"),
+            models.Index(fields=["phone"], name="contact_person_phone"),
+        ]
         ordering = ["-is_primary", "last_name", "first_name", "id"]
 
     def __str__(self) -> str:
@@ -246,7 +254,7 @@ class DuplicateSuspicion(models.Model):
         DISMISSED = "dismissed", _("Not a duplicate")
         MERGED = "merged", _("Merged")
 
-    first = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    first = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False)
     second = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
     reasons = models.JSONField(default=list)
     score = models.PositiveSmallIntegerField(default=0)

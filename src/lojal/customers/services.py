@@ -67,9 +67,10 @@ def check_national_id_free(national_id: NationalId | None, *, exclude_id: int | 
     )
     if exclude_id is not None:
         holders = holders.exclude(pk=exclude_id)
-    holder = holders.only("customer_number").first()
-    if holder is not None:
-        message = _("Customer %(number)s already has this number.") % {"number": holder.customer_number}
+    # No .first(): its ORDER BY id can make PostgreSQL walk the primary key instead of this index.
+    number = holders.values_list("customer_number", flat=True)[:1]
+    if number:
+        message = _("Customer %(number)s already has this number.") % {"number": number[0]}
         raise Conflict(message, errors={"national_id": [message]})
 
 

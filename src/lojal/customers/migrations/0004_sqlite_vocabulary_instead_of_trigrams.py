@@ -3,28 +3,15 @@ index (costly on every insert) goes. PostgreSQL is unchanged (pg_trgm)."""
 
 from django.db import migrations
 
-TRIGGERS = """
-CREATE TRIGGER customer_search_insert AFTER INSERT ON customers_customer BEGIN
-    INSERT INTO customer_fts(rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE TRIGGER customer_search_delete AFTER DELETE ON customers_customer BEGIN
-    INSERT INTO customer_fts(customer_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-END;
-CREATE TRIGGER customer_search_update AFTER UPDATE OF search_text ON customers_customer BEGIN
-    INSERT INTO customer_fts(customer_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-    INSERT INTO customer_fts(rowid, search_text) VALUES (new.id, new.search_text);
-END
-"""
+from lojal.customers.search_schema import SQLITE_TRIGGERS
 
 def _statements():
-    parts = [part.strip() for part in TRIGGERS.strip().split("END;")]
-    triggers = [part if part.endswith("END") else f"{part}\nEND" for part in parts if part]
     return [
         "DROP TRIGGER IF EXISTS customer_search_update",
         "DROP TRIGGER IF EXISTS customer_search_delete",
         "DROP TRIGGER IF EXISTS customer_search_insert",
         "DROP TABLE IF EXISTS customer_trigram",
-        *triggers,
+        *SQLITE_TRIGGERS,
         "CREATE VIRTUAL TABLE customer_fts_vocab USING fts5vocab('customer_fts', 'row')",
     ]
 
