@@ -183,6 +183,7 @@ def _pick_queries(seed: int) -> list[Query]:
     """Real values from the loaded data for every kind of search the search box supports."""
     from django.db.models import Count
 
+    from lojal.core.text import fold
     from lojal.customers.models import Customer
     from lojal.customers.search import customer_search_ids
     from lojal.demo.generator import misspell
@@ -207,7 +208,13 @@ def _pick_queries(seed: int) -> list[Query]:
         text = f"{customer.first_name} {customer.last_name}"
         if [hit.customer_id for hit in customer_search_ids(query=text)] == [customer.pk]:
             queries.append(Query("rare full name (one match)", text, customer.pk))
-            typo = f"{customer.first_name} {misspell(customer.last_name, rng)}"
+            # A slip that survives folding ("ö" typed as "o" is no typo to the search).
+            slipped = misspell(customer.last_name, rng)
+            for _attempt in range(20):
+                if fold(slipped) != fold(customer.last_name):
+                    break
+                slipped = misspell(customer.last_name, rng)
+            typo = f"{customer.first_name} {slipped}"
             queries.append(Query("misspelt full name", typo, customer.pk))
             break
     queries.append(Query("city without diacritics", "Goteborg"))

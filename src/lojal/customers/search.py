@@ -23,7 +23,6 @@ SEARCH_LIMIT_MAX = 300
 _NUMBERISH = re.compile(r"^[\d\s\-+().]*\d[\d\s\-+().]*(?:[A-Ya-y][\d\s\-]*){0,2}$")
 _TS_CONFIGS = {"sv": "swedish", "nb": "norwegian", "da": "danish", "fi": "finnish", "en": "english"}
 FUZZY_MIN_RATIO = 0.72
-PG_WORD_SIMILARITY = 0.45
 #: How many name matches are ranked; a fragment matching more than this returns a sample of them.
 CANDIDATES = 300
 _TSQUERY_UNSAFE = re.compile(r"[^\w]")
@@ -94,7 +93,7 @@ def customer_search_ids(*, query: str, limit: int = 20) -> list[SearchHit]:
     if connection.vendor == "postgresql":
         add(_postgres_words(terms, text, limit), "name")
         if not hits:
-            add(_postgres_fuzzy(" ".join(terms), limit), "name_fuzzy")
+            add(_postgres_fuzzy(terms, limit), "name_fuzzy")
     else:
         add(_sqlite_words(terms, limit), "name")
         if not hits:
@@ -103,30 +102,36 @@ def customer_search_ids(*, query: str, limit: int = 20) -> list[SearchHit]:
 
 
 def _postgres_words(terms: list[str], text: str, limit: int) -> list[int]:
+    """Prefixes of the folded words first; only when they find nothing, the stemmed forms in every
+    Nordic language (and English), so "målerierna" finds "Måleri" whatever the interface language.
+    Asking the stems every time would cost a common surname's posting list once per language."""
     cleaned_terms = [_TSQUERY_UNSAFE.sub("", term) for term in terms]
     prefix_query = " & ".join(f"{term}:*" for term in cleaned_terms if term)
     if not prefix_query:
         return []
-    # Stemmed forms in every Nordic language (and English), so "målerierna" finds "Måleri" whatever
-    # the interface language; the industry is stored as typed, the names folded, so both forms are asked.
+    found = _postgres_matching("to_tsquery('simple', %s)", [prefix_query], terms, limit)
+    if found:
+        return found
+    forms = list(dict.fromkeys([fold(text), text.lower()]))  # names are stored folded, industries as typed
     stemmed = " || ".join(
-        f"plainto_tsquery('{config}', %s) || plainto_tsquery('{config}', %s)"
-        for config in _TS_CONFIGS.values()
+        f"plainto_tsquery('{config}', %s)" for config in _TS_CONFIGS.values() for _form in forms
     )
-    stem_params: list[str] = []
-    for _config in _TS_CONFIGS.values():
-        stem_params += [fold(text), text]
+    return _postgres_matching(
+        stemmed, [form for _config in _TS_CONFIGS.values() for form in forms], terms, limit
+    )
+
+
+def _postgres_matching(tsquery_sql: str, params: list[str], terms: list[str], limit: int) -> list[int]:
     # No ORDER BY: a common fragment matches tens of thousands of rows, and ranking them all in SQL
     # costs more than taking a bounded set of candidates and ranking those here.
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT id, search_text, sort_name FROM customers_customer
-            WHERE search_vector @@ (to_tsquery('simple', %s) || {stemmed})
-              AND deleted_at IS NULL
+            WHERE search_vector @@ ({tsquery_sql}) AND deleted_at IS NULL
             LIMIT %s
             """,
-            [prefix_query, *stem_params, CANDIDATES],
+            [*params, CANDIDATES],
         )
         return _rank_candidates(terms, cursor.fetchall(), limit)
 
@@ -143,20 +148,33 @@ def _rank_candidates(terms: list[str], rows: list[tuple[int, str, str]], limit: 
     return [row[0] for row in sorted(rows, key=key)[:limit]]
 
 
-def _postgres_fuzzy(folded: str, limit: int) -> list[int]:
+def _postgres_fuzzy(terms: list[str], limit: int) -> list[int]:
+    """Like the SQLite path: similar words from the word list (pg_trgm on a table of distinct words,
+    small and fast), then customers having a close word for every term."""
     with connection.cursor() as cursor:
-        # The default threshold (0.6) misses one changed letter in a short surname ("Lindkvist").
-        cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [PG_WORD_SIMILARITY])
+        alternatives = []
+        for term in terms:
+            if len(term) < 3:
+                alternatives.append([term])
+                continue
+            cursor.execute(
+                "SELECT word FROM customer_search_word WHERE word %% %s ORDER BY similarity(word, %s) DESC, word LIMIT 8",
+                [term, term],
+            )
+            alternatives.append([row[0] for row in cursor.fetchall()])
+        if not all(alternatives):
+            return []
+        tsquery = " & ".join(
+            "(" + " | ".join(_TSQUERY_UNSAFE.sub("", word) for word in words) + ")" for words in alternatives
+        )
         cursor.execute(
             """
-            SELECT id FROM customers_customer
-            WHERE %s <%% search_text AND deleted_at IS NULL
-            ORDER BY word_similarity(%s, search_text) DESC, sort_name, id
-            LIMIT %s
+            SELECT id, search_text FROM customers_customer
+            WHERE search_vector @@ to_tsquery('simple', %s) AND deleted_at IS NULL LIMIT %s
             """,
-            [folded, folded, limit],
+            [tsquery, CANDIDATES],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return _closest(terms, cursor.fetchall(), limit)
 
 
 def _fts_phrase(term: str) -> str:
@@ -207,6 +225,11 @@ def _sqlite_fuzzy(terms: list[str], limit: int) -> list[int]:
             [match, CANDIDATES],
         )
         rows = cursor.fetchall()
+    return _closest(terms, rows, limit)
+
+
+def _closest(terms: list[str], rows: list[tuple[int, str]], limit: int) -> list[int]:
+    """Candidates ordered by how close their words come to the query's terms; too distant ones dropped."""
     scored = []
     for customer_id, search_text in rows:
         candidate_words = search_text.split()
