@@ -104,7 +104,7 @@ def customer_search_ids(*, query: str, limit: int = 20) -> list[SearchHit]:
 def _postgres_words(terms: list[str], text: str, limit: int) -> list[int]:
     """Prefixes of the folded words first; only when they find nothing, the stemmed forms in every
     Nordic language (and English), so "målerierna" finds "Måleri" whatever the interface language.
-    Asking the stems every time would cost a common surname's posting list once per language."""
+    Asking the stems every time would read a common name's posting list twice."""
     cleaned_terms = [_TSQUERY_UNSAFE.sub("", term) for term in terms]
     prefix_query = " & ".join(f"{term}:*" for term in cleaned_terms if term)
     if not prefix_query:
@@ -113,12 +113,18 @@ def _postgres_words(terms: list[str], text: str, limit: int) -> list[int]:
     if found:
         return found
     forms = list(dict.fromkeys([fold(text), text.lower()]))  # names are stored folded, industries as typed
-    stemmed = " || ".join(
-        f"plainto_tsquery('{config}', %s)" for config in _TS_CONFIGS.values() for _form in forms
-    )
-    return _postgres_matching(
-        stemmed, [form for _config in _TS_CONFIGS.values() for form in forms], terms, limit
-    )
+    with connection.cursor() as cursor:
+        # The languages mostly agree on a name's stem: each distinct stemmed query is asked once.
+        cursor.execute(
+            "SELECT DISTINCT plainto_tsquery(config::regconfig, form)::text "
+            "FROM unnest(%s::text[]) AS config, unnest(%s::text[]) AS form",
+            [list(_TS_CONFIGS.values()), forms],
+        )
+        stemmed = [row[0] for row in cursor.fetchall() if row[0]]
+    if not stemmed:
+        return []
+    combined = " | ".join(f"({query})" for query in stemmed)
+    return _postgres_matching("to_tsquery('simple', %s)", [combined], terms, limit)
 
 
 def _postgres_matching(tsquery_sql: str, params: list[str], terms: list[str], limit: int) -> list[int]:
@@ -161,7 +167,7 @@ def _postgres_fuzzy(terms: list[str], limit: int) -> list[int]:
                 "SELECT word FROM customer_search_word WHERE word %% %s ORDER BY similarity(word, %s) DESC, word LIMIT 8",
                 [term, term],
             )
-            alternatives.append([row[0] for row in cursor.fetchall()])
+            alternatives.append(_close_enough(term, [row[0] for row in cursor.fetchall()]))
         if not all(alternatives):
             return []
         tsquery = " & ".join(
@@ -174,7 +180,7 @@ def _postgres_fuzzy(terms: list[str], limit: int) -> list[int]:
             """,
             [tsquery, CANDIDATES],
         )
-        return _closest(terms, cursor.fetchall(), limit)
+        return _closest(terms, alternatives, cursor.fetchall(), limit)
 
 
 def _fts_phrase(term: str) -> str:
@@ -204,8 +210,7 @@ def _sqlite_close_words(cursor: Any, term: str) -> list[str]:
         "SELECT term FROM customer_fts_vocab WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
         [term[0], chr(ord(term[0]) + 1), len(term) - 2, len(term) + 2],
     )
-    words = [row[0] for row in cursor.fetchall()]
-    return difflib.get_close_matches(term, words, n=8, cutoff=FUZZY_MIN_RATIO)
+    return _close_enough(term, [row[0] for row in cursor.fetchall()])
 
 
 def _sqlite_fuzzy(terms: list[str], limit: int) -> list[int]:
@@ -225,19 +230,29 @@ def _sqlite_fuzzy(terms: list[str], limit: int) -> list[int]:
             [match, CANDIDATES],
         )
         rows = cursor.fetchall()
-    return _closest(terms, rows, limit)
+    return _closest(terms, alternatives, rows, limit)
 
 
-def _closest(terms: list[str], rows: list[tuple[int, str]], limit: int) -> list[int]:
-    """Candidates ordered by how close their words come to the query's terms; too distant ones dropped."""
+def _close_enough(term: str, words: list[str]) -> list[str]:
+    """The words that may stand for ``term``: up to five known spellings close to it (itself first
+    when it is a known word; another customer's typo may be one too)."""
+    return difflib.get_close_matches(term, words, n=5, cutoff=FUZZY_MIN_RATIO)
+
+
+def _closest(
+    terms: list[str], alternatives: list[list[str]], rows: list[tuple[int, str]], limit: int
+) -> list[int]:
+    """Candidates ordered by how close their words come to the query's terms, then by name."""
+    closeness = [
+        {word: difflib.SequenceMatcher(None, term, word).ratio() for word in words}
+        for term, words in zip(terms, alternatives, strict=True)
+    ]
     scored = []
     for customer_id, search_text in rows:
         candidate_words = search_text.split()
         score = sum(
-            max((difflib.SequenceMatcher(None, term, word).ratio() for word in candidate_words), default=0.0)
-            for term in terms
-        ) / len(terms)
-        if score >= FUZZY_MIN_RATIO:
-            scored.append((-score, customer_id))
+            max((close.get(word, 0.0) for word in candidate_words), default=0.0) for close in closeness
+        )
+        scored.append((-score / len(terms), search_text, customer_id))
     scored.sort()
-    return [customer_id for _score, customer_id in scored[:limit]]
+    return [customer_id for _score, _text, customer_id in scored[:limit]]
