@@ -3,8 +3,6 @@ contacts, notes, duplicates and merge."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from typing import Any
 
@@ -84,18 +82,11 @@ def event_out(event: Event) -> dict[str, Any]:
     }
 
 
-def _encode_before(before: tuple[dt.datetime, int] | None) -> str | None:
-    if before is None:
-        return None
-    return base64.urlsafe_b64encode(f"{before[0].isoformat()}|{before[1]}".encode()).decode()
-
-
 def _decode_before(token: str) -> tuple[dt.datetime, int]:
-    try:
-        moment, event_id = base64.urlsafe_b64decode(token.encode()).decode().split("|")
-        return dt.datetime.fromisoformat(moment), int(event_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationError.for_field("before", _("This cursor is not valid.")) from None
+    cursor = timeline_selectors.cursor_decode(token)
+    if cursor is None:
+        raise ValidationError.for_field("before", _("This cursor is not valid."))
+    return cursor
 
 
 def detail(request: HttpRequest, customer_id: int, timeline_limit: int = 50) -> dict[str, Any]:
@@ -111,7 +102,9 @@ def detail(request: HttpRequest, customer_id: int, timeline_limit: int = 50) -> 
     events = found["timeline"]
     has_more = found.pop("timeline_has_more")
     found["timeline_next"] = (
-        _encode_before((events[-1]["occurred_at"], events[-1]["id"])) if has_more and events else None
+        timeline_selectors.cursor_encode((events[-1]["occurred_at"], events[-1]["id"]))
+        if has_more and events
+        else None
     )
     return found
 
@@ -294,7 +287,10 @@ def timeline(
         before=_decode_before(before) if before else None,
         kinds=kind or None,
     )
-    return {"items": [event_out(e) for e in page.events], "next_before": _encode_before(page.next_before)}
+    return {
+        "items": [event_out(e) for e in page.events],
+        "next_before": timeline_selectors.cursor_encode(page.next_before),
+    }
 
 
 @router.post(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -81,22 +78,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def _timeline_context(
     customer_id: int, before: str | None = None, kinds: list[str] | None = None
 ) -> dict[str, Any]:
-    cursor = None
-    if before:
-        try:
-            moment, event_id = base64.urlsafe_b64decode(before.encode()).decode().split("|")
-            cursor = (dt.datetime.fromisoformat(moment), int(event_id))
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            cursor = None
+    cursor = timeline_selectors.cursor_decode(before) if before else None
     page = timeline_selectors.event_list(
         customer_id=customer_id, limit=TIMELINE_PAGE_SIZE, before=cursor, kinds=kinds
     )
-    next_before = None
-    if page.next_before:
-        next_before = base64.urlsafe_b64encode(
-            f"{page.next_before[0].isoformat()}|{page.next_before[1]}".encode()
-        ).decode()
-    return {"events": page.events, "next_before": next_before}
+    return {"events": page.events, "next_before": timeline_selectors.cursor_encode(page.next_before)}
 
 
 @allowed_to(Action.CUSTOMER_VIEW)

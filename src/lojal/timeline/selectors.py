@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from dataclasses import dataclass
 
@@ -33,3 +35,19 @@ def event_list(
     rows = list(events.order_by("-occurred_at", "-id")[: limit + 1])
     next_before = (rows[limit - 1].occurred_at, rows[limit - 1].id) if len(rows) > limit else None
     return EventPage(events=rows[:limit], next_before=next_before)
+
+
+def cursor_encode(before: tuple[dt.datetime, int] | None) -> str | None:
+    """The (occurred_at, id) of the last event seen as an opaque token for ``?before=``."""
+    if before is None:
+        return None
+    return base64.urlsafe_b64encode(f"{before[0].isoformat()}|{before[1]}".encode()).decode()
+
+
+def cursor_decode(token: str) -> tuple[dt.datetime, int] | None:
+    """The (occurred_at, id) in a ``?before=`` token, or None when the token is not one."""
+    try:
+        moment, event_id = base64.urlsafe_b64decode(token.encode()).decode().split("|")
+        return dt.datetime.fromisoformat(moment), int(event_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
