@@ -84,14 +84,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lojal.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The *ForPages wrappers run Django's middleware of the same name except for API calls with a
+    # Bearer token, which need none of it (lojal.core.middleware).
+    "lojal.core.middleware.SessionForPages",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "lojal.core.middleware.CsrfForPages",
+    "lojal.core.middleware.AuthenticationForPages",
+    "lojal.core.middleware.MessagesForPages",
+    "lojal.core.middleware.FrameOptionsForPages",
+    "lojal.core.middleware.HtmxForPages",
 ]
 
 if TESTING:
