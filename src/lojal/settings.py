@@ -139,6 +139,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs tens of milliseconds on the short queries a CRM runs and never pays off.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound on the server, so psycopg prepares a statement the fifth time a connection runs
+    # it: the hot queries (token check, customer read, duplicate check) are then planned once per
+    # connection instead of on every request. Behind a pooler in transaction mode (PgBouncer before
+    # 1.21) prepared statements break: LOJAL_DB_PREPARED=false turns them off.
+    if _env_bool("DB_PREPARED", True):
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -144,10 +144,10 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
 
 
 @router.post("", response={201: CustomerDetail}, summary="Create a customer")
-def customer_create(request: HttpRequest, payload: CustomerCreate) -> tuple[int, dict[str, Any]]:
+def customer_create(request: HttpRequest, payload: CustomerCreate) -> HttpResponse:
     actor = require(request, Action.CUSTOMER_CREATE)
     customer = creation.customer_create(actor=actor, data=payload.model_dump(exclude_unset=True))
-    return 201, detail(request, customer.pk)
+    return json_response(detail(request, customer.pk), status=201)
 
 
 @router.post(
