@@ -1,4 +1,4 @@
-"""PostgreSQL: cheaper customer inserts.
+"""PostgreSQL: cheaper customer inserts, and searches that stay fast after many of them.
 
 - The trigram index over every customer's whole search text is gone: typo search goes through the
   word list (0006) since, and keeping a trigram index of a million names up to date cost more on
@@ -6,12 +6,16 @@
 - New customers' words reach the word list once per statement (a transition table), not once per
   row, so a batch of a thousand is one insert into the list instead of a thousand. Changes of the
   search text still go row by row: a statement trigger cannot be limited to one column.
+- The full-text index keeps a short list of pending entries (256 kB instead of 4 MB): every search
+  reads the whole pending list, and with a long one a name search after a day of inserts took
+  twice as long.
 """
 
 from django.db import migrations
 
 FORWARD = [
     "DROP INDEX IF EXISTS customer_search_text_trgm",
+    "ALTER INDEX customer_search_vector_gin SET (gin_pending_list_limit = 256)",
     "DROP TRIGGER IF EXISTS customer_search_words ON customers_customer",
     """CREATE OR REPLACE FUNCTION lojal_customer_search_words_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -29,6 +33,7 @@ FORWARD = [
         FOR EACH ROW EXECUTE FUNCTION lojal_customer_search_words()""",
 ]
 BACKWARD = [
+    "ALTER INDEX customer_search_vector_gin RESET (gin_pending_list_limit)",
     "DROP TRIGGER IF EXISTS customer_search_words_update ON customers_customer",
     "DROP TRIGGER IF EXISTS customer_search_words_insert ON customers_customer",
     "DROP FUNCTION IF EXISTS lojal_customer_search_words_inserted()",
