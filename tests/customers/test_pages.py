@@ -690,3 +690,18 @@ def test_customer_page_query_count_does_not_grow_with_its_records(
         response = staff_client.get(f"/customers/{volvo.pk}/")
     assert response.status_code == 200
     assert len(response.context["events"]) == 20
+
+
+def test_a_long_list_is_counted_only_up_to_the_cap(
+    staff_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lojal.customers import views
+
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 5)
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    customers_create_batch(actor=None, items=[{"last_name": f"Kund {n:02}"} for n in range(12)])
+    page = staff_client.get("/customers/").content.decode()
+    assert "More than 5 customers: search or filter to narrow the list." in page
+    assert "Page 1 of 3+" in page
+    narrowed = staff_client.get("/customers/?q=Kund+03").content.decode()
+    assert "1 customer" in narrowed and "More than" not in narrowed
