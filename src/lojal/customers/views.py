@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -35,7 +36,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return min(self.object_list.order_by()[: LIST_COUNT_CAP + 1].count(), LIST_COUNT_CAP + 1)
+        customers: QuerySet[Customer] = self.object_list  # type: ignore[assignment]
+        return min(customers.order_by()[: LIST_COUNT_CAP + 1].count(), LIST_COUNT_CAP + 1)
 
     @property
     def capped(self) -> bool:
