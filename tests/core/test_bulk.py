@@ -69,3 +69,14 @@ def test_small_inserts_are_one_round_trip_on_postgres(db: Any, django_assert_num
         )
     assert Tag.objects.count() == 2
     assert AuditEntry.objects.count() == 3
+
+
+@pytest.mark.postgres
+def test_postgres_prepares_statements_a_connection_runs_often(db: Any) -> None:
+    for n in range(8):
+        Tag.objects.filter(name=f"tag {n}").exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%customers_tag%"]
+        )
+        assert cursor.fetchone()[0] >= 1
