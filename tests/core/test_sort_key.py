@@ -59,3 +59,19 @@ def test_postgres_compares_sort_keys_byte_by_byte(db: object) -> None:
             "WHERE table_name = 'customers_customer' AND column_name = 'sort_name'"
         )
         assert cursor.fetchone()[0] == "C"
+
+
+def test_sort_keys_follow_a_change_of_country(db: object) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with override_settings(DEFAULT_COUNTRY="SE"):
+        factories.person(first_name="Test", last_name="Ärnström")
+        factories.person(first_name="Test", last_name="Åkesson")
+    with override_settings(DEFAULT_COUNTRY="NO"):
+        out = StringIO()
+        call_command("sort_keys", stdout=out)
+        assert out.getvalue().startswith("2 sort keys changed")
+        names = [c.last_name for c in customer_list_for_page(filters=CustomerFilters(), sort="name")]
+    assert names == ["Ärnström", "Åkesson"]

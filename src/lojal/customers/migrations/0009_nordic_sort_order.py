@@ -5,36 +5,12 @@ by byte (collation "C"), as SQLite does: the key is built for that comparison, a
 database collation would otherwise ignore the characters the Nordic letters map to.
 """
 
-from django.conf import settings
 from django.db import migrations
 
-from lojal.core.text import sort_key
-
-BATCH = 5000
-
+from lojal.customers.derived import sort_keys_recompute
 
 def recompute(apps, schema_editor):
-    Customer = apps.get_model("customers", "Customer")
-    country = settings.DEFAULT_COUNTRY
-    last_id = 0
-    with schema_editor.connection.cursor() as cursor:
-        while True:
-            rows = list(
-                Customer.objects.filter(pk__gt=last_id)
-                .order_by("pk")
-                .values_list("pk", "kind", "first_name", "last_name", "organisation_name", "sort_name")[:BATCH]
-            )
-            if not rows:
-                return
-            last_id = rows[-1][0]
-            changed = []
-            for pk, kind, first, last, organisation, old in rows:
-                name = organisation if kind == "organisation" else f"{last} {first}"
-                new = sort_key(name, country)
-                if new != old:
-                    changed.append((new, pk))
-            if changed:
-                cursor.executemany("UPDATE customers_customer SET sort_name = %s WHERE id = %s", changed)
+    sort_keys_recompute(apps.get_model("customers", "Customer"))
 
 
 def collate_binary(apps, schema_editor):
