@@ -54,7 +54,7 @@ def smtpd_controller(*, host: str | None = None, port: int | None = None) -> Con
         port=settings.LOJAL_SMTPD_PORT if port is None else port,
         data_size_limit=settings.LOJAL_EMAIL_MAX_BYTES,
         decode_data=False,
-        server_kwargs={"ident": "Lojal"},
+        ident="Lojal",
     )
 
 
