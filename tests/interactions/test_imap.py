@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from lojal.interactions.emails.imap import Mailbox, mailbox_poll
 from lojal.interactions.models import EmailMessage, Interaction, MailboxPosition
@@ -103,6 +104,6 @@ def test_wrong_password_is_a_clear_command_error(mailbox: Mailbox, settings) -> 
     settings.LOJAL_IMAP_USER, settings.LOJAL_IMAP_PASSWORD = mailbox.user, "wrong"
     settings.LOJAL_IMAP_SSL = False
 
-    with pytest.raises(Exception, match="kundservice@127.0.0.1"):
+    with pytest.raises(CommandError, match=r"kundservice@127\.0\.0\.1"):
         call_command("imap_poll")
     assert not Interaction.objects.exists()
