@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.errors import NotFound
 from lojal.interactions.models import Attachment, EmailBounce, Interaction
+from lojal.timeline.selectors import text_contains
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def interaction_list(
     if channel:
         rows = rows.filter(channel=channel)
     if query:
-        rows = rows.filter(Q(subject__icontains=query) | Q(body_text__icontains=query))
+        rows = rows.filter(text_contains(query, "subject", "body_text"))
     return _page(rows, limit, before)
 
 
