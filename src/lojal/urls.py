@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("lojal.accounts.urls")),
     path("customers/", include("lojal.customers.urls")),
     path("interactions/", include("lojal.interactions.urls")),
+    path("", include("lojal.interactions.public_urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

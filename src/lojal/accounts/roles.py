@@ -26,7 +26,7 @@ class Action(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("Read the audit log")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
     INTERACTION_LOG = "interaction.log", _("Log calls, meetings and letters")
-    EMAIL_SEND = "email.send", _("Send email and SMS to customers")
+    EMAIL_SEND = "email.send", _("Write to customers (email, SMS, chat)")
     INBOX_TRIAGE = "inbox.triage", _("Link unmatched messages to customers")
     INBOUND_POST = "inbound.post", _("Post inbound email, calls and SMS (integrations)")
 

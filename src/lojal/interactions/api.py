@@ -176,7 +176,9 @@ def unmatched_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[str,
     }
 
 
-@router.get("/{int:interaction_id}", response=InteractionDetail, summary="One interaction with its email parts")
+@router.get(
+    "/{int:interaction_id}", response=InteractionDetail, summary="One interaction with its email parts"
+)
 def interaction_read(request: HttpRequest, interaction_id: int) -> dict[str, Any]:
     interaction = selectors.interaction_get(interaction_id=interaction_id)
     _require(request, Action.CUSTOMER_VIEW if interaction.customer_id else Action.INBOX_TRIAGE)
@@ -193,7 +195,9 @@ class Linked(Schema):
     customer_id: int
 
 
-@router.post("/{int:interaction_id}/link", response=Linked, summary="Put an unmatched interaction on a customer")
+@router.post(
+    "/{int:interaction_id}/link", response=Linked, summary="Put an unmatched interaction on a customer"
+)
 def interaction_link(request: HttpRequest, interaction_id: int, payload: LinkIn) -> dict[str, Any]:
     user = _require(request, Action.INBOX_TRIAGE)
     count = services.interaction_link(

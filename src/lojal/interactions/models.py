@@ -226,3 +226,75 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class WebForm(models.Model):
+    """A contact form a company embeds on its website; ``fields`` lists which of the known fields it shows."""
+
+    FIELD_CHOICES = ("name", "email", "phone", "company", "subject", "message")
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    fields = models.JSONField(default=list, help_text='e.g. [{"name": "email", "required": true}]')
+    confirmation = models.TextField(blank=True)
+    language = models.CharField(max_length=5, default="sv")
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChatSession(models.Model):
+    """One visitor's chat from the website widget; its transcript becomes a chat interaction when closed."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        OFFLINE = "offline", _("Left as a message")
+
+    token = models.CharField(max_length=64, unique=True)
+    visitor_name = models.CharField(max_length=200, blank=True)
+    visitor_email = models.CharField(max_length=254, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="chat_sessions"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    started_at = models.DateTimeField()
+    last_message_at = models.DateTimeField()
+    interaction = models.OneToOneField(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="chat_session"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "-last_message_at"], name="chat_state_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.visitor_name or self.visitor_email} {self.state}"
+
+
+class ChatMessage(models.Model):
+    """One line of a chat, by the visitor or by staff."""
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
+    from_visitor = models.BooleanField(default=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ChatAgentPresence(models.Model):
+    """When each staff member last had the chat inbox open: someone seen in the last minutes is online."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.seen_at}"

@@ -21,7 +21,7 @@ from lojal.accounts.roles import Action
 from lojal.core.errors import LojalError, NotFound
 from lojal.customers import selectors as customer_selectors
 from lojal.customers.models import Customer
-from lojal.interactions import selectors, services, sms
+from lojal.interactions import chat, selectors, services, sms
 from lojal.interactions.emails import outbound
 from lojal.interactions.emails.quoting import reply_split
 from lojal.interactions.forms import EmailForm, LogForm, SmsForm
@@ -308,3 +308,60 @@ def create_customer(request: HttpRequest, interaction_id: int) -> HttpResponse:
         return redirect("interactions:inbox")
     messages.success(request, _("%(name)s was added as a lead.") % {"name": customer.display_name})
     return redirect("customers:detail", customer_id=customer.pk)
+
+
+def _chat_or_404(session_id: int) -> chat.ChatSession:
+    try:
+        return chat.session_get(session_id=session_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+@allowed_to(Action.INBOX_TRIAGE)
+def chat_inbox(request: HttpRequest, session_id: int | None = None) -> HttpResponse:
+    """Open chats from the website; having this page open is what makes staff "online" for visitors."""
+    chat.presence_touch(user=request.user)
+    sessions = list(chat.open_sessions()[:50])
+    shown = request.GET.get("current", "")
+    if session_id is None and shown.isdigit():
+        session_id = int(shown)
+    current = _chat_or_404(session_id) if session_id else (sessions[0] if sessions else None)
+    context = {
+        "sessions": sessions,
+        "current": current,
+        "messages": chat.messages_after(session=current) if current is not None else [],
+    }
+    part = request.GET.get("part", "")
+    if request.htmx and part == "messages":  # type: ignore[attr-defined]
+        return render(request, "interactions/_chat_staff_messages.html", context)
+    if request.htmx and part == "list":  # type: ignore[attr-defined]
+        return render(request, "interactions/_chat_list.html", context)
+    return render(request, "interactions/chats.html", context)
+
+
+@allowed_to(Action.EMAIL_SEND)
+@require_POST
+def chat_reply(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _chat_or_404(session_id)
+    error = ""
+    try:
+        chat.chat_say(session=session, text=request.POST.get("text", ""), actor=request.user)
+    except LojalError as problem:
+        error = problem.message
+    context = {"current": session, "messages": chat.messages_after(session=session), "error": error}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request, "interactions/_chat_staff_messages.html", context, status=422 if error else 200
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("interactions:chat", session_id=session.pk)
+
+
+@allowed_to(Action.EMAIL_SEND)
+@require_POST
+def chat_close(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _chat_or_404(session_id)
+    interaction = chat.chat_close(session_id=session.pk, actor=request.user)
+    messages.success(request, _("The chat is on the customer's timeline."))
+    return redirect("interactions:detail", interaction_id=interaction.pk)
