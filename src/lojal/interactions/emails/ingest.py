@@ -111,20 +111,17 @@ def _mark_bounces(parsed: ParsedEmail, at: dt.datetime) -> str:
     return first
 
 
-def _is_loop(parsed: ParsedEmail) -> bool:
+def _is_loop(parsed: ParsedEmail, *, own_message_id_seen: bool) -> bool:
     """Our own mail coming back in: a Message-ID Lojal made, or sent from Lojal's own address."""
-    if (
-        parsed.message_id
-        and EmailMessage.objects.filter(
-            message_id=parsed.message_id, interaction__direction=Direction.OUTBOUND
-        ).exists()
-    ):
+    if own_message_id_seen:
         return True
     own = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
     return bool(parsed.sender) and parsed.sender == own and not parsed.is_bounce
 
 
 def _attachments(interaction: Interaction, parsed: ParsedEmail) -> None:
+    if not parsed.attachments:
+        return
     limit = settings.LOJAL_ATTACHMENT_MAX_BYTES
     Attachment.objects.bulk_create(
         [
@@ -146,23 +143,24 @@ def _attachments(interaction: Interaction, parsed: ParsedEmail) -> None:
 def email_ingest(*, raw: bytes, source: str) -> Interaction:
     """Store one received message (``source``: "imap", "smtp" or "webhook") and return its interaction."""
     parsed = email_parse(raw)
+    own_message_id_seen = False
     if parsed.message_id:
-        existing = (
-            Interaction.objects.filter(
-                email__message_id=parsed.message_id, direction=Direction.INBOUND, channel=Channel.EMAIL
-            )
-            .order_by("pk")
-            .first()
+        known = list(
+            EmailMessage.objects.filter(message_id=parsed.message_id)
+            .order_by("interaction_id")
+            .values_list("interaction_id", "interaction__direction")
         )
-        if existing is not None:
-            return existing
+        inbound = [interaction_id for interaction_id, direction in known if direction == Direction.INBOUND]
+        if inbound:
+            return Interaction.objects.get(pk=inbound[0])
+        own_message_id_seen = bool(known)
     with transaction.atomic():
-        return _store(parsed, raw, source)
+        return _store(parsed, raw, source, own_message_id_seen=own_message_id_seen)
 
 
-def _store(parsed: ParsedEmail, raw: bytes, source: str) -> Interaction:
+def _store(parsed: ParsedEmail, raw: bytes, source: str, *, own_message_id_seen: bool) -> Interaction:
     occurred_at = _occurred_at(parsed)
-    is_loop = _is_loop(parsed)
+    is_loop = _is_loop(parsed, own_message_id_seen=own_message_id_seen)
     conversation = _conversation(parsed)
     bounced = _mark_bounces(parsed, occurred_at) if parsed.is_bounce else ""
     customer_id = None

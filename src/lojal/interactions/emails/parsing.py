@@ -180,15 +180,17 @@ def _body_and_attachments(message: EmailMessage, parsed: ParsedEmail) -> None:
             else:
                 parsed.html = text
     try:
-        parts = list(message.iter_attachments())
-        if message.get_content_type() == "multipart/related" or message.is_multipart():
+        parts = list(message.iter_attachments()) if message.is_multipart() else []
+        if message.is_multipart():
             # Inline images in multipart/related sit beside the HTML, not as attachments.
+            seen = {id(part) for part in parts}
             parts += [
                 part
                 for part in message.walk()
-                if part.get_content_maintype() == "image"
+                if id(part) not in seen
+                and not part.is_multipart()
+                and part.get_content_maintype() == "image"
                 and part.get("Content-ID")
-                and id(part) not in {id(p) for p in parts}
             ]
     except Exception as error:
         parsed.defects.append(f"attachments: {type(error).__name__}")
@@ -250,7 +252,8 @@ def email_parse(raw: bytes) -> ParsedEmail:
     parsed.is_auto_reply = _is_auto_reply(message, parsed.subject)
     try:
         _body_and_attachments(message, parsed)
-        _delivery_reports(message, parsed)
+        if message.get_content_type() == "multipart/report":
+            _delivery_reports(message, parsed)
     except Exception as error:
         parsed.defects.append(f"structure: {type(error).__name__}")
     parsed.defects += [type(defect).__name__ for defect in message.defects]
