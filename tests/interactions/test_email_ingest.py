@@ -167,6 +167,7 @@ def test_malformed_message_is_stored_as_received_and_flagged() -> None:
 
     assert interaction.is_malformed
     assert "From: no address" in interaction.defects
+    assert interaction.subject == "Träsig rubrik utan kodning"  # raw 8-bit header read as Windows-1252
     assert interaction.customer_id is None
     assert bytes(interaction.email.raw) == data
     assert "This line is not a header" in interaction.body_text

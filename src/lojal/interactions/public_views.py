@@ -144,7 +144,7 @@ def _session(token: str) -> chat.ChatSession:
 @xframe_options_exempt
 def chat_session(request: HttpRequest, token: str) -> HttpResponse:
     session = _session(token)
-    context = {"session": session, "messages": chat.messages_after(session=session)}
+    context = {"session": session, "chat_lines": chat.messages_after(session=session)}
     if request.headers.get("HX-Request"):
         return render(request, "interactions/public/_chat_messages.html", context)
     return render(request, "interactions/public/chat.html", context)
@@ -160,7 +160,7 @@ def chat_send(request: HttpRequest, token: str) -> HttpResponse:
         chat.chat_say(session=session, text=request.POST.get("text", ""))
     except LojalError as problem:
         error = problem.message
-    context = {"session": session, "messages": chat.messages_after(session=session), "error": error}
+    context = {"session": session, "chat_lines": chat.messages_after(session=session), "error": error}
     if request.headers.get("HX-Request"):
         return render(
             request, "interactions/public/_chat_messages.html", context, status=422 if error else 200

@@ -14,6 +14,7 @@ from lojal.core.audit import audit_record
 from lojal.core.errors import NotFound, ValidationError
 from lojal.customers.creation import customer_create
 from lojal.customers.models import Customer
+from lojal.interactions.emails.quoting import reply_split
 from lojal.interactions.matching import customer_for_sender, sender_key
 from lojal.interactions.models import Channel, Conversation, Direction, Interaction, Outcome, SenderIdentity
 from lojal.timeline.models import Event
@@ -32,12 +33,15 @@ def event_kind(channel: str) -> str:
 def _event_for(interaction: Interaction, actor: Any = None) -> Event | None:
     if interaction.customer_id is None:
         return None
-    first_line = (interaction.body_text.strip().splitlines() or [""])[0]
+    text = interaction.body_text
+    if interaction.channel == Channel.EMAIL:
+        text = reply_split(text)[0]  # the snippet shows what was written, not the quoted history
+    first_line = (text.strip().splitlines() or [""])[0]
     return event_record(
         customer_id=interaction.customer_id,
         kind=event_kind(interaction.channel),
         summary=interaction.subject or first_line or interaction.get_channel_display(),
-        body=interaction.body_text[:SNIPPET_LENGTH],
+        body=text[:SNIPPET_LENGTH],
         data={
             "interaction_id": interaction.pk,
             "channel": interaction.channel,

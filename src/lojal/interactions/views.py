@@ -329,7 +329,7 @@ def chat_inbox(request: HttpRequest, session_id: int | None = None) -> HttpRespo
     context = {
         "sessions": sessions,
         "current": current,
-        "messages": chat.messages_after(session=current) if current is not None else [],
+        "chat_lines": chat.messages_after(session=current) if current is not None else [],
     }
     part = request.GET.get("part", "")
     if request.htmx and part == "messages":  # type: ignore[attr-defined]
@@ -348,7 +348,7 @@ def chat_reply(request: HttpRequest, session_id: int) -> HttpResponse:
         chat.chat_say(session=session, text=request.POST.get("text", ""), actor=request.user)
     except LojalError as problem:
         error = problem.message
-    context = {"current": session, "messages": chat.messages_after(session=session), "error": error}
+    context = {"current": session, "chat_lines": chat.messages_after(session=session), "error": error}
     if request.htmx:  # type: ignore[attr-defined]
         return render(
             request, "interactions/_chat_staff_messages.html", context, status=422 if error else 200

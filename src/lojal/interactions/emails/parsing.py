@@ -88,7 +88,26 @@ def _header(message: Message, name: str, parsed: ParsedEmail) -> str:
         parsed.defects.append(f"{name}: {type(error).__name__}")
         raw = message.get_all(name, failobj=[])
         return str(raw[0]) if raw else ""
-    return "" if value is None else c1_fix(str(value)).strip()
+    if value is None:
+        return ""
+    text = str(value)
+    if "\ufffd" in text:
+        text = _eight_bit_header(message, name, parsed) or text
+    return c1_fix(text).strip()
+
+
+def _eight_bit_header(message: Message, name: str, parsed: ParsedEmail) -> str:
+    """A header sent as raw 8-bit bytes instead of RFC 2047 words: read as UTF-8, else Windows-1252."""
+    for key, raw in message.raw_items():
+        if key.lower() != name.lower():
+            continue
+        data = str(raw).encode("ascii", errors="surrogateescape")
+        parsed.defects.append(f"{name}: 8-bit header")
+        try:
+            return data.decode("utf-8").replace("\n", " ").replace("\r", "")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace").replace("\n", " ").replace("\r", "")
+    return ""
 
 
 def _message_ids(value: str) -> list[str]:
