@@ -288,3 +288,13 @@ def test_inbox_page_runs_a_fixed_number_of_queries(agent: Client, django_assert_
     with django_assert_max_num_queries(8):
         response = agent.get("/interactions/inbox/")
     assert response.status_code == 200
+
+
+def test_administrators_configure_templates_and_web_forms_in_the_admin(admin_user: User) -> None:
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client = Client()
+    client.force_login(admin_user)
+
+    for url in ("/admin/interactions/messagetemplate/", "/admin/interactions/webform/add/"):
+        assert client.get(url).status_code == 200

@@ -150,7 +150,7 @@ def email_send(*, outbound_id: int) -> str:
     """Send one queued email; a second call (a retried task) finds it no longer queued and does nothing."""
     with transaction.atomic():
         outbound = (
-            OutboundEmail.objects.select_for_update()
+            OutboundEmail.objects.select_for_update(of=("self",))
             .select_related("interaction__email")
             .filter(pk=outbound_id)
             .first()
