@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from lojal.interactions.models import Outcome
@@ -46,3 +48,14 @@ def log_channels() -> list[tuple[str, str]]:
 @register.simple_tag
 def log_outcomes() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Outcome.choices]
+
+
+@register.filter
+def interaction_url(interaction_id: Any) -> str:
+    """The interaction's page; the timeline shows dozens, so the pattern is reversed once per prefix."""
+    return _detail_prefix(get_script_prefix()) + f"{int(interaction_id)}/"
+
+
+@functools.cache
+def _detail_prefix(script_prefix: str) -> str:
+    return reverse("interactions:detail", args=[0]).removesuffix("0/")
