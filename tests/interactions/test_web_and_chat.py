@@ -197,6 +197,9 @@ def test_chat_from_the_widget_answered_by_staff_ends_on_the_timeline(staff: tupl
     ]
     assert Event.objects.filter(customer=customer, kind="interaction.chat").count() == 1
     assert (
+        visitor.get(f"/chat/s/{session.token}/", HTTP_HX_REQUEST="true").status_code == 286
+    )  # polling stops
+    assert (
         visitor.post(f"/chat/s/{session.token}/send/", {"text": "Hallo?"}, HTTP_HX_REQUEST="true").status_code
         == 422
     )

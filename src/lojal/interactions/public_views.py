@@ -146,7 +146,9 @@ def chat_session(request: HttpRequest, token: str) -> HttpResponse:
     session = _session(token)
     context = {"session": session, "chat_lines": chat.messages_after(session=session)}
     if request.headers.get("HX-Request"):
-        return render(request, "interactions/public/_chat_messages.html", context)
+        # 286 tells htmx to stop polling: an ended chat gets no more lines.
+        status = 200 if session.state == chat.ChatSession.State.OPEN else 286
+        return render(request, "interactions/public/_chat_messages.html", context, status=status)
     return render(request, "interactions/public/chat.html", context)
 
 
