@@ -173,3 +173,27 @@ def test_customers_reply_to_a_sent_email_threads_back_through_the_receiver(
     assert answer.customer_id == anna.pk
     assert answer.conversation_id == sent_interaction.conversation_id
     assert not answer.is_loop
+
+
+def test_staff_send_a_failed_email_again_from_its_page(
+    smarthost: Collector, make_user: Any, admin_user: Any
+) -> None:
+    from django.test import Client
+
+    smarthost.refuse = True
+    anna = factories.person(first_name="Anna", last_name="Berg", emails=["anna.berg@example.se"])
+    interaction = email_compose(
+        actor=admin_user, customer_id=anna.pk, to="anna.berg@example.se", subject="Hej", body="Text"
+    )
+    client = Client()
+    client.force_login(make_user("service_agent"))
+    page = client.get(f"/interactions/{interaction.pk}/").content.decode()
+    assert f'action="/interactions/{interaction.pk}/retry/"' in page
+    smarthost.refuse = False
+
+    client.post(f"/interactions/{interaction.pk}/retry/")
+    again = client.post(f"/interactions/{interaction.pk}/retry/")  # already sent: refused, not resent
+
+    assert OutboundEmail.objects.get(interaction=interaction).state == OutboundEmail.State.SENT
+    assert len(smarthost.messages) == 1
+    assert again.status_code == 302

@@ -11,6 +11,7 @@ urlpatterns = [
     path("chats/<int:session_id>/close/", views.chat_close, name="chat_close"),
     path("<int:interaction_id>/", views.detail, name="detail"),
     path("<int:interaction_id>/link/", views.link, name="link"),
+    path("<int:interaction_id>/retry/", views.email_retry, name="retry"),
     path("<int:interaction_id>/pick/", views.customer_pick, name="pick"),
     path("<int:interaction_id>/create-customer/", views.create_customer, name="create_customer"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),

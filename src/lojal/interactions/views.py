@@ -365,3 +365,20 @@ def chat_close(request: HttpRequest, session_id: int) -> HttpResponse:
     interaction = chat.chat_close(session_id=session.pk, actor=request.user)
     messages.success(request, _("The chat is on the customer's timeline."))
     return redirect("interactions:detail", interaction_id=interaction.pk)
+
+
+@allowed_to(Action.EMAIL_SEND)
+@require_POST
+def email_retry(request: HttpRequest, interaction_id: int) -> HttpResponse:
+    """Send a failed email again (the outbox never resends one by itself)."""
+    interaction = _interaction_or_404(interaction_id)
+    sent = getattr(interaction, "outbound", None)
+    try:
+        if sent is None:
+            raise NotFound(_("This is not an email Lojal sent."))
+        outbound.email_retry(actor=request.user, outbound_id=sent.pk)
+    except LojalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The email is queued again."))
+    return redirect("interactions:detail", interaction_id=interaction.pk)

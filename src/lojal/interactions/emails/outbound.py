@@ -191,11 +191,14 @@ def email_send(*, outbound_id: int) -> str:
 
 def email_retry(*, actor: Any, outbound_id: int) -> None:
     """Staff send a failed email again (never one that is sending or sent)."""
-    updated = OutboundEmail.objects.filter(pk=outbound_id, state=OutboundEmail.State.FAILED).update(
-        state=OutboundEmail.State.QUEUED
-    )
-    if not updated:
-        raise ValidationError.for_field("outbound", _("Only a failed email can be sent again."))
-    from lojal.interactions.tasks import email_send_task
+    with transaction.atomic():
+        updated = OutboundEmail.objects.filter(pk=outbound_id, state=OutboundEmail.State.FAILED).update(
+            state=OutboundEmail.State.QUEUED
+        )
+        if not updated:
+            raise ValidationError.for_field("outbound", _("Only a failed email can be sent again."))
+        sent = OutboundEmail.objects.select_related("interaction").get(pk=outbound_id)
+        audit_record(actor=actor, action="email.retried", obj=sent.interaction, label=sent.to_address)
+        from lojal.interactions.tasks import email_send_task
 
-    transaction.on_commit(lambda: email_send_task.enqueue(outbound_id))
+        transaction.on_commit(lambda: email_send_task.enqueue(outbound_id))
