@@ -239,3 +239,14 @@ def test_chat_widget_script(client: Any) -> None:
     script = Client().get("/chat/widget.js").content.decode()
 
     assert '"http://testserver/chat/"' in script
+
+
+def test_starting_chats_is_rate_limited_per_address() -> None:
+    visitor = Client()
+    data = {"name": "Bot", "email": "bot@example.net", "text": "Köp billiga klockor"}
+
+    statuses = [visitor.post("/chat/", data).status_code for _ in range(6)]
+
+    assert statuses == [302, 302, 302, 302, 302, 429]
+    assert ChatSession.objects.count() == 5
+    assert "Too many messages" in visitor.post("/chat/", data).content.decode()

@@ -26,9 +26,11 @@ from lojal.interactions.models import (
     Interaction,
 )
 from lojal.interactions.services import customer_for, interaction_record
+from lojal.interactions.webforms import TooMany
 
 ONLINE_SECONDS = 90
 TEXT_MAX = 4000
+STARTS_PER_HOUR = 5
 
 
 def presence_touch(*, user: Any) -> None:
@@ -86,6 +88,9 @@ def chat_start(*, name: str, email: str, text: str) -> ChatSession:
     if errors:
         raise ValidationError(next(iter(errors.values()))[0], errors=errors)
     now = timezone.now()
+    recent = ChatSession.objects.filter(visitor_email=address, started_at__gte=now - dt.timedelta(hours=1))
+    if recent.count() >= STARTS_PER_HOUR:
+        raise TooMany(_("Too many messages from you in the last hour. Please try again later."))
     with transaction.atomic():
         session = ChatSession.objects.create(
             token=secrets.token_urlsafe(32),

@@ -115,6 +115,7 @@ def chat_widget(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def chat_start(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
+    status = 200
     if request.method == "POST":
         try:
             session = chat.chat_start(
@@ -123,14 +124,15 @@ def chat_start(request: HttpRequest) -> HttpResponse:
                 text=request.POST.get("text", ""),
             )
         except LojalError as error:
-            errors = error.errors
+            errors = error.errors or {"text": [error.message]}
+            status = error.status
         else:
             return redirect("public:chat_session", token=session.token)
     return render(
         request,
         "interactions/public/chat_start.html",
         {"errors": errors, "values": request.POST, "online": chat.agents_online()},
-        status=422 if errors else 200,
+        status=status,
     )
 
 
