@@ -47,8 +47,39 @@ def main(argv: list[str] | None = None) -> int:
     customers.add_argument(
         "--python-load", action="store_true", help="use the Python load generator even if wrk is installed"
     )
+    interactions = sub.add_parser(
+        "interactions",
+        help="Load N interactions (one customer with 10,000) and time that customer's newest timeline page.",
+    )
+    interactions.add_argument("--database", choices=("sqlite", "postgres"), required=True)
+    interactions.add_argument("--interactions", type=int, default=100_000, help="interactions in total")
+    interactions.add_argument(
+        "--customer-interactions", type=int, default=10_000, help="interactions of the measured customer"
+    )
+    interactions.add_argument("--customers", type=int, default=0, help="customers (default: N / 1,000)")
+    interactions.add_argument("--repeats", type=int, default=200, help="timed reads per measurement")
+    interactions.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    interactions.add_argument("--seed", type=int, default=1)
+    interactions.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    interactions.add_argument("--reuse", action="store_true", help="measure the database a --keep run left")
+    smtpd = sub.add_parser(
+        "smtpd", help="Send 1,000 realistic messages through `lojal smtpd` and measure messages/s end to end."
+    )
+    smtpd.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    smtpd.add_argument("--messages", type=int, default=1_000)
+    smtpd.add_argument("--connections", type=int, default=4, help="SMTP client connections in parallel")
+    smtpd.add_argument("--customers", type=int, default=2_000, help="customers the senders are drawn from")
+    smtpd.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    if args.benchmark == "interactions":
+        from bench.interactions import run as run_interactions
+
+        return run_interactions(args)
+    if args.benchmark == "smtpd":
+        from bench.smtpd import run as run_smtpd
+
+        return run_smtpd(args)
     from bench.customers import run
 
     return run(args)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "lojal.accounts",
     "lojal.customers",
     "lojal.timeline",
+    "lojal.interactions",
 ]
 if _env_bool("ADMIN", True):
     INSTALLED_APPS.insert(0, "django.contrib.admin")
@@ -200,6 +201,20 @@ EMAIL_BACKEND = (
     if _env("EMAIL_BACKEND", "smtp") == "console"
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+
+# Interactions: email in (SMTP receiver, IMAP, webhook), SMS out.
+LOJAL_ATTACHMENT_MAX_BYTES = int(_env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+LOJAL_EMAIL_MAX_BYTES = int(_env("EMAIL_MAX_BYTES", str(30 * 1024 * 1024)))
+LOJAL_SMTPD_HOST = _env("SMTPD_HOST", "127.0.0.1")
+LOJAL_SMTPD_PORT = int(_env("SMTPD_PORT", "2525"))
+LOJAL_IMAP_HOST = _env("IMAP_HOST")
+LOJAL_IMAP_PORT = int(_env("IMAP_PORT", "993"))
+LOJAL_IMAP_USER = _env("IMAP_USER")
+LOJAL_IMAP_PASSWORD = _env("IMAP_PASSWORD")
+LOJAL_IMAP_FOLDER = _env("IMAP_FOLDER", "INBOX")
+LOJAL_IMAP_SSL = _env_bool("IMAP_SSL", True)
+LOJAL_IMAP_POLL_SECONDS = int(_env("IMAP_POLL_SECONDS", "60"))
+LOJAL_SMS_ADAPTER = _env("SMS_ADAPTER", "console")
 
 TASKS = {
     "default": {

@@ -31,6 +31,8 @@ urlpatterns = [
     path("audit/", audit, name="audit"),
     path("", include("lojal.accounts.urls")),
     path("customers/", include("lojal.customers.urls")),
+    path("interactions/", include("lojal.interactions.urls")),
+    path("", include("lojal.interactions.public_urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

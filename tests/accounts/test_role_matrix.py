@@ -22,6 +22,7 @@ from lojal.accounts.services import token_create, user_create
 from lojal.core.models import AuditEntry
 from lojal.customers.forms import CustomerForm
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, EmailAddress
+from lojal.interactions.models import Interaction
 from lojal.timeline.models import Event
 from tests import factories
 from tests.conftest import ApiClient
@@ -67,6 +68,7 @@ def state() -> tuple[Any, ...]:
         list(ContactPerson.objects.values_list("pk", flat=True)),
         list(DuplicateSuspicion.objects.order_by("pk").values_list("pk", "status")),
         AuditEntry.objects.exclude(action="token").count(),
+        list(Interaction.objects.order_by("pk").values_list("pk", "customer_id")),
     )
 
 
@@ -139,6 +141,42 @@ API_CASES = [
         True,
     ),
     ApiCase("audit log", Action.AUDIT_VIEW, 200, lambda c, w: c.get("audit"), False),
+    ApiCase(
+        "log a call",
+        Action.INTERACTION_LOG,
+        201,
+        lambda c, w: c.post("interactions", {"customer_id": w.anna.pk, "channel": "call", "subject": "Hej"}),
+        True,
+    ),
+    ApiCase(
+        "send email",
+        Action.EMAIL_SEND,
+        202,
+        lambda c, w: c.post(
+            "interactions/emails",
+            {"customer_id": w.anna.pk, "to": "anna@example.se", "subject": "Hej", "body": "Text"},
+        ),
+        True,
+    ),
+    ApiCase("unmatched inbox", Action.INBOX_TRIAGE, 200, lambda c, w: c.get("interactions/unmatched"), False),
+    ApiCase(
+        "inbound email",
+        Action.INBOUND_POST,
+        201,
+        lambda c, w: c.client.post(
+            "/api/v1/inbound/email", b"From: a@b.se\r\nSubject: x\r\n\r\nhej", content_type="message/rfc822"
+        ),
+        True,
+    ),
+    ApiCase(
+        "inbound call",
+        Action.INBOUND_POST,
+        200,
+        lambda c, w: c.post(
+            "inbound/calls", {"call_id": "c1", "event": "missed", "from_number": "0701234567"}
+        ),
+        True,
+    ),
 ]
 
 
@@ -286,6 +324,24 @@ PAGE_CASES = [
         True,
     ),
     PageCase("audit log", Action.AUDIT_VIEW, 200, lambda c, w: c.get("/audit/"), False),
+    PageCase(
+        "log a call",
+        Action.INTERACTION_LOG,
+        302,
+        lambda c, w: c.post(
+            f"/interactions/customers/{w.anna.pk}/log/",
+            {"channel": "call", "direction": "out", "subject": "Hej"},
+        ),
+        True,
+    ),
+    PageCase(
+        "compose email",
+        Action.EMAIL_SEND,
+        200,
+        lambda c, w: c.get(f"/interactions/customers/{w.anna.pk}/email/"),
+        False,
+    ),
+    PageCase("unmatched inbox", Action.INBOX_TRIAGE, 200, lambda c, w: c.get("/interactions/inbox/"), False),
 ]
 
 

@@ -25,16 +25,33 @@ class Action(models.TextChoices):
     NOTE_ADD = "note.add", _("Add notes")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
+    INTERACTION_LOG = "interaction.log", _("Log calls, meetings and letters")
+    EMAIL_SEND = "email.send", _("Write to customers (email, SMS, chat)")
+    INBOX_TRIAGE = "inbox.triage", _("Link unmatched messages to customers")
+    INBOUND_POST = "inbound.post", _("Post inbound email, calls and SMS (integrations)")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
-_FRONT_LINE = _EVERYONE | {Action.CUSTOMER_CREATE, Action.CUSTOMER_CHANGE, Action.NOTE_ADD}
+_FRONT_LINE = _EVERYONE | {
+    Action.CUSTOMER_CREATE,
+    Action.CUSTOMER_CHANGE,
+    Action.NOTE_ADD,
+    Action.INTERACTION_LOG,
+    Action.EMAIL_SEND,
+    Action.INBOX_TRIAGE,
+}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(Action.values),
     Role.MANAGER: frozenset(
         _FRONT_LINE
-        | {Action.CUSTOMER_DELETE, Action.CUSTOMER_MERGE, Action.NATIONAL_ID_VIEW, Action.AUDIT_VIEW}
+        | {
+            Action.CUSTOMER_DELETE,
+            Action.CUSTOMER_MERGE,
+            Action.NATIONAL_ID_VIEW,
+            Action.AUDIT_VIEW,
+            Action.INBOUND_POST,
+        }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.
     Role.SERVICE_AGENT: frozenset(_FRONT_LINE | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE}),

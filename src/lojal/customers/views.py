@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -101,13 +102,18 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _timeline_context(
-    customer_id: int, before: str | None = None, kinds: list[str] | None = None
+    customer_id: int, before: str | None = None, kinds: list[str] | None = None, query: str = ""
 ) -> dict[str, Any]:
     cursor = timeline_selectors.cursor_decode(before) if before else None
     page = timeline_selectors.event_list(
-        customer_id=customer_id, limit=TIMELINE_PAGE_SIZE, before=cursor, kinds=kinds
+        customer_id=customer_id, limit=TIMELINE_PAGE_SIZE, before=cursor, kinds=kinds, query=query
     )
-    return {"events": page.events, "next_before": timeline_selectors.cursor_encode(page.next_before)}
+    filters = {"kind": kinds or [], "q": query} if kinds or query else {}
+    return {
+        "events": page.events,
+        "next_before": timeline_selectors.cursor_encode(page.next_before),
+        "timeline_filters": urlencode(filters, doseq=True),
+    }
 
 
 @allowed_to(Action.CUSTOMER_VIEW)
@@ -134,7 +140,12 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 @allowed_to(Action.CUSTOMER_VIEW)
 def timeline(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_or_404(customer_id)
-    context = {"customer": customer, **_timeline_context(customer.pk, request.GET.get("before"))}
+    kinds = [kind for kind in request.GET.getlist("kind") if kind][:20]
+    query = request.GET.get("q", "").strip()[:200]
+    context = {
+        "customer": customer,
+        **_timeline_context(customer.pk, request.GET.get("before"), kinds, query),
+    }
     return render(request, "customers/_timeline_items.html", context)
 
 

@@ -17,6 +17,14 @@ class Event(models.Model):
         CUSTOMER_DELETED = "customer.deleted", _("Customer deleted")
         STAGE_CHANGED = "customer.stage_changed", _("Lifecycle stage changed")
         NOTE_ADDED = "note.added", _("Note")
+        INTERACTION_EMAIL = "interaction.email", _("Email")
+        INTERACTION_CALL = "interaction.call", _("Phone call")
+        INTERACTION_CHAT = "interaction.chat", _("Chat")
+        INTERACTION_WEB_FORM = "interaction.web_form", _("Web form")
+        INTERACTION_SMS = "interaction.sms", _("SMS")
+        INTERACTION_MEETING = "interaction.meeting", _("Meeting")
+        INTERACTION_LETTER = "interaction.letter", _("Letter")
+        INTERACTION_PORTAL = "interaction.portal", _("Portal message")
 
     # The (customer, newest first) index serves every lookup by customer; no separate one.
     customer = models.ForeignKey(

@@ -24,17 +24,36 @@ def event_list(
     limit: int = 50,
     before: tuple[dt.datetime, int] | None = None,
     kinds: list[str] | None = None,
+    query: str = "",
 ) -> EventPage:
-    """The customer's events newest first; ``before`` is the (occurred_at, id) of the last one seen."""
+    """The customer's events newest first; ``before`` is the (occurred_at, id) of the last one seen;
+    ``query`` keeps those whose summary or text contains it."""
     events = Event.objects.filter(customer_id=customer_id).select_related("actor")
     if kinds:
         events = events.filter(kind__in=kinds)
+    if query:
+        events = events.filter(text_contains(query, "summary", "body"))
     if before is not None:
         occurred_at, event_id = before
         events = events.filter(Q(occurred_at__lt=occurred_at) | Q(occurred_at=occurred_at, id__lt=event_id))
     rows = list(events.order_by("-occurred_at", "-id")[: limit + 1])
     next_before = (rows[limit - 1].occurred_at, rows[limit - 1].id) if len(rows) > limit else None
     return EventPage(events=rows[:limit], next_before=next_before)
+
+
+def text_contains(query: str, *fields: str) -> Q:
+    """Rows where any of ``fields`` contains ``query``, ignoring case. SQLite's LIKE folds only ASCII
+    letters, so "årsmöte" is also tried as "Årsmöte", and "ÅRSMÖTE"."""
+    spellings = (
+        {query}
+        if query.isascii()
+        else {query, query.lower(), query.upper(), query.capitalize(), query.title()}
+    )
+    condition = Q()
+    for spelling in spellings:
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": spelling})
+    return condition
 
 
 def cursor_encode(before: tuple[dt.datetime, int] | None) -> str | None:

@@ -26,6 +26,7 @@ from lojal.customers.duplicates import duplicates_check
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, Kind
 from lojal.customers.services import contact_person_add
 from lojal.demo.generator import INDEX_LIMIT, contact_persons_for, generate_customers
+from lojal.interactions.demo import demo_interactions_load
 from lojal.timeline.models import Event
 from lojal.timeline.services import note_add
 
@@ -204,6 +205,9 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         contacts = self._contact_persons(admin, organisations, rng)
         notes = self._notes(staff, created_ids, rng)
+        interactions = demo_interactions_load(
+            staff=staff, customer_ids=[pk for pk, _kind in created_ids], seed=seed
+        )
         persons = sum(1 for _pk, kind in created_ids if kind == Kind.PERSON)
         # Batches leave their duplicate search to the worker, which is not running yet: scan now.
         duplicates_check(customer_ids=None)
@@ -213,7 +217,7 @@ class Command(BaseCommand):
                 f"Loaded {len(created_ids):,} customers ({persons:,} persons, "
                 f"{len(created_ids) - persons:,} organisations) in {customer_seconds:.1f} s "
                 f"({len(created_ids) / max(customer_seconds, 1e-6):,.0f}/s), {contacts:,} contact persons, "
-                f"{notes:,} notes; {suspicions:,} suspected duplicates are open. "
+                f"{notes:,} notes, {interactions:,} interactions; {suspicions:,} suspected duplicates are open. "
                 f"Total {time.monotonic() - started:.1f} s."
             )
         )

@@ -55,6 +55,13 @@ class Command(BaseCommand):
         processes = [web]
         if not options["no_worker"]:
             processes.append(subprocess.Popen([str(bin_dir / "lojal"), "db_worker"], env=env))
+        if os.environ.get("LOJAL_SMTPD", "").lower() in {"1", "true", "yes", "on"}:
+            processes.append(subprocess.Popen([str(bin_dir / "lojal"), "smtpd"], env=env))
+        if os.environ.get("LOJAL_IMAP_HOST"):
+            every = os.environ.get("LOJAL_IMAP_POLL_SECONDS", "60")
+            processes.append(
+                subprocess.Popen([str(bin_dir / "lojal"), "imap_poll", "--every", every], env=env)
+            )
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nLojal is running at {url}"))
         if settings.DEMO:

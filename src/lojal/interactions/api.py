@@ -1,0 +1,324 @@
+"""API for interactions: a customer's interactions, one interaction, logging calls and meetings,
+sending email and SMS, the unmatched inbox, and the inbound doors for mail providers, telephony and SMS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from lojal.accounts.roles import Action
+from lojal.core.errors import LojalError, PermissionDenied, ValidationError
+from lojal.interactions import selectors, services, sms, telephony
+from lojal.interactions.emails import ingest, outbound
+from lojal.interactions.models import Interaction
+from lojal.timeline import selectors as timeline_selectors
+
+router = Router(tags=["interactions"])
+inbound_router = Router(tags=["inbound"])
+
+
+def _require(request: HttpRequest, action: str) -> Any:
+    user = request.user
+    if not user.can(action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Your role does not allow this."))
+    return user
+
+
+class StaffRef(Schema):
+    id: int
+    name: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    is_inline: bool
+    is_stored: bool
+
+
+class InteractionOut(Schema):
+    id: int
+    customer_id: int | None
+    channel: str
+    direction: str
+    occurred_at: dt.datetime
+    subject: str
+    body_text: str
+    sender: str
+    sender_name: str
+    recipients: list[str]
+    duration_seconds: int | None
+    outcome: str
+    staff: StaffRef | None
+    conversation_id: int | None
+    recording_url: str
+    flags: list[str]
+
+
+class InteractionDetail(InteractionOut):
+    body_html: str
+    message_id: str
+    in_reply_to: str
+    delivery_state: str
+    attachments: list[AttachmentOut]
+    defects: list[str]
+
+
+class InteractionPageOut(Schema):
+    items: list[InteractionOut]
+    next_cursor: str | None
+
+
+def _flags(interaction: Interaction) -> list[str]:
+    names = ("is_auto_reply", "is_bounce", "is_malformed", "is_loop")
+    return [name.removeprefix("is_") for name in names if getattr(interaction, name)]
+
+
+def _out(interaction: Interaction) -> dict[str, Any]:
+    staff = interaction.staff
+    return {
+        "id": interaction.pk,
+        "customer_id": interaction.customer_id,
+        "channel": interaction.channel,
+        "direction": interaction.direction,
+        "occurred_at": interaction.occurred_at,
+        "subject": interaction.subject,
+        "body_text": interaction.body_text,
+        "sender": interaction.sender,
+        "sender_name": interaction.sender_name,
+        "recipients": [str(item) for item in interaction.recipients],
+        "duration_seconds": interaction.duration_seconds,
+        "outcome": interaction.outcome,
+        "staff": {"id": staff.pk, "name": staff.display_name} if staff is not None else None,
+        "conversation_id": interaction.conversation_id,
+        "recording_url": interaction.recording_url,
+        "flags": _flags(interaction),
+    }
+
+
+def _detail(interaction: Interaction) -> dict[str, Any]:
+    email = getattr(interaction, "email", None)
+    sent = getattr(interaction, "outbound", None)
+    return {
+        **_out(interaction),
+        "body_html": interaction.body_html,
+        "message_id": email.message_id if email is not None else "",
+        "in_reply_to": email.in_reply_to if email is not None else "",
+        "delivery_state": sent.state if sent is not None else str(interaction.details.get("state", "")),
+        "attachments": [
+            {
+                "id": item.pk,
+                "filename": item.filename,
+                "content_type": item.content_type,
+                "size": item.size,
+                "is_inline": item.is_inline,
+                "is_stored": item.is_stored,
+            }
+            for item in interaction.attachments.all()
+        ],
+        "defects": [str(item) for item in interaction.defects],
+    }
+
+
+def _cursor(token: str | None) -> tuple[dt.datetime, int] | None:
+    if not token:
+        return None
+    cursor = timeline_selectors.cursor_decode(token)
+    if cursor is None:
+        raise ValidationError.for_field("cursor", _("This cursor is not valid."))
+    return cursor
+
+
+class ListQuery(Schema):
+    customer_id: int
+    channel: Literal["", "email", "call", "chat", "web_form", "sms", "meeting", "letter", "portal"] = ""
+    q: str = Field(default="", max_length=200)
+    cursor: str | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+@router.get("", response=InteractionPageOut, summary="A customer's interactions, newest first")
+def interactions_list(request: HttpRequest, filters: Query[ListQuery]) -> dict[str, Any]:
+    _require(request, Action.CUSTOMER_VIEW)
+    page = selectors.interaction_list(
+        customer_id=filters.customer_id,
+        channel=filters.channel,
+        query=filters.q.strip(),
+        limit=filters.limit,
+        before=_cursor(filters.cursor),
+    )
+    return {
+        "items": [_out(item) for item in page.items],
+        "next_cursor": timeline_selectors.cursor_encode(page.next_before),
+    }
+
+
+class PageQuery(Schema):
+    cursor: str | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+@router.get("/unmatched", response=InteractionPageOut, summary="Interactions not yet matched to a customer")
+def unmatched_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
+    _require(request, Action.INBOX_TRIAGE)
+    page = selectors.unmatched_list(limit=filters.limit, before=_cursor(filters.cursor))
+    return {
+        "items": [_out(item) for item in page.items],
+        "next_cursor": timeline_selectors.cursor_encode(page.next_before),
+    }
+
+
+@router.get(
+    "/{int:interaction_id}", response=InteractionDetail, summary="One interaction with its email parts"
+)
+def interaction_read(request: HttpRequest, interaction_id: int) -> dict[str, Any]:
+    interaction = selectors.interaction_get(interaction_id=interaction_id)
+    _require(request, Action.CUSTOMER_VIEW if interaction.customer_id else Action.INBOX_TRIAGE)
+    return _detail(interaction)
+
+
+class LinkIn(Schema):
+    customer_id: int
+    remember: bool = True
+
+
+class Linked(Schema):
+    linked: int
+    customer_id: int
+
+
+@router.post(
+    "/{int:interaction_id}/link", response=Linked, summary="Put an unmatched interaction on a customer"
+)
+def interaction_link(request: HttpRequest, interaction_id: int, payload: LinkIn) -> dict[str, Any]:
+    user = _require(request, Action.INBOX_TRIAGE)
+    count = services.interaction_link(
+        actor=user, interaction_id=interaction_id, customer_id=payload.customer_id, remember=payload.remember
+    )
+    return {"linked": count, "customer_id": payload.customer_id}
+
+
+@router.post(
+    "/{int:interaction_id}/create-customer",
+    response={201: Linked},
+    summary="Create a lead from an unmatched sender and link it",
+)
+def interaction_create_customer(request: HttpRequest, interaction_id: int) -> tuple[int, dict[str, Any]]:
+    user = _require(request, Action.INBOX_TRIAGE)
+    _require(request, Action.CUSTOMER_CREATE)
+    customer = services.interaction_create_customer(actor=user, interaction_id=interaction_id)
+    return 201, {"linked": 1, "customer_id": customer.pk}
+
+
+class LogIn(Schema):
+    customer_id: int
+    channel: Literal["call", "meeting", "letter", "portal"]
+    direction: Literal["in", "out"] = "out"
+    subject: str = Field(default="", max_length=300)
+    notes: str = Field(default="", max_length=200_000)
+    duration_minutes: int | None = Field(default=None, ge=0, le=1440)
+    outcome: str = ""
+    occurred_at: dt.datetime | None = None
+
+
+@router.post("", response={201: InteractionOut}, summary="Log a call, meeting, letter or portal message")
+def interaction_log(request: HttpRequest, payload: LogIn) -> tuple[int, dict[str, Any]]:
+    user = _require(request, Action.INTERACTION_LOG)
+    interaction = services.interaction_log(actor=user, **payload.dict())
+    return 201, _out(interaction)
+
+
+class EmailIn(Schema):
+    customer_id: int
+    to: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = Field(max_length=100_000)
+    reply_to_id: int | None = None
+
+
+@router.post("/emails", response={202: InteractionOut}, summary="Send an email (queued, sent after commit)")
+def email_send(request: HttpRequest, payload: EmailIn) -> tuple[int, dict[str, Any]]:
+    user = _require(request, Action.EMAIL_SEND)
+    interaction = outbound.email_compose(actor=user, **payload.dict())
+    return 202, _out(interaction)
+
+
+class SmsIn(Schema):
+    customer_id: int
+    to: str = Field(max_length=40)
+    text: str = Field(max_length=1600)
+
+
+@router.post("/sms", response={202: InteractionOut}, summary="Send an SMS through the configured adapter")
+def sms_send(request: HttpRequest, payload: SmsIn) -> tuple[int, dict[str, Any]]:
+    user = _require(request, Action.EMAIL_SEND)
+    return 202, _out(sms.sms_send(actor=user, **payload.dict()))
+
+
+class Received(Schema):
+    id: int
+    customer_id: int | None
+    conversation_id: int | None
+    flags: list[str]
+
+
+def _received(interaction: Interaction) -> dict[str, Any]:
+    return {
+        "id": interaction.pk,
+        "customer_id": interaction.customer_id,
+        "conversation_id": interaction.conversation_id,
+        "flags": _flags(interaction),
+    }
+
+
+@inbound_router.post(
+    "/email",
+    response={201: Received},
+    summary="Receive one raw RFC 5322 message (body = the message bytes, e.g. Content-Type: message/rfc822)",
+)
+def inbound_email(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    _require(request, Action.INBOUND_POST)
+    raw = request.body
+    if not raw.strip():
+        raise ValidationError.for_field("body", _("Send the raw message as the request body."))
+    if len(raw) > settings.LOJAL_EMAIL_MAX_BYTES:
+        raise LojalError(_("The message is larger than LOJAL_EMAIL_MAX_BYTES."))
+    return 201, _received(ingest.email_ingest(raw=raw, source="webhook"))
+
+
+class CallEventIn(Schema):
+    call_id: str = Field(max_length=200)
+    event: Literal["started", "answered", "ended", "missed", "recording"]
+    direction: Literal["in", "out"] = "in"
+    from_number: str = Field(default="", max_length=40)
+    to_number: str = Field(default="", max_length=40)
+    at: dt.datetime | None = None
+    recording_url: str = Field(default="", max_length=500)
+
+
+@inbound_router.post("/calls", response=Received, summary="A telephony system's call event")
+def inbound_call(request: HttpRequest, payload: CallEventIn) -> dict[str, Any]:
+    _require(request, Action.INBOUND_POST)
+    return _received(telephony.call_event_apply(**payload.dict()))
+
+
+class SmsInbound(Schema):
+    from_number: str = Field(max_length=40)
+    to_number: str = Field(default="", max_length=40)
+    text: str = Field(max_length=1600)
+    message_id: str = Field(default="", max_length=200)
+    at: dt.datetime | None = None
+
+
+@inbound_router.post("/sms", response={201: Received}, summary="An SMS a customer sent (provider-neutral)")
+def inbound_sms(request: HttpRequest, payload: SmsInbound) -> tuple[int, dict[str, Any]]:
+    _require(request, Action.INBOUND_POST)
+    return 201, _received(sms.sms_receive(**payload.dict()))

@@ -1,0 +1,191 @@
+"""The website chat: a visitor starts a chat from the widget, staff answer from the chat inbox (both
+sides poll for new lines), and when the chat ends its transcript becomes one chat interaction on the
+customer's timeline. With no staff online, the visitor's message is kept as a chat interaction at once
+and answered later by email."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lojal.core.contact_points import email_normalise
+from lojal.core.errors import NotFound, ValidationError
+from lojal.customers.creation import customer_create
+from lojal.interactions.models import (
+    Channel,
+    ChatAgentPresence,
+    ChatMessage,
+    ChatSession,
+    Direction,
+    Interaction,
+)
+from lojal.interactions.services import customer_for, interaction_record
+from lojal.interactions.webforms import TooMany
+
+ONLINE_SECONDS = 90
+TEXT_MAX = 4000
+STARTS_PER_HOUR = 5
+
+
+def presence_touch(*, user: Any) -> None:
+    """Staff with the chat inbox open count as online for :data:`ONLINE_SECONDS`."""
+    ChatAgentPresence.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
+
+
+def agents_online() -> bool:
+    since = timezone.now() - dt.timedelta(seconds=ONLINE_SECONDS)
+    return ChatAgentPresence.objects.filter(seen_at__gte=since).exists()
+
+
+def _text(value: str) -> str:
+    text = (value or "").replace("\x00", "").strip()
+    if not text:
+        raise ValidationError.for_field("text", _("Write a message."))
+    if len(text) > TEXT_MAX:
+        raise ValidationError.for_field("text", _("At most %(max)d characters.") % {"max": TEXT_MAX})
+    return text
+
+
+def _customer_id(session: ChatSession) -> int:
+    """The visitor's customer: matched by email, or a new lead."""
+    found = customer_for(session.visitor_email)
+    if found is not None:
+        return found
+    name = session.visitor_name.strip()
+    first, _space, last = name.partition(" ")
+    customer = customer_create(
+        actor=None,
+        data={
+            "kind": "person",
+            "first_name": first if last else "",
+            "last_name": last or first or session.visitor_email.split("@")[0],
+            "emails": [session.visitor_email],
+        },
+    )
+    return customer.pk
+
+
+def chat_start(*, name: str, email: str, text: str) -> ChatSession:
+    """A visitor's first message; when no one is online it is kept as a message answered by email."""
+    errors: dict[str, list[str]] = {}
+    try:
+        address = email_normalise(email or "", field="email")
+    except ValidationError as error:
+        errors.update(error.errors)
+        address = ""
+    name = (name or "").replace("\x00", "").strip()[:200]
+    try:
+        body = _text(text)
+    except ValidationError as error:
+        errors.update(error.errors)
+        body = ""
+    if errors:
+        raise ValidationError(next(iter(errors.values()))[0], errors=errors)
+    now = timezone.now()
+    recent = ChatSession.objects.filter(visitor_email=address, started_at__gte=now - dt.timedelta(hours=1))
+    if recent.count() >= STARTS_PER_HOUR:
+        raise TooMany(_("Too many messages from you in the last hour. Please try again later."))
+    with transaction.atomic():
+        session = ChatSession.objects.create(
+            token=secrets.token_urlsafe(32),
+            visitor_name=name,
+            visitor_email=address,
+            started_at=now,
+            last_message_at=now,
+        )
+        ChatMessage.objects.create(session=session, from_visitor=True, text=body, sent_at=now)
+        if not agents_online():
+            _finish(session, state=ChatSession.State.OFFLINE, actor=None)
+    return session
+
+
+def session_for_visitor(*, token: str) -> ChatSession:
+    session = ChatSession.objects.filter(token=token).first() if token else None
+    if session is None:
+        raise NotFound(_("This chat does not exist."))
+    return session
+
+
+def chat_say(*, session: ChatSession, text: str, actor: Any = None) -> ChatMessage:
+    """One line from the visitor (``actor`` None) or from staff."""
+    if session.state != ChatSession.State.OPEN:
+        raise ValidationError.for_field("text", _("This chat has ended."))
+    now = timezone.now()
+    message = ChatMessage.objects.create(
+        session=session, from_visitor=actor is None, staff=actor, text=_text(text), sent_at=now
+    )
+    ChatSession.objects.filter(pk=session.pk).update(last_message_at=now)
+    return message
+
+
+def messages_after(*, session: ChatSession, after_id: int = 0) -> list[ChatMessage]:
+    return list(session.messages.filter(id__gt=after_id).select_related("staff").order_by("id")[:200])
+
+
+def open_sessions() -> QuerySet[ChatSession]:
+    return ChatSession.objects.filter(state=ChatSession.State.OPEN).order_by("-last_message_at")
+
+
+def session_get(*, session_id: int) -> ChatSession:
+    session = ChatSession.objects.filter(pk=session_id).first()
+    if session is None:
+        raise NotFound(_("No chat with id %(id)s.") % {"id": session_id})
+    return session
+
+
+def _transcript(session: ChatSession) -> str:
+    lines = []
+    for message in session.messages.select_related("staff").order_by("id"):
+        who = (
+            (session.visitor_name or session.visitor_email)
+            if message.from_visitor
+            else (message.staff.display_name if message.staff else _("Staff"))
+        )
+        moment = timezone.localtime(message.sent_at).strftime("%H:%M")
+        lines.append(f"[{moment}] {who}: {message.text}")
+    return "\n".join(lines)
+
+
+def _finish(session: ChatSession, *, state: str, actor: Any) -> Interaction:
+    customer_id = _customer_id(session)
+    first = session.messages.order_by("id").first()
+    started = first.sent_at if first is not None else session.started_at
+    subject = (
+        _("Chat with %(name)s") % {"name": session.visitor_name or session.visitor_email}
+        if state == ChatSession.State.CLOSED
+        else _("Chat message (no one online) from %(name)s")
+        % {"name": session.visitor_name or session.visitor_email}
+    )
+    interaction = interaction_record(
+        channel=Channel.CHAT,
+        direction=Direction.INBOUND,
+        customer_id=customer_id,
+        occurred_at=started,
+        actor=actor,
+        subject=subject[:300],
+        body_text=_transcript(session),
+        sender=session.visitor_email,
+        sender_name=session.visitor_name,
+        duration_seconds=int((session.last_message_at - started).total_seconds()),
+        details={"chat_session": session.pk, "answer_by_email": state == ChatSession.State.OFFLINE},
+    )
+    session.state, session.customer_id, session.interaction = state, customer_id, interaction
+    session.save(update_fields=["state", "customer", "interaction"])
+    return interaction
+
+
+@transaction.atomic
+def chat_close(*, session_id: int, actor: Any = None) -> Interaction:
+    """End the chat (staff or visitor); the transcript goes on the customer's timeline once."""
+    session = ChatSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None:
+        raise NotFound(_("No chat with id %(id)s.") % {"id": session_id})
+    if session.interaction_id is not None:
+        return session.interaction  # type: ignore[return-value]
+    return _finish(session, state=ChatSession.State.CLOSED, actor=actor)

@@ -1,0 +1,215 @@
+"""Writes for interactions: record one on the customer's timeline, log a call or meeting, and clear the
+unmatched inbox (link to a customer, or create the customer, and remember the sender)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lojal.core.audit import audit_record
+from lojal.core.errors import NotFound, ValidationError
+from lojal.customers.creation import customer_create
+from lojal.customers.models import Customer
+from lojal.interactions.emails.quoting import reply_split
+from lojal.interactions.matching import customer_for_sender, sender_key
+from lojal.interactions.models import Channel, Conversation, Direction, Interaction, Outcome, SenderIdentity
+from lojal.timeline.models import Event
+from lojal.timeline.services import event_record
+
+TEXT_MAX = 200_000
+SNIPPET_LENGTH = 400
+DURATION_MAX_SECONDS = 24 * 3600
+
+
+def event_kind(channel: str) -> str:
+    """The timeline event kind of an interaction on ``channel`` ("interaction.email")."""
+    return f"interaction.{channel}"
+
+
+def _event_for(interaction: Interaction, actor: Any = None) -> Event | None:
+    if interaction.customer_id is None:
+        return None
+    text = interaction.body_text
+    if interaction.channel == Channel.EMAIL:
+        text = reply_split(text)[0]  # the snippet shows what was written, not the quoted history
+    first_line = (text.strip().splitlines() or [""])[0]
+    return event_record(
+        customer_id=interaction.customer_id,
+        kind=event_kind(interaction.channel),
+        summary=interaction.subject or first_line or interaction.get_channel_display(),
+        body=text[:SNIPPET_LENGTH],
+        data={
+            "interaction_id": interaction.pk,
+            "channel": interaction.channel,
+            "direction": interaction.direction,
+            "subject": interaction.subject,
+            "sender": interaction.sender,
+            "outcome": interaction.outcome,
+            "duration_seconds": interaction.duration_seconds,
+            "flags": [
+                name
+                for name in ("is_auto_reply", "is_bounce", "is_malformed", "is_loop")
+                if getattr(interaction, name)
+            ],
+        },
+        actor=actor or interaction.staff,
+        occurred_at=interaction.occurred_at,
+    )
+
+
+def interaction_record(
+    *,
+    channel: str,
+    direction: str,
+    customer_id: int | None,
+    occurred_at: dt.datetime | None = None,
+    actor: Any = None,
+    **fields: Any,
+) -> Interaction:
+    """Store one interaction and, when it has a customer, put it on that customer's timeline."""
+    if channel not in Channel.values:
+        raise ValidationError.for_field("channel", _("Unknown channel."))
+    if direction not in Direction.values:
+        raise ValidationError.for_field("direction", _("Direction must be 'in' or 'out'."))
+    with transaction.atomic():
+        interaction = Interaction.objects.create(
+            channel=channel,
+            direction=direction,
+            customer_id=customer_id,
+            occurred_at=occurred_at or timezone.now(),
+            staff=actor if getattr(actor, "pk", None) else None,
+            **fields,
+        )
+        if interaction.conversation_id is not None:
+            Conversation.objects.filter(pk=interaction.conversation_id).update(
+                last_at=interaction.occurred_at
+            )
+        _event_for(interaction, actor)
+    return interaction
+
+
+def _clean_text(value: str, field: str, *, required: bool = False, max_length: int = TEXT_MAX) -> str:
+    text = (value or "").replace("\x00", "").strip()
+    if required and not text:
+        raise ValidationError.for_field(field, _("This field is required."))
+    if len(text) > max_length:
+        raise ValidationError.for_field(field, _("At most %(max)d characters.") % {"max": max_length})
+    return text
+
+
+def interaction_log(
+    *,
+    actor: Any,
+    customer_id: int,
+    channel: str,
+    direction: str = Direction.OUTBOUND,
+    subject: str = "",
+    notes: str = "",
+    duration_minutes: int | None = None,
+    outcome: str = "",
+    occurred_at: dt.datetime | None = None,
+) -> Interaction:
+    """Staff log a call, meeting, letter or portal message by hand (the quick-entry form and the API)."""
+    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    if channel not in {Channel.CALL, Channel.MEETING, Channel.LETTER, Channel.PORTAL, Channel.SMS}:
+        raise ValidationError.for_field("channel", _("Choose call, meeting, letter or portal message."))
+    if outcome and outcome not in Outcome.values:
+        raise ValidationError.for_field("outcome", _("Unknown outcome."))
+    subject = _clean_text(subject, "subject", max_length=300)
+    notes = _clean_text(notes, "notes")
+    if not subject and not notes:
+        raise ValidationError.for_field("subject", _("Write a subject or some notes."))
+    if duration_minutes is not None and not 0 <= duration_minutes * 60 <= DURATION_MAX_SECONDS:
+        raise ValidationError.for_field("duration_minutes", _("Between 0 and 1440 minutes."))
+    if occurred_at is not None and occurred_at > timezone.now() + dt.timedelta(days=366):
+        raise ValidationError.for_field("occurred_at", _("More than a year ahead; check the date."))
+    interaction = interaction_record(
+        channel=channel,
+        direction=direction,
+        customer_id=customer_id,
+        occurred_at=occurred_at,
+        actor=actor,
+        subject=subject,
+        body_text=notes,
+        duration_seconds=duration_minutes * 60 if duration_minutes is not None else None,
+        outcome=outcome,
+    )
+    audit_record(actor=actor, action="interaction.logged", obj=interaction, label=subject or channel)
+    return interaction
+
+
+def _unmatched(interaction_id: int) -> Interaction:
+    interaction = Interaction.objects.select_for_update().filter(pk=interaction_id).first()
+    if interaction is None:
+        raise NotFound(_("No interaction with id %(id)s.") % {"id": interaction_id})
+    return interaction
+
+
+@transaction.atomic
+def interaction_link(*, actor: Any, interaction_id: int, customer_id: int, remember: bool = True) -> int:
+    """Give an unmatched interaction its customer; with ``remember``, the sender's other unmatched
+    interactions go along and later ones match by themselves. Returns how many were linked."""
+    interaction = _unmatched(interaction_id)
+    if interaction.customer_id is not None:
+        raise ValidationError.for_field("interaction", _("This one is already on a customer's timeline."))
+    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    if customer is None:
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    targets = [interaction]
+    key = sender_key(interaction.sender) if interaction.sender else ""
+    if remember and key:
+        SenderIdentity.objects.update_or_create(
+            address=key, defaults={"customer": customer, "created_by": actor if actor.pk else None}
+        )
+        targets += list(
+            Interaction.objects.select_for_update()
+            .filter(customer__isnull=True, sender=interaction.sender)
+            .exclude(pk=interaction.pk)
+            .order_by("occurred_at")
+        )
+    for target in targets:
+        target.customer = customer
+        target.save(update_fields=["customer"])
+        if target.conversation_id is not None:
+            Conversation.objects.filter(pk=target.conversation_id, customer__isnull=True).update(
+                customer=customer
+            )
+        _event_for(target, None)
+    audit_record(
+        actor=actor,
+        action="interaction.linked",
+        obj=interaction,
+        changes={"customer": [None, customer.pk], "sender": [None, key], "linked": [0, len(targets)]},
+        label=interaction.subject or interaction.sender,
+    )
+    return len(targets)
+
+
+def interaction_create_customer(*, actor: Any, interaction_id: int) -> Customer:
+    """One click in the unmatched inbox: a new lead from the sender's name and address, then linked."""
+    with transaction.atomic():
+        interaction = _unmatched(interaction_id)
+        if interaction.customer_id is not None:
+            raise ValidationError.for_field("interaction", _("This one is already on a customer's timeline."))
+        name = interaction.sender_name.strip().strip('"') or interaction.sender.split("@")[0]
+        first, _space, last = name.partition(" ")
+        data: dict[str, Any] = {"kind": "person", "first_name": first[:100], "last_name": last[:100]}
+        if "@" in interaction.sender:
+            data["emails"] = [interaction.sender]
+        elif interaction.sender:
+            data["phones"] = [interaction.sender]
+        if not last:
+            data["last_name"], data["first_name"] = first[:100], ""
+        customer = customer_create(actor=actor, data=data)
+        interaction_link(actor=actor, interaction_id=interaction.pk, customer_id=customer.pk)
+    return customer
+
+
+def customer_for(value: str) -> int | None:
+    """Services elsewhere (email, calls, SMS) match senders through this one door."""
+    return customer_for_sender(value)
