@@ -17,6 +17,9 @@ class Event(models.Model):
         CUSTOMER_DELETED = "customer.deleted", _("Customer deleted")
         STAGE_CHANGED = "customer.stage_changed", _("Lifecycle stage changed")
         NOTE_ADDED = "note.added", _("Note")
+        TRANSACTION_RECORDED = "sales.transaction", _("Transaction")
+        HOLDING_OPENED = "sales.holding_opened", _("Holding opened")
+        HOLDING_CHANGED = "sales.holding_changed", _("Holding changed")
 
     # The (customer, newest first) index serves every lookup by customer; no separate one.
     customer = models.ForeignKey(
