@@ -215,7 +215,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Sales and imports (issue 3).
 QUALIFYING_TRANSACTION_KINDS = [
-    kind.strip() for kind in _env("QUALIFYING_TRANSACTION_KINDS", "purchase,deposit,trade").split(",") if kind.strip()
+    kind.strip()
+    for kind in _env("QUALIFYING_TRANSACTION_KINDS", "purchase,deposit,trade").split(",")
+    if kind.strip()
 ]
 FORMER_CUSTOMER_AFTER_DAYS = int(_env("FORMER_CUSTOMER_AFTER_DAYS", "365"))
 REPORTING_CURRENCY = _env("REPORTING_CURRENCY", "SEK").upper()

@@ -31,6 +31,8 @@ urlpatterns = [
     path("audit/", audit, name="audit"),
     path("", include("lojal.accounts.urls")),
     path("customers/", include("lojal.customers.urls")),
+    path("sales/", include("lojal.sales.urls")),
+    path("imports/", include("lojal.imports.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

@@ -19,7 +19,11 @@ def check(kind: str, path: Path | str, actor: Any = None, **options: Any) -> Imp
 
 def run(kind: str, path: Path | str, actor: Any = None, **options: Any) -> ImportJob:
     job = check(kind, path, actor, **options)
-    assert job.status == ImportJob.Status.CHECKED, (job.status, job.error, list(job.rejections.values_list("line", "field", "reason")))
+    assert job.status == ImportJob.Status.CHECKED, (
+        job.status,
+        job.error,
+        list(job.rejections.values_list("line", "field", "reason")),
+    )
     return services.import_job_commit(job_id=job.pk, actor=actor)
 
 

@@ -25,6 +25,8 @@ class Action(models.TextChoices):
     NOTE_ADD = "note.add", _("Add notes")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
+    SALES_RECORD = "sales.record", _("Record transactions and holdings")
+    IMPORT_RUN = "import.run", _("Import files from other systems")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -34,11 +36,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(Action.values),
     Role.MANAGER: frozenset(
         _FRONT_LINE
-        | {Action.CUSTOMER_DELETE, Action.CUSTOMER_MERGE, Action.NATIONAL_ID_VIEW, Action.AUDIT_VIEW}
+        | {
+            Action.CUSTOMER_DELETE,
+            Action.CUSTOMER_MERGE,
+            Action.NATIONAL_ID_VIEW,
+            Action.AUDIT_VIEW,
+            Action.SALES_RECORD,
+            Action.IMPORT_RUN,
+        }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.
     Role.SERVICE_AGENT: frozenset(_FRONT_LINE | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE}),
-    Role.SALES: frozenset(_FRONT_LINE),
+    Role.SALES: frozenset(_FRONT_LINE | {Action.SALES_RECORD}),
     Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD}),
     Role.READ_ONLY: frozenset(_EVERYONE),
 }

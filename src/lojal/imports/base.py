@@ -108,7 +108,7 @@ class CustomerResolver:
 
     def keys(self, values: dict[str, str]) -> list[tuple[str, str]]:
         """The references a row gives, most specific first."""
-        keys = []
+        keys: list[tuple[str, str]] = []
         for name in ("customer_external_id", "customer_number", "customer_national_id", "customer_email"):
             if name in self.fields and (value := values.get(name, "")):
                 keys.append((name, value))
@@ -128,9 +128,9 @@ class CustomerResolver:
         if numbers := wanted.get("customer_number"):
             as_int = {text: int(text) for text in numbers if text.isdigit() and len(text) < 18}
             by_number = dict(
-                Customer.objects.filter(customer_number__in=as_int.values(), deleted_at__isnull=True).values_list(
-                    "customer_number", "pk"
-                )
+                Customer.objects.filter(
+                    customer_number__in=as_int.values(), deleted_at__isnull=True
+                ).values_list("customer_number", "pk")
             )
             for text, number in as_int.items():
                 if number in by_number:
@@ -141,19 +141,21 @@ class CustomerResolver:
                 for holder in ("person", "organisation"):
                     try:
                         compact[text] = national_id_parse(
-                            country=settings.DEFAULT_COUNTRY, holder=holder, value=text  # type: ignore[arg-type]
+                            country=settings.DEFAULT_COUNTRY,
+                            holder=holder,
+                            value=text,
                         ).compact
                         break
                     except ValidationError:
                         continue
             by_id = dict(
-                Customer.objects.filter(national_id__in=set(compact.values()), deleted_at__isnull=True).values_list(
-                    "national_id", "pk"
-                )
+                Customer.objects.filter(
+                    national_id__in=set(compact.values()), deleted_at__isnull=True
+                ).values_list("national_id", "pk")
             )
-            for text, number in compact.items():
-                if number in by_id:
-                    self.found[("customer_national_id", text)] = by_id[number]
+            for text, compact_id in compact.items():
+                if compact_id in by_id:
+                    self.found[("customer_national_id", text)] = by_id[compact_id]
         if emails := wanted.get("customer_email"):
             normal = {}
             for text in emails:
@@ -169,7 +171,9 @@ class CustomerResolver:
             for text, address in normal.items():
                 if address in owners:
                     ids_found = owners[address]
-                    self.found[("customer_email", text)] = next(iter(ids_found)) if len(ids_found) == 1 else None
+                    self.found[("customer_email", text)] = (
+                        next(iter(ids_found)) if len(ids_found) == 1 else None
+                    )
 
     def resolve(self, values: dict[str, str]) -> tuple[int | None, str, str]:
         """(customer id, field, reason when not found)."""

@@ -21,18 +21,31 @@ from lojal.sales.services import holding_change, holding_open
 _STATUS_WORDS = {
     HoldingStatus.OPENED: ["opened", "open", "oppnad", "ny", "new", "not funded", "ofinansierad"],
     HoldingStatus.ACTIVE: ["active", "aktiv", "in use", "i bruk", "lopande", "running"],
-    HoldingStatus.CLOSED: ["closed", "stangd", "avslutad", "avsluttet", "lukket", "cancelled", "uppsagd", "terminated"],
+    HoldingStatus.CLOSED: [
+        "closed",
+        "stangd",
+        "avslutad",
+        "avsluttet",
+        "lukket",
+        "cancelled",
+        "uppsagd",
+        "terminated",
+    ],
     HoldingStatus.EXPIRED: ["expired", "utgangen", "utlopt", "forfallen", "udlobet"],
 }
-STATUS_BY_WORD = {fold(word): status.value for status, words in _STATUS_WORDS.items() for word in [status.value, *words]}
+STATUS_BY_WORD = {
+    fold(word): status.value for status, words in _STATUS_WORDS.items() for word in [status.value, *words]
+}
 
 
 class ProductImporter(Importer):
     def __init__(self, job: ImportJob) -> None:
         super().__init__(job)
-        self.stored = {
-            row["code"]: row
-            for row in Product.objects.values("pk", "code", "name", "category__name", "unit_price", "currency", "is_active")
+        self.stored: dict[str, dict[str, Any]] = {
+            row["code"]: dict(row)
+            for row in Product.objects.values(
+                "pk", "code", "name", "category__name", "unit_price", "currency", "is_active"
+            )
         }
 
     def check(self, rows: Sequence[Row]) -> None:
@@ -49,7 +62,12 @@ class ProductImporter(Importer):
                 self.reject(line, "code", _("Give a product code of at most 60 characters."), code)
                 problems += 1
             elif code in earlier:
-                self.reject(line, "code", _("Duplicate: the same code is on line %(line)d.") % {"line": earlier[code]}, code)
+                self.reject(
+                    line,
+                    "code",
+                    _("Duplicate: the same code is on line %(line)d.") % {"line": earlier[code]},
+                    code,
+                )
                 continue
             if not name or len(name) > 200:
                 self.reject(line, "name", _("Give a name of at most 200 characters."), name)
@@ -66,7 +84,12 @@ class ProductImporter(Importer):
             if "currency" in self.mapped_fields or "unit_price" in data:
                 currency = (values.get("currency") or job.default_currency).upper()
                 if currency not in Currency.values:
-                    self.reject(line, "currency", _("Unknown currency: %(value)s") % {"value": currency[:10]}, currency)
+                    self.reject(
+                        line,
+                        "currency",
+                        _("Unknown currency: %(value)s") % {"value": currency[:10]},
+                        currency,
+                    )
                     problems += 1
                 data["currency"] = currency
             if values.get("is_active"):
@@ -83,16 +106,20 @@ class ProductImporter(Importer):
                 action = "create"
                 self.counts.created += 1
             elif any(
-                str(current["category__name"] or "") != value if name_ == "category"
+                str(current["category__name"] or "") != value
+                if name_ == "category"
                 else (str(current[name_]) if current[name_] is not None else "") != str(value)
-                for name_, value in data.items() if name_ != "code"
+                for name_, value in data.items()
+                if name_ != "code"
             ):
                 action = "update"
                 self.counts.updated += 1
             else:
                 self.counts.unchanged += 1
                 continue
-            staged.append((job.pk, line, action, current["pk"] if current else None, code, "", mapped.row_hash, data))
+            staged.append(
+                (job.pk, line, action, current["pk"] if current else None, code, "", mapped.row_hash, data)
+            )
         bulk_insert(StagedRow, STAGED_COLUMNS, staged)
         self.flush_rejections()
 
@@ -138,7 +165,12 @@ class HoldingImporter(Importer):
             values, line = mapped.values, mapped.line
             key = values.get("external_id", "")[:100]
             if key and key in earlier:
-                self.reject(line, "external_id", _("Duplicate: the same holding id is on line %(line)d.") % {"line": earlier[key]}, key)
+                self.reject(
+                    line,
+                    "external_id",
+                    _("Duplicate: the same holding id is on line %(line)d.") % {"line": earlier[key]},
+                    key,
+                )
                 continue
             bad = False
             customer_id, field, reason = self.resolver.resolve(values)
@@ -155,21 +187,27 @@ class HoldingImporter(Importer):
                         bad = True
                 elif name in self.mapped_fields:
                     data[name] = None
-            if not data.get("opened_on"):
-                if "opened_on" not in self.mapped_fields or not values.get("opened_on"):
-                    self.reject(line, "opened_on", _("This field is required."))
-                    bad = True
+            if not data.get("opened_on") and not values.get("opened_on"):
+                self.reject(line, "opened_on", _("This field is required."))
+                bad = True
             if values.get("status"):
                 status = STATUS_BY_WORD.get(fold(values["status"]))
                 if status is None:
-                    self.reject(line, "status", _("Unknown status: %(value)s") % {"value": values["status"][:40]}, values["status"])
+                    self.reject(
+                        line,
+                        "status",
+                        _("Unknown status: %(value)s") % {"value": values["status"][:40]},
+                        values["status"],
+                    )
                     bad = True
                 data["status"] = status
             elif data.get("closed_on"):
                 data["status"] = HoldingStatus.CLOSED.value
             if code := values.get("product_code"):
                 if code not in self.products:
-                    self.reject(line, "product_code", _("No product with code %(code)s.") % {"code": code[:60]}, code)
+                    self.reject(
+                        line, "product_code", _("No product with code %(code)s.") % {"code": code[:60]}, code
+                    )
                     bad = True
                 data["product_code"] = code
             if values.get("name"):
@@ -196,7 +234,9 @@ class HoldingImporter(Importer):
             else:
                 self.counts.unchanged += 1
                 continue
-            staged.append((job.pk, line, action, current.pk if current else None, key, "", mapped.row_hash, data))
+            staged.append(
+                (job.pk, line, action, current.pk if current else None, key, "", mapped.row_hash, data)
+            )
         bulk_insert(StagedRow, STAGED_COLUMNS, staged)
         self.flush_rejections()
 
@@ -209,6 +249,7 @@ class HoldingImporter(Importer):
             else:
                 assert row.target_id is not None
                 holding_change(
-                    actor=actor, holding_id=row.target_id,
+                    actor=actor,
+                    holding_id=row.target_id,
                     data={k: v for k, v in data.items() if k in ("status", "closed_on", "expires_on")},
                 )

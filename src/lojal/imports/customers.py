@@ -25,11 +25,57 @@ from lojal.imports.values import parse_date
 from lojal.sales.models import CustomerSourceKey
 
 STAGED_COLUMNS = ("job_id", "line", "action", "target_id", "key", "alt_key", "row_hash", "data")
-_ORGANISATION_WORDS = {"organisation", "organization", "company", "foretag", "firma", "org", "b2b", "business", "bedrift", "virksomhed", "yritys", "o", "c"}
-_PERSON_WORDS = {"person", "private", "privat", "privatperson", "b2c", "consumer", "konsument", "p", "henkilo"}
-_LANGUAGES = {"svenska": "sv", "swedish": "sv", "se": "sv", "norsk": "nb", "norwegian": "nb", "no": "nb", "bokmal": "nb",
-              "dansk": "da", "danish": "da", "dk": "da", "suomi": "fi", "finnish": "fi", "english": "en", "engelska": "en"}
-COMPARED = ("first_name", "last_name", "organisation_name", "industry", "preferred_language", "vip_tier", "birth_date")
+_ORGANISATION_WORDS = {
+    "organisation",
+    "organization",
+    "company",
+    "foretag",
+    "firma",
+    "org",
+    "b2b",
+    "business",
+    "bedrift",
+    "virksomhed",
+    "yritys",
+    "o",
+    "c",
+}
+_PERSON_WORDS = {
+    "person",
+    "private",
+    "privat",
+    "privatperson",
+    "b2c",
+    "consumer",
+    "konsument",
+    "p",
+    "henkilo",
+}
+_LANGUAGES = {
+    "svenska": "sv",
+    "swedish": "sv",
+    "se": "sv",
+    "norsk": "nb",
+    "norwegian": "nb",
+    "no": "nb",
+    "bokmal": "nb",
+    "dansk": "da",
+    "danish": "da",
+    "dk": "da",
+    "suomi": "fi",
+    "finnish": "fi",
+    "english": "en",
+    "engelska": "en",
+}
+COMPARED = (
+    "first_name",
+    "last_name",
+    "organisation_name",
+    "industry",
+    "preferred_language",
+    "vip_tier",
+    "birth_date",
+)
 
 
 def _serialise(cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -37,8 +83,10 @@ def _serialise(cleaned: dict[str, Any]) -> dict[str, Any]:
     national_id = out.get("national_id")
     if isinstance(national_id, NationalId):
         out["national_id"] = {
-            "country": national_id.country, "kind": national_id.kind,
-            "compact": national_id.compact, "formatted": national_id.formatted,
+            "country": national_id.country,
+            "kind": national_id.kind,
+            "compact": national_id.compact,
+            "formatted": national_id.formatted,
         }
     if isinstance(out.get("birth_date"), dt.date):
         out["birth_date"] = out["birth_date"].isoformat()
@@ -75,13 +123,22 @@ class CustomerImporter(Importer):
         """The row as the customer services take it; for an update only the columns the file has."""
         data: dict[str, Any] = {}
         fields = self.mapped_fields
-        names = ("first_name", "last_name", "industry") if kind == Kind.PERSON else ("organisation_name", "industry")
+        names = (
+            ("first_name", "last_name", "industry")
+            if kind == Kind.PERSON
+            else ("organisation_name", "industry")
+        )
         if kind == Kind.PERSON and "organisation_name" in fields and values.get("organisation_name"):
             data["organisation_name"] = values["organisation_name"]  # rejected by validation, named
         for name in names:
             if name in fields and (values.get(name) or not for_update):
                 data[name] = values.get(name, "")
-        if kind == Kind.PERSON and "organisation_name" not in names and "first_name" not in fields and "last_name" not in fields:
+        if (
+            kind == Kind.PERSON
+            and "organisation_name" not in names
+            and "first_name" not in fields
+            and "last_name" not in fields
+        ):
             pass
         if "national_id" in fields and values.get("national_id"):
             data["national_id"] = values["national_id"]
@@ -91,10 +148,14 @@ class CustomerImporter(Importer):
         if "phone" in fields and values.get("phone"):
             data["phones"] = [values["phone"]]
         if values.get("street") or values.get("postal_code") or values.get("city"):
-            data["addresses"] = [{
-                "street": values.get("street", ""), "postal_code": values.get("postal_code", ""),
-                "city": values.get("city", ""), "country": (values.get("country") or settings.DEFAULT_COUNTRY).upper(),
-            }]
+            data["addresses"] = [
+                {
+                    "street": values.get("street", ""),
+                    "postal_code": values.get("postal_code", ""),
+                    "city": values.get("city", ""),
+                    "country": (values.get("country") or settings.DEFAULT_COUNTRY).upper(),
+                }
+            ]
         if values.get("preferred_language"):
             text = fold(values["preferred_language"])
             data["preferred_language"] = _LANGUAGES.get(text, text)
@@ -128,8 +189,12 @@ class CustomerImporter(Importer):
                 continue
             if key:
                 if key in earlier:
-                    self.reject(mapped.line, "external_id",
-                                _("Duplicate: the same customer id is on line %(line)d.") % {"line": earlier[key]}, key)
+                    self.reject(
+                        mapped.line,
+                        "external_id",
+                        _("Duplicate: the same customer id is on line %(line)d.") % {"line": earlier[key]},
+                        key,
+                    )
                     continue
                 earlier[key] = mapped.line
                 found = stored.get(key)
@@ -138,7 +203,9 @@ class CustomerImporter(Importer):
                     continue
             kind = self._kind(mapped.values)
             if kind is None:
-                self.reject(mapped.line, "kind", _("Must be person or organisation."), mapped.values.get("kind"))
+                self.reject(
+                    mapped.line, "kind", _("Must be person or organisation."), mapped.values.get("kind")
+                )
                 continue
             data = self.service_data(mapped.values, kind, for_update=False)
             try:
@@ -155,30 +222,55 @@ class CustomerImporter(Importer):
         job = self.job
         national = {c[2]["national_id"].compact for c in candidates if c[2].get("national_id")}
         emails = {c[2]["emails"][0]["address"] for c in candidates if c[2].get("emails")}
-        numbers = {int(n) for c in candidates if (n := c[0].values.get("customer_number", "")).isdigit() and len(n) < 18}
-        by_national = dict(
-            Customer.objects.filter(national_id__in=national, deleted_at__isnull=True).values_list("national_id", "pk")
-        ) if national else {}
+        numbers = {
+            int(n)
+            for c in candidates
+            if (n := c[0].values.get("customer_number", "")).isdigit() and len(n) < 18
+        }
+        by_national = (
+            dict(
+                Customer.objects.filter(national_id__in=national, deleted_at__isnull=True).values_list(
+                    "national_id", "pk"
+                )
+            )
+            if national
+            else {}
+        )
         by_email: dict[str, set[int]] = {}
         if emails:
             for address, customer_id in EmailAddress.objects.filter(
                 address__in=emails, customer__deleted_at__isnull=True
             ).values_list("address", "customer_id"):
                 by_email.setdefault(address, set()).add(customer_id)
-        by_number = dict(
-            Customer.objects.filter(customer_number__in=numbers, deleted_at__isnull=True).values_list("customer_number", "pk")
-        ) if numbers else {}
-        alt_keys = [f"{c[2]['national_id'].country}:{c[2]['national_id'].compact}" for c in candidates if c[2].get("national_id")]
-        earlier_alt = dict(StagedRow.objects.filter(job_id=job.pk, alt_key__in=alt_keys).values_list("alt_key", "line"))
+        by_number = (
+            dict(
+                Customer.objects.filter(customer_number__in=numbers, deleted_at__isnull=True).values_list(
+                    "customer_number", "pk"
+                )
+            )
+            if numbers
+            else {}
+        )
+        alt_keys = [
+            f"{c[2]['national_id'].country}:{c[2]['national_id'].compact}"
+            for c in candidates
+            if c[2].get("national_id")
+        ]
+        earlier_alt = dict(
+            StagedRow.objects.filter(job_id=job.pk, alt_key__in=alt_keys).values_list("alt_key", "line")
+        )
         matches: list[tuple[Mapped, str, dict[str, Any], int | None, str]] = []
         for mapped, kind, cleaned, target in candidates:
             national_id = cleaned.get("national_id")
             alt_key = f"{national_id.country}:{national_id.compact}" if national_id else ""
             if alt_key:
                 if alt_key in earlier_alt:
-                    self.reject(mapped.line, "national_id",
-                                _("Duplicate: the same number is on line %(line)d.") % {"line": earlier_alt[alt_key]},
-                                mapped.values.get("national_id"))
+                    self.reject(
+                        mapped.line,
+                        "national_id",
+                        _("Duplicate: the same number is on line %(line)d.") % {"line": earlier_alt[alt_key]},
+                        mapped.values.get("national_id"),
+                    )
                     continue
                 earlier_alt[alt_key] = mapped.line
             if target is None and national_id is not None:
@@ -186,8 +278,12 @@ class CustomerImporter(Importer):
             if target is None and cleaned.get("emails"):
                 owners = by_email.get(cleaned["emails"][0]["address"], set())
                 if len(owners) > 1:
-                    self.reject(mapped.line, "email", _("Several customers have this email; add a customer id or number."),
-                                mapped.values.get("email"))
+                    self.reject(
+                        mapped.line,
+                        "email",
+                        _("Several customers have this email; add a customer id or number."),
+                        mapped.values.get("email"),
+                    )
                     continue
                 target = next(iter(owners), None)
             number = mapped.values.get("customer_number", "")
@@ -198,34 +294,75 @@ class CustomerImporter(Importer):
                     continue
             matches.append((mapped, kind, cleaned, target, alt_key))
         targets = {m[3] for m in matches if m[3] is not None}
-        stored = {
-            row["pk"]: row
-            for row in Customer.objects.filter(pk__in=targets).values(
-                "pk", "kind", "primary_email", "primary_phone", "city", "national_id", *COMPARED
+        stored = (
+            {
+                row["pk"]: row
+                for row in Customer.objects.filter(pk__in=targets).values(
+                    "pk", "kind", "primary_email", "primary_phone", "city", "national_id", *COMPARED
+                )
+            }
+            if targets
+            else {}
+        )
+        other_keys = (
+            dict(
+                CustomerSourceKey.objects.filter(source=self.source, customer_id__in=targets).values_list(
+                    "customer_id", "external_id"
+                )
             )
-        } if targets else {}
-        other_keys = dict(
-            CustomerSourceKey.objects.filter(source=self.source, customer_id__in=targets).values_list("customer_id", "external_id")
-        ) if targets else {}
+            if targets
+            else {}
+        )
         staged: list[tuple[Any, ...]] = []
         for mapped, kind, cleaned, target, alt_key in matches:
             key = mapped.values.get("external_id", "")
             if target is None:
-                staged.append((job.pk, mapped.line, "create", None, key, alt_key, mapped.row_hash,
-                               {"kind": kind, "cleaned": _serialise(cleaned)}))
+                staged.append(
+                    (
+                        job.pk,
+                        mapped.line,
+                        "create",
+                        None,
+                        key,
+                        alt_key,
+                        mapped.row_hash,
+                        {"kind": kind, "cleaned": _serialise(cleaned)},
+                    )
+                )
                 self.counts.created += 1
                 continue
             if key and other_keys.get(target, key) != key:
-                self.reject(mapped.line, "external_id",
-                            _("Customer %(id)s already has id %(other)s from this source.") % {"id": target, "other": other_keys[target]}, key)
+                self.reject(
+                    mapped.line,
+                    "external_id",
+                    _("Customer %(id)s already has id %(other)s from this source.")
+                    % {"id": target, "other": other_keys[target]},
+                    key,
+                )
                 continue
             current = stored[target]
             if current["kind"] != kind:
-                self.reject(mapped.line, "kind", _("The matching customer is of another kind."), mapped.values.get("kind"))
+                self.reject(
+                    mapped.line,
+                    "kind",
+                    _("The matching customer is of another kind."),
+                    mapped.values.get("kind"),
+                )
                 continue
             update = self.service_data(mapped.values, kind, for_update=True)
             action = "update" if self._differs(current, cleaned) else "link"
-            staged.append((job.pk, mapped.line, action, target, key, alt_key, mapped.row_hash, {"kind": kind, "update": update}))
+            staged.append(
+                (
+                    job.pk,
+                    mapped.line,
+                    action,
+                    target,
+                    key,
+                    alt_key,
+                    mapped.row_hash,
+                    {"kind": kind, "update": update},
+                )
+            )
             if action == "update":
                 self.counts.updated += 1
             else:
@@ -254,25 +391,42 @@ class CustomerImporter(Importer):
                 break
             last_id = chunk[-1].pk
             creates = [row for row in chunk if row.action == "create"]
-            created = customers_create_validated(
-                actor=actor, prepared=[(row.data["kind"], _deserialise(row.data["cleaned"])) for row in creates]
-            ) if creates else []
+            created = (
+                customers_create_validated(
+                    actor=actor,
+                    prepared=[(row.data["kind"], _deserialise(row.data["cleaned"])) for row in creates],
+                )
+                if creates
+                else []
+            )
             bulk_insert(
-                CustomerSourceKey, ("customer_id", "source", "external_id", "row_hash"),
-                ((customer.pk, self.source, row.key, row.row_hash) for row, customer in zip(creates, created, strict=True) if row.key),
+                CustomerSourceKey,
+                ("customer_id", "source", "external_id", "row_hash"),
+                (
+                    (customer.pk, self.source, row.key, row.row_hash)
+                    for row, customer in zip(creates, created, strict=True)
+                    if row.key
+                ),
             )
             for row in chunk:
                 if row.action == "create" or row.target_id is None:
                     continue
                 if row.action == "update":
                     try:
-                        customer_update(actor=actor, customer_id=row.target_id, data=_merged_update(row.target_id, row.data["update"]))
+                        customer_update(
+                            actor=actor,
+                            customer_id=row.target_id,
+                            data=_merged_update(row.target_id, row.data["update"]),
+                        )
                     except ValidationError as error:
-                        raise ValidationError(_("Line %(line)d: %(error)s") % {"line": row.line, "error": error.message},
-                                              errors=error.errors) from None
+                        raise ValidationError(
+                            _("Line %(line)d: %(error)s") % {"line": row.line, "error": error.message},
+                            errors=error.errors,
+                        ) from None
                 if row.key:
                     CustomerSourceKey.objects.update_or_create(
-                        source=self.source, external_id=row.key,
+                        source=self.source,
+                        external_id=row.key,
                         defaults={"customer_id": row.target_id, "row_hash": row.row_hash},
                     )
 
@@ -282,17 +436,27 @@ def _merged_update(customer_id: int, update: dict[str, Any]) -> dict[str, Any]:
     customer = Customer.objects.get(pk=customer_id)
     data = dict(update)
     if "emails" in data:
-        others = [e for e in customer.emails.values_list("address", flat=True) if e != data["emails"][0].lower()]
+        others = [
+            e for e in customer.emails.values_list("address", flat=True) if e != data["emails"][0].lower()
+        ]
         data["emails"] = [data["emails"][0], *others][:20]
     if "phones" in data:
         others = list(customer.phones.values_list("number", flat=True))
         data["phones"] = [data["phones"][0], *[p for p in others if p != data["phones"][0]]][:20]
     if "addresses" in data:
         kept = [
-            {"street": a.street, "postal_code": a.postal_code, "city": a.city, "country": a.country, "label": a.label,
-             "municipality": a.municipality, "region": a.region}
+            {
+                "street": a.street,
+                "postal_code": a.postal_code,
+                "city": a.city,
+                "country": a.country,
+                "label": a.label,
+                "municipality": a.municipality,
+                "region": a.region,
+            }
             for a in customer.addresses.all()
-            if (a.street, a.postal_code) != (data["addresses"][0]["street"], data["addresses"][0]["postal_code"])
+            if (a.street, a.postal_code)
+            != (data["addresses"][0]["street"], data["addresses"][0]["postal_code"])
         ]
         data["addresses"] = [data["addresses"][0], *kept][:20]
     return data

@@ -14,63 +14,310 @@ ATTRIBUTE = "attribute"  # keep the column as a free attribute (transactions), u
 IGNORE = ""
 
 _CUSTOMER_REFERENCE = {
-    "customer_external_id": (_("Customer id in the source"), ["customer id", "kund id", "kundid", "kunde id", "customer", "kund", "kunde", "master id", "asiakas id", "customer number", "customer no", "kundnummer", "kundnr", "kundenummer", "kundenr", "asiakasnumero"]),
-    "customer_number": (_("Customer number (Lojal)"), ["lojal number", "lojal customer number", "lojal kundnummer", "lojal nr"]),
-    "customer_national_id": (_("Customer's national or organisation number"), ["personnummer", "national id", "orgnr", "organisationsnummer", "fodselsnummer", "organisasjonsnummer", "cpr", "cvr", "hetu", "y tunnus"]),
+    "customer_external_id": (
+        _("Customer id in the source"),
+        [
+            "customer id",
+            "kund id",
+            "kundid",
+            "kunde id",
+            "customer",
+            "kund",
+            "kunde",
+            "master id",
+            "asiakas id",
+            "customer number",
+            "customer no",
+            "kundnummer",
+            "kundnr",
+            "kundenummer",
+            "kundenr",
+            "asiakasnumero",
+        ],
+    ),
+    "customer_number": (
+        _("Customer number (Lojal)"),
+        ["lojal number", "lojal customer number", "lojal kundnummer", "lojal nr"],
+    ),
+    "customer_national_id": (
+        _("Customer's national or organisation number"),
+        [
+            "personnummer",
+            "national id",
+            "orgnr",
+            "organisationsnummer",
+            "fodselsnummer",
+            "organisasjonsnummer",
+            "cpr",
+            "cvr",
+            "hetu",
+            "y tunnus",
+        ],
+    ),
     "customer_email": (_("Customer's email"), ["email", "e mail", "e post", "epost", "mail"]),
 }
 
 FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
     "customers": {
-        "external_id": (_("Id in the source"), ["customer id", "kund id", "kundid", "kunde id", "id", "external id", "erp id", "asiakas id", "customer number", "customer no", "kundnummer", "kundnr", "kundenummer", "kundenr", "asiakasnumero"]),
-        "customer_number": (_("Customer number (Lojal)"), ["lojal number", "lojal customer number", "lojal kundnummer", "lojal nr"]),
+        "external_id": (
+            _("Id in the source"),
+            [
+                "customer id",
+                "kund id",
+                "kundid",
+                "kunde id",
+                "id",
+                "external id",
+                "erp id",
+                "asiakas id",
+                "customer number",
+                "customer no",
+                "kundnummer",
+                "kundnr",
+                "kundenummer",
+                "kundenr",
+                "asiakasnumero",
+            ],
+        ),
+        "customer_number": (
+            _("Customer number (Lojal)"),
+            ["lojal number", "lojal customer number", "lojal kundnummer", "lojal nr"],
+        ),
         "kind": (_("Kind (person or organisation)"), ["kind", "type", "typ", "kundtyp", "kundetype"]),
-        "first_name": (_("First name"), ["first name", "firstname", "given name", "fornamn", "fornavn", "etunimi"]),
-        "last_name": (_("Last name"), ["last name", "lastname", "surname", "family name", "efternamn", "etternavn", "efternavn", "sukunimi"]),
-        "organisation_name": (_("Organisation name"), ["company", "company name", "organisation", "organization", "foretag", "foretagsnamn", "foretak", "firma", "bolag", "virksomhed", "yritys"]),
-        "national_id": (_("National or organisation number"), ["personnummer", "personnr", "national id", "organisationsnummer", "orgnr", "org nr", "fodselsnummer", "organisasjonsnummer", "cpr", "cvr", "hetu", "y tunnus", "ssn"]),
+        "first_name": (
+            _("First name"),
+            ["first name", "firstname", "given name", "fornamn", "fornavn", "etunimi"],
+        ),
+        "last_name": (
+            _("Last name"),
+            [
+                "last name",
+                "lastname",
+                "surname",
+                "family name",
+                "efternamn",
+                "etternavn",
+                "efternavn",
+                "sukunimi",
+            ],
+        ),
+        "organisation_name": (
+            _("Organisation name"),
+            [
+                "company",
+                "company name",
+                "organisation",
+                "organization",
+                "foretag",
+                "foretagsnamn",
+                "foretak",
+                "firma",
+                "bolag",
+                "virksomhed",
+                "yritys",
+            ],
+        ),
+        "national_id": (
+            _("National or organisation number"),
+            [
+                "personnummer",
+                "personnr",
+                "national id",
+                "organisationsnummer",
+                "orgnr",
+                "org nr",
+                "fodselsnummer",
+                "organisasjonsnummer",
+                "cpr",
+                "cvr",
+                "hetu",
+                "y tunnus",
+                "ssn",
+            ],
+        ),
         "email": (_("Email"), ["email", "e mail", "e post", "epost", "mail", "sahkoposti"]),
-        "phone": (_("Phone"), ["phone", "telephone", "telefon", "mobil", "mobile", "tel", "mobiltelefon", "puhelin"]),
-        "street": (_("Street"), ["street", "address", "adress", "adresse", "gatuadress", "utdelningsadress", "gateadresse", "osoite"]),
-        "postal_code": (_("Postal code"), ["postal code", "zip", "zip code", "postnummer", "postnr", "postinumero"]),
+        "phone": (
+            _("Phone"),
+            ["phone", "telephone", "telefon", "mobil", "mobile", "tel", "mobiltelefon", "puhelin"],
+        ),
+        "street": (
+            _("Street"),
+            [
+                "street",
+                "address",
+                "adress",
+                "adresse",
+                "gatuadress",
+                "utdelningsadress",
+                "gateadresse",
+                "osoite",
+            ],
+        ),
+        "postal_code": (
+            _("Postal code"),
+            ["postal code", "zip", "zip code", "postnummer", "postnr", "postinumero"],
+        ),
         "city": (_("City"), ["city", "ort", "postort", "poststed", "stad", "by", "town", "kaupunki"]),
         "country": (_("Country"), ["country", "land", "landskod", "country code", "maa"]),
         "preferred_language": (_("Language"), ["language", "sprak", "kieli"]),
         "vip_tier": (_("VIP tier"), ["vip", "vip tier", "tier", "niva"]),
         "industry": (_("Industry"), ["industry", "bransch", "bransje", "branche", "toimiala"]),
-        "birth_date": (_("Birth date"), ["birth date", "birthdate", "date of birth", "fodelsedatum", "fodselsdato", "syntymaaika"]),
+        "birth_date": (
+            _("Birth date"),
+            ["birth date", "birthdate", "date of birth", "fodelsedatum", "fodselsdato", "syntymaaika"],
+        ),
         "tags": (_("Tags"), ["tags", "taggar", "tagger", "etiketter"]),
     },
     "products": {
-        "code": (_("Product code"), ["code", "product code", "sku", "artikelnummer", "artikelnr", "art nr", "varenummer", "varenr", "item", "item no", "tuotekoodi"]),
-        "name": (_("Name"), ["name", "product", "product name", "benamning", "namn", "navn", "beskrivelse", "nimi"]),
-        "category": (_("Category"), ["category", "kategori", "varugrupp", "varegruppe", "product group", "kategoria"]),
-        "unit_price": (_("Unit price"), ["unit price", "price", "pris", "a pris", "styckpris", "enhetspris", "hinta"]),
+        "code": (
+            _("Product code"),
+            [
+                "code",
+                "product code",
+                "sku",
+                "artikelnummer",
+                "artikelnr",
+                "art nr",
+                "varenummer",
+                "varenr",
+                "item",
+                "item no",
+                "tuotekoodi",
+            ],
+        ),
+        "name": (
+            _("Name"),
+            ["name", "product", "product name", "benamning", "namn", "navn", "beskrivelse", "nimi"],
+        ),
+        "category": (
+            _("Category"),
+            ["category", "kategori", "varugrupp", "varegruppe", "product group", "kategoria"],
+        ),
+        "unit_price": (
+            _("Unit price"),
+            ["unit price", "price", "pris", "a pris", "styckpris", "enhetspris", "hinta"],
+        ),
         "currency": (_("Currency"), ["currency", "valuta", "valuutta"]),
         "is_active": (_("Active"), ["active", "aktiv", "is active", "status"]),
     },
     "transactions": {
-        "external_id": (_("Transaction id in the source"), ["transaction id", "external id", "id", "order id", "ordernummer", "order number", "order no", "invoice", "fakturanummer", "verifikation", "transaktions id", "bilag"]),
+        "external_id": (
+            _("Transaction id in the source"),
+            [
+                "transaction id",
+                "external id",
+                "id",
+                "order id",
+                "ordernummer",
+                "order number",
+                "order no",
+                "invoice",
+                "fakturanummer",
+                "verifikation",
+                "transaktions id",
+                "bilag",
+            ],
+        ),
         **_CUSTOMER_REFERENCE,
-        "occurred_at": (_("Date and time"), ["date", "datum", "dato", "transaction date", "order date", "orderdatum", "date time", "time", "tid", "paivamaara", "yyyymmdd"]),
+        "occurred_at": (
+            _("Date and time"),
+            [
+                "date",
+                "datum",
+                "dato",
+                "transaction date",
+                "order date",
+                "orderdatum",
+                "date time",
+                "time",
+                "tid",
+                "paivamaara",
+                "yyyymmdd",
+            ],
+        ),
         "kind": (_("Kind"), ["kind", "type", "typ", "transaction type", "transaktionstyp"]),
-        "product_code": (_("Product code"), ["product", "product code", "sku", "artikelnummer", "artikelnr", "art nr", "varenummer", "item", "instrument"]),
+        "product_code": (
+            _("Product code"),
+            [
+                "product",
+                "product code",
+                "sku",
+                "artikelnummer",
+                "artikelnr",
+                "art nr",
+                "varenummer",
+                "item",
+                "instrument",
+            ],
+        ),
         "quantity": (_("Quantity"), ["quantity", "qty", "antal", "antall", "maengde", "cds", "maara"]),
-        "amount": (_("Amount"), ["amount", "belopp", "belop", "summa", "sum", "total", "dollars", "net amount", "nettobelopp", "value", "varde", "summa"]),
+        "amount": (
+            _("Amount"),
+            [
+                "amount",
+                "belopp",
+                "belop",
+                "summa",
+                "sum",
+                "total",
+                "dollars",
+                "net amount",
+                "nettobelopp",
+                "value",
+                "varde",
+                "summa",
+            ],
+        ),
         "currency": (_("Currency"), ["currency", "valuta", "valuutta"]),
-        "margin": (_("Contribution margin"), ["margin", "contribution margin", "tackningsbidrag", "tb", "dekningsbidrag", "db", "daekningsbidrag", "kate"]),
+        "margin": (
+            _("Contribution margin"),
+            [
+                "margin",
+                "contribution margin",
+                "tackningsbidrag",
+                "tb",
+                "dekningsbidrag",
+                "db",
+                "daekningsbidrag",
+                "kate",
+            ],
+        ),
         "cost": (_("Cost"), ["cost", "kostnad", "cogs", "inkopspris", "innkjopspris", "kostpris"]),
         "channel": (_("Channel"), ["channel", "kanal", "saljkanal", "salgskanal", "kanava"]),
     },
     "holdings": {
-        "external_id": (_("Holding id in the source"), ["holding id", "agreement id", "avtalsnummer", "avtalenummer", "account number", "kontonummer", "id", "external id"]),
+        "external_id": (
+            _("Holding id in the source"),
+            [
+                "holding id",
+                "agreement id",
+                "avtalsnummer",
+                "avtalenummer",
+                "account number",
+                "kontonummer",
+                "id",
+                "external id",
+            ],
+        ),
         **_CUSTOMER_REFERENCE,
-        "product_code": (_("Product code"), ["product", "product code", "sku", "artikelnummer", "artikelnr", "varenummer"]),
+        "product_code": (
+            _("Product code"),
+            ["product", "product code", "sku", "artikelnummer", "artikelnr", "varenummer"],
+        ),
         "name": (_("Name"), ["name", "namn", "navn", "description", "beskrivning"]),
         "status": (_("Status"), ["status", "tila"]),
-        "opened_on": (_("Opened"), ["opened", "opened on", "start date", "startdatum", "oppnet", "avtalsdatum", "open date"]),
-        "closed_on": (_("Closed"), ["closed", "closed on", "end date", "slutdatum", "avslutad", "avsluttet", "close date"]),
-        "expires_on": (_("Expires"), ["expires", "expiry date", "expires on", "giltig till", "utgar", "gyldig til", "valid until"]),
+        "opened_on": (
+            _("Opened"),
+            ["opened", "opened on", "start date", "startdatum", "oppnet", "avtalsdatum", "open date"],
+        ),
+        "closed_on": (
+            _("Closed"),
+            ["closed", "closed on", "end date", "slutdatum", "avslutad", "avsluttet", "close date"],
+        ),
+        "expires_on": (
+            _("Expires"),
+            ["expires", "expiry date", "expires on", "giltig till", "utgar", "gyldig til", "valid until"],
+        ),
     },
 }
 
@@ -121,17 +368,22 @@ def mapping_check(kind: str, headers: list[str], mapping: Mapping[str, str]) -> 
         if name in (IGNORE, ATTRIBUTE):
             continue
         if name not in FIELDS[kind]:
-            problems.setdefault(f"mapping.{header}", []).append(str(_("Unknown field: %(name)s")) % {"name": name})
+            problems.setdefault(f"mapping.{header}", []).append(
+                str(_("Unknown field: %(name)s")) % {"name": name}
+            )
         elif name in seen:
             problems.setdefault(f"mapping.{header}", []).append(
-                str(_("%(field)s is already taken by column %(other)s.")) % {"field": name, "other": seen[name]}
+                str(_("%(field)s is already taken by column %(other)s."))
+                % {"field": name, "other": seen[name]}
             )
         else:
             seen[name] = header
     for required in REQUIRED[kind]:
         if not (set(required) & set(seen)):
             labels = " / ".join(str(FIELDS[kind][name][0]) for name in required)
-            problems.setdefault("mapping", []).append(str(_("No column is mapped to %(field)s.")) % {"field": labels})
+            problems.setdefault("mapping", []).append(
+                str(_("No column is mapped to %(field)s.")) % {"field": labels}
+            )
     return problems
 
 

@@ -131,6 +131,9 @@ class StagedRow(models.Model):
             models.Index(fields=["job", "line"], name="staged_row_job_line"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.line} {self.action}"
+
 
 class StagedTransaction(models.Model):
     """A checked transaction row, typed, waiting for the commit (written with COPY on PostgreSQL and
@@ -155,3 +158,6 @@ class StagedTransaction(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["job", "external_id"], name="staged_tx_job_external_id")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.line} {self.action}"

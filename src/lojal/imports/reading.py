@@ -149,7 +149,9 @@ def open_csv(path: Path, *, has_header: bool | None = None) -> Table:
         first = next(reader, None)
     except UnicodeDecodeError as error:
         raw.close()
-        raise ValidationError.for_field("file", _("The file is not readable text: %(error)s") % {"error": error}) from None
+        raise ValidationError.for_field(
+            "file", _("The file is not readable text: %(error)s") % {"error": error}
+        ) from None
     if first is None:
         raw.close()
         raise ValidationError.for_field("file", _("The file is empty."))
@@ -174,7 +176,9 @@ def open_xlsx(path: Path, *, has_header: bool | None = None) -> Table:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a broken file
-        raise ValidationError.for_field("file", _("Not a readable XLSX file: %(error)s") % {"error": error}) from None
+        raise ValidationError.for_field(
+            "file", _("Not a readable XLSX file: %(error)s") % {"error": error}
+        ) from None
     sheet = workbook.worksheets[0]
     table = Table(headers=[], rows=iter(()), encoding="xlsx", delimiter="")
     table._rows_total = sheet.max_row or 0

@@ -91,7 +91,12 @@ def import_job_create(
         raise ValidationError.for_field("file", _("The file is larger than 4 GB."))
     try:
         with open_table(path, has_header=has_header) as table:
-            headers, encoding, delimiter, header_row = table.headers, table.encoding, table.delimiter, table.has_header
+            headers, encoding, delimiter, header_row = (
+                table.headers,
+                table.encoding,
+                table.delimiter,
+                table.has_header,
+            )
     except LojalError:
         path.unlink(missing_ok=True)
         raise
@@ -100,9 +105,19 @@ def import_job_create(
     if mapping:
         chosen.update({header: field for header, field in mapping.items() if header in headers})
     job = ImportJob.objects.create(
-        kind=kind, source=source, file_name=Path(file_name).name[:255], file_path=str(path), file_size=size,
-        encoding=encoding, delimiter=delimiter, has_header=header_row, headers=headers, mapping=chosen,
-        skip_bad_rows=skip_bad_rows, default_currency=default_currency, created_by=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        source=source,
+        file_name=Path(file_name).name[:255],
+        file_path=str(path),
+        file_size=size,
+        encoding=encoding,
+        delimiter=delimiter,
+        has_header=header_row,
+        headers=headers,
+        mapping=chosen,
+        skip_bad_rows=skip_bad_rows,
+        default_currency=default_currency,
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
     return job
 
@@ -115,7 +130,9 @@ def import_job_get(job_id: int) -> ImportJob:
 
 
 @transaction.atomic
-def import_mapping_set(*, job_id: int, mapping: Mapping[str, str], skip_bad_rows: bool | None = None) -> ImportJob:
+def import_mapping_set(
+    *, job_id: int, mapping: Mapping[str, str], skip_bad_rows: bool | None = None
+) -> ImportJob:
     """Change the mapping of a job that has not started committing; a checked job is checked again."""
     job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
     if job is None:
@@ -148,8 +165,12 @@ def _save_progress(job: ImportJob, importer: Importer, rows_done: int, fraction:
     """Write counts and progress; returns True when a cancel was asked for meanwhile."""
     counts = importer.counts
     ImportJob.objects.filter(pk=job.pk).update(
-        rows_done=rows_done, fraction_done=fraction, created_count=counts.created, updated_count=counts.updated,
-        unchanged_count=counts.unchanged, rejected_count=counts.rejected,
+        rows_done=rows_done,
+        fraction_done=fraction,
+        created_count=counts.created,
+        updated_count=counts.updated,
+        unchanged_count=counts.unchanged,
+        rejected_count=counts.rejected,
     )
     job.rows_done, job.fraction_done = rows_done, fraction
     job.created_count, job.updated_count = counts.created, counts.updated
@@ -186,14 +207,20 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
     except LojalError as error:
         return _fail(job, error.message)
     except UnicodeDecodeError as error:
-        return _fail(job, _("The file is not readable text after row %(rows)d: %(error)s") % {"rows": rows_done, "error": error})
+        return _fail(
+            job,
+            _("The file is not readable text after row %(rows)d: %(error)s")
+            % {"rows": rows_done, "error": error},
+        )
     except Exception as error:
         logger.exception("Import %s failed while checking", job.pk)
         return _fail(job, _("The check stopped: %(error)s") % {"error": error})
     _save_progress(job, importer, rows_done, 1.0)
     job.status, job.checked_at, job.skipped_lines = ImportJob.Status.CHECKED, timezone.now(), skipped
     job.save(update_fields=["status", "checked_at", "skipped_lines"])
-    ImportMapping.objects.update_or_create(source=job.source, kind=job.kind, defaults={"mapping": job.mapping})
+    ImportMapping.objects.update_or_create(
+        source=job.source, kind=job.kind, defaults={"mapping": job.mapping}
+    )
     if progress:
         progress(job)
     if job.commit_after_check and job.can_commit:
@@ -209,10 +236,14 @@ def import_job_commit(*, job_id: int, actor: Any) -> ImportJob:
         if job is None:
             raise NotFound(_("No import with id %(id)s.") % {"id": job_id})
         if job.status != ImportJob.Status.CHECKED:
-            raise Conflict(_("Only a checked import can be committed (this one is: %(status)s).") % {"status": job.get_status_display()})
+            raise Conflict(
+                _("Only a checked import can be committed (this one is: %(status)s).")
+                % {"status": job.get_status_display()}
+            )
         if job.rejected_count and not job.skip_bad_rows:
             raise Conflict(
-                _("%(count)d rows were rejected: fix the file, or choose to skip bad rows.") % {"count": job.rejected_count}
+                _("%(count)d rows were rejected: fix the file, or choose to skip bad rows.")
+                % {"count": job.rejected_count}
             )
         job.status, job.phase_started_at = ImportJob.Status.COMMITTING, timezone.now()
         job.save(update_fields=["status", "phase_started_at"])
@@ -223,12 +254,23 @@ def import_job_commit(*, job_id: int, actor: Any) -> ImportJob:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     # Two commits of the same source and kind run one after the other, never interleaved.
-                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"lojal-import:{job.source}:{job.kind}"])
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                        [f"lojal-import:{job.source}:{job.kind}"],
+                    )
             importer.apply(actor)
             audit_record(
-                actor=actor, action="import", obj=job,
-                changes={"created": job.created_count, "updated": job.updated_count, "unchanged": job.unchanged_count,
-                         "rejected": job.rejected_count, "file": job.file_name, "source": job.source},
+                actor=actor,
+                action="import",
+                obj=job,
+                changes={
+                    "created": job.created_count,
+                    "updated": job.updated_count,
+                    "unchanged": job.unchanged_count,
+                    "rejected": job.rejected_count,
+                    "file": job.file_name,
+                    "source": job.source,
+                },
             )
             job.status, job.finished_at = ImportJob.Status.DONE, timezone.now()
             job.save(update_fields=["status", "finished_at"])

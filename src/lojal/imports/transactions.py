@@ -26,25 +26,80 @@ from lojal.sales.models import Channel, Currency, Product, Transaction, Transact
 from lojal.timeline.models import Event
 
 STAGED_COLUMNS = (
-    "job_id", "line", "action", "target_id", "customer_id", "occurred_at", "kind", "product_id", "quantity",
-    "amount", "currency", "margin", "channel", "external_id", "row_hash", "attributes",
+    "job_id",
+    "line",
+    "action",
+    "target_id",
+    "customer_id",
+    "occurred_at",
+    "kind",
+    "product_id",
+    "quantity",
+    "amount",
+    "currency",
+    "margin",
+    "channel",
+    "external_id",
+    "row_hash",
+    "attributes",
 )
 _KIND_WORDS = {
-    TransactionKind.PURCHASE: ["purchase", "kop", "kjop", "sale", "sales", "order", "forsaljning", "salg", "kob", "p"],
-    TransactionKind.REFUND: ["refund", "retur", "return", "kreditering", "credit", "kredit", "aterbetalning", "refusjon"],
+    TransactionKind.PURCHASE: [
+        "purchase",
+        "kop",
+        "kjop",
+        "sale",
+        "sales",
+        "order",
+        "forsaljning",
+        "salg",
+        "kob",
+        "p",
+    ],
+    TransactionKind.REFUND: [
+        "refund",
+        "retur",
+        "return",
+        "kreditering",
+        "credit",
+        "kredit",
+        "aterbetalning",
+        "refusjon",
+    ],
     TransactionKind.DEPOSIT: ["deposit", "insattning", "innskudd", "indbetaling", "insats"],
     TransactionKind.WITHDRAWAL: ["withdrawal", "uttag", "uttak", "udbetaling", "hævning", "haevning"],
     TransactionKind.TRADE: ["trade", "handel", "affar", "avslut", "buy", "sell", "kop salj"],
-    TransactionKind.SUBSCRIPTION_PAYMENT: ["subscription", "subscription payment", "abonnemang", "prenumeration", "abonnement"],
+    TransactionKind.SUBSCRIPTION_PAYMENT: [
+        "subscription",
+        "subscription payment",
+        "abonnemang",
+        "prenumeration",
+        "abonnement",
+    ],
 }
 _CHANNEL_WORDS = {
-    Channel.WEB: ["web", "webb", "online", "e handel", "ehandel", "nett", "nettbutikk", "internet", "app", "webshop"],
+    Channel.WEB: [
+        "web",
+        "webb",
+        "online",
+        "e handel",
+        "ehandel",
+        "nett",
+        "nettbutikk",
+        "internet",
+        "app",
+        "webshop",
+    ],
     Channel.STORE: ["store", "butik", "butikk", "shop", "kassa", "kasse", "in store"],
     Channel.PHONE: ["phone", "telefon", "tele", "call center", "kundtjanst"],
     Channel.PARTNER: ["partner", "aterforsaljare", "forhandler", "reseller", "agent"],
 }
-KIND_BY_WORD = {fold(word): kind.value for kind, words in _KIND_WORDS.items() for word in [kind.value, *words]}
-CHANNEL_BY_WORD = {fold(word): channel.value for channel, words in _CHANNEL_WORDS.items() for word in [channel.value, *words]}
+KIND_BY_WORD = {
+    fold(word): kind.value for kind, words in _KIND_WORDS.items() for word in [kind.value, *words]
+}
+CHANNEL_BY_WORD = {
+    fold(word): channel.value for channel, words in _CHANNEL_WORDS.items() for word in [channel.value, *words]
+}
 CURRENCIES = set(Currency.values)
 CENT = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
@@ -86,14 +141,18 @@ class TransactionImporter(Importer):
             ).values_list("external_id", "pk", "row_hash")
         }
         earlier = dict(
-            StagedTransaction.objects.filter(job_id=job.pk, external_id__in=keys).values_list("external_id", "line")
+            StagedTransaction.objects.filter(job_id=job.pk, external_id__in=keys).values_list(
+                "external_id", "line"
+            )
         )
         to_parse: list[tuple[Mapped, str, int | None]] = []
         for mapped, key in pending:
             if key in earlier:
                 self.reject(
-                    mapped.line, "external_id",
-                    _("Duplicate: the same transaction id is on line %(line)d.") % {"line": earlier[key]}, key,
+                    mapped.line,
+                    "external_id",
+                    _("Duplicate: the same transaction id is on line %(line)d.") % {"line": earlier[key]},
+                    key,
                 )
                 continue
             earlier[key] = mapped.line
@@ -109,8 +168,16 @@ class TransactionImporter(Importer):
             if parsed is None:
                 continue
             staged.append(
-                (job.pk, mapped.line, "update" if target_id else "create", target_id, *parsed, key,
-                 mapped.row_hash, mapped.attributes)
+                (
+                    job.pk,
+                    mapped.line,
+                    "update" if target_id else "create",
+                    target_id,
+                    *parsed,
+                    key,
+                    mapped.row_hash,
+                    mapped.attributes,
+                )
             )
             if target_id:
                 self.counts.updated += 1
@@ -160,7 +227,9 @@ class TransactionImporter(Importer):
         if text := values.get("kind"):
             kind = KIND_BY_WORD.get(fold(text), "")
             if not kind:
-                self.reject(line, "kind", _("Unknown kind of transaction: %(value)s") % {"value": text[:40]}, text)
+                self.reject(
+                    line, "kind", _("Unknown kind of transaction: %(value)s") % {"value": text[:40]}, text
+                )
                 ok = False
         channel = ""
         if text := values.get("channel"):
@@ -170,13 +239,17 @@ class TransactionImporter(Importer):
                 ok = False
         currency = (values.get("currency") or self.job.default_currency).strip().upper()
         if currency not in CURRENCIES:
-            self.reject(line, "currency", _("Unknown currency: %(value)s") % {"value": currency[:10]}, currency)
+            self.reject(
+                line, "currency", _("Unknown currency: %(value)s") % {"value": currency[:10]}, currency
+            )
             ok = False
         product_id = None
         if code := values.get("product_code"):
             product_id = self.products.get(code)
             if product_id is None:
-                self.reject(line, "product_code", _("No product with code %(code)s.") % {"code": code[:60]}, code)
+                self.reject(
+                    line, "product_code", _("No product with code %(code)s.") % {"code": code[:60]}, code
+                )
                 ok = False
         if not ok:
             return None
@@ -188,8 +261,20 @@ class TransactionImporter(Importer):
         actor_id = actor.pk if getattr(actor, "pk", None) else None
         staged = quote(StagedTransaction._meta.db_table)
         target = quote(Transaction._meta.db_table)
-        columns = ["customer_id", "occurred_at", "kind", "product_id", "quantity", "amount", "currency",
-                   "margin", "channel", "external_id", "row_hash", "attributes"]
+        columns = [
+            "customer_id",
+            "occurred_at",
+            "kind",
+            "product_id",
+            "quantity",
+            "amount",
+            "currency",
+            "margin",
+            "channel",
+            "external_id",
+            "row_hash",
+            "attributes",
+        ]
         with connection.cursor() as cursor:
             if _other_commits_since_check(job):
                 # Another import of this source committed since this one was checked: rows staged as
@@ -216,7 +301,9 @@ class TransactionImporter(Importer):
                 data = "json_build_object('kind', s.kind, 'amount', s.amount::text, 'currency', s.currency)"
             else:
                 summary = "s.kind || ' ' || printf('%%.2f', s.amount) || ' ' || s.currency"
-                data = "json_object('kind', s.kind, 'amount', printf('%%.2f', s.amount), 'currency', s.currency)"
+                data = (
+                    "json_object('kind', s.kind, 'amount', printf('%%.2f', s.amount), 'currency', s.currency)"
+                )
             cursor.execute(
                 f"INSERT INTO {quote(Event._meta.db_table)} "
                 "(customer_id, occurred_at, kind, summary, body, data, actor_id) "
@@ -232,8 +319,13 @@ class TransactionImporter(Importer):
 
 
 def _other_commits_since_check(job: ImportJob) -> bool:
-    return ImportJob.objects.filter(
-        source=job.source, kind=job.kind, status=ImportJob.Status.DONE,
-        finished_at__gte=job.phase_started_at or job.created_at,
-    ).exclude(pk=job.pk).exists()
-
+    return (
+        ImportJob.objects.filter(
+            source=job.source,
+            kind=job.kind,
+            status=ImportJob.Status.DONE,
+            finished_at__gte=job.phase_started_at or job.created_at,
+        )
+        .exclude(pk=job.pk)
+        .exists()
+    )

@@ -16,7 +16,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
-_CURRENCY_AFFIX = re.compile(r"^(?:kr\.?|sek|nok|dkk|eur|usd|€|\$)\s*|\s*(?:kr\.?|:-|sek|nok|dkk|eur|usd|€|\$)$", re.I)
+_CURRENCY_AFFIX = re.compile(
+    r"^(?:kr\.?|sek|nok|dkk|eur|usd|€|\$)\s*|\s*(?:kr\.?|:-|sek|nok|dkk|eur|usd|€|\$)$", re.I
+)
 _NORDIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _SLASHED_ISO = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 MAX_DIGITS = 14

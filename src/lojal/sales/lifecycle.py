@@ -59,8 +59,15 @@ def _record_changes(
         AuditEntry,
         ("occurred_at", "actor_id", "action", "object_type", "object_id", "object_label", "changes"),
         (
-            (now, actor_id, "update", "customers.customer", str(customer_id), label[:200],
-             {"lifecycle_stage": [old, new_stage], "reason": reason})
+            (
+                now,
+                actor_id,
+                "update",
+                "customers.customer",
+                str(customer_id),
+                label[:200],
+                {"lifecycle_stage": [old, new_stage], "reason": reason},
+            )
             for customer_id, old, label in changes
         ),
     )
@@ -83,7 +90,9 @@ def _change_stage(customers: Any, *, new_stage: str, reason: str) -> int:
 
 
 @transaction.atomic
-def lifecycle_promote(*, customer_ids: Sequence[int] | None = None, among: QuerySet[Any, Any] | None = None) -> int:
+def lifecycle_promote(
+    *, customer_ids: Sequence[int] | None = None, among: QuerySet[Any, Any] | None = None
+) -> int:
     """Make customers of those with a qualifying transaction who are not customers yet; returns how many.
 
     ``customer_ids`` (a list) or ``among`` (a subquery of customer ids, e.g. an import's staged rows)
@@ -102,7 +111,9 @@ def lifecycle_promote(*, customer_ids: Sequence[int] | None = None, among: Query
         ids = list(customer_ids)
         for start in range(0, len(ids), _CHUNK):
             total += _change_stage(
-                candidates.filter(pk__in=ids[start : start + _CHUNK]), new_stage=Stage.CUSTOMER.value, reason=reason
+                candidates.filter(pk__in=ids[start : start + _CHUNK]),
+                new_stage=Stage.CUSTOMER.value,
+                reason=reason,
             )
         return total
     return _change_stage(candidates, new_stage=Stage.CUSTOMER.value, reason=reason)

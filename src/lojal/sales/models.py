@@ -83,7 +83,9 @@ class Transaction(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, default=1)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
-    margin = models.DecimalField(_("contribution margin"), max_digits=16, decimal_places=2, null=True, blank=True)
+    margin = models.DecimalField(
+        _("contribution margin"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
     source = models.CharField(_("source"), max_length=60, blank=True)
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
@@ -128,7 +130,9 @@ class Holding(models.Model):
         Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=HoldingStatus.choices, default=HoldingStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=HoldingStatus.choices, default=HoldingStatus.ACTIVE
+    )
     opened_on = models.DateField(_("opened"))
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     expires_on = models.DateField(_("expires"), null=True, blank=True)

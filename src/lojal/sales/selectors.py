@@ -70,7 +70,7 @@ def revenue_by_customer(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     customer_ids: list[int] | None = None,
-) -> QuerySet[Transaction, dict[str, Any]]:
+) -> QuerySet[Any, Any]:
     """Revenue, margin and number of transactions per (customer, currency) in [start, end): one
     GROUP BY over the transactions, whatever the period."""
     rows = Transaction.objects.all()
@@ -87,7 +87,9 @@ def revenue_by_customer(
     )
 
 
-def _period(rows: list[dict[str, Any]], suffix: str, rates: dict[str, Decimal], reporting: str) -> PeriodFigures:
+def _period(
+    rows: list[dict[str, Any]], suffix: str, rates: dict[str, Decimal], reporting: str
+) -> PeriodFigures:
     figures = PeriodFigures(reporting_currency=reporting)
     for row in rows:
         if not row[f"count_{suffix}"]:
@@ -117,7 +119,7 @@ def customer_revenue(*, customer_id: int, now: dt.datetime | None = None) -> Cus
 
     since = (now or timezone.now()) - dt.timedelta(days=365)
     recent = Q(occurred_at__gte=since)
-    rows = list(
+    rows: list[Any] = list(
         Transaction.objects.filter(customer_id=customer_id)
         .values("currency")
         .annotate(

@@ -55,9 +55,10 @@ def transaction_record(*, actor: Any, customer_id: int, data: Mapping[str, Any])
     customer = _customer(customer_id)
     cleaned = transaction_clean(data)
     product = _product(data.get("product_code"))
-    if cleaned["external_id"] and Transaction.objects.filter(
-        source=cleaned["source"], external_id=cleaned["external_id"]
-    ).exists():
+    if (
+        cleaned["external_id"]
+        and Transaction.objects.filter(source=cleaned["source"], external_id=cleaned["external_id"]).exists()
+    ):
         raise Conflict(
             _("A transaction with this external id is already recorded."),
             errors={"external_id": [_("Already recorded for this source.")]},
@@ -178,8 +179,14 @@ def holding_change(*, actor: Any, holding_id: int, data: Mapping[str, Any]) -> H
     event_record(
         customer_id=holding.customer_id,
         kind=Event.Kind.HOLDING_CHANGED,
-        summary=_("Holding %(name)s: %(status)s") % {"name": holding.name, "status": holding.get_status_display()},
-        data={"name": holding.name, "status": holding.status, "holding_id": holding.pk, "fields": list(changes)},
+        summary=_("Holding %(name)s: %(status)s")
+        % {"name": holding.name, "status": holding.get_status_display()},
+        data={
+            "name": holding.name,
+            "status": holding.status,
+            "holding_id": holding.pk,
+            "fields": list(changes),
+        },
         actor=actor,
     )
     return holding

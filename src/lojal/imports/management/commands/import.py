@@ -17,18 +17,33 @@ from lojal.imports.models import ImportJob
 
 
 class Command(BaseCommand):
-    help = "Import customers, products, transactions or holdings from a CSV or XLSX file (dry run, then commit)."
+    help = (
+        "Import customers, products, transactions or holdings from a CSV or XLSX file (dry run, then commit)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
-        parser.add_argument("--source", default="file", help="the system the file comes from (ids are unique per source)")
+        parser.add_argument(
+            "--source", default="file", help="the system the file comes from (ids are unique per source)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and report only; commit nothing")
-        parser.add_argument("--skip-bad-rows", action="store_true", help="commit the good rows even when some are rejected")
-        parser.add_argument("--currency", default="SEK", help="currency of amounts when the file has no currency column")
-        parser.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
-                            help="map a column to a field (repeatable); FIELD empty ignores the column")
-        parser.add_argument("--no-header", action="store_true", help="the first row is data (columns are 'column 1', ...)")
+        parser.add_argument(
+            "--skip-bad-rows", action="store_true", help="commit the good rows even when some are rejected"
+        )
+        parser.add_argument(
+            "--currency", default="SEK", help="currency of amounts when the file has no currency column"
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help="map a column to a field (repeatable); FIELD empty ignores the column",
+        )
+        parser.add_argument(
+            "--no-header", action="store_true", help="the first row is data (columns are 'column 1', ...)"
+        )
         parser.add_argument("--user", default="", help="staff user recorded as the actor")
         parser.add_argument("--show", type=int, default=50, help="rejected rows to print (default 50)")
 
@@ -51,18 +66,28 @@ class Command(BaseCommand):
                 raise CommandError(f"No staff user {options['user']!r}")
         try:
             job = services.import_job_create(
-                actor=actor, kind=options["kind"], upload=path, file_name=path.name, source=options["source"],
-                mapping=mapping or None, skip_bad_rows=options["skip_bad_rows"], default_currency=options["currency"],
+                actor=actor,
+                kind=options["kind"],
+                upload=path,
+                file_name=path.name,
+                source=options["source"],
+                mapping=mapping or None,
+                skip_bad_rows=options["skip_bad_rows"],
+                default_currency=options["currency"],
                 has_header=False if options["no_header"] else None,
             )
         except LojalError as error:
             raise CommandError(error.message) from None
-        self.stderr.write(f"Import {job.pk}: {job.file_name} ({job.encoding}, delimiter {job.delimiter!r}, "
-                          f"{'header row' if job.has_header else 'no header row'})")
+        self.stderr.write(
+            f"Import {job.pk}: {job.file_name} ({job.encoding}, delimiter {job.delimiter!r}, "
+            f"{'header row' if job.has_header else 'no header row'})"
+        )
         for header in job.headers:
             self.stderr.write(f"  {header!r:>32} -> {job.mapping.get(header) or '(ignored)'}")
         started = time.monotonic()
-        job = services.import_job_check(job_id=job.pk, progress=lambda j: self._progress(j, started, "checking"))
+        job = services.import_job_check(
+            job_id=job.pk, progress=lambda j: self._progress(j, started, "checking")
+        )
         self.stderr.write("")
         self._report(job, options["show"])
         if job.status != ImportJob.Status.CHECKED:
@@ -71,15 +96,19 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
             return
         if not job.can_commit:
-            raise CommandError(f"{job.rejected_count} rows were rejected; nothing was written. "
-                               "Fix the file or use --skip-bad-rows.")
+            raise CommandError(
+                f"{job.rejected_count} rows were rejected; nothing was written. "
+                "Fix the file or use --skip-bad-rows."
+            )
         self.stderr.write("Committing…")
         started = time.monotonic()
         job = services.import_job_commit(job_id=job.pk, actor=actor)
         if job.status != ImportJob.Status.DONE:
             raise CommandError(job.error)
-        self.stdout.write(f"Committed in {time.monotonic() - started:.1f} s: {job.created_count} created, "
-                          f"{job.updated_count} updated, {job.unchanged_count} unchanged.")
+        self.stdout.write(
+            f"Committed in {time.monotonic() - started:.1f} s: {job.created_count} created, "
+            f"{job.updated_count} updated, {job.unchanged_count} unchanged."
+        )
 
     def _progress(self, job: ImportJob, started: float, phase: str) -> None:
         elapsed = max(time.monotonic() - started, 1e-6)
@@ -87,8 +116,10 @@ class Command(BaseCommand):
         left = elapsed * (1 - job.fraction_done) / job.fraction_done if job.fraction_done > 0 else 0
         width = 30
         filled = int(width * job.fraction_done)
-        line = (f"\r{phase} [{'#' * filled}{'.' * (width - filled)}] {job.percent:3d}% "
-                f"{job.rows_done:,} rows, {rate:,.0f} rows/s, {left:,.0f} s left ")
+        line = (
+            f"\r{phase} [{'#' * filled}{'.' * (width - filled)}] {job.percent:3d}% "
+            f"{job.rows_done:,} rows, {rate:,.0f} rows/s, {left:,.0f} s left "
+        )
         if sys.stderr.isatty():
             self.stderr.write(line, ending="")
         else:
