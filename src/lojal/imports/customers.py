@@ -16,6 +16,7 @@ from lojal.core.errors import ValidationError
 from lojal.core.nordic_ids import NationalId
 from lojal.core.text import fold
 from lojal.customers.creation import customers_create_validated
+from lojal.customers.derived import refresh_derived
 from lojal.customers.models import Customer, EmailAddress, Kind
 from lojal.customers.services import customer_update
 from lojal.customers.validation import customer_clean
@@ -147,7 +148,7 @@ class CustomerImporter(Importer):
             data["emails"] = [values["email"]]
         if "phone" in fields and values.get("phone"):
             data["phones"] = [values["phone"]]
-        if values.get("street") or values.get("postal_code") or values.get("city"):
+        if values.get("street") or values.get("postal_code"):
             data["addresses"] = [
                 {
                     "street": values.get("street", ""),
@@ -317,18 +318,14 @@ class CustomerImporter(Importer):
         for mapped, kind, cleaned, target, alt_key in matches:
             key = mapped.values.get("external_id", "")
             if target is None:
-                staged.append(
-                    (
-                        job.pk,
-                        mapped.line,
-                        "create",
-                        None,
-                        key,
-                        alt_key,
-                        mapped.row_hash,
-                        {"kind": kind, "cleaned": _serialise(cleaned)},
-                    )
-                )
+                data: dict[str, Any] = {"kind": kind, "cleaned": _serialise(cleaned)}
+                if not cleaned.get("addresses") and (mapped.values.get("city") or mapped.values.get("country")):
+                    # A city without a street is no postal address, but it is still kept on the customer.
+                    data["place"] = {
+                        "city": mapped.values.get("city", "")[:100],
+                        "country": mapped.values.get("country", "").upper()[:2],
+                    }
+                staged.append((job.pk, mapped.line, "create", None, key, alt_key, mapped.row_hash, data))
                 self.counts.created += 1
                 continue
             if key and other_keys.get(target, key) != key:
@@ -408,6 +405,13 @@ class CustomerImporter(Importer):
                     if row.key
                 ),
             )
+            placed = []
+            for row, customer in zip(creates, created, strict=True):
+                if place := row.data.get("place"):
+                    customer.city, customer.country = place["city"], place["country"]
+                    refresh_derived(customer)
+                    placed.append(customer)
+            Customer.objects.bulk_update(placed, ["city", "country", "search_text"], batch_size=500)
             for row in chunk:
                 if row.action == "create" or row.target_id is None:
                     continue

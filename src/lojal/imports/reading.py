@@ -145,8 +145,12 @@ def open_csv(path: Path, *, has_header: bool | None = None) -> Table:
         )
     table = Table(headers=[], rows=iter(()), encoding=encoding, delimiter=delimiter)
     table._handle, table._text, table._size = raw, text, path.stat().st_size
+    skipped_blank = 0
     try:
         first = next(reader, None)
+        while first is not None and not any(first):
+            skipped_blank += 1
+            first = next(reader, None)
     except UnicodeDecodeError as error:
         raw.close()
         raise ValidationError.for_field(
@@ -158,10 +162,10 @@ def open_csv(path: Path, *, has_header: bool | None = None) -> Table:
     table.has_header = looks_like_header(first) if has_header is None else has_header
     if table.has_header:
         table.headers = [cell or f"column {index + 1}" for index, cell in enumerate(first)]
-        table.rows = _numbered(reader, table, start_line=1)
+        table.rows = _numbered(reader, table, start_line=1 + skipped_blank)
     else:
         table.headers = [f"column {index + 1}" for index in range(len(first))]
-        table.rows = _numbered(_chain_first(first, reader), table, start_line=0)
+        table.rows = _numbered(_chain_first(first, reader), table, start_line=skipped_blank)
     return table
 
 
@@ -191,27 +195,57 @@ def open_xlsx(path: Path, *, has_header: bool | None = None) -> Table:
             workbook.close()
 
     reader = cells()
+    # Reports often start with a title and blank rows: look at the first rows and take as header the
+    # first that is about as wide as the widest and reads as one.
+    buffered: list[tuple[int, list[str]]] = []
     line = 0
-    first: list[str] | None = None
     for row in reader:
         line += 1
         table._rows_seen += 1
         if any(row):
-            first = row
-            break
-    if first is None:
+            while row and not row[-1]:
+                row.pop()
+            buffered.append((line, row))
+            if len(buffered) >= 10:
+                break
+    if not buffered:
         workbook.close()
         raise ValidationError.for_field("file", _("The file is empty."))
-    while first and not first[-1]:
-        first.pop()
-    table.has_header = looks_like_header(first) if has_header is None else has_header
+    widest = max(sum(1 for cell in row if cell) for _line, row in buffered)
+    header_at = 0
+    if has_header is not False:
+        header_at = next(
+            (
+                index
+                for index, (_line, row) in enumerate(buffered)
+                if sum(1 for cell in row if cell) * 10 >= widest * 6 and looks_like_header(row)
+            ),
+            -1,
+        )
+    table.has_header = header_at >= 0 if has_header is None else has_header
     if table.has_header:
+        header_line, first = buffered[header_at]
         table.headers = [cell or f"column {index + 1}" for index, cell in enumerate(first)]
-        table.rows = _numbered(reader, table, start_line=line)
+        rest = [row for row_line, row in buffered[header_at + 1 :]]
+        lines = [row_line for row_line, _row in buffered[header_at + 1 :]]
     else:
-        table.headers = [f"column {index + 1}" for index in range(len(first))]
-        table.rows = _numbered(_chain_first(first, reader), table, start_line=line - 1)
+        first = buffered[0][1]
+        table.headers = [f"column {index + 1}" for index in range(widest and max(len(r) for _l, r in buffered))]
+        rest = [row for _line, row in buffered]
+        lines = [row_line for row_line, _row in buffered]
+    table.rows = _buffered_then(rest, lines, reader, table, line)
     return table
+
+
+def _buffered_then(
+    rows: list[list[str]], lines: list[int], reader: Iterator[list[str]], table: Table, last_line: int
+) -> Iterator[tuple[int, list[str]]]:
+    for line, cells in zip(lines, rows, strict=True):
+        if _is_totals(cells):
+            table.skipped_totals.append(line)
+            continue
+        yield line, cells
+    yield from _numbered(reader, table, start_line=last_line)
 
 
 def open_table(path: Path, *, has_header: bool | None = None) -> Table:

@@ -161,8 +161,8 @@ def _clear_staging(job_id: int) -> None:
     StagedTransaction.objects.filter(job_id=job_id).delete()
 
 
-def _save_progress(job: ImportJob, importer: Importer, rows_done: int, fraction: float) -> bool:
-    """Write counts and progress; returns True when a cancel was asked for meanwhile."""
+def _save_progress(job: ImportJob, importer: Importer, rows_done: int, fraction: float) -> None:
+    """Write counts and progress where the pages and the API read them."""
     counts = importer.counts
     ImportJob.objects.filter(pk=job.pk).update(
         rows_done=rows_done,
@@ -175,6 +175,9 @@ def _save_progress(job: ImportJob, importer: Importer, rows_done: int, fraction:
     job.rows_done, job.fraction_done = rows_done, fraction
     job.created_count, job.updated_count = counts.created, counts.updated
     job.unchanged_count, job.rejected_count = counts.unchanged, counts.rejected
+
+
+def _cancel_requested(job: ImportJob) -> bool:
     return bool(ImportJob.objects.filter(pk=job.pk).values_list("cancel_requested", flat=True).first())
 
 
@@ -198,10 +201,10 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
                 with transaction.atomic():
                     importer.check(batch)
                 rows_done += len(batch)
-                cancelled = _save_progress(job, importer, rows_done, table.fraction_done())
+                _save_progress(job, importer, rows_done, table.fraction_done())
                 if progress:
                     progress(job)
-                if cancelled:
+                if _cancel_requested(job):
                     return _cancelled(job)
             skipped = table.skipped_totals[:100]
     except LojalError as error:

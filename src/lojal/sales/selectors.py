@@ -34,6 +34,11 @@ def _signed(column: str) -> Case:
     )
 
 
+def _cents(value: Any) -> Decimal:
+    """A sum to the cent (SQLite adds decimals as floating point)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 @dataclass
 class CurrencyFigures:
     currency: str
@@ -97,8 +102,8 @@ def _period(
         figures.per_currency.append(
             CurrencyFigures(
                 currency=row["currency"],
-                revenue=row[f"revenue_{suffix}"] or Decimal(0),
-                margin=row[f"margin_{suffix}"] or Decimal(0),
+                revenue=_cents(row[f"revenue_{suffix}"]),
+                margin=_cents(row[f"margin_{suffix}"]),
                 count=row[f"count_{suffix}"],
             )
         )
@@ -172,7 +177,7 @@ def customer_monthly_revenue(
     for row in rows:
         month = row["month"]
         month_date = timezone.localtime(month).date() if isinstance(month, dt.datetime) else month
-        found.setdefault(row["currency"], {})[month_date] = row["revenue"] or Decimal(0)
+        found.setdefault(row["currency"], {})[month_date] = _cents(row["revenue"])
     return {
         currency: [MonthPoint(month=first, revenue=values.get(first, Decimal(0))) for first in firsts]
         for currency, values in sorted(found.items())
