@@ -30,4 +30,5 @@ def run(kind: str, path: Path | str, actor: Any = None, **options: Any) -> Impor
 def rejections(job: ImportJob) -> list[tuple[int, str, str]]:
     return list(job.rejections.order_by("line", "id").values_list("line", "field", "reason"))
 
+
 CDNOW = Path(__file__).resolve().parents[3] / "shared" / "data" / "cdnow" / "CDNOW_sample.txt"

@@ -37,7 +37,11 @@ def erp_customers() -> ImportJob:
 def test_customers_from_a_semicolon_windows_1252_file(erp_customers: ImportJob) -> None:
     job = erp_customers
     assert (job.status, job.created_count, job.updated_count, job.unchanged_count, job.rejected_count) == (
-        "done", 3, 0, 0, 0,
+        "done",
+        3,
+        0,
+        0,
+        0,
     )
     asa = Customer.objects.get(last_name="Öberg")
     assert asa.first_name == "Åsa"
@@ -76,15 +80,22 @@ def test_a_changed_row_updates_only_that_customer_and_keeps_its_other_emails(
     asa = Customer.objects.get(last_name="Öberg")
     EmailAddress.objects.create(customer=asa, address="asa.private@example.se")
     original = (FIXTURES / "customers_semicolon_cp1252.csv").read_bytes().decode("cp1252")
-    changed = write(tmp_path / "c.csv", original.replace("Storgatan 1;111 22;Göteborg", "Kungsgatan 9;411 19;Mölndal")
-                    .replace("asa.oberg@example.se", "asa@newmail.example.se"), "cp1252")
+    changed = write(
+        tmp_path / "c.csv",
+        original.replace("Storgatan 1;111 22;Göteborg", "Kungsgatan 9;411 19;Mölndal").replace(
+            "asa.oberg@example.se", "asa@newmail.example.se"
+        ),
+        "cp1252",
+    )
     job = run("customers", changed, source="erp")
     assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 2)
     asa.refresh_from_db()
     assert asa.city == "Mölndal"
     assert asa.primary_email == "asa@newmail.example.se"
     assert sorted(asa.emails.values_list("address", flat=True)) == [
-        "asa.oberg@example.se", "asa.private@example.se", "asa@newmail.example.se",
+        "asa.oberg@example.se",
+        "asa.private@example.se",
+        "asa@newmail.example.se",
     ]
     assert Event.objects.filter(customer=asa, kind="customer.changed").count() == 1
 
@@ -115,7 +126,11 @@ def test_broken_customer_rows_are_reported_with_line_field_and_reason(erp_custom
         (2, "national_id", "This is not a valid personal identity number for SE."),
         (3, "email", "This is not a valid email address: An email address must have an @-sign."),
         (4, "last_name", "A person needs a first or last name."),
-        (5, "external_id", f"Customer {Customer.objects.get(last_name='Öberg').pk} already has id K-1001 from this source."),
+        (
+            5,
+            "external_id",
+            f"Customer {Customer.objects.get(last_name='Öberg').pk} already has id K-1001 from this source.",
+        ),
         (6, "national_id", "Duplicate: the same number is on line 5."),
         (7, "external_id", "Duplicate: the same customer id is on line 5."),
     ]
@@ -142,7 +157,9 @@ def test_transactions_with_nordic_numbers_dates_kinds_and_channels() -> None:
     assert rows["V-1"].kind == "purchase"
     assert rows["V-1"].customer.last_name == "Öberg"
     assert rows["V-2"].amount == Decimal("1234.50")
-    assert rows["V-2"].occurred_at.date().isoformat() == "2026-04-13"  # 14.4.2026 00:00 Stockholm is 13 April UTC
+    assert (
+        rows["V-2"].occurred_at.date().isoformat() == "2026-04-13"
+    )  # 14.4.2026 00:00 Stockholm is 13 April UTC
     assert rows["V-3"].kind == "refund"
     assert rows["V-3"].amount == Decimal("-99.90")
     assert rows["V-4"].currency == "EUR"
@@ -179,7 +196,9 @@ def test_reimporting_transactions_is_a_no_op_and_a_changed_row_is_updated(tmp_pa
 def test_the_same_ids_from_another_source_are_other_transactions() -> None:
     transactions_job()
     for key in CustomerSourceKey.objects.filter(source="erp"):
-        CustomerSourceKey.objects.create(customer_id=key.customer_id, source="shop", external_id=key.external_id)
+        CustomerSourceKey.objects.create(
+            customer_id=key.customer_id, source="shop", external_id=key.external_id
+        )
     job = run("transactions", "transactions_semicolon_cp1252.csv", source="shop")
     assert job.created_count == 4
     assert Transaction.objects.count() == 8
@@ -236,12 +255,16 @@ def test_cancelling_a_checked_import_drops_what_was_staged() -> None:
     assert Transaction.objects.count() == 0
 
 
-def test_a_cancel_asked_for_while_checking_stops_after_the_batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_cancel_asked_for_while_checking_stops_after_the_batch(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     run("customers", "customers_semicolon_cp1252.csv", source="erp")
     lines = ["Verifikation;Kundnr;Datum;Belopp"] + [f"T-{n};K-1001;2026-01-01;{n},00" for n in range(30)]
     path = write(tmp_path / "many.csv", "\n".join(lines))
     monkeypatch.setattr(services, "BATCH_ROWS", 10)
-    job = services.import_job_create(actor=None, kind="transactions", upload=path, file_name="many.csv", source="erp")
+    job = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name="many.csv", source="erp"
+    )
     seen: list[int] = []
 
     def progress(current: ImportJob) -> None:
@@ -260,7 +283,9 @@ def test_progress_is_reported_per_batch(monkeypatch: pytest.MonkeyPatch, tmp_pat
     lines = ["Verifikation;Kundnr;Datum;Belopp"] + [f"T-{n};K-1001;2026-01-01;{n},00" for n in range(25)]
     path = write(tmp_path / "many.csv", "\n".join(lines))
     monkeypatch.setattr(services, "BATCH_ROWS", 10)
-    job = services.import_job_create(actor=None, kind="transactions", upload=path, file_name="many.csv", source="erp")
+    job = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name="many.csv", source="erp"
+    )
     seen: list[tuple[int, str]] = []
     services.import_job_check(job_id=job.pk, progress=lambda j: seen.append((j.rows_done, j.status)))
     assert seen == [(10, "checking"), (20, "checking"), (25, "checking"), (25, "checked")]
@@ -269,14 +294,23 @@ def test_progress_is_reported_per_batch(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_the_mapping_is_saved_per_source_and_offered_next_time(tmp_path: Path) -> None:
     run("customers", "customers_semicolon_cp1252.csv", source="erp")
     path = write(tmp_path / "odd.csv", "Ref;Kundnr;När;Belopp\nR1;K-1001;2026-01-05;10,00\n")
-    job = services.import_job_create(actor=None, kind="transactions", upload=path, file_name="odd.csv", source="erp")
+    job = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name="odd.csv", source="erp"
+    )
     assert job.mapping["När"] == ""
     job = services.import_mapping_set(job_id=job.pk, mapping={"När": "occurred_at", "Ref": "external_id"})
     job = services.import_job_check(job_id=job.pk)
     assert job.created_count == 1
     assert ImportMapping.objects.get(source="erp", kind="transactions").mapping["När"] == "occurred_at"
-    again = services.import_job_create(actor=None, kind="transactions", upload=path, file_name="odd.csv", source="erp")
-    assert again.mapping == {"Ref": "external_id", "Kundnr": "customer_external_id", "När": "occurred_at", "Belopp": "amount"}
+    again = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name="odd.csv", source="erp"
+    )
+    assert again.mapping == {
+        "Ref": "external_id",
+        "Kundnr": "customer_external_id",
+        "När": "occurred_at",
+        "Belopp": "amount",
+    }
 
 
 def test_a_mapping_missing_required_fields_fails_the_check_with_the_reason(tmp_path: Path) -> None:
@@ -292,16 +326,26 @@ def test_xlsx_transactions_with_a_totals_row(tmp_path: Path) -> None:
     run("customers", "customers_semicolon_cp1252.csv", source="erp")
     job = run("transactions", build_xlsx(tmp_path / "orders.xlsx"), source="erp")
     assert (job.created_count, job.rejected_count, job.skipped_lines) == (2, 0, [6])
-    assert sorted(Transaction.objects.values_list("amount", flat=True)) == [Decimal("99.00"), Decimal("1234.50")]
+    assert sorted(Transaction.objects.values_list("amount", flat=True)) == [
+        Decimal("99.00"),
+        Decimal("1234.50"),
+    ]
 
 
 def test_cdnow_real_transactions_import_and_reimport(tmp_path: Path) -> None:
     ids = sorted({line.split()[0] for line in CDNOW.read_text().splitlines() if line.strip()})
-    customers = write(tmp_path / "cdnow_customers.csv", "id;last name\n" + "\n".join(f"{i};CDNOW {i}" for i in ids))
+    customers = write(
+        tmp_path / "cdnow_customers.csv", "id;last name\n" + "\n".join(f"{i};CDNOW {i}" for i in ids)
+    )
     created = run("customers", customers, source="cdnow")
     assert created.created_count == len(ids) == 2357
-    mapping = {"column 1": "customer_external_id", "column 2": "", "column 3": "occurred_at", "column 4": "quantity",
-               "column 5": "amount"}
+    mapping = {
+        "column 1": "customer_external_id",
+        "column 2": "",
+        "column 3": "occurred_at",
+        "column 4": "quantity",
+        "column 5": "amount",
+    }
     job = run("transactions", CDNOW, source="cdnow", mapping=mapping, default_currency="USD")
     assert (job.created_count, job.rejected_count) == (6919, 0)
     total = sum(Decimal(line.split()[4]) for line in CDNOW.read_text().splitlines() if line.strip())
@@ -317,24 +361,33 @@ def test_cdnow_real_transactions_import_and_reimport(tmp_path: Path) -> None:
 
 def test_products_then_holdings(tmp_path: Path) -> None:
     run("customers", "customers_semicolon_cp1252.csv", source="erp")
-    products = write(tmp_path / "p.csv", "Artikelnr;Benämning;Kategori;Pris;Valuta;Aktiv\n"
-                     "SPAR;Sparkonto;Konton;0;SEK;ja\nGIFT;Presentkort;Presentkort;500,00;SEK;ja\nGIFT;Dubbel;;1;SEK;ja\n")
+    products = write(
+        tmp_path / "p.csv",
+        "Artikelnr;Benämning;Kategori;Pris;Valuta;Aktiv\n"
+        "SPAR;Sparkonto;Konton;0;SEK;ja\nGIFT;Presentkort;Presentkort;500,00;SEK;ja\nGIFT;Dubbel;;1;SEK;ja\n",
+    )
     job = check("products", products, source="erp")
     assert (job.created_count, job.rejected_count) == (2, 1)
     assert rejections(job) == [(4, "code", "Duplicate: the same code is on line 3.")]
     run("products", products, source="erp", skip_bad_rows=True)
     assert Product.objects.get(code="GIFT").unit_price == Decimal("500.00")
     assert Product.objects.get(code="GIFT").category.name == "Presentkort"  # type: ignore[union-attr]
-    holdings = write(tmp_path / "h.csv", "Avtalsnummer;Kundnr;Artikelnr;Status;Startdatum;Slutdatum;Giltig till\n"
-                     "A-1;K-1001;SPAR;opened;2026-01-10;;\nA-2;K-1002;GIFT;aktiv;2026-02-01;;2027-02-01\n"
-                     "A-3;K-9999;GIFT;aktiv;2026-02-01;;\n")
+    holdings = write(
+        tmp_path / "h.csv",
+        "Avtalsnummer;Kundnr;Artikelnr;Status;Startdatum;Slutdatum;Giltig till\n"
+        "A-1;K-1001;SPAR;opened;2026-01-10;;\nA-2;K-1002;GIFT;aktiv;2026-02-01;;2027-02-01\n"
+        "A-3;K-9999;GIFT;aktiv;2026-02-01;;\n",
+    )
     job = run("holdings", holdings, source="erp", skip_bad_rows=True)
     assert (job.created_count, job.rejected_count) == (2, 1)
     gift = Holding.objects.get(external_id="A-2")
     assert (gift.status, str(gift.expires_on)) == ("active", "2027-02-01")
     assert Event.objects.filter(kind="sales.holding_opened").count() == 2
-    closed = write(tmp_path / "h2.csv", "Avtalsnummer;Kundnr;Artikelnr;Status;Startdatum;Slutdatum;Giltig till\n"
-                   "A-1;K-1001;SPAR;closed;2026-01-10;2026-06-30;\nA-2;K-1002;GIFT;aktiv;2026-02-01;;2027-02-01\n")
+    closed = write(
+        tmp_path / "h2.csv",
+        "Avtalsnummer;Kundnr;Artikelnr;Status;Startdatum;Slutdatum;Giltig till\n"
+        "A-1;K-1001;SPAR;closed;2026-01-10;2026-06-30;\nA-2;K-1002;GIFT;aktiv;2026-02-01;;2027-02-01\n",
+    )
     job = run("holdings", closed, source="erp")
     assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 1)
     assert Holding.objects.get(external_id="A-1").status == "closed"
@@ -343,8 +396,15 @@ def test_products_then_holdings(tmp_path: Path) -> None:
 
 def test_cli_checks_reports_and_commits() -> None:
     out, err = io.StringIO(), io.StringIO()
-    call_command("import", "customers", str(FIXTURES / "customers_semicolon_cp1252.csv"), "--source", "erp",
-                 stdout=out, stderr=err)
+    call_command(
+        "import",
+        "customers",
+        str(FIXTURES / "customers_semicolon_cp1252.csv"),
+        "--source",
+        "erp",
+        stdout=out,
+        stderr=err,
+    )
     assert "Would create 3, update 0, leave 0 unchanged, reject 0." in out.getvalue()
     assert "Committed" in out.getvalue()
     assert "100%" in err.getvalue()
@@ -352,16 +412,38 @@ def test_cli_checks_reports_and_commits() -> None:
 
 
 def test_cli_dry_run_and_rejections_commit_nothing() -> None:
-    call_command("import", "customers", str(FIXTURES / "customers_semicolon_cp1252.csv"), "--source", "erp",
-                 stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "import",
+        "customers",
+        str(FIXTURES / "customers_semicolon_cp1252.csv"),
+        "--source",
+        "erp",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     out = io.StringIO()
     with pytest.raises(CommandError, match="6 rows were rejected"):
-        call_command("import", "customers", str(FIXTURES / "customers_broken.csv"), "--source", "erp",
-                     stdout=out, stderr=io.StringIO())
+        call_command(
+            "import",
+            "customers",
+            str(FIXTURES / "customers_broken.csv"),
+            "--source",
+            "erp",
+            stdout=out,
+            stderr=io.StringIO(),
+        )
     assert "line 3: email: This is not a valid email address" in out.getvalue()
     out = io.StringIO()
-    call_command("import", "transactions", str(FIXTURES / "transactions_semicolon_cp1252.csv"), "--source", "erp",
-                 "--dry-run", stdout=out, stderr=io.StringIO())
+    call_command(
+        "import",
+        "transactions",
+        str(FIXTURES / "transactions_semicolon_cp1252.csv"),
+        "--source",
+        "erp",
+        "--dry-run",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     assert "Dry run: nothing was written." in out.getvalue()
     assert Transaction.objects.count() == 0
     with pytest.raises(CommandError, match="No such file"):

@@ -105,7 +105,9 @@ def test_xlsx_with_the_header_on_the_first_row(tmp_path: Path) -> None:
 
 
 def test_headers_in_swedish_norwegian_and_english_are_mapped() -> None:
-    assert mapping_guess("transactions", ["Verifikation", "Kundnr", "Datum", "Belopp", "Valuta", "TB", "Kanal"]) == {
+    assert mapping_guess(
+        "transactions", ["Verifikation", "Kundnr", "Datum", "Belopp", "Valuta", "TB", "Kanal"]
+    ) == {
         "Verifikation": "external_id",
         "Kundnr": "customer_external_id",
         "Datum": "occurred_at",
@@ -124,7 +126,9 @@ def test_headers_in_swedish_norwegian_and_english_are_mapped() -> None:
 
 
 def test_a_saved_mapping_wins_over_the_guess_and_a_field_is_taken_once() -> None:
-    guess = mapping_guess("transactions", ["Datum", "Leveransdatum", "Summa"], {"Leveransdatum": "occurred_at"})
+    guess = mapping_guess(
+        "transactions", ["Datum", "Leveransdatum", "Summa"], {"Leveransdatum": "occurred_at"}
+    )
     assert guess == {"Leveransdatum": "occurred_at", "Datum": "", "Summa": "amount"}
 
 

@@ -74,6 +74,20 @@ class Importer:
         ).hexdigest()
         return Mapped(line=line, values=values, attributes=attributes, row_hash=digest)
 
+    def map_rows(self, rows: Sequence[Row]) -> list[Mapped]:
+        """The rows mapped to fields; a row with a NUL character (never valid text) is rejected."""
+        mapped_rows = []
+        for row in rows:
+            mapped = self.map(row)
+            bad = next((name for name, value in mapped.values.items() if "\x00" in value), None)
+            if bad is None and any("\x00" in value for value in mapped.attributes.values()):
+                bad = "attributes"
+            if bad is not None:
+                self.reject(mapped.line, bad, _("Contains a NUL character, which is never valid."))
+                continue
+            mapped_rows.append(mapped)
+        return mapped_rows
+
     def reject(self, line: int, field: str, reason: str, value: Any = "") -> None:
         self._rejections.append((self.job.pk, line, field[:60], str(reason)[:300], str(value or "")[:200]))
         if line not in self._rejected_lines:
@@ -87,6 +101,8 @@ class Importer:
                 self.reject(line, field, reason, values.get(field, ""))
 
     def flush_rejections(self) -> None:
+        # Stored in file order (a batch finds duplicates before bad values), so reading by id is by line.
+        self._rejections.sort(key=lambda rejection: rejection[1])
         bulk_insert(ImportRejection, REJECTION_COLUMNS, self._rejections)
         self._rejections = []
         self._rejected_lines = set()

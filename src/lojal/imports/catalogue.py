@@ -50,7 +50,7 @@ class ProductImporter(Importer):
 
     def check(self, rows: Sequence[Row]) -> None:
         job = self.job
-        mapped_rows = [self.map(row) for row in rows]
+        mapped_rows = self.map_rows(rows)
         codes = [m.values.get("code", "") for m in mapped_rows]
         earlier = dict(StagedRow.objects.filter(job_id=job.pk, key__in=codes).values_list("key", "line"))
         staged: list[tuple[Any, ...]] = []
@@ -155,7 +155,7 @@ class HoldingImporter(Importer):
 
     def check(self, rows: Sequence[Row]) -> None:
         job = self.job
-        mapped_rows = [self.map(row) for row in rows]
+        mapped_rows = self.map_rows(rows)
         keys = [m.values.get("external_id", "") for m in mapped_rows if m.values.get("external_id")]
         stored = {h.external_id: h for h in Holding.objects.filter(source=job.source, external_id__in=keys)}
         earlier = dict(StagedRow.objects.filter(job_id=job.pk, key__in=keys).values_list("key", "line"))

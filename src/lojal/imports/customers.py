@@ -173,7 +173,7 @@ class CustomerImporter(Importer):
 
     def check(self, rows: Sequence[Row]) -> None:
         job = self.job
-        mapped_rows = [self.map(row) for row in rows]
+        mapped_rows = self.map_rows(rows)
         keys = [m.values.get("external_id", "") for m in mapped_rows if m.values.get("external_id")]
         stored = {
             external_id: (customer_id, row_hash)
@@ -319,7 +319,9 @@ class CustomerImporter(Importer):
             key = mapped.values.get("external_id", "")
             if target is None:
                 data: dict[str, Any] = {"kind": kind, "cleaned": _serialise(cleaned)}
-                if not cleaned.get("addresses") and (mapped.values.get("city") or mapped.values.get("country")):
+                if not cleaned.get("addresses") and (
+                    mapped.values.get("city") or mapped.values.get("country")
+                ):
                     # A city without a street is no postal address, but it is still kept on the customer.
                     data["place"] = {
                         "city": mapped.values.get("city", "")[:100],

@@ -151,7 +151,7 @@ def open_csv(path: Path, *, has_header: bool | None = None) -> Table:
         while first is not None and not any(first):
             skipped_blank += 1
             first = next(reader, None)
-    except UnicodeDecodeError as error:
+    except (UnicodeDecodeError, csv.Error) as error:
         raw.close()
         raise ValidationError.for_field(
             "file", _("The file is not readable text: %(error)s") % {"error": error}
@@ -230,7 +230,9 @@ def open_xlsx(path: Path, *, has_header: bool | None = None) -> Table:
         lines = [row_line for row_line, _row in buffered[header_at + 1 :]]
     else:
         first = buffered[0][1]
-        table.headers = [f"column {index + 1}" for index in range(widest and max(len(r) for _l, r in buffered))]
+        table.headers = [
+            f"column {index + 1}" for index in range(widest and max(len(r) for _l, r in buffered))
+        ]
         rest = [row for _line, row in buffered]
         lines = [row_line for row_line, _row in buffered]
     table.rows = _buffered_then(rest, lines, reader, table, line)

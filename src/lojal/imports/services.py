@@ -8,6 +8,7 @@ staged rows in one transaction: all of them or, when it fails, none."""
 
 from __future__ import annotations
 
+import csv
 import itertools
 import logging
 import shutil
@@ -209,7 +210,7 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
             skipped = table.skipped_totals[:100]
     except LojalError as error:
         return _fail(job, error.message)
-    except UnicodeDecodeError as error:
+    except (UnicodeDecodeError, csv.Error) as error:
         return _fail(
             job,
             _("The file is not readable text after row %(rows)d: %(error)s")

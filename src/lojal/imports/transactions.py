@@ -124,8 +124,7 @@ class TransactionImporter(Importer):
     def check(self, rows: Sequence[Row]) -> None:
         job = self.job
         pending: list[tuple[Mapped, str]] = []
-        for row in rows:
-            mapped = self.map(row)
+        for mapped in self.map_rows(rows):
             key = self._key(mapped)
             if not key:
                 self.reject(mapped.line, "external_id", _("The transaction id is empty."))
