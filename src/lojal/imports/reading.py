@@ -224,12 +224,12 @@ def open_xlsx(path: Path, *, has_header: bool | None = None) -> Table:
         )
     table.has_header = header_at >= 0 if has_header is None else has_header
     if table.has_header:
-        header_line, first = buffered[header_at]
+        header_at = max(header_at, 0)
+        first = buffered[header_at][1]
         table.headers = [cell or f"column {index + 1}" for index, cell in enumerate(first)]
         rest = [row for row_line, row in buffered[header_at + 1 :]]
         lines = [row_line for row_line, _row in buffered[header_at + 1 :]]
     else:
-        first = buffered[0][1]
         table.headers = [
             f"column {index + 1}" for index in range(widest and max(len(r) for _l, r in buffered))
         ]
