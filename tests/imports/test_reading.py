@@ -134,7 +134,7 @@ def test_a_saved_mapping_wins_over_the_guess_and_a_field_is_taken_once() -> None
 
 def test_a_mapping_without_required_fields_or_with_a_field_twice_is_refused() -> None:
     problems = mapping_check("transactions", ["A", "B"], {"A": "amount", "B": "amount"})
-    assert problems["mapping.B"] == ["amount is already taken by column A."]
+    assert problems["mapping.B"] == ["Amount is already taken by column A."]
     assert any("Date and time" in reason for reason in problems["mapping"])
     assert any("Customer" in reason for reason in problems["mapping"])
     assert mapping_check("customers", ["A"], {"A": "nonsense"}) == {"mapping.A": ["Unknown field: nonsense"]}

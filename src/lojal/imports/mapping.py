@@ -374,7 +374,7 @@ def mapping_check(kind: str, headers: list[str], mapping: Mapping[str, str]) -> 
         elif name in seen:
             problems.setdefault(f"mapping.{header}", []).append(
                 str(_("%(field)s is already taken by column %(other)s."))
-                % {"field": name, "other": seen[name]}
+                % {"field": str(FIELDS[kind][name][0]), "other": seen[name]}
             )
         else:
             seen[name] = header
