@@ -305,3 +305,14 @@ def test_the_sweep_task_moves_stages() -> None:
     Transaction.objects.create(customer=customer, occurred_at=NOW, kind="purchase", amount=1, currency="SEK")
     result = lifecycle_sweep_task.enqueue()
     assert result.return_value == "1 promoted, 0 retired"
+
+
+def test_sales_events_read_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    customer = factories.person()
+    record(customer, "1234.50")
+    event = Event.objects.get(kind="sales.transaction")
+    assert event.display_summary == "Purchase of 1,234.50 SEK"
+    with translation.override("sv"):
+        assert event.display_summary == "Köp på 1\xa0234,50 SEK"
