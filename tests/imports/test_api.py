@@ -61,6 +61,7 @@ def test_rejected_rows_are_read_page_by_page_and_block_the_commit(api: ApiClient
         "field": "occurred_at",
         "reason": "Not a date: 2026-13-45",
         "value": "2026-13-45",
+        "column": "Datum",
     }
     rest = api.get(f"imports/{job_id}/rejections", cursor=first["next_cursor"]).json()
     assert [item["line"] for item in rest["items"]] == [7, 8]
@@ -153,6 +154,7 @@ def test_a_nul_byte_halfway_rejects_that_row(api: ApiClient, tmp_path: Any) -> N
         "field": "external_id",
         "reason": "Contains a NUL character, which is never valid.",
         "value": "",
+        "column": "Verifikation",
     }
 
 

@@ -71,6 +71,7 @@ class JobPage(Schema):
 class RejectionOut(Schema):
     line: int
     field: str
+    column: str = Field("", description="the file's column header the field was read from")
     reason: str
     value: str
 
@@ -176,12 +177,22 @@ def import_rejections(
     request: HttpRequest, job_id: int, cursor: int = Query(0, ge=0), limit: int = Query(200, ge=1, le=1000)
 ) -> dict[str, Any]:
     _require(request)
-    services.import_job_get(job_id)
+    job = services.import_job_get(job_id)
+    columns = {field: header for header, field in job.mapping.items() if field}
     rows = list(selectors.rejection_list(job_id=job_id, after_id=cursor)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     return {
-        "items": [{"line": r.line, "field": r.field, "reason": r.reason, "value": r.value} for r in rows],
+        "items": [
+            {
+                "line": r.line,
+                "field": r.field,
+                "column": columns.get(r.field, ""),
+                "reason": r.reason,
+                "value": r.value,
+            }
+            for r in rows
+        ],
         "next_cursor": rows[-1].pk if more and rows else None,
     }
 

@@ -60,6 +60,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(job: ImportJob, page_number: str | None = None) -> dict[str, object]:
     rejections = Paginator(job.rejections.order_by("line", "id"), REJECTIONS_PER_PAGE).get_page(page_number)
     choices = field_choices(job.kind)
+    labels = dict(choices)
+    columns = {field: header for header, field in job.mapping.items() if field}
+    for rejection in rejections:
+        # Named as the user knows it: the file's column, and what Lojal reads it as.
+        rejection.column = columns.get(rejection.field, "")  # type: ignore[attr-defined]
+        rejection.label = labels.get(rejection.field, rejection.field)  # type: ignore[attr-defined]
     return {
         "job": job,
         "progress": selectors.job_progress(job),

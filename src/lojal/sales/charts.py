@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from lojal.sales.selectors import MonthPoint
 
-WIDTH, HEIGHT, GAP, TOP, BOTTOM = 360, 96, 4, 6, 18
+WIDTH, HEIGHT, GAP, TOP, BOTTOM = 600, 120, 6, 6, 16
 
 
 @dataclass
@@ -19,6 +19,10 @@ class Bar:
     label: str
     value: Decimal
     is_negative: bool
+
+    @property
+    def label_x(self) -> float:
+        return self.x + self.width / 2
 
 
 @dataclass
