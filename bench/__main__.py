@@ -47,8 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     customers.add_argument(
         "--python-load", action="store_true", help="use the Python load generator even if wrk is installed"
     )
+    from bench import imports
+
+    imports.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    if args.benchmark == "imports":
+        return imports.run(args)
     from bench.customers import run
 
     return run(args)

@@ -21,6 +21,7 @@ class BenchDatabase:
     url: str
     sqlite_path: Path | None = None
     server_url: str = ""
+    name: str = POSTGRES_DATABASE
 
     def create(self) -> None:
         """Drop what a previous run left and create an empty database."""
@@ -29,16 +30,14 @@ class BenchDatabase:
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             return
         with _admin_connection(self.server_url) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)")
-            connection.execute(f"CREATE DATABASE {POSTGRES_DATABASE}")
+            connection.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {self.name}")
 
     def exists(self) -> bool:
         if self.sqlite_path is not None:
             return self.sqlite_path.exists()
         with _admin_connection(self.server_url) as connection:
-            row = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [POSTGRES_DATABASE]
-            ).fetchone()
+            row = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
         return row is not None
 
     def drop(self) -> None:
@@ -46,7 +45,7 @@ class BenchDatabase:
             self._remove_sqlite_files()
             return
         with _admin_connection(self.server_url) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)")
+            connection.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
 
     def _remove_sqlite_files(self) -> None:
         assert self.sqlite_path is not None
@@ -61,7 +60,7 @@ class BenchDatabase:
                 if Path(f"{self.sqlite_path}{suffix}").exists()
             )
         with _admin_connection(self.server_url) as connection:
-            row = connection.execute("SELECT pg_database_size(%s)", [POSTGRES_DATABASE]).fetchone()
+            row = connection.execute("SELECT pg_database_size(%s)", [self.name]).fetchone()
         return int(row[0]) if row else 0
 
     def describe(self) -> str:
@@ -89,14 +88,15 @@ def _admin_connection(server_url: str):  # type: ignore[no-untyped-def]
     return psycopg.connect(server_url, autocommit=True)
 
 
-def bench_database(kind: str) -> BenchDatabase:
+def bench_database(kind: str, name: str = POSTGRES_DATABASE) -> BenchDatabase:
+    """The benchmark database ``name`` (each benchmark its own, so they can run side by side)."""
     if kind == "sqlite":
-        path = RESULTS / "bench-sqlite.sqlite3"
-        return BenchDatabase(kind=kind, url=f"sqlite:///{path}", sqlite_path=path)
+        path = RESULTS / ("bench-sqlite.sqlite3" if name == POSTGRES_DATABASE else f"{name}.sqlite3")
+        return BenchDatabase(kind=kind, url=f"sqlite:///{path}", sqlite_path=path, name=name)
     server_url = os.environ.get("LOJAL_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     parts = urlsplit(server_url)
-    url = urlunsplit((parts.scheme, parts.netloc, f"/{POSTGRES_DATABASE}", parts.query, parts.fragment))
-    return BenchDatabase(kind=kind, url=url, server_url=server_url)
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    return BenchDatabase(kind=kind, url=url, server_url=server_url, name=name)
 
 
 def lojal_command(args: list[str], env: dict[str, str]) -> str:
