@@ -448,3 +448,13 @@ def test_cli_dry_run_and_rejections_commit_nothing() -> None:
     assert Transaction.objects.count() == 0
     with pytest.raises(CommandError, match="No such file"):
         call_command("import", "transactions", "/nonexistent.csv")
+
+
+def test_two_checks_of_one_file_committed_in_turn_do_not_double() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    first = check("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    second = check("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    assert services.import_job_commit(job_id=first.pk, actor=None).status == "done"
+    assert services.import_job_commit(job_id=second.pk, actor=None).status == "done"
+    assert Transaction.objects.count() == 4
+    assert Event.objects.filter(kind="sales.transaction").count() == 4

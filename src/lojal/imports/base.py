@@ -4,11 +4,13 @@ that transactions and holdings rows carry (source id, customer number, national 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert
@@ -24,6 +26,21 @@ Row = tuple[int, list[str]]
 # Service field names as the file's columns are called in a customers import.
 _FILE_FIELD = {"emails": "email", "phones": "phone", "national_id_country": "country"}
 REJECTION_COLUMNS = ("job_id", "line", "field", "reason", "value")
+
+
+def rows_with_keys(sql: str, params: list[Any], keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Run ``sql`` whose ``{keys}`` stands for a list of many keys passed as one parameter (an array
+    on PostgreSQL, a JSON array on SQLite): no per-key placeholders to build or plan."""
+    if not keys:
+        return []
+    if connection.vendor == "postgresql":
+        clause, value = "= ANY(%s)", list(keys)
+    else:
+        clause, value = "IN (SELECT value FROM json_each(%s))", json.dumps(list(keys))
+    sql = sql.replace("IN {keys}", clause)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, value])
+        return cursor.fetchall()
 
 
 @dataclass
@@ -137,9 +154,14 @@ class CustomerResolver:
                 wanted.setdefault(name, set()).add(value)
         self.found = {}
         if ids := wanted.get("customer_external_id"):
-            for external_id, customer_id in CustomerSourceKey.objects.filter(
-                source=self.source, external_id__in=ids, customer__deleted_at__isnull=True
-            ).values_list("external_id", "customer_id"):
+            keys_table, customers_table = CustomerSourceKey._meta.db_table, Customer._meta.db_table
+            for external_id, customer_id in rows_with_keys(
+                f"SELECT k.external_id, k.customer_id FROM {keys_table} k JOIN {customers_table} c "
+                "ON c.id = k.customer_id AND c.deleted_at IS NULL "
+                "WHERE k.source = %s AND k.external_id IN {keys}",
+                [self.source],
+                sorted(ids),
+            ):
                 self.found[("customer_external_id", external_id)] = customer_id
         if numbers := wanted.get("customer_number"):
             as_int = {text: int(text) for text in numbers if text.isdigit() and len(text) < 18}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert
 from lojal.core.text import fold
-from lojal.imports.base import CustomerResolver, Importer, Mapped, Row
+from lojal.imports.base import CustomerResolver, Importer, Mapped, Row, rows_with_keys
 from lojal.imports.models import ImportJob, StagedTransaction
 from lojal.imports.values import parse_decimal, parse_moment
 from lojal.sales.lifecycle import lifecycle_promote
@@ -94,13 +95,26 @@ _CHANNEL_WORDS = {
     Channel.PHONE: ["phone", "telefon", "tele", "call center", "kundtjanst"],
     Channel.PARTNER: ["partner", "aterforsaljare", "forhandler", "reseller", "agent"],
 }
-KIND_BY_WORD = {
+_KIND_BY_FOLDED = {
     fold(word): kind.value for kind, words in _KIND_WORDS.items() for word in [kind.value, *words]
 }
-CHANNEL_BY_WORD = {
+_CHANNEL_BY_FOLDED = {
     fold(word): channel.value for channel, words in _CHANNEL_WORDS.items() for word in [channel.value, *words]
 }
 CURRENCIES = set(Currency.values)
+
+
+@lru_cache(maxsize=1024)
+def kind_of(text: str) -> str:
+    """The transaction kind a source calls ``text`` ("Köp", "Retur", "Insättning"), or ""."""
+    return _KIND_BY_FOLDED.get(fold(text), "")
+
+
+@lru_cache(maxsize=1024)
+def channel_of(text: str) -> str:
+    return _CHANNEL_BY_FOLDED.get(fold(text), "")
+
+
 CENT = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
 
@@ -135,13 +149,19 @@ class TransactionImporter(Importer):
         keys = [key for _mapped, key in pending]
         stored = {
             external_id: (pk, row_hash)
-            for external_id, pk, row_hash in Transaction.objects.filter(
-                source=self.source, external_id__in=keys
-            ).values_list("external_id", "pk", "row_hash")
+            for external_id, pk, row_hash in rows_with_keys(
+                f"SELECT external_id, id, row_hash FROM {Transaction._meta.db_table} "
+                "WHERE source = %s AND external_id IN {keys}",
+                [self.source],
+                keys,
+            )
         }
         earlier = dict(
-            StagedTransaction.objects.filter(job_id=job.pk, external_id__in=keys).values_list(
-                "external_id", "line"
+            rows_with_keys(
+                f"SELECT external_id, line FROM {StagedTransaction._meta.db_table} "
+                "WHERE job_id = %s AND external_id IN {keys}",
+                [job.pk],
+                keys,
             )
         )
         to_parse: list[tuple[Mapped, str, int | None]] = []
@@ -224,7 +244,7 @@ class TransactionImporter(Importer):
                     margin = amount - number
         kind = TransactionKind.PURCHASE.value
         if text := values.get("kind"):
-            kind = KIND_BY_WORD.get(fold(text), "")
+            kind = kind_of(text)
             if not kind:
                 self.reject(
                     line, "kind", _("Unknown kind of transaction: %(value)s") % {"value": text[:40]}, text
@@ -232,7 +252,7 @@ class TransactionImporter(Importer):
                 ok = False
         channel = ""
         if text := values.get("channel"):
-            channel = CHANNEL_BY_WORD.get(fold(text), "")
+            channel = channel_of(text)
             if not channel:
                 self.reject(line, "channel", _("Unknown channel: %(value)s") % {"value": text[:40]}, text)
                 ok = False
@@ -318,12 +338,14 @@ class TransactionImporter(Importer):
 
 
 def _other_commits_since_check(job: ImportJob) -> bool:
+    """Whether another import of this source finished after this one was created (so before or during
+    its check): then rows this check saw as new may be stored by now."""
     return (
         ImportJob.objects.filter(
             source=job.source,
             kind=job.kind,
             status=ImportJob.Status.DONE,
-            finished_at__gte=job.phase_started_at or job.created_at,
+            finished_at__gte=job.created_at,
         )
         .exclude(pk=job.pk)
         .exists()
