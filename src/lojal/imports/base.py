@@ -33,6 +33,7 @@ def rows_with_keys(sql: str, params: list[Any], keys: Sequence[str]) -> list[tup
     on PostgreSQL, a JSON array on SQLite): no per-key placeholders to build or plan."""
     if not keys:
         return []
+    value: Any
     if connection.vendor == "postgresql":
         clause, value = "= ANY(%s)", list(keys)
     else:
