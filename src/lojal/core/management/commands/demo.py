@@ -204,6 +204,13 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         contacts = self._contact_persons(admin, organisations, rng)
         notes = self._notes(staff, created_ids, rng)
+        from lojal.demo.sales import demo_sales_load
+
+        sales = demo_sales_load(actor=admin, seed=seed)
+        self.stdout.write(
+            f"Imported {sales['products']:,} products, {sales['transactions']:,} transactions and "
+            f"{sales['holdings']:,} holdings (see Imports)."
+        )
         persons = sum(1 for _pk, kind in created_ids if kind == Kind.PERSON)
         # Batches leave their duplicate search to the worker, which is not running yet: scan now.
         duplicates_check(customer_ids=None)
