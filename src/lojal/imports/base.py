@@ -97,10 +97,11 @@ class Importer:
         mapped_rows = []
         for row in rows:
             mapped = self.map(row)
-            bad = next((name for name, value in mapped.values.items() if "\x00" in value), None)
-            if bad is None and any("\x00" in value for value in mapped.attributes.values()):
-                bad = "attributes"
-            if bad is not None:
+            if "\x00" in "".join(row[1]):
+                bad = next((name for name, value in mapped.values.items() if "\x00" in value), "attributes")
+                if bad == "attributes" and not any("\x00" in v for v in mapped.attributes.values()):
+                    mapped_rows.append(mapped)  # the NUL is in a column the import ignores
+                    continue
                 self.reject(mapped.line, bad, _("Contains a NUL character, which is never valid."))
                 continue
             mapped_rows.append(mapped)

@@ -126,6 +126,7 @@ class TransactionImporter(Importer):
         self.resolver = CustomerResolver(source=job.source, fields=self.mapped_fields)
         self.products = dict(Product.objects.values_list("code", "pk"))
         self.derived_ids: Counter[str] = Counter()
+        self.zone_name = settings.TIME_ZONE
 
     def _key(self, mapped: Mapped) -> str:
         external_id = mapped.values.get("external_id", "")
@@ -215,7 +216,7 @@ class TransactionImporter(Importer):
         occurred_at = amount = margin = None
         quantity = Decimal(1)
         try:
-            occurred_at = parse_moment(values.get("occurred_at", ""))
+            occurred_at = parse_moment(values.get("occurred_at", ""), self.zone_name)
         except ValueError as error:
             self.reject(line, "occurred_at", str(error), values.get("occurred_at"))
             ok = False

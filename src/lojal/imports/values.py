@@ -110,10 +110,16 @@ def _local_midnight(day: dt.date, zone_name: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=_zone(zone_name))
 
 
-def parse_moment(value: Any) -> dt.datetime:
+def parse_moment(value: Any, zone_name: str = "") -> dt.datetime:
     """A point in time: a date (midnight in LOJAL_TIME_ZONE), a date and time with or without seconds
-    ("2026-03-14 13:45", "14.3.2026 13:45"), ISO 8601 with an offset, or a spreadsheet cell."""
-    zone_name = settings.TIME_ZONE
+    ("2026-03-14 13:45", "14.3.2026 13:45"), ISO 8601 with an offset, or a spreadsheet cell.
+    ``zone_name`` saves a bulk caller the settings lookup per row."""
+    zone_name = zone_name or settings.TIME_ZONE
+    if isinstance(value, str) and len(value) in (16, 19) and value[4] == "-" and value[10] in " T":
+        try:  # the common ERP form, "2026-03-14 13:45[:00]"
+            return dt.datetime.fromisoformat(value).replace(tzinfo=_zone(zone_name))
+        except ValueError:
+            pass
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=_zone(zone_name))
     if isinstance(value, dt.date):
