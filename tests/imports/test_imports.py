@@ -458,3 +458,22 @@ def test_two_checks_of_one_file_committed_in_turn_do_not_double() -> None:
     assert services.import_job_commit(job_id=second.pk, actor=None).status == "done"
     assert Transaction.objects.count() == 4
     assert Event.objects.filter(kind="sales.transaction").count() == 4
+
+
+def test_customers_changed_by_an_import_are_checked_for_duplicates_after_the_commit(
+    erp_customers: ImportJob, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from lojal.customers.models import DuplicateSuspicion
+
+    twin = factories.person(first_name="Åsa", last_name="Öberg", emails=["asa@newmail.example.se"])
+    original = (FIXTURES / "customers_semicolon_cp1252.csv").read_bytes().decode("cp1252")
+    changed = write(
+        tmp_path / "c.csv", original.replace("asa.oberg@example.se", "asa@newmail.example.se"), "cp1252"
+    )
+    job = check("customers", changed, source="erp")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_commit(job_id=job.pk, actor=None)
+    asa = Customer.objects.get(last_name="Öberg", national_id="198112289874")
+    assert DuplicateSuspicion.objects.filter(
+        first_id=min(asa.pk, twin.pk), second_id=max(asa.pk, twin.pk)
+    ).exists()

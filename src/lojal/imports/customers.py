@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert
@@ -19,6 +20,7 @@ from lojal.customers.creation import customers_create_validated
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import Customer, EmailAddress, Kind
 from lojal.customers.services import customer_update
+from lojal.customers.tasks import duplicates_check_task
 from lojal.customers.validation import customer_clean
 from lojal.imports.base import Importer, Mapped, Row
 from lojal.imports.models import ImportJob, StagedRow
@@ -384,6 +386,9 @@ class CustomerImporter(Importer):
     def apply(self, actor: Any) -> None:
         job = self.job
         last_id = 0
+        updated: list[int] = []
+        # The changed customers' duplicate search runs in the worker once the commit is through.
+        transaction.on_commit(lambda: _duplicates_check_later(updated))
         while True:
             chunk = list(StagedRow.objects.filter(job_id=job.pk, pk__gt=last_id).order_by("pk")[:1000])
             if not chunk:
@@ -423,7 +428,9 @@ class CustomerImporter(Importer):
                             actor=actor,
                             customer_id=row.target_id,
                             data=_merged_update(row.target_id, row.data["update"]),
+                            check_duplicates=False,
                         )
+                        updated.append(row.target_id)
                     except ValidationError as error:
                         raise ValidationError(
                             _("Line %(line)d: %(error)s") % {"line": row.line, "error": error.message},
@@ -435,6 +442,11 @@ class CustomerImporter(Importer):
                         external_id=row.key,
                         defaults={"customer_id": row.target_id, "row_hash": row.row_hash},
                     )
+
+
+def _duplicates_check_later(customer_ids: list[int]) -> None:
+    for start in range(0, len(customer_ids), 1000):
+        duplicates_check_task.enqueue(customer_ids[start : start + 1000])
 
 
 def _merged_update(customer_id: int, update: dict[str, Any]) -> dict[str, Any]:
