@@ -375,7 +375,7 @@ def _report(
         "| figure | value |",
         "| --- | --- |",
         f"| customers imported per second, full validation (dry run + commit) | {first_cu.rate:,.0f} |",
-        f"| transactions imported vs raw COPY | {first_tx.rate / raw.rate:.0%} of {raw.rate:,.0f} rows/s |",
+        f"| transactions imported vs raw COPY | {first_tx.rate / raw.rate:.1%} of {raw.rate:,.0f} rows/s |",
         f"| re-import speed-up, customers | {first_cu.seconds / again_cu.seconds:.1f}x |",
         f"| re-import speed-up, transactions | {first_tx.seconds / again_tx.seconds:.1f}x |",
         f"| 12-month revenue and margin of every customer, one GROUP BY over {total:,} transactions | "

@@ -152,7 +152,7 @@ class TransactionImporter(Importer):
             external_id: (pk, row_hash)
             for external_id, pk, row_hash in rows_with_keys(
                 f"SELECT external_id, id, row_hash FROM {Transaction._meta.db_table} "
-                "WHERE source = %s AND external_id IN {keys}",
+                "WHERE source = %s AND NOT (external_id = '') AND external_id IN {keys}",
                 [self.source],
                 keys,
             )
