@@ -43,3 +43,29 @@ def test_demo_generates_and_keeps_a_secret_key(tmp_path: object) -> None:
     assert _load_settings(env).returncode == 0
     with open(key_file) as handle:
         assert handle.read() == first
+
+
+def _database_options(tmp_path: object, extra_env: dict[str, str]) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOJAL_")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lojal.settings",
+            "LOJAL_SECRET_KEY": "x" * 50,
+            "LOJAL_VAR_DIR": str(tmp_path),
+            "LOJAL_DATABASE_URL": "postgresql://lojal@db.example:5432/lojal",
+            **extra_env,
+        }
+    )
+    probe = "import django; django.setup(); from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS'].items()))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgres_prepares_statements_unless_told_not_to(tmp_path: object) -> None:
+    assert "('server_side_binding', True)" in _database_options(tmp_path, {})
+    assert "('prepare_threshold', 5)" in _database_options(tmp_path, {})
+    assert "server_side_binding" not in _database_options(tmp_path, {"LOJAL_DB_PREPARED": "false"})
+    assert "jit=off" in _database_options(tmp_path, {"LOJAL_DB_PREPARED": "false"})

@@ -14,6 +14,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from lojal.accounts.services import token_authenticate
 from lojal.core.errors import LojalError
+from lojal.core.jsonout import FastRenderer
 from lojal.core.problems import problem_response
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class StaffSession(APIKeyCookie):
 
 
 api = NinjaAPI(
+    renderer=FastRenderer(),
     title="Lojal API",
     version="1",
     description="Customers, contacts, timeline, search and duplicates. Errors are RFC 9457 problem documents.",

@@ -86,14 +86,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lojal.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The *ForPages wrappers run Django's middleware of the same name except for API calls with a
+    # Bearer token, which need none of it (lojal.core.middleware).
+    "lojal.core.middleware.SessionForPages",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "lojal.core.middleware.CsrfForPages",
+    "lojal.core.middleware.AuthenticationForPages",
+    "lojal.core.middleware.MessagesForPages",
+    "lojal.core.middleware.FrameOptionsForPages",
+    "lojal.core.middleware.HtmxForPages",
 ]
 
 if TESTING:
@@ -139,6 +141,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs tens of milliseconds on the short queries a CRM runs and never pays off.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound on the server, so psycopg prepares a statement the fifth time a connection runs
+    # it: the hot queries (token check, customer read, duplicate check) are then planned once per
+    # connection instead of on every request. Behind a pooler in transaction mode (PgBouncer before
+    # 1.21) prepared statements break: LOJAL_DB_PREPARED=false turns them off.
+    if _env_bool("DB_PREPARED", True):
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

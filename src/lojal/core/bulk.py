@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -31,29 +32,26 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     return None
 
 
-def _insert_values(
-    table: str,
-    columns: list[str],
-    adapters: list[tuple[int, Callable[[Any], Any]]],
-    rows: list[Sequence[Any]],
-) -> int:
-    if not rows:
-        return 0
-    quote = connection.ops.quote_name
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    params: list[Any] = []
+def _adapted(
+    rows: Iterable[Sequence[Any]], adapters: list[tuple[int, Callable[[Any], Any]]]
+) -> Iterator[list[Any]]:
     for row in rows:
         values = list(row)
         for index, adapt in adapters:
             values[index] = adapt(values[index])
+        yield values
+
+
+def _values_insert(table: str, columns: list[str], rows: list[list[Any]], params: list[Any]) -> str:
+    """One multi-row INSERT statement for adapted ``rows``; their values are appended to ``params``."""
+    quote = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for values in rows:
         params.extend(values)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) "
-            f"VALUES {', '.join([one] * len(rows))}",
-            params,
-        )
-    return len(rows)
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) "
+        f"VALUES {', '.join([one] * len(rows))}"
+    )
 
 
 def _copy(
@@ -68,17 +66,20 @@ def _copy(
     with connection.cursor() as cursor, connection.wrap_database_errors:
         statement = f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
         with cursor.cursor.copy(statement) as copy:
-            for row in rows:
-                values = list(row)
-                for index, adapt in adapters:
-                    values[index] = adapt(values[index])
+            for values in _adapted(rows, adapters):
                 copy.write_row(values)
                 count += 1
     return count
 
 
-def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert ``rows`` (values in the order of ``columns``, given as attribute names) into ``model``'s table."""
+@dataclass(frozen=True)
+class _Target:
+    table: str
+    columns: list[str]
+    adapters: list[tuple[int, Callable[[Any], Any]]]
+
+
+def _target(model: type[models.Model], columns: Sequence[str]) -> _Target:
     fields: list[models.Field[Any, Any]] = []
     for column in columns:
         field = model._meta.get_field(column)
@@ -88,34 +89,69 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     adapters = [
         (index, adapt) for index, field in enumerate(fields) if (adapt := _adapter(field)) is not None
     ]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(str(field.column)) for field in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    return _Target(model._meta.db_table, [str(field.column) for field in fields], adapters)
+
+
+def _insert_rows(target: _Target, rows: Iterable[Sequence[Any]]) -> int:
     if connection.vendor == "postgresql":
         rows = iter(rows)
         first = list(itertools.islice(rows, _FEW))
-        if len(first) < _FEW:
-            # COPY costs two round trips; a handful of rows go faster as one multi-row INSERT.
-            return _insert_values(
-                model._meta.db_table, [str(field.column) for field in fields], adapters, first
+        if len(first) == _FEW:
+            return _copy(target.table, target.columns, target.adapters, itertools.chain(first, rows))
+        # COPY costs two round trips; a handful of rows go faster as one multi-row INSERT.
+        if first:
+            params: list[Any] = []
+            statement = _values_insert(
+                target.table, target.columns, list(_adapted(first, target.adapters)), params
             )
-        rows = itertools.chain(first, rows)
-        return _copy(model._meta.db_table, [str(field.column) for field in fields], adapters, rows)
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+        return len(first)
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(target.table)} ({', '.join(quote(column) for column in target.columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(target.columns))})"
+    )
     count = 0
-    batch: list[list[Any]] = []
     with connection.cursor() as cursor:
-        for row in rows:
-            values = list(row)
-            for index, adapt in adapters:
-                values[index] = adapt(values[index])
-            batch.append(values)
-            if len(batch) >= _BATCH:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
+        adapted = _adapted(rows, target.adapters)
+        while batch := list(itertools.islice(adapted, _BATCH)):
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert ``rows`` (values in the order of ``columns``, given as attribute names) into ``model``'s table."""
+    return _insert_rows(_target(model, columns), rows)
+
+
+Insert = tuple[type[models.Model], Sequence[str], Iterable[Sequence[Any]]]
+
+
+def bulk_insert_many(inserts: Sequence[Insert]) -> None:
+    """Several :func:`bulk_insert` calls, in order. On PostgreSQL, when every one of them is small, all
+    go in one statement and one round trip: each INSERT a data-modifying CTE of the last one. Rows
+    may reference rows inserted before them in the list (foreign keys are checked at commit)."""
+    planned = [(_target(model, columns), iter(rows)) for model, columns, rows in inserts]
+    if connection.vendor != "postgresql":
+        for target, rows in planned:
+            _insert_rows(target, rows)
+        return
+    heads = [(target, list(itertools.islice(rows, _FEW)), rows) for target, rows in planned]
+    if any(len(head) == _FEW for _target_, head, _rest in heads):
+        for target, head, rest in heads:
+            _insert_rows(target, itertools.chain(head, rest))
+        return
+    params: list[Any] = []
+    statements = [
+        _values_insert(target.table, target.columns, list(_adapted(head, target.adapters)), params)
+        for target, head, _rest in heads
+        if head
+    ]
+    if not statements:
+        return
+    *first, last = statements
+    ctes = ", ".join(f"step{number} AS ({statement})" for number, statement in enumerate(first))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} {last}" if first else last, params)

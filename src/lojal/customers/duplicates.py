@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
 from lojal.core.errors import NotFound, ValidationError
+from lojal.core.text import fold
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import (
     Address,
@@ -80,7 +81,10 @@ def _name_address_pairs() -> list[tuple[int, int]]:
     member_ids = sorted({pk for group in groups for pk in group})
     names: dict[int, str] = {}
     for chunk in _chunks(member_ids):
-        names.update(Customer.objects.filter(pk__in=chunk).values_list("id", "sort_name"))
+        names.update(
+            (pk, fold(name))
+            for pk, name in Customer.objects.filter(pk__in=chunk).values_list("id", "display_name")
+        )
     pairs: list[tuple[int, int]] = []
     for group in groups:
         for index, first in enumerate(group):
@@ -109,7 +113,7 @@ _SUSPECTS_SQL = """
        AND o.id <> me.id AND o.deleted_at IS NULL
      WHERE me.id IN ({ids}) AND me.national_id <> '' AND me.deleted_at IS NULL
     UNION ALL
-    SELECT a.customer_id, b.customer_id, 'name_address', me.sort_name, o.sort_name FROM customers_address a
+    SELECT a.customer_id, b.customer_id, 'name_address', me.display_name, o.display_name FROM customers_address a
       JOIN customers_address b ON b.match_key = a.match_key AND b.customer_id <> a.customer_id
       JOIN customers_customer me ON me.id = a.customer_id
       JOIN customers_customer o ON o.id = b.customer_id AND o.deleted_at IS NULL
@@ -132,7 +136,7 @@ def _suspects_of(customer_ids: Sequence[int]) -> dict[tuple[int, int], set[str]]
         for mine, other, reason, my_name, other_name in rows:
             if (
                 reason == "name_address"
-                and difflib.SequenceMatcher(None, my_name, other_name).ratio() < NAME_SIMILARITY
+                and difflib.SequenceMatcher(None, fold(my_name), fold(other_name)).ratio() < NAME_SIMILARITY
             ):
                 continue
             reasons[(min(mine, other), max(mine, other))].add(reason)

@@ -124,6 +124,7 @@ class Customer(models.Model):
             models.Index(fields=["sort_name", "id"], name="customer_sort_name"),
             models.Index(fields=["lifecycle_stage", "sort_name"], name="customer_stage_name"),
             models.Index(fields=["national_id"], name="customer_national_id"),
+            models.Index(fields=["created_at", "id"], name="customer_created"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,82 @@
+"""The set-based insert paths write every row exactly once, whatever the size (multi-row INSERT for
+a few rows, COPY for more on PostgreSQL, executemany on SQLite), with values adapted like the ORM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from lojal.core.bulk import bulk_insert, bulk_insert_many
+from lojal.core.models import AuditEntry
+from lojal.customers.models import Tag
+
+WHEN = dt.datetime(2026, 3, 1, 12, 30, tzinfo=dt.UTC)
+
+
+def _audit_rows(count: int, offset: int = 0) -> list[tuple[Any, ...]]:
+    return [
+        (
+            WHEN,
+            None,
+            "create",
+            "tests.thing",
+            str(offset + n),
+            f"Thing {offset + n}",
+            {"n": [None, offset + n]},
+        )
+        for n in range(count)
+    ]
+
+
+COLUMNS = ("occurred_at", "actor_id", "action", "object_type", "object_id", "object_label", "changes")
+
+
+@pytest.mark.parametrize("count", [0, 1, 19, 20, 21, 2500])
+def test_every_row_lands_once(db: Any, count: int) -> None:
+    assert bulk_insert(AuditEntry, COLUMNS, iter(_audit_rows(count))) == count
+    stored = list(AuditEntry.objects.order_by("pk").values_list("object_id", "changes", "occurred_at"))
+    assert [row[0] for row in stored] == [str(n) for n in range(count)]
+    if count:
+        assert stored[-1][1] == {"n": [None, count - 1]}
+        assert stored[0][2] == WHEN
+
+
+@pytest.mark.parametrize("sizes", [(0, 0), (1, 3), (19, 19), (20, 1), (3, 500)])
+def test_many_inserts_write_every_row_in_order(db: Any, sizes: tuple[int, int]) -> None:
+    tags, entries = sizes
+    bulk_insert_many(
+        [
+            (Tag, ("name",), ((f"tag {n}",) for n in range(tags))),
+            (AuditEntry, COLUMNS, iter(_audit_rows(entries))),
+        ]
+    )
+    assert sorted(Tag.objects.values_list("name", flat=True)) == sorted(f"tag {n}" for n in range(tags))
+    assert AuditEntry.objects.count() == entries
+
+
+def test_small_inserts_are_one_round_trip_on_postgres(db: Any, django_assert_num_queries: Any) -> None:
+    expected = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(expected):
+        bulk_insert_many(
+            [
+                (Tag, ("name",), [("vip",), ("newsletter",)]),
+                (AuditEntry, COLUMNS, _audit_rows(3)),
+                (AuditEntry, COLUMNS, []),
+            ]
+        )
+    assert Tag.objects.count() == 2
+    assert AuditEntry.objects.count() == 3
+
+
+@pytest.mark.postgres
+def test_postgres_prepares_statements_a_connection_runs_often(db: Any) -> None:
+    for n in range(8):
+        Tag.objects.filter(name=f"tag {n}").exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%customers_tag%"]
+        )
+        assert cursor.fetchone()[0] >= 1
