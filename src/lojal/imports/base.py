@@ -40,7 +40,13 @@ def rows_with_keys(sql: str, params: list[Any], keys: Sequence[str]) -> list[tup
         clause, value = "IN (SELECT value FROM json_each(%s))", json.dumps(list(keys))
     sql = sql.replace("IN {keys}", clause)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, value])
+        if connection.vendor == "postgresql":
+            # Planned for each batch's keys, never as a prepared generic plan: this runs once per
+            # 5,000 rows, so planning costs nothing, and a generic plan can miss the partial index.
+            with connection.wrap_database_errors:
+                cursor.cursor.execute(sql, [*params, value], prepare=False)
+        else:
+            cursor.execute(sql, [*params, value])
         return cursor.fetchall()
 
 
