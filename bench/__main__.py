@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     smtpd.add_argument("--connections", type=int, default=4, help="SMTP client connections in parallel")
     smtpd.add_argument("--customers", type=int, default=2_000, help="customers the senders are drawn from")
     smtpd.add_argument("--seed", type=int, default=1)
+    from bench import imports
+
+    imports.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -80,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         from bench.smtpd import run as run_smtpd
 
         return run_smtpd(args)
+    if args.benchmark == "imports":
+        return imports.run(args)
     from bench.customers import run
 
     return run(args)

@@ -130,14 +130,18 @@ def _add_routers() -> None:
     from lojal.accounts.api import router as accounts_router
     from lojal.core.api import router as audit_router
     from lojal.customers.api import router as customers_router
+    from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
     from lojal.interactions.api import router as interactions_router
+    from lojal.sales.api import router as sales_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/customers", customers_router)
     api.add_router("/audit", audit_router)
     api.add_router("/interactions", interactions_router)
     api.add_router("/inbound", inbound_router)
+    api.add_router("/sales", sales_router)
+    api.add_router("/imports", imports_router)
 
 
 _add_routers()

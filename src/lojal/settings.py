@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "lojal.customers",
     "lojal.timeline",
     "lojal.interactions",
+    "lojal.sales",
+    "lojal.imports",
 ]
 if _env_bool("ADMIN", True):
     INSTALLED_APPS.insert(0, "django.contrib.admin")
@@ -233,6 +235,18 @@ if _env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Sales and imports (issue 3).
+QUALIFYING_TRANSACTION_KINDS = [
+    kind.strip()
+    for kind in _env("QUALIFYING_TRANSACTION_KINDS", "purchase,deposit,trade").split(",")
+    if kind.strip()
+]
+FORMER_CUSTOMER_AFTER_DAYS = int(_env("FORMER_CUSTOMER_AFTER_DAYS", "365"))
+REPORTING_CURRENCY = _env("REPORTING_CURRENCY", "SEK").upper()
+# "EUR=11.45,NOK=0.98": what one unit of each currency is worth in REPORTING_CURRENCY.
+CURRENCY_RATES = _env("CURRENCY_RATES", "")
+IMPORT_DIR = Path(_env("IMPORT_DIR", str(VAR_DIR / "imports")))
 
 LOGGING = {
     "version": 1,

@@ -33,6 +33,8 @@ urlpatterns = [
     path("customers/", include("lojal.customers.urls")),
     path("interactions/", include("lojal.interactions.urls")),
     path("", include("lojal.interactions.public_urls")),
+    path("sales/", include("lojal.sales.urls")),
+    path("imports/", include("lojal.imports.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

@@ -177,6 +177,33 @@ API_CASES = [
         ),
         True,
     ),
+    ApiCase(
+        "revenue",
+        Action.CUSTOMER_VIEW,
+        200,
+        lambda c, w: c.get(f"sales/customers/{w.anna.pk}/revenue"),
+        False,
+    ),
+    ApiCase(
+        "record transaction",
+        Action.SALES_RECORD,
+        201,
+        lambda c, w: c.post(
+            f"sales/customers/{w.anna.pk}/transactions",
+            {"occurred_at": "2026-01-01T10:00:00Z", "kind": "purchase", "amount": "10", "currency": "SEK"},
+        ),
+        True,
+    ),
+    ApiCase(
+        "open holding",
+        Action.SALES_RECORD,
+        201,
+        lambda c, w: c.post(
+            f"sales/customers/{w.anna.pk}/holdings", {"name": "Konto", "opened_on": "2026-01-01"}
+        ),
+        True,
+    ),
+    ApiCase("imports", Action.IMPORT_RUN, 200, lambda c, w: c.get("imports"), False),
 ]
 
 
@@ -342,6 +369,14 @@ PAGE_CASES = [
         False,
     ),
     PageCase("unmatched inbox", Action.INBOX_TRIAGE, 200, lambda c, w: c.get("/interactions/inbox/"), False),
+    PageCase(
+        "sales panel",
+        Action.CUSTOMER_VIEW,
+        200,
+        lambda c, w: c.get(f"/sales/customers/{w.anna.pk}/panel/"),
+        False,
+    ),
+    PageCase("imports", Action.IMPORT_RUN, 200, lambda c, w: c.get("/imports/"), False),
 ]
 
 

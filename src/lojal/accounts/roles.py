@@ -29,6 +29,8 @@ class Action(models.TextChoices):
     EMAIL_SEND = "email.send", _("Write to customers (email, SMS, chat)")
     INBOX_TRIAGE = "inbox.triage", _("Link unmatched messages to customers")
     INBOUND_POST = "inbound.post", _("Post inbound email, calls and SMS (integrations)")
+    SALES_RECORD = "sales.record", _("Record transactions and holdings")
+    IMPORT_RUN = "import.run", _("Import files from other systems")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -51,11 +53,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.NATIONAL_ID_VIEW,
             Action.AUDIT_VIEW,
             Action.INBOUND_POST,
+            Action.SALES_RECORD,
+            Action.IMPORT_RUN,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.
     Role.SERVICE_AGENT: frozenset(_FRONT_LINE | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE}),
-    Role.SALES: frozenset(_FRONT_LINE),
+    Role.SALES: frozenset(_FRONT_LINE | {Action.SALES_RECORD}),
     Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD}),
     Role.READ_ONLY: frozenset(_EVERYONE),
 }

@@ -319,3 +319,9 @@ def _check_numbers_in_batch(
             errors.setdefault(f"items[{numbers_in_batch[(country, compact)]}].national_id", []).append(
                 _("Customer %(number)s already has this number.") % {"number": number}
             )
+
+
+def customers_create_validated(*, actor: Any, prepared: Sequence[Prepared]) -> list[Customer]:
+    """Create customers already validated by ``customer_clean`` (an import checks them in its dry run):
+    the same set-based insert as a batch, in the caller's transaction, in the order given."""
+    return _insert(prepared, actor)

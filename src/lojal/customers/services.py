@@ -129,8 +129,13 @@ def customer_get_for_update(customer_id: int) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Customer:
-    """Change the fields given in ``data`` (lists replace the whole list); records what changed."""
+def customer_update(
+    *, actor: Any, customer_id: int, data: Mapping[str, Any], check_duplicates: bool = True
+) -> Customer:
+    """Change the fields given in ``data`` (lists replace the whole list); records what changed.
+
+    ``check_duplicates=False`` leaves the duplicate search to the caller (an import runs it for all
+    the customers it changed at once, in the worker)."""
     customer = customer_get_for_update(customer_id)
     if "kind" in data and data["kind"] != customer.kind:
         raise ValidationError.for_field("kind", _("A customer's kind cannot be changed."))
@@ -199,9 +204,15 @@ def customer_update(*, actor: Any, customer_id: int, data: Mapping[str, Any]) ->
         )
     if stage_change is not None:
         stage_event(customer, stage_change, reason=cleaned.get("stage_reason", ""), actor=actor)
-    if {"emails", "phones", "addresses", "national_id", "first_name", "last_name", "organisation_name"} & set(
-        changes
-    ):
+    if check_duplicates and {
+        "emails",
+        "phones",
+        "addresses",
+        "national_id",
+        "first_name",
+        "last_name",
+        "organisation_name",
+    } & set(changes):
         duplicates.duplicates_check(customer_ids=[customer.pk])
     return customer
 

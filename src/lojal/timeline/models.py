@@ -25,6 +25,9 @@ class Event(models.Model):
         INTERACTION_MEETING = "interaction.meeting", _("Meeting")
         INTERACTION_LETTER = "interaction.letter", _("Letter")
         INTERACTION_PORTAL = "interaction.portal", _("Portal message")
+        TRANSACTION_RECORDED = "sales.transaction", _("Transaction")
+        HOLDING_OPENED = "sales.holding_opened", _("Holding opened")
+        HOLDING_CHANGED = "sales.holding_changed", _("Holding changed")
 
     # The (customer, newest first) index serves every lookup by customer; no separate one.
     customer = models.ForeignKey(

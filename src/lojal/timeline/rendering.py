@@ -61,6 +61,10 @@ def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:
             }
         if kind == "customer.deleted":
             return _("Customer deleted")
+        if kind.startswith("sales."):
+            from lojal.sales.rendering import sales_event_summary
+
+            return sales_event_summary(kind=kind, data=data) or summary
     except (KeyError, TypeError, ValueError):
         return summary
     return summary

@@ -208,6 +208,13 @@ class Command(BaseCommand):
         interactions = demo_interactions_load(
             staff=staff, customer_ids=[pk for pk, _kind in created_ids], seed=seed
         )
+        from lojal.demo.sales import demo_sales_load
+
+        sales = demo_sales_load(actor=admin, seed=seed)
+        self.stdout.write(
+            f"Imported {sales['products']:,} products, {sales['transactions']:,} transactions and "
+            f"{sales['holdings']:,} holdings (see Imports)."
+        )
         persons = sum(1 for _pk, kind in created_ids if kind == Kind.PERSON)
         # Batches leave their duplicate search to the worker, which is not running yet: scan now.
         duplicates_check(customer_ids=None)

@@ -33,6 +33,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if settings.DEMO and not options["no_demo"]:
             call_command("demo", "load", "--if-empty")
+        if not options["no_worker"]:
+            call_command("lifecycle", "--schedule", verbosity=0)
         bin_dir = Path(sys.executable).parent
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lojal.settings"}
         web = subprocess.Popen(

@@ -1,0 +1,229 @@
+"""API for imports, for scheduled ERP syncs: upload a file, poll the job, read the report, change the
+mapping, commit or cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from lojal.accounts.roles import Action
+from lojal.core.errors import PermissionDenied, ValidationError
+from lojal.imports import selectors, services
+from lojal.imports.models import ImportJob
+from lojal.imports.tasks import import_check_task, import_commit_task
+
+router = Router(tags=["imports"])
+
+
+def _require(request: HttpRequest) -> Any:
+    user = request.user
+    if not user.can(Action.IMPORT_RUN):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Your role does not allow this."))
+    return user
+
+
+class ProgressOut(Schema):
+    rows_done: int
+    percent: int
+    rows_per_second: float
+    seconds_left: int | None
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    source: str
+    file_name: str
+    encoding: str
+    delimiter: str
+    has_header: bool
+    headers: list[str]
+    mapping: dict[str, str]
+    skip_bad_rows: bool
+    default_currency: str
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    can_commit: bool
+    progress: ProgressOut
+    skipped_lines: list[int]
+    error: str
+    created_at: dt.datetime
+    checked_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class JobPage(Schema):
+    items: list[JobOut]
+    next_before_id: int | None
+
+
+class RejectionOut(Schema):
+    line: int
+    field: str
+    column: str = Field("", description="the file's column header the field was read from")
+    reason: str
+    value: str
+
+
+class RejectionPage(Schema):
+    items: list[RejectionOut]
+    next_cursor: int | None
+
+
+class MappingIn(Schema):
+    mapping: dict[str, str] = Field(..., description="column header -> field ('' ignores the column)")
+    skip_bad_rows: bool | None = None
+
+
+def job_out(job: ImportJob) -> dict[str, Any]:
+    progress = selectors.job_progress(job)
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "source": job.source,
+        "file_name": job.file_name,
+        "encoding": job.encoding,
+        "delimiter": job.delimiter,
+        "has_header": job.has_header,
+        "headers": job.headers,
+        "mapping": job.mapping,
+        "skip_bad_rows": job.skip_bad_rows,
+        "default_currency": job.default_currency,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "rejected": job.rejected_count,
+        "can_commit": job.can_commit,
+        "progress": progress.__dict__,
+        "skipped_lines": job.skipped_lines,
+        "error": job.error,
+        "created_at": job.created_at,
+        "checked_at": job.checked_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.post(
+    "", response={202: JobOut}, summary="Upload a CSV or XLSX file; it is checked (dry run) in the background"
+)
+def import_upload(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    kind: Form[str],
+    source: Form[str] = "file",
+    skip_bad_rows: Form[bool] = False,
+    default_currency: Form[str] = "SEK",
+    mapping: Form[str] = "",
+    commit: Form[bool] = False,
+) -> tuple[int, dict[str, Any]]:
+    actor = _require(request)
+    chosen: dict[str, str] | None = None
+    if mapping:
+        try:
+            chosen = json.loads(mapping)
+        except json.JSONDecodeError:
+            raise ValidationError.for_field(
+                "mapping", _("Must be a JSON object of header -> field.")
+            ) from None
+        if not isinstance(chosen, dict) or not all(isinstance(v, str) for v in chosen.values()):
+            raise ValidationError.for_field("mapping", _("Must be a JSON object of header -> field."))
+    job = services.import_job_create(
+        actor=actor,
+        kind=kind,
+        upload=file.file,  # type: ignore[arg-type]
+        file_name=file.name or "upload",
+        source=source,
+        mapping=chosen,
+        skip_bad_rows=skip_bad_rows,
+        default_currency=default_currency,
+    )
+    if commit:
+        ImportJob.objects.filter(pk=job.pk).update(commit_after_check=True)
+    transaction.on_commit(lambda: import_check_task.enqueue(job.pk))
+    return 202, job_out(job)
+
+
+@router.get("", response=JobPage, summary="Imports, newest first")
+def import_list(
+    request: HttpRequest, before_id: int | None = Query(None, ge=1), limit: int = Query(50, ge=1, le=200)
+) -> dict[str, Any]:
+    _require(request)
+    jobs = list(selectors.job_list(before_id=before_id)[: limit + 1])
+    more = len(jobs) > limit
+    jobs = jobs[:limit]
+    return {"items": [job_out(job) for job in jobs], "next_before_id": jobs[-1].pk if more and jobs else None}
+
+
+@router.get("/{job_id}", response=JobOut, summary="An import: status, progress, counts")
+def import_read(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    _require(request)
+    return job_out(services.import_job_get(job_id))
+
+
+@router.get("/{job_id}/rejections", response=RejectionPage, summary="Rejected rows: line, field, reason")
+def import_rejections(
+    request: HttpRequest, job_id: int, cursor: int = Query(0, ge=0), limit: int = Query(200, ge=1, le=1000)
+) -> dict[str, Any]:
+    _require(request)
+    job = services.import_job_get(job_id)
+    columns = {field: header for header, field in job.mapping.items() if field}
+    rows = list(selectors.rejection_list(job_id=job_id, after_id=cursor)[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [
+            {
+                "line": r.line,
+                "field": r.field,
+                "column": columns.get(r.field, ""),
+                "reason": r.reason,
+                "value": r.value,
+            }
+            for r in rows
+        ],
+        "next_cursor": rows[-1].pk if more and rows else None,
+    }
+
+
+@router.put(
+    "/{job_id}/mapping",
+    response={202: JobOut},
+    summary="Change the column mapping; the file is checked again",
+)
+def import_mapping(request: HttpRequest, job_id: int, payload: MappingIn) -> tuple[int, dict[str, Any]]:
+    _require(request)
+    job = services.import_mapping_set(
+        job_id=job_id, mapping=payload.mapping, skip_bad_rows=payload.skip_bad_rows
+    )
+    transaction.on_commit(lambda: import_check_task.enqueue(job.pk))
+    return 202, job_out(job)
+
+
+@router.post(
+    "/{job_id}/commit", response={202: JobOut}, summary="Commit a checked import (in the background)"
+)
+def import_commit(request: HttpRequest, job_id: int) -> tuple[int, dict[str, Any]]:
+    actor = _require(request)
+    job = services.import_job_get(job_id)
+    if not job.can_commit:
+        services.import_job_commit(job_id=job_id, actor=actor)  # raises the reason
+    transaction.on_commit(lambda: import_commit_task.enqueue(job.pk, actor.pk))
+    return 202, job_out(job)
+
+
+@router.post("/{job_id}/cancel", response=JobOut, summary="Cancel a running or checked import")
+def import_cancel(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    _require(request)
+    return job_out(services.import_job_cancel(job_id=job_id))

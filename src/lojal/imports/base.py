@@ -1,0 +1,235 @@
+"""What every kind of import shares: the row mapping, hashing, rejections, and the customer reference
+that transactions and holdings rows carry (source id, customer number, national number or email)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from lojal.core.bulk import bulk_insert
+from lojal.core.contact_points import email_normalise
+from lojal.core.errors import ValidationError
+from lojal.core.nordic_ids import national_id_parse
+from lojal.customers.models import Customer, EmailAddress
+from lojal.imports.mapping import ATTRIBUTE, IGNORE
+from lojal.imports.models import ImportJob, ImportRejection
+from lojal.sales.models import CustomerSourceKey
+
+Row = tuple[int, list[str]]
+# Service field names as the file's columns are called in a customers import.
+_FILE_FIELD = {"emails": "email", "phones": "phone", "national_id_country": "country"}
+REJECTION_COLUMNS = ("job_id", "line", "field", "reason", "value")
+
+
+def rows_with_keys(sql: str, params: list[Any], keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Run ``sql`` whose ``{keys}`` stands for a list of many keys passed as one parameter (an array
+    on PostgreSQL, a JSON array on SQLite): no per-key placeholders to build or plan."""
+    if not keys:
+        return []
+    value: Any
+    if connection.vendor == "postgresql":
+        clause, value = "= ANY(%s)", list(keys)
+    else:
+        clause, value = "IN (SELECT value FROM json_each(%s))", json.dumps(list(keys))
+    sql = sql.replace("IN {keys}", clause)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Planned for each batch's keys, never as a prepared generic plan: this runs once per
+            # 5,000 rows, so planning costs nothing, and a generic plan can miss the partial index.
+            with connection.wrap_database_errors:
+                cursor.cursor.execute(sql, [*params, value], prepare=False)
+        else:
+            cursor.execute(sql, [*params, value])
+        return cursor.fetchall()
+
+
+@dataclass
+class Mapped:
+    line: int
+    values: dict[str, str]
+    attributes: dict[str, str]
+    row_hash: str
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+class Importer:
+    """One kind of import. ``check`` takes a batch of rows and stages or rejects each; ``apply``
+    writes what was staged, inside the commit's transaction."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.counts = Counts()
+        self.columns: list[tuple[int, str]] = []
+        self.attribute_columns: list[tuple[int, str]] = []
+        for index, header in enumerate(job.headers):
+            name = job.mapping.get(header, IGNORE)
+            if name == ATTRIBUTE:
+                self.attribute_columns.append((index, header))
+            elif name != IGNORE:
+                self.columns.append((index, name))
+        self.mapped_fields = {name for _index, name in self.columns}
+        self._rejections: list[tuple[Any, ...]] = []
+        self._rejected_lines: set[int] = set()
+
+    def map(self, row: Row) -> Mapped:
+        line, cells = row
+        width = len(cells)
+        values = {name: cells[index] if index < width else "" for index, name in self.columns}
+        attributes = {
+            header: cells[index] for index, header in self.attribute_columns if index < width and cells[index]
+        }
+        digest = hashlib.md5(
+            "\x1f".join([*values.values(), *attributes.values(), self.job.default_currency]).encode(),
+            usedforsecurity=False,
+        ).hexdigest()
+        return Mapped(line=line, values=values, attributes=attributes, row_hash=digest)
+
+    def map_rows(self, rows: Sequence[Row]) -> list[Mapped]:
+        """The rows mapped to fields; a row with a NUL character (never valid text) is rejected."""
+        mapped_rows = []
+        for row in rows:
+            mapped = self.map(row)
+            if "\x00" in "".join(row[1]):
+                bad = next((name for name, value in mapped.values.items() if "\x00" in value), "attributes")
+                if bad == "attributes" and not any("\x00" in v for v in mapped.attributes.values()):
+                    mapped_rows.append(mapped)  # the NUL is in a column the import ignores
+                    continue
+                self.reject(mapped.line, bad, _("Contains a NUL character, which is never valid."))
+                continue
+            mapped_rows.append(mapped)
+        return mapped_rows
+
+    def reject(self, line: int, field: str, reason: str, value: Any = "") -> None:
+        self._rejections.append((self.job.pk, line, field[:60], str(reason)[:300], str(value or "")[:200]))
+        if line not in self._rejected_lines:
+            self._rejected_lines.add(line)
+            self.counts.rejected += 1
+
+    def reject_errors(self, line: int, error: ValidationError, values: dict[str, str]) -> None:
+        for name, reasons in error.errors.items():
+            field = _FILE_FIELD.get(name.split("[")[0].split(".")[0], name.split(".")[-1])
+            for reason in reasons:
+                self.reject(line, field, reason, values.get(field, ""))
+
+    def flush_rejections(self) -> None:
+        # Stored in file order (a batch finds duplicates before bad values), so reading by id is by line.
+        self._rejections.sort(key=lambda rejection: rejection[1])
+        bulk_insert(ImportRejection, REJECTION_COLUMNS, self._rejections)
+        self._rejections = []
+        self._rejected_lines = set()
+
+    def check(self, rows: Sequence[Row]) -> None:
+        raise NotImplementedError
+
+    def apply(self, actor: Any) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class CustomerResolver:
+    """Finds the customers a batch of rows refers to, with one query per kind of reference."""
+
+    source: str
+    fields: set[str]
+    found: dict[tuple[str, str], int | None] = field(default_factory=dict)
+
+    def keys(self, values: dict[str, str]) -> list[tuple[str, str]]:
+        """The references a row gives, most specific first."""
+        keys: list[tuple[str, str]] = []
+        for name in ("customer_external_id", "customer_number", "customer_national_id", "customer_email"):
+            if name in self.fields and (value := values.get(name, "")):
+                keys.append((name, value))
+        return keys
+
+    def load(self, rows: Iterable[dict[str, str]]) -> None:
+        wanted: dict[str, set[str]] = {}
+        for values in rows:
+            for name, value in self.keys(values):
+                wanted.setdefault(name, set()).add(value)
+        self.found = {}
+        if ids := wanted.get("customer_external_id"):
+            keys_table, customers_table = CustomerSourceKey._meta.db_table, Customer._meta.db_table
+            for external_id, customer_id in rows_with_keys(
+                f"SELECT k.external_id, k.customer_id FROM {keys_table} k JOIN {customers_table} c "
+                "ON c.id = k.customer_id AND c.deleted_at IS NULL "
+                "WHERE k.source = %s AND k.external_id IN {keys}",
+                [self.source],
+                sorted(ids),
+            ):
+                self.found[("customer_external_id", external_id)] = customer_id
+        if numbers := wanted.get("customer_number"):
+            as_int = {text: int(text) for text in numbers if text.isdigit() and len(text) < 18}
+            by_number = dict(
+                Customer.objects.filter(
+                    customer_number__in=as_int.values(), deleted_at__isnull=True
+                ).values_list("customer_number", "pk")
+            )
+            for text, number in as_int.items():
+                if number in by_number:
+                    self.found[("customer_number", text)] = by_number[number]
+        if national := wanted.get("customer_national_id"):
+            compact: dict[str, str] = {}
+            for text in national:
+                for holder in ("person", "organisation"):
+                    try:
+                        compact[text] = national_id_parse(
+                            country=settings.DEFAULT_COUNTRY,
+                            holder=holder,
+                            value=text,
+                        ).compact
+                        break
+                    except ValidationError:
+                        continue
+            by_id = dict(
+                Customer.objects.filter(
+                    national_id__in=set(compact.values()), deleted_at__isnull=True
+                ).values_list("national_id", "pk")
+            )
+            for text, compact_id in compact.items():
+                if compact_id in by_id:
+                    self.found[("customer_national_id", text)] = by_id[compact_id]
+        if emails := wanted.get("customer_email"):
+            normal = {}
+            for text in emails:
+                try:
+                    normal[text] = email_normalise(text)
+                except ValidationError:
+                    continue
+            owners: dict[str, set[int]] = {}
+            for address, customer_id in EmailAddress.objects.filter(
+                address__in=set(normal.values()), customer__deleted_at__isnull=True
+            ).values_list("address", "customer_id"):
+                owners.setdefault(address, set()).add(customer_id)
+            for text, address in normal.items():
+                if address in owners:
+                    ids_found = owners[address]
+                    self.found[("customer_email", text)] = (
+                        next(iter(ids_found)) if len(ids_found) == 1 else None
+                    )
+
+    def resolve(self, values: dict[str, str]) -> tuple[int | None, str, str]:
+        """(customer id, field, reason when not found)."""
+        keys = self.keys(values)
+        if not keys:
+            return None, "customer", _("No customer is given on this row.")
+        for key in keys:
+            if key in self.found:
+                customer_id = self.found[key]
+                if customer_id is None:
+                    return None, key[0], _("Several customers have this email; give a customer id or number.")
+                return customer_id, key[0], ""
+        return None, keys[0][0], _("No customer with %(value)s.") % {"value": keys[0][1]}

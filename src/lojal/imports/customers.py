@@ -1,0 +1,480 @@
+"""Importing customers: each changed row gets the full validation a customer created through the API
+gets; rows are matched to existing customers by the source's id, national or organisation number,
+email or customer number; the commit creates the new ones set-based and updates the changed ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lojal.core.bulk import bulk_insert
+from lojal.core.errors import ValidationError
+from lojal.core.nordic_ids import NationalId
+from lojal.core.text import fold
+from lojal.customers.creation import customers_create_validated
+from lojal.customers.derived import refresh_derived
+from lojal.customers.models import Customer, EmailAddress, Kind
+from lojal.customers.services import customer_update
+from lojal.customers.tasks import duplicates_check_task
+from lojal.customers.validation import customer_clean
+from lojal.imports.base import Importer, Mapped, Row
+from lojal.imports.models import ImportJob, StagedRow
+from lojal.imports.values import parse_date
+from lojal.sales.models import CustomerSourceKey
+
+STAGED_COLUMNS = ("job_id", "line", "action", "target_id", "key", "alt_key", "row_hash", "data")
+_ORGANISATION_WORDS = {
+    "organisation",
+    "organization",
+    "company",
+    "foretag",
+    "firma",
+    "org",
+    "b2b",
+    "business",
+    "bedrift",
+    "virksomhed",
+    "yritys",
+    "o",
+    "c",
+}
+_PERSON_WORDS = {
+    "person",
+    "private",
+    "privat",
+    "privatperson",
+    "b2c",
+    "consumer",
+    "konsument",
+    "p",
+    "henkilo",
+}
+_LANGUAGES = {
+    "svenska": "sv",
+    "swedish": "sv",
+    "se": "sv",
+    "norsk": "nb",
+    "norwegian": "nb",
+    "no": "nb",
+    "bokmal": "nb",
+    "dansk": "da",
+    "danish": "da",
+    "dk": "da",
+    "suomi": "fi",
+    "finnish": "fi",
+    "english": "en",
+    "engelska": "en",
+}
+COMPARED = (
+    "first_name",
+    "last_name",
+    "organisation_name",
+    "industry",
+    "preferred_language",
+    "vip_tier",
+    "birth_date",
+)
+
+
+def _serialise(cleaned: dict[str, Any]) -> dict[str, Any]:
+    out = dict(cleaned)
+    national_id = out.get("national_id")
+    if isinstance(national_id, NationalId):
+        out["national_id"] = {
+            "country": national_id.country,
+            "kind": national_id.kind,
+            "compact": national_id.compact,
+            "formatted": national_id.formatted,
+        }
+    if isinstance(out.get("birth_date"), dt.date):
+        out["birth_date"] = out["birth_date"].isoformat()
+    return out
+
+
+def _deserialise(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(data)
+    if isinstance(cleaned.get("national_id"), dict):
+        cleaned["national_id"] = NationalId(**cleaned["national_id"])
+    if cleaned.get("birth_date"):
+        cleaned["birth_date"] = dt.date.fromisoformat(cleaned["birth_date"])
+    return cleaned
+
+
+class CustomerImporter(Importer):
+    def __init__(self, job: ImportJob) -> None:
+        super().__init__(job)
+        self.source = job.source
+
+    def _kind(self, values: dict[str, str]) -> str | None:
+        text = fold(values.get("kind", ""))
+        if text in _ORGANISATION_WORDS:
+            return Kind.ORGANISATION.value
+        if text in _PERSON_WORDS:
+            return Kind.PERSON.value
+        if text:
+            return None
+        if values.get("organisation_name") and not (values.get("first_name") or values.get("last_name")):
+            return Kind.ORGANISATION.value
+        return Kind.PERSON.value
+
+    def service_data(self, values: dict[str, str], kind: str, *, for_update: bool) -> dict[str, Any]:
+        """The row as the customer services take it; for an update only the columns the file has."""
+        data: dict[str, Any] = {}
+        fields = self.mapped_fields
+        names = (
+            ("first_name", "last_name", "industry")
+            if kind == Kind.PERSON
+            else ("organisation_name", "industry")
+        )
+        if kind == Kind.PERSON and "organisation_name" in fields and values.get("organisation_name"):
+            data["organisation_name"] = values["organisation_name"]  # rejected by validation, named
+        for name in names:
+            if name in fields and (values.get(name) or not for_update):
+                data[name] = values.get(name, "")
+        if (
+            kind == Kind.PERSON
+            and "organisation_name" not in names
+            and "first_name" not in fields
+            and "last_name" not in fields
+        ):
+            pass
+        if "national_id" in fields and values.get("national_id"):
+            data["national_id"] = values["national_id"]
+            data["national_id_country"] = (values.get("country") or settings.DEFAULT_COUNTRY).upper()
+        if "email" in fields and values.get("email"):
+            data["emails"] = [values["email"]]
+        if "phone" in fields and values.get("phone"):
+            data["phones"] = [values["phone"]]
+        if values.get("street") or values.get("postal_code"):
+            data["addresses"] = [
+                {
+                    "street": values.get("street", ""),
+                    "postal_code": values.get("postal_code", ""),
+                    "city": values.get("city", ""),
+                    "country": (values.get("country") or settings.DEFAULT_COUNTRY).upper(),
+                }
+            ]
+        if values.get("preferred_language"):
+            text = fold(values["preferred_language"])
+            data["preferred_language"] = _LANGUAGES.get(text, text)
+        if values.get("vip_tier"):
+            data["vip_tier"] = fold(values["vip_tier"])
+        if values.get("birth_date"):
+            try:
+                data["birth_date"] = parse_date(values["birth_date"]).isoformat()
+            except ValueError:
+                data["birth_date"] = values["birth_date"]
+        if values.get("tags"):
+            data["tags"] = [tag.strip() for tag in values["tags"].replace(";", ",").split(",") if tag.strip()]
+        return data
+
+    def check(self, rows: Sequence[Row]) -> None:
+        job = self.job
+        mapped_rows = self.map_rows(rows)
+        keys = [m.values.get("external_id", "") for m in mapped_rows if m.values.get("external_id")]
+        stored = {
+            external_id: (customer_id, row_hash)
+            for external_id, customer_id, row_hash in CustomerSourceKey.objects.filter(
+                source=self.source, external_id__in=keys
+            ).values_list("external_id", "customer_id", "row_hash")
+        }
+        earlier = dict(StagedRow.objects.filter(job_id=job.pk, key__in=keys).values_list("key", "line"))
+        candidates: list[tuple[Mapped, str, dict[str, Any], int | None]] = []
+        for mapped in mapped_rows:
+            key = mapped.values.get("external_id", "")
+            if len(key) > 100:
+                self.reject(mapped.line, "external_id", _("At most 100 characters."), key)
+                continue
+            if key:
+                if key in earlier:
+                    self.reject(
+                        mapped.line,
+                        "external_id",
+                        _("Duplicate: the same customer id is on line %(line)d.") % {"line": earlier[key]},
+                        key,
+                    )
+                    continue
+                earlier[key] = mapped.line
+                found = stored.get(key)
+                if found is not None and found[1] == mapped.row_hash:
+                    self.counts.unchanged += 1
+                    continue
+            kind = self._kind(mapped.values)
+            if kind is None:
+                self.reject(
+                    mapped.line, "kind", _("Must be person or organisation."), mapped.values.get("kind")
+                )
+                continue
+            data = self.service_data(mapped.values, kind, for_update=False)
+            try:
+                cleaned = customer_clean(data=data, kind=kind, partial=False)
+            except ValidationError as error:
+                self.reject_errors(mapped.line, error, mapped.values)
+                continue
+            target = stored.get(key, (None, ""))[0] if key else None
+            candidates.append((mapped, kind, cleaned, target))
+        self._match_and_stage(candidates)
+        self.flush_rejections()
+
+    def _match_and_stage(self, candidates: list[tuple[Mapped, str, dict[str, Any], int | None]]) -> None:
+        job = self.job
+        national = {c[2]["national_id"].compact for c in candidates if c[2].get("national_id")}
+        emails = {c[2]["emails"][0]["address"] for c in candidates if c[2].get("emails")}
+        numbers = {
+            int(n)
+            for c in candidates
+            if (n := c[0].values.get("customer_number", "")).isdigit() and len(n) < 18
+        }
+        by_national = (
+            dict(
+                Customer.objects.filter(national_id__in=national, deleted_at__isnull=True).values_list(
+                    "national_id", "pk"
+                )
+            )
+            if national
+            else {}
+        )
+        by_email: dict[str, set[int]] = {}
+        if emails:
+            for address, customer_id in EmailAddress.objects.filter(
+                address__in=emails, customer__deleted_at__isnull=True
+            ).values_list("address", "customer_id"):
+                by_email.setdefault(address, set()).add(customer_id)
+        by_number = (
+            dict(
+                Customer.objects.filter(customer_number__in=numbers, deleted_at__isnull=True).values_list(
+                    "customer_number", "pk"
+                )
+            )
+            if numbers
+            else {}
+        )
+        alt_keys = [
+            f"{c[2]['national_id'].country}:{c[2]['national_id'].compact}"
+            for c in candidates
+            if c[2].get("national_id")
+        ]
+        earlier_alt = dict(
+            StagedRow.objects.filter(job_id=job.pk, alt_key__in=alt_keys).values_list("alt_key", "line")
+        )
+        matches: list[tuple[Mapped, str, dict[str, Any], int | None, str]] = []
+        for mapped, kind, cleaned, target in candidates:
+            national_id = cleaned.get("national_id")
+            alt_key = f"{national_id.country}:{national_id.compact}" if national_id else ""
+            if alt_key:
+                if alt_key in earlier_alt:
+                    self.reject(
+                        mapped.line,
+                        "national_id",
+                        _("Duplicate: the same number is on line %(line)d.") % {"line": earlier_alt[alt_key]},
+                        mapped.values.get("national_id"),
+                    )
+                    continue
+                earlier_alt[alt_key] = mapped.line
+            if target is None and national_id is not None:
+                target = by_national.get(national_id.compact)
+            if target is None and cleaned.get("emails"):
+                owners = by_email.get(cleaned["emails"][0]["address"], set())
+                if len(owners) > 1:
+                    self.reject(
+                        mapped.line,
+                        "email",
+                        _("Several customers have this email; add a customer id or number."),
+                        mapped.values.get("email"),
+                    )
+                    continue
+                target = next(iter(owners), None)
+            number = mapped.values.get("customer_number", "")
+            if target is None and number:
+                target = by_number.get(int(number)) if number.isdigit() and len(number) < 18 else None
+                if target is None:
+                    self.reject(mapped.line, "customer_number", _("No customer has this number."), number)
+                    continue
+            matches.append((mapped, kind, cleaned, target, alt_key))
+        targets = {m[3] for m in matches if m[3] is not None}
+        stored = (
+            {
+                row["pk"]: row
+                for row in Customer.objects.filter(pk__in=targets).values(
+                    "pk", "kind", "primary_email", "primary_phone", "city", "national_id", *COMPARED
+                )
+            }
+            if targets
+            else {}
+        )
+        other_keys = (
+            dict(
+                CustomerSourceKey.objects.filter(source=self.source, customer_id__in=targets).values_list(
+                    "customer_id", "external_id"
+                )
+            )
+            if targets
+            else {}
+        )
+        staged: list[tuple[Any, ...]] = []
+        for mapped, kind, cleaned, target, alt_key in matches:
+            key = mapped.values.get("external_id", "")
+            if target is None:
+                data: dict[str, Any] = {"kind": kind, "cleaned": _serialise(cleaned)}
+                if not cleaned.get("addresses") and (
+                    mapped.values.get("city") or mapped.values.get("country")
+                ):
+                    # A city without a street is no postal address, but it is still kept on the customer.
+                    data["place"] = {
+                        "city": mapped.values.get("city", "")[:100],
+                        "country": mapped.values.get("country", "").upper()[:2],
+                    }
+                staged.append((job.pk, mapped.line, "create", None, key, alt_key, mapped.row_hash, data))
+                self.counts.created += 1
+                continue
+            if key and other_keys.get(target, key) != key:
+                self.reject(
+                    mapped.line,
+                    "external_id",
+                    _("Customer %(id)s already has id %(other)s from this source.")
+                    % {"id": target, "other": other_keys[target]},
+                    key,
+                )
+                continue
+            current = stored[target]
+            if current["kind"] != kind:
+                self.reject(
+                    mapped.line,
+                    "kind",
+                    _("The matching customer is of another kind."),
+                    mapped.values.get("kind"),
+                )
+                continue
+            update = self.service_data(mapped.values, kind, for_update=True)
+            action = "update" if self._differs(current, cleaned) else "link"
+            staged.append(
+                (
+                    job.pk,
+                    mapped.line,
+                    action,
+                    target,
+                    key,
+                    alt_key,
+                    mapped.row_hash,
+                    {"kind": kind, "update": update},
+                )
+            )
+            if action == "update":
+                self.counts.updated += 1
+            else:
+                self.counts.unchanged += 1
+        bulk_insert(StagedRow, STAGED_COLUMNS, staged)
+
+    def _differs(self, current: dict[str, Any], cleaned: dict[str, Any]) -> bool:
+        for name in COMPARED:
+            if name in cleaned and cleaned[name] not in ("", None) and cleaned[name] != current[name]:
+                return True
+        if cleaned.get("emails") and cleaned["emails"][0]["address"] != current["primary_email"]:
+            return True
+        if cleaned.get("phones") and cleaned["phones"][0]["number"] != current["primary_phone"]:
+            return True
+        if cleaned.get("addresses") and cleaned["addresses"][0]["city"] != current["city"]:
+            return True
+        national_id = cleaned.get("national_id")
+        return bool(national_id and national_id.compact != current["national_id"])
+
+    def apply(self, actor: Any) -> None:
+        job = self.job
+        last_id = 0
+        updated: list[int] = []
+        # The changed customers' duplicate search runs in the worker once the commit is through.
+        transaction.on_commit(lambda: _duplicates_check_later(updated))
+        while True:
+            chunk = list(StagedRow.objects.filter(job_id=job.pk, pk__gt=last_id).order_by("pk")[:1000])
+            if not chunk:
+                break
+            last_id = chunk[-1].pk
+            creates = [row for row in chunk if row.action == "create"]
+            created = (
+                customers_create_validated(
+                    actor=actor,
+                    prepared=[(row.data["kind"], _deserialise(row.data["cleaned"])) for row in creates],
+                )
+                if creates
+                else []
+            )
+            bulk_insert(
+                CustomerSourceKey,
+                ("customer_id", "source", "external_id", "row_hash"),
+                (
+                    (customer.pk, self.source, row.key, row.row_hash)
+                    for row, customer in zip(creates, created, strict=True)
+                    if row.key
+                ),
+            )
+            placed = []
+            for row, customer in zip(creates, created, strict=True):
+                if place := row.data.get("place"):
+                    customer.city, customer.country = place["city"], place["country"]
+                    refresh_derived(customer)
+                    placed.append(customer)
+            Customer.objects.bulk_update(placed, ["city", "country", "search_text"], batch_size=500)
+            for row in chunk:
+                if row.action == "create" or row.target_id is None:
+                    continue
+                if row.action == "update":
+                    try:
+                        customer_update(
+                            actor=actor,
+                            customer_id=row.target_id,
+                            data=_merged_update(row.target_id, row.data["update"]),
+                            check_duplicates=False,
+                        )
+                        updated.append(row.target_id)
+                    except ValidationError as error:
+                        raise ValidationError(
+                            _("Line %(line)d: %(error)s") % {"line": row.line, "error": error.message},
+                            errors=error.errors,
+                        ) from None
+                if row.key:
+                    CustomerSourceKey.objects.update_or_create(
+                        source=self.source,
+                        external_id=row.key,
+                        defaults={"customer_id": row.target_id, "row_hash": row.row_hash},
+                    )
+
+
+def _duplicates_check_later(customer_ids: list[int]) -> None:
+    for start in range(0, len(customer_ids), 1000):
+        duplicates_check_task.enqueue(customer_ids[start : start + 1000])
+
+
+def _merged_update(customer_id: int, update: dict[str, Any]) -> dict[str, Any]:
+    """An imported email, phone or address becomes the primary one; the customer's others are kept."""
+    customer = Customer.objects.get(pk=customer_id)
+    data = dict(update)
+    if "emails" in data:
+        others = [
+            e for e in customer.emails.values_list("address", flat=True) if e != data["emails"][0].lower()
+        ]
+        data["emails"] = [data["emails"][0], *others][:20]
+    if "phones" in data:
+        others = list(customer.phones.values_list("number", flat=True))
+        data["phones"] = [data["phones"][0], *[p for p in others if p != data["phones"][0]]][:20]
+    if "addresses" in data:
+        kept = [
+            {
+                "street": a.street,
+                "postal_code": a.postal_code,
+                "city": a.city,
+                "country": a.country,
+                "label": a.label,
+                "municipality": a.municipality,
+                "region": a.region,
+            }
+            for a in customer.addresses.all()
+            if (a.street, a.postal_code)
+            != (data["addresses"][0]["street"], data["addresses"][0]["postal_code"])
+        ]
+        data["addresses"] = [data["addresses"][0], *kept][:20]
+    return data

@@ -1,0 +1,263 @@
+"""API for sales: a customer's revenue, transactions and holdings; recording them; setting a stage by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from lojal.accounts.roles import Action
+from lojal.core.errors import NotFound, PermissionDenied, ValidationError
+from lojal.customers.models import Customer
+from lojal.sales import selectors, services
+from lojal.sales.models import Holding, Transaction
+from lojal.timeline.selectors import cursor_decode, cursor_encode
+
+router = Router(tags=["sales"])
+
+
+def _require(request: HttpRequest, action: str) -> Any:
+    if not request.user.can(action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Your role does not allow this."))
+    return request.user
+
+
+def _customer_exists(customer_id: int) -> None:
+    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+
+
+class CurrencyFiguresOut(Schema):
+    currency: str
+    revenue: Decimal
+    margin: Decimal
+    count: int
+
+
+class PeriodOut(Schema):
+    per_currency: list[CurrencyFiguresOut]
+    converted_revenue: Decimal | None = Field(
+        None, description="in the reporting currency; null when a rate is missing"
+    )
+    converted_margin: Decimal | None
+    reporting_currency: str
+
+
+class MonthOut(Schema):
+    month: dt.date
+    revenue: Decimal
+
+
+class RevenueOut(Schema):
+    last_12_months: PeriodOut
+    lifetime: PeriodOut
+    first_transaction_at: dt.datetime | None
+    last_transaction_at: dt.datetime | None
+    monthly: dict[str, list[MonthOut]]
+
+
+class TransactionIn(Schema):
+    occurred_at: dt.datetime
+    kind: str
+    amount: Decimal
+    currency: str = Field(..., max_length=3)
+    quantity: Decimal = Decimal(1)
+    margin: Decimal | None = None
+    channel: str = ""
+    product_code: str = Field("", max_length=60)
+    source: str = Field("", max_length=60)
+    external_id: str = Field("", max_length=100)
+    attributes: dict[str, Any] = {}
+
+
+class TransactionOut(Schema):
+    id: int
+    occurred_at: dt.datetime
+    kind: str
+    amount: Decimal
+    currency: str
+    quantity: Decimal
+    margin: Decimal | None
+    channel: str
+    product_code: str | None
+    product_name: str | None
+    source: str
+    external_id: str
+    attributes: dict[str, Any]
+
+
+class TransactionPage(Schema):
+    items: list[TransactionOut]
+    next_cursor: str | None
+
+
+class HoldingIn(Schema):
+    product_code: str = Field("", max_length=60)
+    name: str = Field("", max_length=200)
+    status: str = ""
+    opened_on: dt.date
+    closed_on: dt.date | None = None
+    expires_on: dt.date | None = None
+    source: str = Field("", max_length=60)
+    external_id: str = Field("", max_length=100)
+
+
+class HoldingPatch(Schema):
+    status: str | None = None
+    closed_on: dt.date | None = None
+    expires_on: dt.date | None = None
+
+
+class HoldingOut(Schema):
+    id: int
+    customer_id: int
+    product_code: str | None
+    name: str
+    status: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    expires_on: dt.date | None
+    source: str
+    external_id: str
+
+
+class StageIn(Schema):
+    stage: str
+    reason: str = Field(..., max_length=300)
+
+
+class StageOut(Schema):
+    id: int
+    lifecycle_stage: str
+
+
+def _transaction_out(row: Transaction) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "occurred_at": row.occurred_at,
+        "kind": row.kind,
+        "amount": row.amount,
+        "currency": row.currency,
+        "quantity": row.quantity,
+        "margin": row.margin,
+        "channel": row.channel,
+        "product_code": row.product.code if row.product else None,
+        "product_name": row.product.name if row.product else None,
+        "source": row.source,
+        "external_id": row.external_id,
+        "attributes": row.attributes,
+    }
+
+
+def _holding_out(row: Holding) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "customer_id": row.customer_id,
+        "product_code": row.product.code if row.product else None,
+        "name": row.name,
+        "status": row.status,
+        "opened_on": row.opened_on,
+        "closed_on": row.closed_on,
+        "expires_on": row.expires_on,
+        "source": row.source,
+        "external_id": row.external_id,
+    }
+
+
+@router.get(
+    "/customers/{customer_id}/revenue",
+    response=RevenueOut,
+    summary="Revenue, contribution margin and transactions: last 12 months, lifetime, by month; per currency",
+)
+def customer_revenue(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+    _require(request, Action.CUSTOMER_VIEW)
+    _customer_exists(customer_id)
+    figures = selectors.customer_revenue(customer_id=customer_id)
+    monthly = selectors.customer_monthly_revenue(customer_id=customer_id)
+    return {
+        "last_12_months": figures.last_12_months.__dict__
+        | {"per_currency": [r.__dict__ for r in figures.last_12_months.per_currency]},
+        "lifetime": figures.lifetime.__dict__
+        | {"per_currency": [r.__dict__ for r in figures.lifetime.per_currency]},
+        "first_transaction_at": figures.first_transaction_at,
+        "last_transaction_at": figures.last_transaction_at,
+        "monthly": {currency: [p.__dict__ for p in points] for currency, points in monthly.items()},
+    }
+
+
+@router.get(
+    "/customers/{customer_id}/transactions",
+    response=TransactionPage,
+    summary="A customer's transactions, newest first",
+)
+def customer_transactions(
+    request: HttpRequest, customer_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=500)
+) -> dict[str, Any]:
+    _require(request, Action.CUSTOMER_VIEW)
+    _customer_exists(customer_id)
+    rows = selectors.transaction_list(customer_id=customer_id)
+    if cursor:
+        decoded = cursor_decode(cursor)
+        if decoded is None:
+            raise ValidationError.for_field("cursor", _("This cursor is not valid."))
+        moment, last_id = decoded
+        rows = rows.filter(occurred_at__lte=moment).exclude(occurred_at=moment, id__gte=last_id)
+    page = list(rows[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return {
+        "items": [_transaction_out(row) for row in page],
+        "next_cursor": cursor_encode((page[-1].occurred_at, page[-1].pk)) if more and page else None,
+    }
+
+
+@router.post(
+    "/customers/{customer_id}/transactions", response={201: TransactionOut}, summary="Record a transaction"
+)
+def transaction_create(
+    request: HttpRequest, customer_id: int, payload: TransactionIn
+) -> tuple[int, dict[str, Any]]:
+    actor = _require(request, Action.SALES_RECORD)
+    row = services.transaction_record(actor=actor, customer_id=customer_id, data=payload.model_dump())
+    return 201, _transaction_out(row)
+
+
+@router.get("/customers/{customer_id}/holdings", response=list[HoldingOut], summary="A customer's holdings")
+def customer_holdings(request: HttpRequest, customer_id: int) -> list[dict[str, Any]]:
+    _require(request, Action.CUSTOMER_VIEW)
+    _customer_exists(customer_id)
+    return [_holding_out(row) for row in selectors.holding_list(customer_id=customer_id)]
+
+
+@router.post("/customers/{customer_id}/holdings", response={201: HoldingOut}, summary="Open a holding")
+def holding_create(request: HttpRequest, customer_id: int, payload: HoldingIn) -> tuple[int, dict[str, Any]]:
+    actor = _require(request, Action.SALES_RECORD)
+    row = services.holding_open(actor=actor, customer_id=customer_id, data=payload.model_dump())
+    return 201, _holding_out(row)
+
+
+@router.patch("/holdings/{holding_id}", response=HoldingOut, summary="Change a holding's status or dates")
+def holding_update(request: HttpRequest, holding_id: int, payload: HoldingPatch) -> dict[str, Any]:
+    actor = _require(request, Action.SALES_RECORD)
+    row = services.holding_change(
+        actor=actor, holding_id=holding_id, data=payload.model_dump(exclude_unset=True)
+    )
+    return _holding_out(row)
+
+
+@router.post(
+    "/customers/{customer_id}/stage",
+    response=StageOut,
+    summary="Set the lifecycle stage by hand, with a reason",
+)
+def stage_set(request: HttpRequest, customer_id: int, payload: StageIn) -> dict[str, Any]:
+    actor = _require(request, Action.CUSTOMER_CHANGE)
+    customer = services.customer_stage_set(
+        actor=actor, customer_id=customer_id, stage=payload.stage, reason=payload.reason
+    )
+    return {"id": customer.pk, "lifecycle_stage": customer.lifecycle_stage}

@@ -1,0 +1,139 @@
+"""Lifecycle stages that follow the transactions: a lead or registrant (or a former customer) becomes a
+customer at the first qualifying transaction; a customer whose every holding has ended and who has
+not transacted for a configured period becomes a former customer. Both are set-based: one statement
+finds the customers, one updates them, one bulk insert records the events and audit entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lojal.core.bulk import bulk_insert
+from lojal.core.models import AuditEntry
+from lojal.customers.models import Customer, Stage
+from lojal.sales.models import ENDED_STATUSES, Holding, Transaction
+from lojal.timeline.models import Event
+
+PROMOTABLE_STAGES = (Stage.LEAD.value, Stage.REGISTRANT.value, Stage.FORMER.value)
+CUSTOMER_STAGES = (Stage.CUSTOMER.value, Stage.AT_RISK.value)
+_CHUNK = 500
+
+
+def _record_changes(
+    changes: Sequence[tuple[int, str, str]], *, new_stage: str, reason: str, actor: Any = None
+) -> None:
+    """Stage changes as timeline events and audit entries, written in bulk."""
+    if not changes:
+        return
+    now = timezone.now()
+    labels = dict(Stage.choices)
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    bulk_insert(
+        Event,
+        ("customer_id", "occurred_at", "kind", "summary", "body", "data", "actor_id"),
+        (
+            (
+                customer_id,
+                now,
+                Event.Kind.STAGE_CHANGED.value,
+                (
+                    _("Stage changed from %(old)s to %(new)s")
+                    % {"old": labels.get(old, old), "new": labels.get(new_stage, new_stage)}
+                    + f": {reason}"
+                )[:300],
+                "",
+                {"from": old, "to": new_stage, "reason": reason},
+                actor_id,
+            )
+            for customer_id, old, _label in changes
+        ),
+    )
+    bulk_insert(
+        AuditEntry,
+        ("occurred_at", "actor_id", "action", "object_type", "object_id", "object_label", "changes"),
+        (
+            (
+                now,
+                actor_id,
+                "update",
+                "customers.customer",
+                str(customer_id),
+                label[:200],
+                {"lifecycle_stage": [old, new_stage], "reason": reason},
+            )
+            for customer_id, old, label in changes
+        ),
+    )
+
+
+def _change_stage(customers: Any, *, new_stage: str, reason: str) -> int:
+    changes = [
+        (pk, old, f"{name} ({number})")
+        for pk, old, name, number in customers.values_list(
+            "pk", "lifecycle_stage", "display_name", "customer_number"
+        )
+    ]
+    for start in range(0, len(changes), _CHUNK):
+        chunk = changes[start : start + _CHUNK]
+        Customer.objects.filter(pk__in=[pk for pk, _old, _label in chunk]).update(
+            lifecycle_stage=new_stage, updated_at=timezone.now()
+        )
+    _record_changes(changes, new_stage=new_stage, reason=reason)
+    return len(changes)
+
+
+@transaction.atomic
+def lifecycle_promote(
+    *, customer_ids: Sequence[int] | None = None, among: QuerySet[Any, Any] | None = None
+) -> int:
+    """Make customers of those with a qualifying transaction who are not customers yet; returns how many.
+
+    ``customer_ids`` (a list) or ``among`` (a subquery of customer ids, e.g. an import's staged rows)
+    narrow the check to customers that just transacted."""
+    qualifying = Transaction.objects.filter(
+        customer_id=OuterRef("pk"), kind__in=settings.QUALIFYING_TRANSACTION_KINDS
+    )
+    candidates = Customer.objects.filter(
+        lifecycle_stage__in=PROMOTABLE_STAGES, deleted_at__isnull=True
+    ).filter(Exists(qualifying))
+    reason = _("first qualifying transaction")
+    if among is not None:
+        candidates = candidates.filter(pk__in=among)
+    if customer_ids is not None:
+        total = 0
+        ids = list(customer_ids)
+        for start in range(0, len(ids), _CHUNK):
+            total += _change_stage(
+                candidates.filter(pk__in=ids[start : start + _CHUNK]),
+                new_stage=Stage.CUSTOMER.value,
+                reason=reason,
+            )
+        return total
+    return _change_stage(candidates, new_stage=Stage.CUSTOMER.value, reason=reason)
+
+
+@transaction.atomic
+def lifecycle_retire_inactive(*, now: dt.datetime | None = None, after_days: int | None = None) -> int:
+    """Make former customers of customers whose holdings have all ended and whose last transaction is
+    older than ``after_days`` (LOJAL_FORMER_CUSTOMER_AFTER_DAYS); returns how many."""
+    days = settings.FORMER_CUSTOMER_AFTER_DAYS if after_days is None else after_days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    open_holding = Holding.objects.filter(customer_id=OuterRef("pk")).exclude(status__in=ENDED_STATUSES)
+    candidates = (
+        Customer.objects.filter(lifecycle_stage__in=CUSTOMER_STAGES, deleted_at__isnull=True)
+        .annotate(last_transaction=Max("transactions__occurred_at"))
+        .filter(Q(last_transaction__lt=cutoff))
+        .exclude(Exists(open_holding))
+    )
+    return _change_stage(
+        candidates,
+        new_stage=Stage.FORMER.value,
+        reason=_("no open holding and no transaction for %(days)d days") % {"days": days},
+    )

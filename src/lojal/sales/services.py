@@ -1,0 +1,201 @@
+"""Writes for sales: record a transaction, open and change holdings, set a stage by hand. Each records
+a timeline event and an audit entry in the same transaction; a qualifying transaction promotes the
+customer (see :mod:`lojal.sales.lifecycle`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lojal.core.audit import audit_record
+from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.customers.models import Customer, Stage
+from lojal.customers.services import customer_update
+from lojal.sales.lifecycle import lifecycle_promote
+from lojal.sales.models import ENDED_STATUSES, Holding, HoldingStatus, Product, Transaction
+from lojal.sales.validation import HOLDING_STATUSES, Problems, choice, transaction_clean
+from lojal.timeline.models import Event
+from lojal.timeline.services import event_record
+
+
+def transaction_event_data(
+    *, kind: str, amount: Any, currency: str, product: str = "", transaction_id: int | None = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": kind, "amount": str(amount), "currency": currency}
+    if product:
+        data["product"] = product
+    if transaction_id is not None:
+        data["transaction_id"] = transaction_id
+    return data
+
+
+def _customer(customer_id: int) -> Customer:
+    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    if customer is None:
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    return customer
+
+
+def _product(code: str | None) -> Product | None:
+    if not code:
+        return None
+    product = Product.objects.filter(code=code).first()
+    if product is None:
+        raise ValidationError.for_field("product_code", _("No product with this code."))
+    return product
+
+
+@transaction.atomic
+def transaction_record(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Transaction:
+    """Record one transaction of a customer (from the API or a form)."""
+    customer = _customer(customer_id)
+    cleaned = transaction_clean(data)
+    product = _product(data.get("product_code"))
+    if (
+        cleaned["external_id"]
+        and Transaction.objects.filter(source=cleaned["source"], external_id=cleaned["external_id"]).exists()
+    ):
+        raise Conflict(
+            _("A transaction with this external id is already recorded."),
+            errors={"external_id": [_("Already recorded for this source.")]},
+        )
+    try:
+        with transaction.atomic():
+            row = Transaction.objects.create(customer=customer, product=product, **cleaned)
+    except IntegrityError:
+        raise Conflict(
+            _("A transaction with this external id is already recorded."),
+            errors={"external_id": [_("Already recorded for this source.")]},
+        ) from None
+    audit_record(actor=actor, action="create", obj=row, changes={k: [None, v] for k, v in cleaned.items()})
+    event_record(
+        customer_id=customer.pk,
+        kind=Event.Kind.TRANSACTION_RECORDED,
+        summary=f"{row.get_kind_display()} {row.amount} {row.currency}",
+        data=transaction_event_data(
+            kind=row.kind,
+            amount=row.amount,
+            currency=row.currency,
+            product=product.name if product else "",
+            transaction_id=row.pk,
+        ),
+        actor=actor,
+        occurred_at=row.occurred_at,
+    )
+    lifecycle_promote(customer_ids=[customer.pk])
+    return row
+
+
+def _holding_dates(data: Mapping[str, Any], problems: Problems) -> dict[str, dt.date | None]:
+    dates: dict[str, dt.date | None] = {}
+    for field in ("opened_on", "closed_on", "expires_on"):
+        if field not in data:
+            continue
+        value = data[field]
+        if value in (None, ""):
+            dates[field] = None
+        elif isinstance(value, dt.date):
+            dates[field] = value
+        else:
+            try:
+                dates[field] = dt.date.fromisoformat(str(value))
+            except ValueError:
+                problems.add(field, _("Enter a date as YYYY-MM-DD."))
+    return dates
+
+
+@transaction.atomic
+def holding_open(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Holding:
+    """A customer gets a product or agreement: an account, a subscription, a gift card."""
+    customer = _customer(customer_id)
+    problems = Problems()
+    dates = _holding_dates(data, problems)
+    if not dates.get("opened_on"):
+        problems.add("opened_on", _("This field is required."))
+    status = choice(data.get("status"), "status", HOLDING_STATUSES, problems, default=HoldingStatus.ACTIVE)
+    name = str(data.get("name") or "").strip()[:200]
+    product = None
+    try:
+        product = _product(data.get("product_code"))
+    except ValidationError as error:
+        problems.by_field.update(error.errors)
+    if not name and product is None:
+        problems.add("name", _("Name the holding or give its product code."))
+    problems.raise_if_any()
+    holding = Holding.objects.create(
+        customer=customer,
+        product=product,
+        name=name or (product.name if product else ""),
+        status=status,
+        source=str(data.get("source") or "")[:60],
+        external_id=str(data.get("external_id") or "")[:100],
+        **dates,
+    )
+    audit_record(actor=actor, action="create", obj=holding, changes={"status": [None, status]})
+    event_record(
+        customer_id=customer.pk,
+        kind=Event.Kind.HOLDING_OPENED,
+        summary=_("Holding opened: %(name)s") % {"name": holding.name},
+        data={"name": holding.name, "status": status, "holding_id": holding.pk},
+        actor=actor,
+    )
+    if status not in ENDED_STATUSES and customer.lifecycle_stage == Stage.FORMER:
+        lifecycle_promote(customer_ids=[customer.pk])
+    return holding
+
+
+@transaction.atomic
+def holding_change(*, actor: Any, holding_id: int, data: Mapping[str, Any]) -> Holding:
+    """Change a holding's status or dates (closing it sets ``closed_on`` to today when not given)."""
+    holding = Holding.objects.select_for_update().filter(pk=holding_id).first()
+    if holding is None:
+        raise NotFound(_("No holding with id %(id)s.") % {"id": holding_id})
+    problems = Problems()
+    dates = _holding_dates(data, problems)
+    status = holding.status
+    if "status" in data:
+        status = choice(data.get("status"), "status", HOLDING_STATUSES, problems, default=holding.status)
+    problems.raise_if_any()
+    if status == HoldingStatus.CLOSED and "closed_on" not in dates and holding.closed_on is None:
+        from django.utils import timezone
+
+        dates["closed_on"] = timezone.localdate()
+    changes: dict[str, list[Any]] = {}
+    if status != holding.status:
+        changes["status"] = [holding.status, status]
+        holding.status = status
+    for field, value in dates.items():
+        if getattr(holding, field) != value:
+            changes[field] = [getattr(holding, field), value]
+            setattr(holding, field, value)
+    if not changes:
+        return holding
+    holding.save()
+    audit_record(actor=actor, action="update", obj=holding, changes=changes)
+    event_record(
+        customer_id=holding.customer_id,
+        kind=Event.Kind.HOLDING_CHANGED,
+        summary=_("Holding %(name)s: %(status)s")
+        % {"name": holding.name, "status": holding.get_status_display()},
+        data={
+            "name": holding.name,
+            "status": holding.status,
+            "holding_id": holding.pk,
+            "fields": list(changes),
+        },
+        actor=actor,
+    )
+    return holding
+
+
+def customer_stage_set(*, actor: Any, customer_id: int, stage: str, reason: str) -> Customer:
+    """Set a lifecycle stage by hand; the reason is required and lands on the timeline."""
+    if not reason.strip():
+        raise ValidationError.for_field("reason", _("Say why the stage changes."))
+    return customer_update(
+        actor=actor, customer_id=customer_id, data={"lifecycle_stage": stage, "stage_reason": reason.strip()}
+    )

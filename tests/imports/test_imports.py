@@ -1,0 +1,479 @@
+"""Imports end to end through the services: dry run counts and rejections, commit, re-import,
+duplicates in the file and against the database, all-or-nothing, skip bad rows, cancel, CLI."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lojal.core.models import AuditEntry
+from lojal.customers.models import Customer, EmailAddress, Stage
+from lojal.imports import services
+from lojal.imports.models import ImportJob, ImportMapping, ImportRejection, StagedRow, StagedTransaction
+from lojal.sales.models import CustomerSourceKey, Holding, Product, Transaction
+from lojal.timeline.models import Event
+from tests import factories
+from tests.imports.helpers import CDNOW, FIXTURES, check, rejections, run
+
+pytestmark = pytest.mark.django_db
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def erp_customers() -> ImportJob:
+    return run("customers", "customers_semicolon_cp1252.csv", source="erp")
+
+
+def test_customers_from_a_semicolon_windows_1252_file(erp_customers: ImportJob) -> None:
+    job = erp_customers
+    assert (job.status, job.created_count, job.updated_count, job.unchanged_count, job.rejected_count) == (
+        "done",
+        3,
+        0,
+        0,
+        0,
+    )
+    asa = Customer.objects.get(last_name="Öberg")
+    assert asa.first_name == "Åsa"
+    assert asa.national_id == "198112289874"
+    assert asa.primary_phone == "+46707654321"
+    assert asa.city == "Göteborg"
+    assert list(asa.emails.values_list("address", flat=True)) == ["asa.oberg@example.se"]
+    organisation = Customer.objects.get(organisation_name="Fjällräven Handel AB")
+    assert organisation.kind == "organisation"
+    assert organisation.national_id == "5560360793"
+    assert CustomerSourceKey.objects.filter(source="erp").count() == 3
+    assert Event.objects.filter(kind="customer.created").count() == 3
+    assert AuditEntry.objects.filter(action="import", object_type="imports.importjob").count() == 1
+    assert not StagedRow.objects.exists()
+
+
+def test_the_dry_run_writes_nothing_but_the_report() -> None:
+    job = check("customers", "customers_semicolon_cp1252.csv", source="erp")
+    assert (job.status, job.created_count, job.rejected_count) == ("checked", 3, 0)
+    assert Customer.objects.count() == 0
+    assert Event.objects.count() == 0
+    assert StagedRow.objects.filter(job=job).count() == 3
+
+
+def test_reimporting_the_same_file_changes_nothing(erp_customers: ImportJob) -> None:
+    events = Event.objects.count()
+    job = run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 3)
+    assert Customer.objects.count() == 3
+    assert Event.objects.count() == events
+
+
+def test_a_changed_row_updates_only_that_customer_and_keeps_its_other_emails(
+    erp_customers: ImportJob, tmp_path: Path
+) -> None:
+    asa = Customer.objects.get(last_name="Öberg")
+    EmailAddress.objects.create(customer=asa, address="asa.private@example.se")
+    original = (FIXTURES / "customers_semicolon_cp1252.csv").read_bytes().decode("cp1252")
+    changed = write(
+        tmp_path / "c.csv",
+        original.replace("Storgatan 1;111 22;Göteborg", "Kungsgatan 9;411 19;Mölndal").replace(
+            "asa.oberg@example.se", "asa@newmail.example.se"
+        ),
+        "cp1252",
+    )
+    job = run("customers", changed, source="erp")
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 2)
+    asa.refresh_from_db()
+    assert asa.city == "Mölndal"
+    assert asa.primary_email == "asa@newmail.example.se"
+    assert sorted(asa.emails.values_list("address", flat=True)) == [
+        "asa.oberg@example.se",
+        "asa.private@example.se",
+        "asa@newmail.example.se",
+    ]
+    assert Event.objects.filter(customer=asa, kind="customer.changed").count() == 1
+
+
+def test_utf8_bom_file_with_norwegian_customers() -> None:
+    job = run("customers", "customers_utf8_bom.csv", source="nav")
+    assert job.created_count == 2
+    kari = Customer.objects.get(first_name="Kari")
+    assert kari.primary_phone == "+4791234567"
+    assert kari.country == "NO"
+
+
+def test_an_existing_customer_is_matched_by_national_number_and_email_not_doubled() -> None:
+    existing = factories.person(first_name="Åsa", last_name="Öberg", national_id="811228-9874")
+    by_email = factories.person(first_name="Björn", last_name="Ängström", emails=["bjorn@example.se"])
+    job = run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    assert (job.created_count, job.updated_count + job.unchanged_count) == (1, 2)
+    assert Customer.objects.count() == 3
+    assert CustomerSourceKey.objects.get(external_id="K-1001").customer_id == existing.pk
+    assert CustomerSourceKey.objects.get(external_id="K-1002").customer_id == by_email.pk
+
+
+def test_broken_customer_rows_are_reported_with_line_field_and_reason(erp_customers: ImportJob) -> None:
+    job = check("customers", "customers_broken.csv", source="erp")
+    assert job.status == "checked"
+    assert job.rejected_count == 6
+    assert rejections(job) == [
+        (2, "national_id", "This is not a valid personal identity number for SE."),
+        (3, "email", "This is not a valid email address: An email address must have an @-sign."),
+        (4, "last_name", "A person needs a first or last name."),
+        (
+            5,
+            "external_id",
+            f"Customer {Customer.objects.get(last_name='Öberg').pk} already has id K-1001 from this source.",
+        ),
+        (6, "national_id", "Duplicate: the same number is on line 5."),
+        (7, "external_id", "Duplicate: the same customer id is on line 5."),
+    ]
+    assert ImportRejection.objects.get(job=job, line=3).value == "not-an-email"
+    assert not job.can_commit
+    with pytest.raises(services.Conflict, match="6 rows were rejected"):
+        services.import_job_commit(job_id=job.pk, actor=None)
+    assert Customer.objects.count() == 3
+
+
+def transactions_job(**options: Any) -> ImportJob:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    return run("transactions", "transactions_semicolon_cp1252.csv", source="erp", **options)
+
+
+def test_transactions_with_nordic_numbers_dates_kinds_and_channels() -> None:
+    job = transactions_job()
+    assert (job.created_count, job.rejected_count) == (4, 0)
+    rows = {t.external_id: t for t in Transaction.objects.select_related("customer")}
+    assert rows["V-1"].amount == Decimal("1234.50")
+    assert rows["V-1"].quantity == Decimal(2)
+    assert rows["V-1"].margin == Decimal("400.00")
+    assert rows["V-1"].channel == "web"
+    assert rows["V-1"].kind == "purchase"
+    assert rows["V-1"].customer.last_name == "Öberg"
+    assert rows["V-2"].amount == Decimal("1234.50")
+    assert (
+        rows["V-2"].occurred_at.date().isoformat() == "2026-04-13"
+    )  # 14.4.2026 00:00 Stockholm is 13 April UTC
+    assert rows["V-3"].kind == "refund"
+    assert rows["V-3"].amount == Decimal("-99.90")
+    assert rows["V-4"].currency == "EUR"
+    assert rows["V-4"].amount == Decimal("12500.00")
+    assert rows["V-4"].channel == "partner"
+    assert Event.objects.filter(kind="sales.transaction").count() == 4
+    event = Event.objects.get(kind="sales.transaction", customer__organisation_name="Fjällräven Handel AB")
+    assert event.data == {"kind": "purchase", "amount": "12500.00", "currency": "EUR"}
+
+
+def test_transactions_make_registrants_customers_and_say_so_on_the_timeline() -> None:
+    transactions_job()
+    stages = dict(Customer.objects.values_list("last_name", "lifecycle_stage"))
+    # Björn only has a refund: not a qualifying transaction.
+    assert stages == {"Öberg": "customer", "Ängström": "lead", "": "customer"}
+    event = Event.objects.get(kind="customer.stage_changed", customer__last_name="Öberg")
+    assert event.data == {"from": "lead", "to": "customer", "reason": "first qualifying transaction"}
+
+
+def test_reimporting_transactions_is_a_no_op_and_a_changed_row_is_updated(tmp_path: Path) -> None:
+    transactions_job()
+    events = Event.objects.count()
+    again = run("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 4)
+    assert Event.objects.count() == events
+    text = (FIXTURES / "transactions_semicolon_cp1252.csv").read_bytes().decode("cp1252")
+    changed = write(tmp_path / "t.csv", text.replace("1 234,50;SEK;400,00", "1 300,00;SEK;410,00"), "cp1252")
+    job = run("transactions", changed, source="erp")
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 3)
+    assert Transaction.objects.get(external_id="V-1").amount == Decimal("1300.00")
+    assert Transaction.objects.count() == 4
+
+
+def test_the_same_ids_from_another_source_are_other_transactions() -> None:
+    transactions_job()
+    for key in CustomerSourceKey.objects.filter(source="erp"):
+        CustomerSourceKey.objects.create(
+            customer_id=key.customer_id, source="shop", external_id=key.external_id
+        )
+    job = run("transactions", "transactions_semicolon_cp1252.csv", source="shop")
+    assert job.created_count == 4
+    assert Transaction.objects.count() == 8
+
+
+def test_broken_transaction_rows_of_every_kind() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = check("transactions", "transactions_broken.csv", source="erp")
+    assert (job.created_count, job.rejected_count) == (1, 6)
+    assert rejections(job) == [
+        (3, "customer_external_id", "No customer with K-9999."),
+        (4, "occurred_at", "Not a date: 2026-13-45"),
+        (5, "amount", "Not a number: 12,3,4x"),
+        (6, "currency", "Unknown currency: XYZ"),
+        (7, "external_id", "Duplicate: the same transaction id is on line 2."),
+        (8, "customer_national_id", "No customer with 811228-9875."),
+    ]
+    assert services.import_job_get(job.pk).can_commit is False
+
+
+def test_skip_bad_rows_commits_the_good_ones_only() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = run("transactions", "transactions_broken.csv", source="erp", skip_bad_rows=True)
+    assert job.status == "done"
+    assert list(Transaction.objects.values_list("external_id", flat=True)) == ["B-1"]
+
+
+def test_a_failing_commit_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = check("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    from lojal.imports import transactions
+
+    def explode(**kwargs: Any) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(transactions, "lifecycle_promote", explode)
+    job = services.import_job_commit(job_id=job.pk, actor=None)
+    assert job.status == "failed"
+    assert "disk full" in job.error
+    assert Transaction.objects.count() == 0
+    assert Event.objects.filter(kind="sales.transaction").count() == 0
+    assert Customer.objects.filter(lifecycle_stage=Stage.CUSTOMER).count() == 0
+
+
+def test_cancelling_a_checked_import_drops_what_was_staged() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = check("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    assert StagedTransaction.objects.filter(job_id=job.pk).count() == 4
+    job = services.import_job_cancel(job_id=job.pk)
+    assert job.status == "cancelled"
+    assert not StagedTransaction.objects.filter(job_id=job.pk).exists()
+    with pytest.raises(services.Conflict):
+        services.import_job_commit(job_id=job.pk, actor=None)
+    assert Transaction.objects.count() == 0
+
+
+def test_a_cancel_asked_for_while_checking_stops_after_the_batch(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    lines = ["Verifikation;Kundnr;Datum;Belopp"] + [f"T-{n};K-1001;2026-01-01;{n},00" for n in range(30)]
+    path = write(tmp_path / "many.csv", "\n".join(lines))
+    monkeypatch.setattr(services, "BATCH_ROWS", 10)
+    job = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name="many.csv", source="erp"
+    )
+    seen: list[int] = []
+
+    def progress(current: ImportJob) -> None:
+        seen.append(current.rows_done)
+        if current.rows_done == 10:
+            services.import_job_cancel(job_id=current.pk)
+
+    job = services.import_job_check(job_id=job.pk, progress=progress)
+    assert job.status == "cancelled"
+    assert seen == [10]
+    assert not StagedTransaction.objects.filter(job_id=job.pk).exists()
+
+
+def test_progress_is_reported_per_batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    lines = ["Verifikation;Kundnr;Datum;Belopp"] + [f"T-{n};K-1001;2026-01-01;{n},00" for n in range(25)]
+    path = write(tmp_path / "many.csv", "\n".join(lines))
+    monkeypatch.setattr(services, "BATCH_ROWS", 10)
+    job = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name="many.csv", source="erp"
+    )
+    seen: list[tuple[int, str]] = []
+    services.import_job_check(job_id=job.pk, progress=lambda j: seen.append((j.rows_done, j.status)))
+    assert seen == [(10, "checking"), (20, "checking"), (25, "checking"), (25, "checked")]
+
+
+def test_the_mapping_is_saved_per_source_and_offered_next_time(tmp_path: Path) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    path = write(tmp_path / "odd.csv", "Ref;Kundnr;När;Belopp\nR1;K-1001;2026-01-05;10,00\n")
+    job = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name="odd.csv", source="erp"
+    )
+    assert job.mapping["När"] == ""
+    job = services.import_mapping_set(job_id=job.pk, mapping={"När": "occurred_at", "Ref": "external_id"})
+    job = services.import_job_check(job_id=job.pk)
+    assert job.created_count == 1
+    assert ImportMapping.objects.get(source="erp", kind="transactions").mapping["När"] == "occurred_at"
+    again = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name="odd.csv", source="erp"
+    )
+    assert again.mapping == {
+        "Ref": "external_id",
+        "Kundnr": "customer_external_id",
+        "När": "occurred_at",
+        "Belopp": "amount",
+    }
+
+
+def test_a_mapping_missing_required_fields_fails_the_check_with_the_reason(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.csv", "A;B\n1;2\n")
+    job = check("transactions", path)
+    assert job.status == "failed"
+    assert "No column is mapped to Date and time." in job.error
+
+
+def test_xlsx_transactions_with_a_totals_row(tmp_path: Path) -> None:
+    from tests.imports.test_reading import build_xlsx
+
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = run("transactions", build_xlsx(tmp_path / "orders.xlsx"), source="erp")
+    assert (job.created_count, job.rejected_count, job.skipped_lines) == (2, 0, [6])
+    assert sorted(Transaction.objects.values_list("amount", flat=True)) == [
+        Decimal("99.00"),
+        Decimal("1234.50"),
+    ]
+
+
+def test_cdnow_real_transactions_import_and_reimport(tmp_path: Path) -> None:
+    ids = sorted({line.split()[0] for line in CDNOW.read_text().splitlines() if line.strip()})
+    customers = write(
+        tmp_path / "cdnow_customers.csv", "id;last name\n" + "\n".join(f"{i};CDNOW {i}" for i in ids)
+    )
+    created = run("customers", customers, source="cdnow")
+    assert created.created_count == len(ids) == 2357
+    mapping = {
+        "column 1": "customer_external_id",
+        "column 2": "",
+        "column 3": "occurred_at",
+        "column 4": "quantity",
+        "column 5": "amount",
+    }
+    job = run("transactions", CDNOW, source="cdnow", mapping=mapping, default_currency="USD")
+    assert (job.created_count, job.rejected_count) == (6919, 0)
+    total = sum(Decimal(line.split()[4]) for line in CDNOW.read_text().splitlines() if line.strip())
+    from django.db.models import Sum
+
+    # SQLite sums decimals as floating point; the cents are exact either way.
+    assert Transaction.objects.aggregate(total=Sum("amount"))["total"].quantize(Decimal("0.01")) == total
+    assert Transaction.objects.filter(currency="USD").count() == 6919
+    assert Customer.objects.filter(lifecycle_stage="customer").count() == 2357
+    again = run("transactions", CDNOW, source="cdnow", mapping=mapping, default_currency="USD")
+    assert (again.created_count, again.unchanged_count) == (0, 6919)
+
+
+def test_products_then_holdings(tmp_path: Path) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    products = write(
+        tmp_path / "p.csv",
+        "Artikelnr;Benämning;Kategori;Pris;Valuta;Aktiv\n"
+        "SPAR;Sparkonto;Konton;0;SEK;ja\nGIFT;Presentkort;Presentkort;500,00;SEK;ja\nGIFT;Dubbel;;1;SEK;ja\n",
+    )
+    job = check("products", products, source="erp")
+    assert (job.created_count, job.rejected_count) == (2, 1)
+    assert rejections(job) == [(4, "code", "Duplicate: the same code is on line 3.")]
+    run("products", products, source="erp", skip_bad_rows=True)
+    assert Product.objects.get(code="GIFT").unit_price == Decimal("500.00")
+    assert Product.objects.get(code="GIFT").category.name == "Presentkort"  # type: ignore[union-attr]
+    holdings = write(
+        tmp_path / "h.csv",
+        "Avtalsnummer;Kundnr;Artikelnr;Status;Startdatum;Slutdatum;Giltig till\n"
+        "A-1;K-1001;SPAR;opened;2026-01-10;;\nA-2;K-1002;GIFT;aktiv;2026-02-01;;2027-02-01\n"
+        "A-3;K-9999;GIFT;aktiv;2026-02-01;;\n",
+    )
+    job = run("holdings", holdings, source="erp", skip_bad_rows=True)
+    assert (job.created_count, job.rejected_count) == (2, 1)
+    gift = Holding.objects.get(external_id="A-2")
+    assert (gift.status, str(gift.expires_on)) == ("active", "2027-02-01")
+    assert Event.objects.filter(kind="sales.holding_opened").count() == 2
+    closed = write(
+        tmp_path / "h2.csv",
+        "Avtalsnummer;Kundnr;Artikelnr;Status;Startdatum;Slutdatum;Giltig till\n"
+        "A-1;K-1001;SPAR;closed;2026-01-10;2026-06-30;\nA-2;K-1002;GIFT;aktiv;2026-02-01;;2027-02-01\n",
+    )
+    job = run("holdings", closed, source="erp")
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 1)
+    assert Holding.objects.get(external_id="A-1").status == "closed"
+    assert Event.objects.filter(kind="sales.holding_changed").count() == 1
+
+
+def test_cli_checks_reports_and_commits() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "import",
+        "customers",
+        str(FIXTURES / "customers_semicolon_cp1252.csv"),
+        "--source",
+        "erp",
+        stdout=out,
+        stderr=err,
+    )
+    assert "Would create 3, update 0, leave 0 unchanged, reject 0." in out.getvalue()
+    assert "Committed" in out.getvalue()
+    assert "100%" in err.getvalue()
+    assert Customer.objects.count() == 3
+
+
+def test_cli_dry_run_and_rejections_commit_nothing() -> None:
+    call_command(
+        "import",
+        "customers",
+        str(FIXTURES / "customers_semicolon_cp1252.csv"),
+        "--source",
+        "erp",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="6 rows were rejected"):
+        call_command(
+            "import",
+            "customers",
+            str(FIXTURES / "customers_broken.csv"),
+            "--source",
+            "erp",
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+    assert "line 3: email: This is not a valid email address" in out.getvalue()
+    out = io.StringIO()
+    call_command(
+        "import",
+        "transactions",
+        str(FIXTURES / "transactions_semicolon_cp1252.csv"),
+        "--source",
+        "erp",
+        "--dry-run",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "Dry run: nothing was written." in out.getvalue()
+    assert Transaction.objects.count() == 0
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import", "transactions", "/nonexistent.csv")
+
+
+def test_two_checks_of_one_file_committed_in_turn_do_not_double() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    first = check("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    second = check("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    assert services.import_job_commit(job_id=first.pk, actor=None).status == "done"
+    assert services.import_job_commit(job_id=second.pk, actor=None).status == "done"
+    assert Transaction.objects.count() == 4
+    assert Event.objects.filter(kind="sales.transaction").count() == 4
+
+
+def test_customers_changed_by_an_import_are_checked_for_duplicates_after_the_commit(
+    erp_customers: ImportJob, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from lojal.customers.models import DuplicateSuspicion
+
+    twin = factories.person(first_name="Åsa", last_name="Öberg", emails=["asa@newmail.example.se"])
+    original = (FIXTURES / "customers_semicolon_cp1252.csv").read_bytes().decode("cp1252")
+    changed = write(
+        tmp_path / "c.csv", original.replace("asa.oberg@example.se", "asa@newmail.example.se"), "cp1252"
+    )
+    job = check("customers", changed, source="erp")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_commit(job_id=job.pk, actor=None)
+    asa = Customer.objects.get(last_name="Öberg", national_id="198112289874")
+    assert DuplicateSuspicion.objects.filter(
+        first_id=min(asa.pk, twin.pk), second_id=max(asa.pk, twin.pk)
+    ).exists()
