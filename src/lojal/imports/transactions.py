@@ -281,20 +281,7 @@ class TransactionImporter(Importer):
         actor_id = actor.pk if getattr(actor, "pk", None) else None
         staged = quote(StagedTransaction._meta.db_table)
         target = quote(Transaction._meta.db_table)
-        columns = [
-            "customer_id",
-            "occurred_at",
-            "kind",
-            "product_id",
-            "quantity",
-            "amount",
-            "currency",
-            "margin",
-            "channel",
-            "external_id",
-            "row_hash",
-            "attributes",
-        ]
+        columns = list(STAGED_COLUMNS[STAGED_COLUMNS.index("customer_id") :])
         with connection.cursor() as cursor:
             if _other_commits_since_check(job):
                 # Another import of this source committed since this one was checked: rows staged as
