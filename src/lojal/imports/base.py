@@ -119,6 +119,27 @@ class Importer:
             self._rejected_lines.add(line)
             self.counts.rejected += 1
 
+    def seen_or_unchanged(
+        self,
+        mapped: Mapped,
+        key: str,
+        earlier: dict[str, int],
+        stored: dict[str, tuple[Any, str]],
+        duplicate: str,
+    ) -> bool:
+        """True when the row needs no more work: its id was on an earlier line of the file (rejected
+        with ``duplicate``, which names that line as ``%(line)d``) or its content is unchanged since the
+        last import (counted). Otherwise remembers the id's line and returns False."""
+        if key in earlier:
+            self.reject(mapped.line, "external_id", duplicate % {"line": earlier[key]}, key)
+            return True
+        earlier[key] = mapped.line
+        found = stored.get(key)
+        if found is not None and found[1] == mapped.row_hash:
+            self.counts.unchanged += 1
+            return True
+        return False
+
     def reject_errors(self, line: int, error: ValidationError, values: dict[str, str]) -> None:
         for name, reasons in error.errors.items():
             field = _FILE_FIELD.get(name.split("[")[0].split(".")[0], name.split(".")[-1])

@@ -190,20 +190,10 @@ class CustomerImporter(Importer):
             if len(key) > 100:
                 self.reject(mapped.line, "external_id", _("At most 100 characters."), key)
                 continue
-            if key:
-                if key in earlier:
-                    self.reject(
-                        mapped.line,
-                        "external_id",
-                        _("Duplicate: the same customer id is on line %(line)d.") % {"line": earlier[key]},
-                        key,
-                    )
-                    continue
-                earlier[key] = mapped.line
-                found = stored.get(key)
-                if found is not None and found[1] == mapped.row_hash:
-                    self.counts.unchanged += 1
-                    continue
+            if key and self.seen_or_unchanged(
+                mapped, key, earlier, stored, _("Duplicate: the same customer id is on line %(line)d.")
+            ):
+                continue
             kind = self._kind(mapped.values)
             if kind is None:
                 self.reject(

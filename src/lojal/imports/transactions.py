@@ -167,19 +167,11 @@ class TransactionImporter(Importer):
         )
         to_parse: list[tuple[Mapped, str, int | None]] = []
         for mapped, key in pending:
-            if key in earlier:
-                self.reject(
-                    mapped.line,
-                    "external_id",
-                    _("Duplicate: the same transaction id is on line %(line)d.") % {"line": earlier[key]},
-                    key,
-                )
+            if self.seen_or_unchanged(
+                mapped, key, earlier, stored, _("Duplicate: the same transaction id is on line %(line)d.")
+            ):
                 continue
-            earlier[key] = mapped.line
             found = stored.get(key)
-            if found is not None and found[1] == mapped.row_hash:
-                self.counts.unchanged += 1
-                continue
             to_parse.append((mapped, key, found[0] if found else None))
         self.resolver.load(mapped.values for mapped, _key, _target in to_parse)
         staged: list[tuple[Any, ...]] = []
