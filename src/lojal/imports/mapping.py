@@ -13,6 +13,21 @@ from lojal.core.text import fold
 ATTRIBUTE = "attribute"  # keep the column as a free attribute (transactions), under its header name
 IGNORE = ""
 
+# How ERPs head their own customer number column; read as the customer's id in the source.
+_CUSTOMER_NUMBER_WORDS = (
+    "customer number",
+    "customer no",
+    "kundnummer",
+    "kundnr",
+    "kundenummer",
+    "kundenr",
+    "asiakasnumero",
+)
+_LOJAL_NUMBER = (
+    _("Customer number (Lojal)"),
+    ["lojal number", "lojal customer number", "lojal kundnummer", "lojal nr"],
+)
+
 _CUSTOMER_REFERENCE = {
     "customer_external_id": (
         _("Customer id in the source"),
@@ -26,19 +41,10 @@ _CUSTOMER_REFERENCE = {
             "kunde",
             "master id",
             "asiakas id",
-            "customer number",
-            "customer no",
-            "kundnummer",
-            "kundnr",
-            "kundenummer",
-            "kundenr",
-            "asiakasnumero",
+            *_CUSTOMER_NUMBER_WORDS,
         ],
     ),
-    "customer_number": (
-        _("Customer number (Lojal)"),
-        ["lojal number", "lojal customer number", "lojal kundnummer", "lojal nr"],
-    ),
+    "customer_number": _LOJAL_NUMBER,
     "customer_national_id": (
         _("Customer's national or organisation number"),
         [
@@ -70,19 +76,10 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "external id",
                 "erp id",
                 "asiakas id",
-                "customer number",
-                "customer no",
-                "kundnummer",
-                "kundnr",
-                "kundenummer",
-                "kundenr",
-                "asiakasnumero",
+                *_CUSTOMER_NUMBER_WORDS,
             ],
         ),
-        "customer_number": (
-            _("Customer number (Lojal)"),
-            ["lojal number", "lojal customer number", "lojal kundnummer", "lojal nr"],
-        ),
+        "customer_number": _LOJAL_NUMBER,
         "kind": (_("Kind (person or organisation)"), ["kind", "type", "typ", "kundtyp", "kundetype"]),
         "first_name": (
             _("First name"),
