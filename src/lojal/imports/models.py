@@ -139,7 +139,9 @@ class StagedTransaction(models.Model):
     """A checked transaction row, typed, waiting for the commit (written with COPY on PostgreSQL and
     applied with one INSERT ... SELECT and one UPDATE ... FROM)."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+", db_index=False)
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     line = models.IntegerField()
     action = models.CharField(max_length=8)
     target_id = models.BigIntegerField(null=True)

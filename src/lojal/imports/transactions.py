@@ -6,6 +6,8 @@ neither parsed nor staged, which is what makes the nightly re-import of a full E
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
@@ -13,13 +15,14 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert
+from lojal.core.errors import Conflict
 from lojal.core.text import fold
-from lojal.imports.base import CustomerResolver, Importer, Mapped, Row, rows_with_keys
+from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
 from lojal.imports.models import ImportJob, StagedTransaction
 from lojal.imports.values import parse_decimal, parse_moment
 from lojal.sales.lifecycle import lifecycle_promote
@@ -117,9 +120,32 @@ def channel_of(text: str) -> str:
 
 CENT = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
+_FAST_CLEAN = str.maketrans({" ": None, "\u00a0": None, ",": "."})
+_PLAIN_NUMBER = re.compile(r"-?\d{1,14}(?:\.\d{1,6})?")
+
+
+def _number(text: str) -> Decimal:
+    """:func:`parse_decimal`, with the forms almost every ERP row has ("1 234,50", "-99,90", "3") read
+    without its checks for the rest."""
+    if "." not in text:
+        plain = text.translate(_FAST_CLEAN)
+        if _PLAIN_NUMBER.fullmatch(plain):
+            return Decimal(plain)
+    return parse_decimal(text)
+
+
+@lru_cache(maxsize=64)
+def _currency(text: str) -> str:
+    return text.strip().upper()
+
+
+REFERENCE_FIELDS = ("customer_external_id", "customer_number", "customer_national_id", "customer_email")
 
 
 class TransactionImporter(Importer):
+    """The check is the hot path of a large import: each row is read as a list of the mapped cells,
+    hashed, and parsed with the translated messages looked up once per batch, not once per row."""
+
     def __init__(self, job: ImportJob) -> None:
         super().__init__(job)
         self.source = job.source
@@ -127,27 +153,55 @@ class TransactionImporter(Importer):
         self.products = dict(Product.objects.values_list("code", "pk"))
         self.derived_ids: Counter[str] = Counter()
         self.zone_name = settings.TIME_ZONE
+        self.position = {name: place for place, (_index, name) in enumerate(self.columns)}
+        self.indexes = [index for index, _name in self.columns]
+        self.references = [(name, self.position[name]) for name in REFERENCE_FIELDS if name in self.position]
+        self.width = 1 + max(
+            [index for index, _name in self.columns] + [i for i, _h in self.attribute_columns]
+        )
 
-    def _key(self, mapped: Mapped) -> str:
-        external_id = mapped.values.get("external_id", "")
-        if external_id or "external_id" in self.mapped_fields:
-            return external_id
-        # No id column: the row's content is its identity; identical rows are told apart by occurrence.
-        self.derived_ids[mapped.row_hash] += 1
-        return f"row:{mapped.row_hash}:{self.derived_ids[mapped.row_hash]}"
+    def _read(self, rows: Sequence[Row]) -> list[tuple[int, list[str], dict[str, str], str]]:
+        """(line, mapped cells in column order, free attributes, content hash) per row; the hash is
+        the one :meth:`Importer.map` gives. A row with a NUL character in a cell the import reads is
+        rejected by :meth:`Importer.map_rows`."""
+        indexes, attribute_columns, width = self.indexes, self.attribute_columns, self.width
+        currency, md5 = self.job.default_currency, hashlib.md5
+        read = []
+        for line, cells in rows:
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            values = [cells[index] for index in indexes]
+            attributes = (
+                {header: cells[index] for index, header in attribute_columns if cells[index]}
+                if attribute_columns
+                else {}
+            )
+            text = "\x1f".join([*values, *attributes.values(), currency])
+            if "\x00" in text:
+                self.map_rows([(line, cells)])
+                continue
+            read.append((line, values, attributes, md5(text.encode(), usedforsecurity=False).hexdigest()))
+        return read
 
     def check(self, rows: Sequence[Row]) -> None:
         job = self.job
-        pending: list[tuple[Mapped, str]] = []
-        for mapped in self.map_rows(rows):
-            key = self._key(mapped)
-            if not key:
-                self.reject(mapped.line, "external_id", _("The transaction id is empty."))
-            elif len(key) > 100:
-                self.reject(mapped.line, "external_id", _("At most 100 characters."), key)
+        pending: list[tuple[int, list[str], dict[str, str], str, str]] = []
+        place = self.position.get("external_id")
+        for line, values, attributes, digest in self._read(rows):
+            if place is not None:
+                key = values[place]
             else:
-                pending.append((mapped, key))
-        keys = [key for _mapped, key in pending]
+                # No id column: the row's content is its identity; identical rows are told apart by
+                # occurrence.
+                self.derived_ids[digest] += 1
+                key = f"row:{digest}:{self.derived_ids[digest]}"
+            if not key:
+                self.reject(line, "external_id", _("The transaction id is empty."))
+            elif len(key) > 100:
+                self.reject(line, "external_id", _("At most 100 characters."), key)
+            else:
+                pending.append((line, values, attributes, digest, key))
+        keys = [row[4] for row in pending]
         stored = {
             external_id: (pk, row_hash)
             for external_id, pk, row_hash in rows_with_keys(
@@ -157,7 +211,7 @@ class TransactionImporter(Importer):
                 keys,
             )
         }
-        earlier = dict(
+        earlier: dict[str, int] = dict(
             rows_with_keys(
                 f"SELECT external_id, line FROM {StagedTransaction._meta.db_table} "
                 "WHERE job_id = %s AND external_id IN {keys}",
@@ -165,30 +219,36 @@ class TransactionImporter(Importer):
                 keys,
             )
         )
-        to_parse: list[tuple[Mapped, str, int | None]] = []
-        for mapped, key in pending:
-            if self.seen_or_unchanged(
-                mapped, key, earlier, stored, _("Duplicate: the same transaction id is on line %(line)d.")
-            ):
+        duplicate = _("Duplicate: the same transaction id is on line %(line)d.")
+        references = self.references
+        to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None, dict[str, str]]] = []
+        for line, values, attributes, digest, key in pending:
+            if key in earlier:
+                self.reject(line, "external_id", duplicate % {"line": earlier[key]}, key)
                 continue
+            earlier[key] = line
             found = stored.get(key)
-            to_parse.append((mapped, key, found[0] if found else None))
-        self.resolver.load(mapped.values for mapped, _key, _target in to_parse)
+            if found is not None and found[1] == digest:
+                self.counts.unchanged += 1
+                continue
+            reference = {name: values[at] for name, at in references}
+            to_parse.append((line, values, attributes, digest, key, found[0] if found else None, reference))
+        self.resolver.load(row[6] for row in to_parse)
         staged: list[tuple[Any, ...]] = []
-        for mapped, key, target_id in to_parse:
-            parsed = self._parse(mapped)
+        for line, values, attributes, digest, key, target_id, reference in to_parse:
+            parsed = self._parse(line, values, reference)
             if parsed is None:
                 continue
             staged.append(
                 (
                     job.pk,
-                    mapped.line,
+                    line,
                     "update" if target_id else "create",
                     target_id,
                     *parsed,
                     key,
-                    mapped.row_hash,
-                    mapped.attributes,
+                    digest,
+                    attributes,
                 )
             )
             if target_id:
@@ -198,37 +258,40 @@ class TransactionImporter(Importer):
         bulk_insert(StagedTransaction, STAGED_COLUMNS, staged)
         self.flush_rejections()
 
-    def _parse(self, mapped: Mapped) -> tuple[Any, ...] | None:
-        values, line = mapped.values, mapped.line
+    def _parse(self, line: int, values: list[str], reference: dict[str, str]) -> tuple[Any, ...] | None:
+        """The row's typed values, or None when it is rejected (every bad field is reported)."""
+        at = self.position
         ok = True
-        customer_id, field, reason = self.resolver.resolve(values)
+        customer_id, field, reason = self.resolver.resolve(reference)
         if customer_id is None:
-            self.reject(line, field, reason, values.get(field, ""))
+            self.reject(line, field, reason, reference.get(field, ""))
             ok = False
         occurred_at = amount = margin = None
         quantity = Decimal(1)
+        text = values[at["occurred_at"]] if "occurred_at" in at else ""
         try:
-            occurred_at = parse_moment(values.get("occurred_at", ""), self.zone_name)
+            occurred_at = parse_moment(text, self.zone_name)
         except ValueError as error:
-            self.reject(line, "occurred_at", str(error), values.get("occurred_at"))
+            self.reject(line, "occurred_at", str(error), text)
             ok = False
+        text = values[at["amount"]] if "amount" in at else ""
         try:
-            amount = parse_decimal(values.get("amount", "")).quantize(CENT)
+            amount = _number(text).quantize(CENT)
         except ValueError as error:
-            self.reject(line, "amount", str(error), values.get("amount"))
+            self.reject(line, "amount", str(error), text)
             ok = False
-        if values.get("quantity"):
+        if "quantity" in at and (text := values[at["quantity"]]):
             try:
-                quantity = parse_decimal(values["quantity"]).quantize(THOUSANDTH)
+                quantity = _number(text).quantize(THOUSANDTH)
             except ValueError as error:
-                self.reject(line, "quantity", str(error), values["quantity"])
+                self.reject(line, "quantity", str(error), text)
                 ok = False
         for name in ("margin", "cost"):
-            if values.get(name):
+            if name in at and (text := values[at[name]]):
                 try:
-                    number = parse_decimal(values[name]).quantize(CENT)
+                    number = _number(text).quantize(CENT)
                 except ValueError as error:
-                    self.reject(line, name, str(error), values[name])
+                    self.reject(line, name, str(error), text)
                     ok = False
                     continue
                 if name == "margin":
@@ -236,7 +299,7 @@ class TransactionImporter(Importer):
                 elif margin is None and amount is not None:
                     margin = amount - number
         kind = TransactionKind.PURCHASE.value
-        if text := values.get("kind"):
+        if "kind" in at and (text := values[at["kind"]]):
             kind = kind_of(text)
             if not kind:
                 self.reject(
@@ -244,19 +307,20 @@ class TransactionImporter(Importer):
                 )
                 ok = False
         channel = ""
-        if text := values.get("channel"):
+        if "channel" in at and (text := values[at["channel"]]):
             channel = channel_of(text)
             if not channel:
                 self.reject(line, "channel", _("Unknown channel: %(value)s") % {"value": text[:40]}, text)
                 ok = False
-        currency = (values.get("currency") or self.job.default_currency).strip().upper()
+        currency = (values[at["currency"]] if "currency" in at else "") or self.job.default_currency
+        currency = _currency(currency)
         if currency not in CURRENCIES:
             self.reject(
                 line, "currency", _("Unknown currency: %(value)s") % {"value": currency[:10]}, currency
             )
             ok = False
         product_id = None
-        if code := values.get("product_code"):
+        if "product_code" in at and (code := values[at["product_code"]]):
             product_id = self.products.get(code)
             if product_id is None:
                 self.reject(
@@ -274,6 +338,13 @@ class TransactionImporter(Importer):
         staged = quote(StagedTransaction._meta.db_table)
         target = quote(Transaction._meta.db_table)
         columns = list(STAGED_COLUMNS[STAGED_COLUMNS.index("customer_id") :])
+        if (job.created_count or job.updated_count) and not StagedTransaction.objects.filter(
+            job_id=job.pk
+        ).exists():
+            # Staging is unlogged on PostgreSQL: a database crash since the check emptied it.
+            raise Conflict(
+                _("The checked rows are gone (the database restarted since the check): check again.")
+            )
         with connection.cursor() as cursor:
             if _other_commits_since_check(job):
                 # Another import of this source committed since this one was checked: rows staged as
@@ -283,12 +354,21 @@ class TransactionImporter(Importer):
                     f"(SELECT 1 FROM {target} t WHERE t.source = %s AND t.external_id = {staged}.external_id)",
                     [job.pk, job.source],
                 )
-            cursor.execute(
-                f"INSERT INTO {target} ({', '.join(columns)}, source, created_at) "
-                f"SELECT {', '.join(columns)}, %s, %s FROM {staged} WHERE job_id = %s AND action = 'create' "
-                "ON CONFLICT (source, external_id) WHERE NOT (external_id = '') DO NOTHING",
-                [job.source, now, job.pk],
-            )
+            # No ON CONFLICT: the check found these ids new, and imports of a source commit one at a
+            # time. Only a transaction recorded by other means since the check can collide; then the
+            # whole commit stops and changes nothing.
+            try:
+                with transaction.atomic():
+                    cursor.execute(
+                        f"INSERT INTO {target} ({', '.join(columns)}, source, created_at) "
+                        f"SELECT {', '.join(columns)}, %s, %s FROM {staged} "
+                        "WHERE job_id = %s AND action = 'create'",
+                        [job.source, now, job.pk],
+                    )
+            except IntegrityError:
+                raise Conflict(
+                    _("Transactions with some of these ids were recorded since the check: check again.")
+                ) from None
             assignments = ", ".join(f"{column} = s.{column}" for column in columns if column != "external_id")
             cursor.execute(
                 f"UPDATE {target} SET {assignments} FROM {staged} AS s "
