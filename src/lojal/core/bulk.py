@@ -20,15 +20,21 @@ _BATCH = 2000
 _FEW = 20
 
 
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is dict and not value:
+        return "{}"  # the common empty default, without a trip through the encoder
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
     if isinstance(field, models.JSONField):
-        return lambda value: (
-            None if value is None else json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
-        )
+        return _json_text
     return None
 
 

@@ -346,6 +346,19 @@ class TransactionImporter(Importer):
                 _("The checked rows are gone (the database restarted since the check): check again.")
             )
         with connection.cursor() as cursor:
+            if job.updated_count:
+                if connection.vendor == "postgresql":
+                    # Statistics as they are now: right after a large import they may still say the
+                    # table is empty, and the join below would then be planned as a scan per row.
+                    cursor.execute(f"ANALYZE {target}")
+                assignments = ", ".join(
+                    f"{column} = s.{column}" for column in columns if column != "external_id"
+                )
+                cursor.execute(
+                    f"UPDATE {target} SET {assignments} FROM {staged} AS s "
+                    f"WHERE s.job_id = %s AND s.action = 'update' AND {target}.id = s.target_id",
+                    [job.pk],
+                )
             if _other_commits_since_check(job):
                 # Another import of this source committed since this one was checked: rows staged as
                 # new may exist by now, and are dropped rather than doubled.
@@ -369,12 +382,6 @@ class TransactionImporter(Importer):
                 raise Conflict(
                     _("Transactions with some of these ids were recorded since the check: check again.")
                 ) from None
-            assignments = ", ".join(f"{column} = s.{column}" for column in columns if column != "external_id")
-            cursor.execute(
-                f"UPDATE {target} SET {assignments} FROM {staged} AS s "
-                f"WHERE s.job_id = %s AND s.action = 'update' AND {target}.id = s.target_id",
-                [job.pk],
-            )
             if connection.vendor == "postgresql":
                 summary = "s.kind || ' ' || s.amount::text || ' ' || s.currency"
                 data = "json_build_object('kind', s.kind, 'amount', s.amount::text, 'currency', s.currency)"
