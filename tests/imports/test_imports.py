@@ -477,3 +477,40 @@ def test_customers_changed_by_an_import_are_checked_for_duplicates_after_the_com
     assert DuplicateSuspicion.objects.filter(
         first_id=min(asa.pk, twin.pk), second_id=max(asa.pk, twin.pk)
     ).exists()
+
+
+def test_a_transaction_recorded_with_an_imported_id_after_the_check_stops_the_commit() -> None:
+    """The commit trusts the check's view of which ids are new; a transaction recorded by other means
+    in between makes it stop whole, with a reason, rather than double or half-write."""
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = check("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    customer_id = CustomerSourceKey.objects.filter(source="erp").values_list("customer_id", flat=True)[0]
+    Transaction.objects.create(
+        customer_id=customer_id,
+        occurred_at="2026-01-01T00:00:00Z",
+        kind="purchase",
+        amount=Decimal("1.00"),
+        currency="SEK",
+        source="erp",
+        external_id="V-1",
+    )
+    job = services.import_job_commit(job_id=job.pk, actor=None)
+    assert job.status == "failed"
+    assert "since the check" in job.error
+    assert Transaction.objects.count() == 1
+    assert Event.objects.filter(kind="sales.transaction").count() == 0
+
+
+def test_staged_rows_lost_since_the_check_are_not_committed_as_nothing() -> None:
+    """On PostgreSQL staging is unlogged, so a database crash empties it; the commit must then refuse
+    rather than finish having written none of the rows the check counted."""
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = check("transactions", "transactions_semicolon_cp1252.csv", source="erp")
+    StagedTransaction.objects.filter(job_id=job.pk).delete()
+    job = services.import_job_commit(job_id=job.pk, actor=None)
+    assert job.status == "failed"
+    assert "check again" in job.error
+    assert Transaction.objects.count() == 0
+    again = services.import_job_check(job_id=job.pk)
+    assert services.import_job_commit(job_id=again.pk, actor=None).status == "done"
+    assert Transaction.objects.count() == 4

@@ -115,7 +115,14 @@ class Transaction(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["customer", "-occurred_at", "-id"], name="transaction_customer_newest"),
+            # Covering on PostgreSQL: the figures of every customer over a period are read from this
+            # index alone, in customer order, with no hash table (10M rows: half the CPU of a hash
+            # aggregate over the table). SQLite ignores INCLUDE (hence models.W040 is silenced).
+            models.Index(
+                fields=["customer", "-occurred_at", "-id"],
+                include=["kind", "currency", "amount", "margin"],
+                name="transaction_customer_figures",
+            ),
         ]
         # Periods over all customers are served by a BRIN index on occurred_at on PostgreSQL (a btree
         # on SQLite), made in migration 0002 outside the model state: a btree there cost a quarter of
