@@ -188,6 +188,10 @@ class CustomerResolver:
         for values in rows:
             for name, value in self.keys(values):
                 wanted.setdefault(name, set()).add(value)
+        self.load_wanted(wanted)
+
+    def load_wanted(self, wanted: dict[str, set[str]]) -> None:
+        """Look up the customers behind each kind of reference (field name -> the values seen)."""
         self.found = {}
         if ids := wanted.get("customer_external_id"):
             keys_table, customers_table = CustomerSourceKey._meta.db_table, Customer._meta.db_table

@@ -221,7 +221,7 @@ class TransactionImporter(Importer):
         )
         duplicate = _("Duplicate: the same transaction id is on line %(line)d.")
         references = self.references
-        to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None, dict[str, str]]] = []
+        to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None]] = []
         for line, values, attributes, digest, key in pending:
             if key in earlier:
                 self.reject(line, "external_id", duplicate % {"line": earlier[key]}, key)
@@ -231,12 +231,14 @@ class TransactionImporter(Importer):
             if found is not None and found[1] == digest:
                 self.counts.unchanged += 1
                 continue
-            reference = {name: values[at] for name, at in references}
-            to_parse.append((line, values, attributes, digest, key, found[0] if found else None, reference))
-        self.resolver.load(row[6] for row in to_parse)
+            to_parse.append((line, values, attributes, digest, key, found[0] if found else None))
+        wanted: dict[str, set[str]] = {}
+        for name, at in references:
+            wanted[name] = {value for row in to_parse if (value := row[1][at])}
+        self.resolver.load_wanted(wanted)
         staged: list[tuple[Any, ...]] = []
-        for line, values, attributes, digest, key, target_id, reference in to_parse:
-            parsed = self._parse(line, values, reference)
+        for line, values, attributes, digest, key, target_id in to_parse:
+            parsed = self._parse(line, values)
             if parsed is None:
                 continue
             staged.append(
@@ -258,13 +260,33 @@ class TransactionImporter(Importer):
         bulk_insert(StagedTransaction, STAGED_COLUMNS, staged)
         self.flush_rejections()
 
-    def _parse(self, line: int, values: list[str], reference: dict[str, str]) -> tuple[Any, ...] | None:
+    def _customer(self, values: list[str]) -> tuple[int | None, str, str, str]:
+        """(customer id, field, reason when not found, the value looked for) of a row, as
+        :meth:`CustomerResolver.resolve` gives them; one reference column, the usual case, is looked up
+        directly."""
+        if len(self.references) != 1:
+            reference = {name: values[at] for name, at in self.references}
+            customer_id, field, reason = self.resolver.resolve(reference)
+            return customer_id, field, reason, reference.get(field, "")
+        name, at = self.references[0]
+        value = values[at]
+        if not value:
+            return None, "customer", _("No customer is given on this row."), ""
+        key = (name, value)
+        if key not in self.resolver.found:
+            return None, name, _("No customer with %(value)s.") % {"value": value}, value
+        customer_id = self.resolver.found[key]
+        if customer_id is None:
+            return None, name, _("Several customers have this email; give a customer id or number."), value
+        return customer_id, name, "", value
+
+    def _parse(self, line: int, values: list[str]) -> tuple[Any, ...] | None:
         """The row's typed values, or None when it is rejected (every bad field is reported)."""
         at = self.position
         ok = True
-        customer_id, field, reason = self.resolver.resolve(reference)
+        customer_id, field, reason, looked_for = self._customer(values)
         if customer_id is None:
-            self.reject(line, field, reason, reference.get(field, ""))
+            self.reject(line, field, reason, looked_for)
             ok = False
         occurred_at = amount = margin = None
         quantity = Decimal(1)
