@@ -247,6 +247,8 @@ REPORTING_CURRENCY = _env("REPORTING_CURRENCY", "SEK").upper()
 # "EUR=11.45,NOK=0.98": what one unit of each currency is worth in REPORTING_CURRENCY.
 CURRENCY_RATES = _env("CURRENCY_RATES", "")
 IMPORT_DIR = Path(_env("IMPORT_DIR", str(VAR_DIR / "imports")))
+# Uploaded import files are deleted this many days after their import finished (done, cancelled, failed).
+IMPORT_KEEP_DAYS = int(_env("IMPORT_KEEP_DAYS", "7"))
 
 LOGGING = {
     "version": 1,
