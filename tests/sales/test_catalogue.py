@@ -30,7 +30,7 @@ def test_product_create_checks_every_field_and_writes_nothing_when_one_is_bad() 
         catalogue.product_create(
             actor=None,
             data={
-                "code": "A B",
+                "code": "   ",
                 "name": "",
                 "unit_price": "-5",
                 "currency": "XXX",

@@ -41,9 +41,12 @@ def _product_clean(data: Mapping[str, Any], current: Product | None) -> dict[str
     cleaned: dict[str, Any] = {}
     present = set(PRODUCT_FIELDS) if current is None else set(data) & set(PRODUCT_FIELDS)
     if "code" in present:
-        code = _text(data.get("code"), "code", 60, problems)
-        if code and any(ch.isspace() for ch in code):
-            problems.add("code", _("A product code has no spaces."))
+        # Kept exactly as the source system writes it (imports match on it), only trimmed.
+        code = str(data.get("code") or "").strip()
+        if not code:
+            problems.add("code", _("This field is required."))
+        elif len(code) > 60:
+            problems.add("code", _("At most %(limit)d characters.") % {"limit": 60})
         cleaned["code"] = code
     if "name" in present:
         cleaned["name"] = _text(data.get("name"), "name", 200, problems)
@@ -73,9 +76,12 @@ def _product_clean(data: Mapping[str, Any], current: Product | None) -> dict[str
             problems.add("is_active", _("Must be true or false."))
         cleaned["is_active"] = bool(value)
     problems.raise_if_any()
-    code = cleaned.get("code")
-    if code and Product.objects.filter(code=code).exclude(pk=current.pk if current else None).exists():
-        raise _code_taken(code)
+    new_code: str = cleaned.get("code") or ""
+    clash = Product.objects.filter(code=new_code)
+    if current is not None:
+        clash = clash.exclude(pk=current.pk)
+    if new_code and clash.exists():
+        raise _code_taken(new_code)
     return cleaned
 
 
