@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,13 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from lojal.sales.models import Currency, Product, ProductCategory
 
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
+
 
 class AmountField(forms.DecimalField):
-    """A decimal as people type it in their language: "3 195,50" (any space groups digits) or "3195.50"."""
+    """A decimal as people type it in their language ("3 195,50" in Swedish, "3,195.50" in English; any
+    space groups digits); a Nordic "1 499,50" is understood in the English pages too."""
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "")
+            value = "".join(value.split())
+            try:
+                return super().to_python(value)
+            except forms.ValidationError:
+                if not _DECIMAL_COMMA.fullmatch(value):
+                    raise
+                value = value.replace(",", ".")
         return super().to_python(value)
 
 

@@ -161,7 +161,7 @@ def holding_open(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Ho
         customer_id=customer.pk,
         kind=Event.Kind.HOLDING_OPENED,
         summary=_("Holding opened: %(name)s") % {"name": holding.name},
-        data={"name": holding.name, "status": status, "holding_id": holding.pk},
+        data={"name": holding.name, "status": status, "holding_id": holding.pk, "on_date": True},
         actor=actor,
         occurred_at=_on_day(holding.opened_on),
     )
@@ -172,7 +172,13 @@ def holding_open(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Ho
             kind=Event.Kind.HOLDING_CHANGED,
             summary=_("Holding %(name)s: %(status)s")
             % {"name": holding.name, "status": holding.get_status_display()},
-            data={"name": holding.name, "status": status, "holding_id": holding.pk, "fields": ["status"]},
+            data={
+                "name": holding.name,
+                "status": status,
+                "holding_id": holding.pk,
+                "fields": ["status"],
+                "on_date": True,
+            },
             actor=actor,
             occurred_at=_on_day(_ended_on(holding), end=True),
         )
@@ -207,6 +213,8 @@ def holding_change(*, actor: Any, holding_id: int, data: Mapping[str, Any]) -> H
         return holding
     holding.save()
     audit_record(actor=actor, action="update", obj=holding, changes=changes)
+    # Ending a holding is dated when it ended (an import of last month's closures reads in order).
+    ended_at = _on_day(_ended_on(holding), end=True) if {"status", "closed_on"} & set(changes) else None
     event_record(
         customer_id=holding.customer_id,
         kind=Event.Kind.HOLDING_CHANGED,
@@ -217,10 +225,10 @@ def holding_change(*, actor: Any, holding_id: int, data: Mapping[str, Any]) -> H
             "status": holding.status,
             "holding_id": holding.pk,
             "fields": list(changes),
+            **({"on_date": True} if ended_at else {}),
         },
         actor=actor,
-        # Ending a holding is dated when it ended (the import of last month's closures reads in order).
-        occurred_at=_on_day(_ended_on(holding), end=True) if {"status", "closed_on"} & set(changes) else None,
+        occurred_at=ended_at,
     )
     return holding
 
