@@ -159,3 +159,26 @@ def test_imported_holdings_read_in_the_order_things_happened(tmp_path: object) -
         ("sales.holding_opened", dt.date(2022, 9, 15)),
         ("sales.holding_changed", dt.date(2023, 6, 30)),
     ]
+
+
+def test_the_monthly_chart_uses_its_whole_height_for_refunds_only_and_for_mixed_months() -> None:
+    from decimal import Decimal
+
+    from lojal.sales.charts import BOTTOM, HEIGHT, TOP, monthly_chart
+    from lojal.sales.selectors import MonthPoint
+
+    months = [dt.date(2026, m, 1) for m in (1, 2, 3)]
+    labels = ["Jan", "Feb", "Mar"]
+    refunds = monthly_chart(
+        "SEK", [MonthPoint(m, Decimal(v)) for m, v in zip(months, ("0", "-300", "-150"), strict=True)], labels
+    )
+    assert refunds.baseline == TOP
+    assert refunds.bars[1].height == HEIGHT - TOP - BOTTOM and refunds.bars[1].is_negative
+    assert refunds.bars[2].height == (HEIGHT - TOP - BOTTOM) / 2
+    mixed = monthly_chart(
+        "SEK", [MonthPoint(m, Decimal(v)) for m, v in zip(months, ("300", "-100", "0"), strict=True)], labels
+    )
+    assert mixed.baseline == TOP + (HEIGHT - TOP - BOTTOM) * 0.75
+    assert mixed.bars[0].y == TOP and mixed.bars[1].y == mixed.baseline
+    empty = monthly_chart("SEK", [MonthPoint(m, Decimal(0)) for m in months], labels)
+    assert empty.baseline == HEIGHT - BOTTOM and all(bar.height == 0 for bar in empty.bars)
