@@ -269,6 +269,9 @@ def test_api_conflict_and_not_found(api: ApiClient) -> None:
     assert api.get("sales/products/999999").status_code == 404
     assert api.patch("sales/products/999999", {"name": "X"}).status_code == 404
     assert api.get("sales/products", active="maybe").status_code in (400, 422)
+    junk = api.get("sales/products", category="drop table")
+    assert junk.status_code in (400, 422) and "category" in junk.content.decode()
+    assert api.get("sales/products", category="none").status_code == 200
     assert Product.objects.count() == 1
 
 

@@ -90,7 +90,9 @@ def _category_out(category: ProductCategory) -> dict[str, Any]:
 def product_list(
     request: HttpRequest,
     q: str = Query("", max_length=100),
-    category: str = Query("", description="a category id, or 'none' for products without one"),
+    category: str = Query(
+        "", pattern=r"^(none|\d{1,18})?$", description="a category id, or 'none' for products without one"
+    ),
     active: str = Query("", pattern="^(yes|no)?$", description="'yes', 'no', or empty for all"),
     cursor: int = Query(0, ge=0),
     limit: int = Query(50, ge=1, le=500),
