@@ -61,6 +61,8 @@ def test_a_row_wrong_in_two_fields_lists_both_and_the_heading_says_so(staff_clie
     assert problems > job.rejected_count > 0
     page = staff_client.get(f"/imports/{job.pk}/").content.decode()
     assert f"({job.rejected_count} · {problems} problems)" in page
+    listing = staff_client.get("/imports/").content.decode()
+    assert "Checked: rows rejected" in listing and "ready to commit" not in listing
 
 
 def test_the_progress_block_polls_while_running_and_reloads_when_done(staff_client: Client) -> None:
