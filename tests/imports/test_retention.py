@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from lojal.core.models import AuditEntry
 from lojal.imports import retention, services
-from lojal.imports.models import ImportJob
+from lojal.imports.models import ImportJob, StagedRow
 from lojal.imports.tasks import import_files_purge_task
 from tests.conftest import ApiClient
 from tests.imports.helpers import check, run
@@ -142,3 +142,22 @@ def test_api_deletes_the_file_and_reports_it(api: ApiClient) -> None:
     assert refused.status_code == 409 and refused["Content-Type"] == "application/problem+json"
     assert Path(pending.file_path).exists()
     assert api.delete("imports/999999/file").status_code == 404
+
+
+def test_an_import_left_uncommitted_is_cancelled_and_its_file_deleted(settings: Any) -> None:
+    settings.IMPORT_ABANDONED_DAYS = 30
+    left = check("customers", "customers_utf8_bom.csv")
+    recent = check("customers", "customers_semicolon_cp1252.csv", source="other")
+    assert left.status == ImportJob.Status.CHECKED and StagedRow.objects.filter(job_id=left.pk).exists()
+    ImportJob.objects.filter(pk=left.pk).update(checked_at=timezone.now() - dt.timedelta(days=31))
+    assert retention.file_deleted_on(ImportJob.objects.get(pk=left.pk)) is not None
+
+    result = retention.import_files_purge()
+
+    left.refresh_from_db()
+    assert result.abandoned == 1 and result.files == 1
+    assert left.status == ImportJob.Status.CANCELLED and left.file_deleted_at is not None
+    assert not StagedRow.objects.filter(job_id=left.pk).exists() and not Path(left.file_path).exists()
+    assert AuditEntry.objects.filter(action="cancel", object_id=str(left.pk)).exists()
+    recent.refresh_from_db()
+    assert recent.status == ImportJob.Status.CHECKED and Path(recent.file_path).exists()

@@ -39,5 +39,6 @@ class Command(BaseCommand):
 
         result = import_files_purge(keep_days=options["days"])
         self.stdout.write(
-            f"{result.files} import files deleted, {result.orphans} files without an import deleted."
+            f"{result.files} import files deleted, {result.orphans} files without an import deleted, "
+            f"{result.abandoned} imports left uncommitted for {settings.IMPORT_ABANDONED_DAYS} days cancelled."
         )
