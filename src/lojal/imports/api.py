@@ -65,7 +65,7 @@ class JobOut(Schema):
         None, description="when the uploaded file was deleted (the report stays)"
     )
     file_delete_after: dt.datetime | None = Field(
-        None, description="when the daily task deletes the file of this finished import"
+        None, description="when the nightly task deletes the file (finished, or left uncommitted)"
     )
 
 
