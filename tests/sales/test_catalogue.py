@@ -282,3 +282,19 @@ def test_the_openapi_document_lists_the_catalogue(api: ApiClient) -> None:
         "/api/v1/sales/products/{product_id}",
         "/api/v1/sales/product-categories",
     } <= set(paths)
+
+
+def test_staff_who_may_not_change_the_catalogue_see_it_read_only(make_user: Any) -> None:
+    item = product("SKI-1", "Längdskidor")
+    category = catalogue.category_create(actor=None, name="Sport")
+    client = Client()
+    client.force_login(make_user("sales"))
+    listing = client.get("/sales/products/").content.decode()
+    assert "Längdskidor" in listing
+    assert "/sales/products/new/" not in listing and f"/sales/products/{item.pk}/edit/" not in listing
+    categories = client.get("/sales/categories/").content.decode()
+    assert "Sport" in categories and "Create category" not in categories
+    assert f"/sales/categories/{category.pk}/edit/" not in categories
+    assert client.get(f"/sales/products/{item.pk}/edit/").status_code == 403
+    assert client.post(f"/sales/categories/{category.pk}/edit/", {"name": "X"}).status_code == 403
+    assert ProductCategory.objects.get().name == "Sport"
