@@ -249,6 +249,10 @@ REPORTING_CURRENCY = _env("REPORTING_CURRENCY", "SEK").upper()
 # "EUR=11.45,NOK=0.98": what one unit of each currency is worth in REPORTING_CURRENCY.
 CURRENCY_RATES = _env("CURRENCY_RATES", "")
 IMPORT_DIR = Path(_env("IMPORT_DIR", str(VAR_DIR / "imports")))
+# Uploaded import files are deleted this many days after their import finished (done, cancelled, failed).
+IMPORT_KEEP_DAYS = int(_env("IMPORT_KEEP_DAYS", "7"))
+# An import checked (or uploaded) and left uncommitted this long is cancelled and its file deleted.
+IMPORT_ABANDONED_DAYS = int(_env("IMPORT_ABANDONED_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ from lojal.core.models import AuditEntry
 from lojal.customers.forms import CustomerForm
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, EmailAddress
 from lojal.interactions.models import Interaction
+from lojal.sales.models import Product, ProductCategory
 from lojal.timeline.models import Event
 from tests import factories
 from tests.conftest import ApiClient
@@ -69,6 +70,8 @@ def state() -> tuple[Any, ...]:
         list(DuplicateSuspicion.objects.order_by("pk").values_list("pk", "status")),
         AuditEntry.objects.exclude(action="token").count(),
         list(Interaction.objects.order_by("pk").values_list("pk", "customer_id")),
+        list(Product.objects.order_by("pk").values_list("pk", "code", "name", "is_active")),
+        list(ProductCategory.objects.order_by("pk").values_list("pk", "name")),
     )
 
 
@@ -204,6 +207,21 @@ API_CASES = [
         True,
     ),
     ApiCase("imports", Action.IMPORT_RUN, 200, lambda c, w: c.get("imports"), False),
+    ApiCase("products", Action.CUSTOMER_VIEW, 200, lambda c, w: c.get("sales/products"), False),
+    ApiCase(
+        "create product",
+        Action.CATALOGUE_MANAGE,
+        201,
+        lambda c, w: c.post("sales/products", {"code": "NEW-1", "name": "Nytt"}),
+        True,
+    ),
+    ApiCase(
+        "create product category",
+        Action.CATALOGUE_MANAGE,
+        201,
+        lambda c, w: c.post("sales/product-categories", {"name": "Nytt"}),
+        True,
+    ),
 ]
 
 
@@ -377,6 +395,27 @@ PAGE_CASES = [
         False,
     ),
     PageCase("imports", Action.IMPORT_RUN, 200, lambda c, w: c.get("/imports/"), False),
+    PageCase("products", Action.CUSTOMER_VIEW, 200, lambda c, w: c.get("/sales/products/"), False),
+    PageCase(
+        "product categories", Action.CUSTOMER_VIEW, 200, lambda c, w: c.get("/sales/categories/"), False
+    ),
+    PageCase(
+        "new product form", Action.CATALOGUE_MANAGE, 200, lambda c, w: c.get("/sales/products/new/"), False
+    ),
+    PageCase(
+        "create product",
+        Action.CATALOGUE_MANAGE,
+        302,
+        lambda c, w: c.post("/sales/products/new/", {"code": "NEW-1", "name": "Nytt", "currency": "SEK"}),
+        True,
+    ),
+    PageCase(
+        "create product category",
+        Action.CATALOGUE_MANAGE,
+        302,
+        lambda c, w: c.post("/sales/categories/", {"name": "Nytt"}),
+        True,
+    ),
 ]
 
 

@@ -43,7 +43,7 @@ def test_import_with_dry_run_report_then_commit(logged_in: Callable[..., Any], l
     page.set_input_files("#id_file", str(FIXTURES / "transactions_broken.csv"))
     page.fill("#id_source", "erp")
     page.click("button:has-text('Upload and check')")
-    expect(page.get_by_test_id("status")).to_have_text("Checked, ready to commit")
+    expect(page.get_by_test_id("status")).to_have_text("Checked: rows rejected")
     expect(page.get_by_test_id("created")).to_have_text("1")
     expect(page.get_by_test_id("rejected")).to_have_text("6")
     rejections = page.get_by_test_id("rejections")

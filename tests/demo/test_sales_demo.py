@@ -20,8 +20,9 @@ def test_demo_load_imports_products_transactions_and_holdings(settings: Any, tmp
     settings.IMPORT_DIR = tmp_path
     out = io.StringIO()
     call_command("demo", "load", "--customers", "60", "--force", stdout=out, stderr=io.StringIO())
-    assert "Imported 10 products" in out.getvalue()
-    assert Product.objects.count() == 10
+    assert "Imported 12 products" in out.getvalue()
+    assert Product.objects.count() == 12
+    assert Product.objects.filter(is_active=False).count() == 2
     assert Transaction.objects.count() > 60
     assert Holding.objects.exists()
     assert set(ImportJob.objects.values_list("kind", "status")) == {

@@ -48,8 +48,21 @@ def test_rejected_rows_are_listed_and_the_commit_is_not_offered(staff_client: Cl
     assert "This is not a valid email address" in page
     assert "Duplicate: the same customer id is on line 5." in page
     assert "/commit/" not in page
+    assert "Checked: rows rejected" in page and "ready to commit" not in page
+    assert f"({job.rejected_count})" in page  # one problem per rejected row here
     assert staff_client.post(f"/imports/{job.pk}/commit/").status_code == 302
     assert Customer.objects.count() == 3
+
+
+def test_a_row_wrong_in_two_fields_lists_both_and_the_heading_says_so(staff_client: Client) -> None:
+    upload(staff_client, "transactions_broken.csv", kind="transactions")
+    job = ImportJob.objects.get()
+    problems = job.rejections.count()
+    assert problems > job.rejected_count > 0
+    page = staff_client.get(f"/imports/{job.pk}/").content.decode()
+    assert f"({job.rejected_count} · {problems} problems)" in page
+    listing = staff_client.get("/imports/").content.decode()
+    assert "Checked: rows rejected" in listing and "ready to commit" not in listing
 
 
 def test_the_progress_block_polls_while_running_and_reloads_when_done(staff_client: Client) -> None:

@@ -315,4 +315,4 @@ def test_sales_events_read_in_the_readers_language() -> None:
     event = Event.objects.get(kind="sales.transaction")
     assert event.display_summary == "Purchase of 1,234.50 SEK"
     with translation.override("sv"):
-        assert event.display_summary == "Köp på 1\xa0234,50 SEK"
+        assert event.display_summary == "Köp för 1\xa0234,50 SEK"

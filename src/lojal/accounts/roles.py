@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     INBOUND_POST = "inbound.post", _("Post inbound email, calls and SMS (integrations)")
     SALES_RECORD = "sales.record", _("Record transactions and holdings")
     IMPORT_RUN = "import.run", _("Import files from other systems")
+    CATALOGUE_MANAGE = "catalogue.manage", _("Manage products and product categories")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -55,6 +56,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.INBOUND_POST,
             Action.SALES_RECORD,
             Action.IMPORT_RUN,
+            Action.CATALOGUE_MANAGE,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.

@@ -25,8 +25,13 @@ PRODUCTS = (
     ("ABO-1", "Tidningen Norden, månad", "Abonnemang", "149,00", "subscription"),
     ("ABO-2", "Streaming Familj, månad", "Abonnemang", "199,00", "subscription"),
     ("GIFT-500", "Presentkort 500 kr", "Presentkort", "500,00", "gift"),
-    ("SPAR-1", "Sparkonto Plus", "Sparande", "0,00", "savings"),
-    ("FOND-1", "Nordenfonden", "Fonder", "0,00", "fund"),
+    ("SPAR-1", "Sparkonto Plus", "Sparande", "", "savings"),
+    ("FOND-1", "Nordenfonden", "Fonder", "", "fund"),
+)
+# In the catalogue but no longer sold (the product list's "inactive" filter has something to show).
+RETIRED_PRODUCTS = (
+    ("KAFFE-0", "Kaffebryggare Classic", "Hushåll", "1 995,00"),
+    ("TEXT-0", "Regnponcho Bergen", "Textil", "449,00"),
 )
 CURRENCY_BY_COUNTRY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "FI": "EUR"}
 RATE_FROM_SEK = {"SEK": 1.0, "NOK": 1.02, "DKK": 0.66, "EUR": 0.088}
@@ -55,9 +60,14 @@ def demo_sales_load(*, actor: Any, seed: int = 1, share: float = 0.6) -> dict[st
         folder = Path(directory)
         products = folder / "artiklar.csv"
         products.write_text(
-            "Artikelnr;Benämning;Kategori;Pris;Valuta\n"
+            "Artikelnr;Benämning;Kategori;Pris;Valuta;Aktiv\n"
             + "".join(
-                f"{code};{name};{category};{price};SEK\n" for code, name, category, price, _kind in PRODUCTS
+                f"{code};{name};{category};{price};SEK;ja\n"
+                for code, name, category, price, _kind in PRODUCTS
+            )
+            + "".join(
+                f"{code};{name};{category};{price};SEK;nej\n"
+                for code, name, category, price in RETIRED_PRODUCTS
             ),
             encoding="cp1252",
         )
@@ -107,7 +117,9 @@ def demo_sales_load(*, actor: Any, seed: int = 1, share: float = 0.6) -> dict[st
                             f"V{voucher:07d};{number};{opened.isoformat()};"
                             f"{'Insättning' if kind == 'savings' else 'Handel'};{code};1;{_nordic(amount)};{currency};;Webb\n"
                         )
-        for kind, path in (("products", products), ("transactions", transactions), ("holdings", holdings)):
+        # Holdings before transactions: an account opened on the day of its first deposit reads in that
+        # order on the timeline (both are dated that day; the later import shows as the later event).
+        for kind, path in (("products", products), ("holdings", holdings), ("transactions", transactions)):
             job = services.import_job_create(
                 actor=actor, kind=kind, upload=path, file_name=path.name, source="erp"
             )

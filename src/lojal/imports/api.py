@@ -16,7 +16,7 @@ from pydantic import Field
 
 from lojal.accounts.roles import Action
 from lojal.core.errors import PermissionDenied, ValidationError
-from lojal.imports import selectors, services
+from lojal.imports import retention, selectors, services
 from lojal.imports.models import ImportJob
 from lojal.imports.tasks import import_check_task, import_commit_task
 
@@ -61,6 +61,12 @@ class JobOut(Schema):
     created_at: dt.datetime
     checked_at: dt.datetime | None
     finished_at: dt.datetime | None
+    file_deleted_at: dt.datetime | None = Field(
+        None, description="when the uploaded file was deleted (the report stays)"
+    )
+    file_delete_after: dt.datetime | None = Field(
+        None, description="when the nightly task deletes the file (finished, or left uncommitted)"
+    )
 
 
 class JobPage(Schema):
@@ -112,6 +118,8 @@ def job_out(job: ImportJob) -> dict[str, Any]:
         "created_at": job.created_at,
         "checked_at": job.checked_at,
         "finished_at": job.finished_at,
+        "file_deleted_at": job.file_deleted_at,
+        "file_delete_after": retention.file_deleted_on(job),
     }
 
 
@@ -204,6 +212,7 @@ def import_rejections(
 )
 def import_mapping(request: HttpRequest, job_id: int, payload: MappingIn) -> tuple[int, dict[str, Any]]:
     _require(request)
+    retention.require_file(services.import_job_get(job_id))
     job = services.import_mapping_set(
         job_id=job_id, mapping=payload.mapping, skip_bad_rows=payload.skip_bad_rows
     )
@@ -227,3 +236,13 @@ def import_commit(request: HttpRequest, job_id: int) -> tuple[int, dict[str, Any
 def import_cancel(request: HttpRequest, job_id: int) -> dict[str, Any]:
     _require(request)
     return job_out(services.import_job_cancel(job_id=job_id))
+
+
+@router.delete(
+    "/{job_id}/file",
+    response=JobOut,
+    summary="Delete a finished import's uploaded file now (the job and its report stay)",
+)
+def import_file_delete(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    actor = _require(request)
+    return job_out(retention.import_file_delete(actor=actor, job_id=job_id))

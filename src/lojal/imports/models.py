@@ -60,6 +60,9 @@ class ImportJob(models.Model):
     phase_started_at = models.DateTimeField(null=True, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The uploaded file holds personal data: it is deleted some days after the job finished (or by hand);
+    # the job, its counts and its rejected rows stay.
+    file_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -25,3 +25,40 @@ def import_commit_task(job_id: int, actor_id: int | None) -> str:
         return services.import_job_commit(job_id=job_id, actor=actor).status
     except services.Conflict:
         return "skipped"
+
+
+PURGE_HOUR = 4  # local time: after the nightly imports and the lifecycle sweep
+
+
+def purge_schedule() -> bool:
+    """Book the next daily purge of old import files unless one is waiting; False when the backend
+    cannot defer (the command ``lojal purge_import_files`` does the same work by hand or from cron)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return False
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        path = f"{import_files_purge_task.func.__module__}.{import_files_purge_task.func.__qualname__}"
+        if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
+            return True
+    except ImportError:
+        pass
+    local = timezone.localtime()
+    at = local.replace(hour=PURGE_HOUR, minute=0, second=0, microsecond=0)
+    import_files_purge_task.using(run_after=at if at > local else at + dt.timedelta(days=1)).enqueue()
+    return True
+
+
+@task()
+def import_files_purge_task() -> str:
+    """Delete uploaded files of imports finished longer ago than LOJAL_IMPORT_KEEP_DAYS, then book the next run."""
+    from lojal.imports.retention import import_files_purge
+
+    result = import_files_purge()
+    purge_schedule()
+    return f"{result.files} files deleted, {result.orphans} orphans"

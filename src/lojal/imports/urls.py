@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:job_id>/mapping/", views.import_mapping, name="mapping"),
     path("<int:job_id>/commit/", views.import_commit, name="commit"),
     path("<int:job_id>/cancel/", views.import_cancel, name="cancel"),
+    path("<int:job_id>/file/delete/", views.import_file_delete, name="file_delete"),
 ]

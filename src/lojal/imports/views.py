@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.core.errors import LojalError, NotFound
-from lojal.imports import selectors, services
+from lojal.imports import retention, selectors, services
 from lojal.imports.forms import UploadForm
 from lojal.imports.mapping import IGNORE, field_choices
 from lojal.imports.models import ImportJob
@@ -75,7 +75,11 @@ def _detail_context(job: ImportJob, page_number: str | None = None) -> dict[str,
         ],
         "field_choices": choices,
         "can_remap": job.status
-        in (ImportJob.Status.PENDING, ImportJob.Status.CHECKED, ImportJob.Status.FAILED),
+        in (ImportJob.Status.PENDING, ImportJob.Status.CHECKED, ImportJob.Status.FAILED)
+        and retention.file_kept(job),
+        "file_kept": retention.file_kept(job),
+        "file_deleted_on": retention.file_deleted_on(job),
+        "can_delete_file": retention.file_kept(job) and job.status in retention.FINISHED,
     }
 
 
@@ -103,6 +107,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
         header: request.POST.get(f"column-{index}", IGNORE) for index, header in enumerate(job.headers)
     }
     try:
+        retention.require_file(job)
         services.import_mapping_set(
             job_id=job.pk, mapping=mapping, skip_bad_rows="skip_bad_rows" in request.POST
         )
@@ -140,4 +145,17 @@ def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The import is cancelled; nothing was written."))
+    return redirect("imports:detail", job.pk)
+
+
+@allowed_to(Action.IMPORT_RUN)
+@require_POST
+def import_file_delete(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(job_id)
+    try:
+        retention.import_file_delete(actor=request.user, job_id=job.pk)
+    except LojalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The uploaded file is deleted. The report stays."))
     return redirect("imports:detail", job.pk)

@@ -261,3 +261,12 @@ def stage_set(request: HttpRequest, customer_id: int, payload: StageIn) -> dict[
         actor=actor, customer_id=customer_id, stage=payload.stage, reason=payload.reason
     )
     return {"id": customer.pk, "lifecycle_stage": customer.lifecycle_stage}
+
+
+def _add_catalogue() -> None:
+    from lojal.sales.catalogue_api import router as catalogue_router
+
+    router.add_router("", catalogue_router)
+
+
+_add_catalogue()

@@ -35,19 +35,19 @@ class Chart:
 
 
 def monthly_chart(currency: str, points: list[MonthPoint], labels: list[str]) -> Chart:
-    """Bars per month scaled to the largest month; a negative month (refunds) hangs below the line."""
+    """Bars per month on one scale; a negative month (refunds) hangs below the line. The line sits where
+    the highest and lowest months leave it, so a chart of only refunds is not half empty."""
     count = max(len(points), 1)
     slot = WIDTH / count
-    largest = max((abs(p.revenue) for p in points), default=Decimal(0)) or Decimal(1)
-    lowest = min((p.revenue for p in points), default=Decimal(0))
+    highest = max([Decimal(0), *(p.revenue for p in points)])
+    lowest = min([Decimal(0), *(p.revenue for p in points)])
     room = HEIGHT - TOP - BOTTOM
-    negative_room = room * float(-lowest / (largest - lowest)) if lowest < 0 else 0.0
-    positive_room = room - negative_room
-    baseline = TOP + positive_room
+    span = highest - lowest
+    scale = room / float(span) if span else 0.0
+    baseline = TOP + float(highest) * scale if span else TOP + room
     bars = []
     for index, (point, label) in enumerate(zip(points, labels, strict=True)):
-        share = float(abs(point.revenue) / largest)
-        height = share * (positive_room if point.revenue >= 0 else negative_room or positive_room)
+        height = float(abs(point.revenue)) * scale
         y = baseline - height if point.revenue >= 0 else baseline
         bars.append(
             Bar(

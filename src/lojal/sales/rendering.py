@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lojal.sales.models import HoldingStatus, TransactionKind
 
@@ -19,14 +20,47 @@ def _money(amount: Any, currency: str) -> str:
     return f"{number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)} {currency}"
 
 
+#: Money leaving the customer's side is stored negative; its words already say which way it went.
+_OUTGOING = {TransactionKind.REFUND.value, TransactionKind.WITHDRAWAL.value}
+
+_PHRASES = {
+    TransactionKind.PURCHASE.value: gettext_lazy("Purchase of %(amount)s"),
+    TransactionKind.REFUND.value: gettext_lazy("Refund of %(amount)s"),
+    TransactionKind.DEPOSIT.value: gettext_lazy("Deposit of %(amount)s"),
+    TransactionKind.WITHDRAWAL.value: gettext_lazy("Withdrawal of %(amount)s"),
+    TransactionKind.TRADE.value: gettext_lazy("Trade of %(amount)s"),
+    TransactionKind.SUBSCRIPTION_PAYMENT.value: gettext_lazy("Subscription payment of %(amount)s"),
+}
+
+
+def transaction_summary(*, kind: str, amount: Any, currency: str, product: str = "") -> str:
+    """ "Refund of 199.00 SEK: Product" in the active language, with its number separators."""
+    try:
+        value: Any = Decimal(str(amount))
+        if kind in _OUTGOING:
+            value = abs(value)
+    except InvalidOperation:
+        value = amount
+    money = _money(value, currency)
+    phrase = _PHRASES.get(kind)
+    if phrase is not None:
+        text = str(phrase) % {"amount": money}
+    else:
+        text = _("%(kind)s of %(amount)s") % {
+            "kind": dict(TransactionKind.choices).get(kind, kind),
+            "amount": money,
+        }
+    return f"{text}: {product}" if product else text
+
+
 def sales_event_summary(*, kind: str, data: dict[str, Any]) -> str:
     if kind == "sales.transaction" and "amount" in data:
-        label = dict(TransactionKind.choices).get(data.get("kind", ""), data.get("kind", ""))
-        text = _("%(kind)s of %(amount)s") % {
-            "kind": label,
-            "amount": _money(data["amount"], data.get("currency", "")),
-        }
-        return f"{text}: {data['product']}" if data.get("product") else text
+        return transaction_summary(
+            kind=data.get("kind", ""),
+            amount=data["amount"],
+            currency=data.get("currency", ""),
+            product=data.get("product", ""),
+        )
     if kind == "sales.holding_opened" and "name" in data:
         return _("Holding opened: %(name)s") % {"name": data["name"]}
     if kind == "sales.holding_changed" and "name" in data:

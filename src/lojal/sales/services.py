@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
@@ -17,6 +18,7 @@ from lojal.customers.models import Customer, Stage
 from lojal.customers.services import customer_update
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import ENDED_STATUSES, Holding, HoldingStatus, Product, Transaction
+from lojal.sales.rendering import transaction_summary
 from lojal.sales.validation import HOLDING_STATUSES, Problems, choice, transaction_clean
 from lojal.timeline.models import Event
 from lojal.timeline.services import event_record
@@ -75,7 +77,9 @@ def transaction_record(*, actor: Any, customer_id: int, data: Mapping[str, Any])
     event_record(
         customer_id=customer.pk,
         kind=Event.Kind.TRANSACTION_RECORDED,
-        summary=f"{row.get_kind_display()} {row.amount} {row.currency}",
+        summary=transaction_summary(
+            kind=row.kind, amount=row.amount, currency=row.currency, product=product.name if product else ""
+        ),
         data=transaction_event_data(
             kind=row.kind,
             amount=row.amount,
@@ -106,6 +110,23 @@ def _holding_dates(data: Mapping[str, Any], problems: Problems) -> dict[str, dt.
             except ValueError:
                 problems.add(field, _("Enter a date as YYYY-MM-DD."))
     return dates
+
+
+def _on_day(day: dt.date | None, *, end: bool = False) -> dt.datetime | None:
+    """An event dated ``day`` in local time: an opening at the start of the day (before that day's
+    transactions), an ending at its end (after them); never in the future; None without a date."""
+    if day is None:
+        return None
+    moment = dt.datetime.combine(day, dt.time(23, 59, 59) if end else dt.time.min)
+    return min(timezone.make_aware(moment), timezone.now())
+
+
+def _ended_on(holding: Holding) -> dt.date | None:
+    if holding.status == HoldingStatus.CLOSED:
+        return holding.closed_on
+    if holding.status == HoldingStatus.EXPIRED:
+        return holding.expires_on or holding.closed_on
+    return None
 
 
 @transaction.atomic
@@ -140,9 +161,27 @@ def holding_open(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Ho
         customer_id=customer.pk,
         kind=Event.Kind.HOLDING_OPENED,
         summary=_("Holding opened: %(name)s") % {"name": holding.name},
-        data={"name": holding.name, "status": status, "holding_id": holding.pk},
+        data={"name": holding.name, "status": status, "holding_id": holding.pk, "on_date": True},
         actor=actor,
+        occurred_at=_on_day(holding.opened_on),
     )
+    if status in ENDED_STATUSES:
+        # Imported already ended (an account closed last year): the timeline shows both moments.
+        event_record(
+            customer_id=customer.pk,
+            kind=Event.Kind.HOLDING_CHANGED,
+            summary=_("Holding %(name)s: %(status)s")
+            % {"name": holding.name, "status": holding.get_status_display()},
+            data={
+                "name": holding.name,
+                "status": status,
+                "holding_id": holding.pk,
+                "fields": ["status"],
+                "on_date": True,
+            },
+            actor=actor,
+            occurred_at=_on_day(_ended_on(holding), end=True),
+        )
     if status not in ENDED_STATUSES and customer.lifecycle_stage == Stage.FORMER:
         lifecycle_promote(customer_ids=[customer.pk])
     return holding
@@ -161,8 +200,6 @@ def holding_change(*, actor: Any, holding_id: int, data: Mapping[str, Any]) -> H
         status = choice(data.get("status"), "status", HOLDING_STATUSES, problems, default=holding.status)
     problems.raise_if_any()
     if status == HoldingStatus.CLOSED and "closed_on" not in dates and holding.closed_on is None:
-        from django.utils import timezone
-
         dates["closed_on"] = timezone.localdate()
     changes: dict[str, list[Any]] = {}
     if status != holding.status:
@@ -176,6 +213,8 @@ def holding_change(*, actor: Any, holding_id: int, data: Mapping[str, Any]) -> H
         return holding
     holding.save()
     audit_record(actor=actor, action="update", obj=holding, changes=changes)
+    # Ending a holding is dated when it ended (an import of last month's closures reads in order).
+    ended_at = _on_day(_ended_on(holding), end=True) if {"status", "closed_on"} & set(changes) else None
     event_record(
         customer_id=holding.customer_id,
         kind=Event.Kind.HOLDING_CHANGED,
@@ -186,8 +225,10 @@ def holding_change(*, actor: Any, holding_id: int, data: Mapping[str, Any]) -> H
             "status": holding.status,
             "holding_id": holding.pk,
             "fields": list(changes),
+            **({"on_date": True} if ended_at else {}),
         },
         actor=actor,
+        occurred_at=ended_at,
     )
     return holding
 

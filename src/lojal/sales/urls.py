@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lojal.sales import views
+from lojal.sales import product_views, views
 
 app_name = "sales"
 urlpatterns = [
@@ -8,4 +8,9 @@ urlpatterns = [
     path(
         "customers/<int:customer_id>/transactions/", views.customer_transactions, name="customer_transactions"
     ),
+    path("products/", product_views.product_list, name="products"),
+    path("products/new/", product_views.product_new, name="product_new"),
+    path("products/<int:product_id>/edit/", product_views.product_edit, name="product_edit"),
+    path("categories/", product_views.category_list, name="categories"),
+    path("categories/<int:category_id>/edit/", product_views.category_edit, name="category_edit"),
 ]

@@ -1,0 +1,150 @@
+"""API for the product catalogue: list (search, category, active; cursor pages), read, create and change
+products; list, create and rename product categories."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from lojal.accounts.roles import Action
+from lojal.core.errors import NotFound, PermissionDenied
+from lojal.sales import catalogue, catalogue_selectors
+from lojal.sales.models import Product, ProductCategory
+
+router = Router(tags=["products"])
+
+
+def _require(request: HttpRequest, action: str) -> Any:
+    if not request.user.can(action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Your role does not allow this."))
+    return request.user
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    product_count: int = 0
+
+
+class CategoryIn(Schema):
+    name: str = Field(..., max_length=100)
+
+
+class ProductOut(Schema):
+    id: int
+    code: str
+    name: str
+    category_id: int | None
+    category_name: str | None
+    unit_price: Decimal | None
+    currency: str
+    is_active: bool
+
+
+class ProductPage(Schema):
+    items: list[ProductOut]
+    next_cursor: int | None = Field(None, description="pass as cursor for the next page; null on the last")
+
+
+class ProductIn(Schema):
+    code: str = Field(..., max_length=60)
+    name: str = Field(..., max_length=200)
+    category_id: int | None = None
+    unit_price: Decimal | None = None
+    currency: str = Field("SEK", max_length=3)
+    is_active: bool = True
+
+
+class ProductPatch(Schema):
+    code: str | None = Field(None, max_length=60)
+    name: str | None = Field(None, max_length=200)
+    category_id: int | None = None
+    unit_price: Decimal | None = None
+    currency: str | None = Field(None, max_length=3)
+    is_active: bool | None = None
+
+
+def _product_out(product: Product) -> dict[str, Any]:
+    return {
+        "id": product.pk,
+        "code": product.code,
+        "name": product.name,
+        "category_id": product.category_id,
+        "category_name": product.category.name if product.category else None,
+        "unit_price": product.unit_price,
+        "currency": product.currency,
+        "is_active": product.is_active,
+    }
+
+
+def _category_out(category: ProductCategory) -> dict[str, Any]:
+    return {"id": category.pk, "name": category.name, "product_count": getattr(category, "product_count", 0)}
+
+
+@router.get("/products", response=ProductPage, summary="Products: search by code or name, filter; by id")
+def product_list(
+    request: HttpRequest,
+    q: str = Query("", max_length=100),
+    category: str = Query(
+        "", pattern=r"^(none|\d{1,18})?$", description="a category id, or 'none' for products without one"
+    ),
+    active: str = Query("", pattern="^(yes|no)?$", description="'yes', 'no', or empty for all"),
+    cursor: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
+    _require(request, Action.CUSTOMER_VIEW)
+    filters = catalogue_selectors.ProductFilters(q=q.strip(), category=category, active=active)
+    rows = list(
+        catalogue_selectors.product_list(filters=filters).filter(pk__gt=cursor).order_by("pk")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": [_product_out(p) for p in rows], "next_cursor": rows[-1].pk if more and rows else None}
+
+
+@router.post("/products", response={201: ProductOut}, summary="Add a product to the catalogue")
+def product_create(request: HttpRequest, payload: ProductIn) -> tuple[int, dict[str, Any]]:
+    actor = _require(request, Action.CATALOGUE_MANAGE)
+    product = catalogue.product_create(actor=actor, data=payload.model_dump())
+    return 201, _product_out(catalogue_selectors.product_get(product.pk) or product)
+
+
+@router.get("/products/{product_id}", response=ProductOut, summary="One product")
+def product_read(request: HttpRequest, product_id: int) -> dict[str, Any]:
+    _require(request, Action.CUSTOMER_VIEW)
+    product = catalogue_selectors.product_get(product_id)
+    if product is None:
+        raise NotFound(_("No product with id %(id)s.") % {"id": product_id})
+    return _product_out(product)
+
+
+@router.patch("/products/{product_id}", response=ProductOut, summary="Change a product (fields given only)")
+def product_update(request: HttpRequest, product_id: int, payload: ProductPatch) -> dict[str, Any]:
+    actor = _require(request, Action.CATALOGUE_MANAGE)
+    product = catalogue.product_change(
+        actor=actor, product_id=product_id, data=payload.model_dump(exclude_unset=True)
+    )
+    return _product_out(catalogue_selectors.product_get(product.pk) or product)
+
+
+@router.get("/product-categories", response=list[CategoryOut], summary="Product categories by name")
+def category_list(request: HttpRequest) -> list[dict[str, Any]]:
+    _require(request, Action.CUSTOMER_VIEW)
+    return [_category_out(c) for c in catalogue_selectors.category_list()]
+
+
+@router.post("/product-categories", response={201: CategoryOut}, summary="Add a product category")
+def category_create(request: HttpRequest, payload: CategoryIn) -> tuple[int, dict[str, Any]]:
+    actor = _require(request, Action.CATALOGUE_MANAGE)
+    return 201, _category_out(catalogue.category_create(actor=actor, name=payload.name))
+
+
+@router.patch("/product-categories/{category_id}", response=CategoryOut, summary="Rename a product category")
+def category_update(request: HttpRequest, category_id: int, payload: CategoryIn) -> dict[str, Any]:
+    actor = _require(request, Action.CATALOGUE_MANAGE)
+    return _category_out(catalogue.category_change(actor=actor, category_id=category_id, name=payload.name))

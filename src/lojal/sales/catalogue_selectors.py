@@ -1,0 +1,46 @@
+"""Reads for the product catalogue: the filtered product list (pages and API) and the categories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from lojal.sales.models import Product, ProductCategory
+
+#: ``category`` filter value for products without a category.
+NO_CATEGORY = "none"
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    q: str = ""
+    category: str = ""  # a category id, NO_CATEGORY, or "" for all
+    active: str = ""  # "yes", "no", or "" for all
+
+
+def product_list(*, filters: ProductFilters | None = None) -> QuerySet[Product]:
+    """Products matching a code or name search, a category and the active flag, by name then code."""
+    filters = filters or ProductFilters()
+    products = Product.objects.select_related("category").order_by("name", "code", "id")
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            products = products.filter(Q(code__icontains=word) | Q(name__icontains=word))
+    if filters.category == NO_CATEGORY:
+        products = products.filter(category__isnull=True)
+    elif filters.category.isdigit():
+        products = products.filter(category_id=int(filters.category))
+    if filters.active == "yes":
+        products = products.filter(is_active=True)
+    elif filters.active == "no":
+        products = products.filter(is_active=False)
+    return products
+
+
+def product_get(product_id: int) -> Product | None:
+    return Product.objects.select_related("category").filter(pk=product_id).first()
+
+
+def category_list() -> QuerySet[ProductCategory]:
+    """Categories by name, each with its number of products."""
+    return ProductCategory.objects.annotate(product_count=Count("product")).order_by("name")
