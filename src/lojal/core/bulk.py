@@ -26,10 +26,11 @@ def _adapter_json(value: Any) -> str:
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    # Looked up on each call: the connection (and its operations) belong to the thread using it.
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+        return lambda value: connection.ops.adapt_datetimefield_value(value)
     if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
+        return lambda value: connection.ops.adapt_datefield_value(value)
     if isinstance(field, models.JSONField):
         return lambda value: None if value is None else _adapter_json(value)
     return None
@@ -83,7 +84,18 @@ class _Target:
     json_columns: tuple[int, ...]
 
 
+_TARGETS: dict[tuple[type[models.Model], tuple[str, ...]], _Target] = {}
+
+
 def _target(model: type[models.Model], columns: Sequence[str]) -> _Target:
+    key = (model, tuple(columns))
+    target = _TARGETS.get(key)
+    if target is None:
+        target = _TARGETS[key] = _new_target(model, columns)
+    return target
+
+
+def _new_target(model: type[models.Model], columns: Sequence[str]) -> _Target:
     fields: list[models.Field[Any, Any]] = []
     for column in columns:
         field = model._meta.get_field(column)

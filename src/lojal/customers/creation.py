@@ -262,10 +262,22 @@ def _tag_ids(names: list[str]) -> tuple[dict[str, int], dict[str, str]]:
         first_spelling.setdefault(name.casefold(), name)
     if not first_spelling:
         return {}, {}
-    resolved = tags_resolve(list(first_spelling.values()))
-    by_name = {tag.name.casefold(): tag.pk for tag in resolved}
-    stored = {tag.name.casefold(): tag.name for tag in resolved}
-    for spelling, tag in zip(first_spelling.values(), resolved, strict=False):
+    spellings = list(first_spelling.values())
+    # Tags that exist as spelt, in one plain query; the rest (another case, or new) as tags_resolve finds them.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, name FROM customers_tag WHERE name IN ({', '.join(['%s'] * len(spellings))})",
+            spellings,
+        )
+        exact = cursor.fetchall()
+    by_name = {name.casefold(): pk for pk, name in exact}
+    stored = {name.casefold(): name for _pk, name in exact}
+    missing = [spelling for spelling in spellings if spelling.casefold() not in by_name]
+    resolved = tags_resolve(missing) if missing else []
+    for tag in resolved:
+        by_name.setdefault(tag.name.casefold(), tag.pk)
+        stored.setdefault(tag.name.casefold(), tag.name)
+    for spelling, tag in zip(missing, resolved, strict=False):
         by_name.setdefault(spelling.casefold(), tag.pk)
         stored.setdefault(spelling.casefold(), tag.name)
     return by_name, stored

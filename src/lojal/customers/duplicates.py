@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
+from lojal.core.bulk import bulk_insert
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.text import fold
 from lojal.customers.derived import refresh_derived
@@ -191,6 +192,15 @@ def duplicates_check(*, customer_ids: Sequence[int] | None, just_created: bool =
         elif known.status == DuplicateSuspicion.Status.OPEN and known.reasons != ordered:
             known.reasons, known.score = ordered, score
             changed.append(known)
+    if just_created:
+        # No pair can name a customer this transaction created, so there is no conflict to ignore.
+        found_at = timezone.now()
+        bulk_insert(
+            DuplicateSuspicion,
+            ("first_id", "second_id", "reasons", "score", "status", "found_at"),
+            ((s.first_id, s.second_id, s.reasons, s.score, s.status, found_at) for s in new),
+        )
+        return len(new)
     DuplicateSuspicion.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     DuplicateSuspicion.objects.bulk_update(changed, ["reasons", "score"], batch_size=1000)
     return len(new)
