@@ -25,15 +25,27 @@ def _adapter_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
-def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    # Looked up on each call: the connection (and its operations) belong to the thread using it.
+def _json_column_value(value: Any) -> str | None:
+    return None if value is None else _adapter_json(value)
+
+
+def _adapter_kind(field: models.Field[Any, Any]) -> str:
     if isinstance(field, models.DateTimeField):
-        return lambda value: connection.ops.adapt_datetimefield_value(value)
+        return "datetime"
     if isinstance(field, models.DateField):
-        return lambda value: connection.ops.adapt_datefield_value(value)
+        return "date"
     if isinstance(field, models.JSONField):
-        return lambda value: None if value is None else _adapter_json(value)
-    return None
+        return "json"
+    return ""
+
+
+def _adapter(kind: str) -> Callable[[Any], Any]:
+    """The function that stores a value of this kind, from the connection of the thread asking."""
+    if kind == "datetime":
+        return connection.ops.adapt_datetimefield_value
+    if kind == "date":
+        return connection.ops.adapt_datefield_value
+    return _json_column_value
 
 
 def _adapted(
@@ -80,8 +92,12 @@ def _copy(
 class _Target:
     table: str
     columns: list[str]
-    adapters: list[tuple[int, Callable[[Any], Any]]]
+    adapter_kinds: tuple[tuple[int, str], ...]
     json_columns: tuple[int, ...]
+
+    @property
+    def adapters(self) -> list[tuple[int, Callable[[Any], Any]]]:
+        return [(index, _adapter(kind)) for index, kind in self.adapter_kinds]
 
 
 _TARGETS: dict[tuple[type[models.Model], tuple[str, ...]], _Target] = {}
@@ -102,11 +118,9 @@ def _new_target(model: type[models.Model], columns: Sequence[str]) -> _Target:
         if not isinstance(field, models.Field):
             raise TypeError(f"{column} is a relation, not a column of {model._meta.label}")
         fields.append(field)
-    adapters = [
-        (index, adapt) for index, field in enumerate(fields) if (adapt := _adapter(field)) is not None
-    ]
-    json_columns = tuple(index for index, field in enumerate(fields) if isinstance(field, models.JSONField))
-    return _Target(model._meta.db_table, [str(field.column) for field in fields], adapters, json_columns)
+    kinds = tuple((index, kind) for index, field in enumerate(fields) if (kind := _adapter_kind(field)))
+    json_columns = tuple(index for index, kind in kinds if kind == "json")
+    return _Target(model._meta.db_table, [str(field.column) for field in fields], kinds, json_columns)
 
 
 def _insert_rows(target: _Target, rows: Iterable[Sequence[Any]]) -> int:
