@@ -115,10 +115,14 @@ def _numbers_and_ids(count: int) -> tuple[list[int], list[int] | None]:
     if connection.vendor != "postgresql":
         return sequence_next(name="customer_number", count=count), None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval('lojal_seq_customer_number'), nextval(%s) FROM generate_series(1, %s)",
-            [_id_sequence(cursor), count],
-        )
+        if count == 1:
+            # Without the row count as a parameter the prepared statement keeps one generic plan.
+            cursor.execute("SELECT nextval('lojal_seq_customer_number'), nextval(%s)", [_id_sequence(cursor)])
+        else:
+            cursor.execute(
+                "SELECT nextval('lojal_seq_customer_number'), nextval(%s) FROM generate_series(1, %s)",
+                [_id_sequence(cursor), count],
+            )
         rows = cursor.fetchall()
     return [row[0] for row in rows], [row[1] for row in rows]
 
