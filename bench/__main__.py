@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import imports
 
     imports.add_parser(sub)
+    from bench import create_cost
+
+    create_cost.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -85,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_smtpd(args)
     if args.benchmark == "imports":
         return imports.run(args)
+    if args.benchmark == "create-cost":
+        return create_cost.run(args)
     from bench.customers import run
 
     return run(args)

@@ -6,10 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from ninja.responses import NinjaJSONEncoder
 
 from lojal.accounts.models import User
+from lojal.accounts.roles import Role
+from lojal.accounts.services import user_create
 from lojal.customers.schemas import CustomerDetail
 from lojal.customers.services import contact_person_add
 from lojal.timeline.services import note_add
@@ -99,3 +104,115 @@ def test_masked_national_number_on_the_fast_path(api_as: Any) -> None:
     body = api_as("read_only").get(f"customers/{customer.pk}").json()
     assert body == _through_schema(body)
     assert "9876" not in body["national_id"]
+
+
+CREATES: list[dict[str, Any]] = [
+    {"kind": "person", "last_name": "Ek"},
+    {
+        "kind": "person",
+        "first_name": "Åsa",
+        "last_name": "Öberg",
+        "national_id": "19811218-9876",
+        "national_id_country": "SE",
+        "preferred_language": "nb",
+        "vip_tier": "gold",
+        "lifecycle_stage": "customer",
+        "emails": [
+            "asa@example.se",
+            {"address": "Asa.Oberg@Example.com", "label": "work", "is_primary": True},
+        ],
+        "phones": [{"number": "+46 70 123 45 67", "label": "home"}, "+46 8 123 456 78"],
+        "addresses": [
+            {"street": "Storgatan 1", "postal_code": "411 38", "city": "Göteborg"},
+            {
+                "street": "Box 12",
+                "postal_code": "0155",
+                "city": "Oslo",
+                "country": "NO",
+                "label": "billing",
+                "is_primary": True,
+            },
+        ],
+        "tags": ["nyhetsbrev", "Golf", "VIP-kund"],
+    },
+    {
+        "kind": "organisation",
+        "organisation_name": "Fjordbygg AS",
+        "national_id": "923609016",
+        "national_id_country": "NO",
+        "industry": "Construction",
+        "employee_count": 42,
+        "founded_year": 1987,
+        "emails": ["post@fjordbygg.no"],
+    },
+]
+
+
+@pytest.mark.parametrize("payload", CREATES)
+def test_create_answers_exactly_what_a_read_of_the_new_customer_gives(
+    api: ApiClient, payload: dict[str, Any]
+) -> None:
+    # given a tag that already exists in another case, and an account manager with a name
+    factories.person(tags=["Nyhetsbrev"])
+    manager = user_create(
+        username="kari",
+        password="not-a-real-password-1",
+        role=Role.SALES,
+        first_name="Kari",
+        last_name="Nordmann",
+    )
+    # when
+    created = api.post("customers", {**payload, "account_manager_id": manager.pk})
+    # then
+    assert created.status_code == 201, created.content
+    assert created["Content-Type"] == "application/json; charset=utf-8"
+    body = created.json()
+    assert body == api.get(f"customers/{body['id']}").json()
+    assert body == _through_schema(body)
+    assert body["account_manager"] == {"id": manager.pk, "name": "Kari Nordmann"}
+    assert body["timeline"][0]["actor"] == {"id": api.user.pk, "name": api.user.display_name}
+
+
+def test_create_answer_masks_the_national_number_as_a_read_does(api_as: Any) -> None:
+    client = api_as(Role.SALES)
+    created = client.post("customers", {"last_name": "Holm", "national_id": "19811218-9876"})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert "9876" not in body["national_id"]
+    assert body == client.get(f"customers/{body['id']}").json()
+
+
+def test_create_answer_in_swedish_renders_the_event_in_swedish(api: ApiClient) -> None:
+    response = api.client.post(
+        "/api/v1/customers",
+        json.dumps({"first_name": "Tove", "last_name": "Lund"}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    read = api.client.get(f"/api/v1/customers/{body['id']}", HTTP_ACCEPT_LANGUAGE="sv").json()
+    assert body["timeline"][0]["summary"] == read["timeline"][0]["summary"]
+    assert body["timeline"][0]["summary"] != "Tove Lund was added. Stage: Lead"
+
+
+@pytest.mark.postgres
+def test_create_on_postgresql_writes_in_one_statement_and_reads_nothing_back(api: ApiClient) -> None:
+    # given
+    payload = {"last_name": "Berg", "emails": ["berg@example.se"], "phones": ["+46701234599"]}
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("customers", payload)
+    # then: besides the token check, three statements: numbers, the insert, the duplicate check
+    assert response.status_code == 201
+    statements = [
+        " ".join(q["sql"].split())
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT pg_get_serial_sequence"))
+        and "accounts_apitoken" not in q["sql"]
+    ]
+    assert len(statements) == 3, statements
+    assert statements[0].startswith("SELECT nextval(")
+    assert statements[1].startswith("WITH step0 AS (INSERT INTO")
+    assert "jsonb_populate_recordset" in statements[1]
+    assert "FROM customers_emailaddress a" in statements[2]

@@ -4,10 +4,12 @@ a few rows, COPY for more on PostgreSQL, executemany on SQLite), with values ada
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lojal.core.bulk import bulk_insert, bulk_insert_many
 from lojal.core.models import AuditEntry
@@ -80,3 +82,64 @@ def test_postgres_prepares_statements_a_connection_runs_often(db: Any) -> None:
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%customers_tag%"]
         )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_one_statement_inserts_store_values_exactly_as_a_single_insert_does(db: Any) -> None:
+    # given values of every kind the JSON parameters have to carry: microseconds, nested JSON with a
+    # date and a decimal, quotes, backslashes, non-Latin text, NULLs
+    when = dt.datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=dt.UTC)
+    changes = {
+        "birth_date": [None, dt.date(1988, 3, 20)],
+        "amount": [None, Decimal("12.50")],
+        "name": ['O\'Brien "Ola"', "Søren Åkesson ❤"],
+        "nested": {"list": [1, 2.5, True, None]},
+    }
+    row = (when, None, "create", "tests.thing", "1", "Åsa «Ö» \\ / \t", changes)
+    # when: the same row through bulk_insert_many (one statement) and bulk_insert (one table)
+    bulk_insert_many([(AuditEntry, COLUMNS, [row])])
+    bulk_insert(AuditEntry, COLUMNS, [(*row[:4], "2", *row[5:])])
+    # then
+    first, second = AuditEntry.objects.order_by("object_id")
+    for stored in (first, second):
+        assert stored.occurred_at == when
+        assert stored.actor_id is None
+        assert stored.object_label == "Åsa «Ö» \\ / \t"
+        assert stored.changes == {
+            "birth_date": [None, "1988-03-20"],
+            "amount": [None, "12.50"],
+            "name": ['O\'Brien "Ola"', "Søren Åkesson ❤"],
+            "nested": {"list": [1, 2.5, True, None]},
+        }
+
+
+@pytest.mark.postgres
+def test_small_inserts_are_one_statement_text_whatever_the_row_counts(db: Any) -> None:
+    statements = []
+    for tags, entries in ((1, 1), (3, 0), (0, 7)):
+        with CaptureQueriesContext(connection) as queries:
+            bulk_insert_many(
+                [
+                    (Tag, ("name",), [(f"tag {tags}-{n}",) for n in range(tags)]),
+                    (AuditEntry, COLUMNS, _audit_rows(entries)),
+                ]
+            )
+        statements += [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == 3
+    assert len({sql.split(" RETURNING")[0].split("[")[0] for sql in statements}) == 1
+    assert Tag.objects.count() == 4
+    assert AuditEntry.objects.count() == 8
+
+
+def test_returning_gives_the_last_inserts_ids_in_order_on_postgres(db: Any) -> None:
+    returned = bulk_insert_many(
+        [
+            (Tag, ("name",), [("a",), ("b",)]),
+            (AuditEntry, COLUMNS, _audit_rows(3, offset=10)),
+        ],
+        returning="id",
+    )
+    if connection.vendor != "postgresql":
+        assert returned is None
+        return
+    assert returned is not None
+    assert [AuditEntry.objects.get(pk=pk).object_id for pk in returned] == ["10", "11", "12"]

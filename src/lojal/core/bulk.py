@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
@@ -20,22 +21,33 @@ _BATCH = 2000
 _FEW = 20
 
 
-def _json_text(value: Any) -> str | None:
-    if value is None:
-        return None
+def _adapter_json(value: Any) -> str:
     if type(value) is dict and not value:
         return "{}"  # the common empty default, without a trip through the encoder
     return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
-def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+def _json_column_value(value: Any) -> str | None:
+    return None if value is None else _adapter_json(value)
+
+
+def _adapter_kind(field: models.Field[Any, Any]) -> str:
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+        return "datetime"
     if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
+        return "date"
     if isinstance(field, models.JSONField):
-        return _json_text
-    return None
+        return "json"
+    return ""
+
+
+def _adapter(kind: str) -> Callable[[Any], Any]:
+    """The function that stores a value of this kind, from the connection of the thread asking."""
+    if kind == "datetime":
+        return connection.ops.adapt_datetimefield_value
+    if kind == "date":
+        return connection.ops.adapt_datefield_value
+    return _json_column_value
 
 
 def _adapted(
@@ -82,20 +94,35 @@ def _copy(
 class _Target:
     table: str
     columns: list[str]
-    adapters: list[tuple[int, Callable[[Any], Any]]]
+    adapter_kinds: tuple[tuple[int, str], ...]
+    json_columns: tuple[int, ...]
+
+    @property
+    def adapters(self) -> list[tuple[int, Callable[[Any], Any]]]:
+        return [(index, _adapter(kind)) for index, kind in self.adapter_kinds]
+
+
+_TARGETS: dict[tuple[type[models.Model], tuple[str, ...]], _Target] = {}
 
 
 def _target(model: type[models.Model], columns: Sequence[str]) -> _Target:
+    key = (model, tuple(columns))
+    target = _TARGETS.get(key)
+    if target is None:
+        target = _TARGETS[key] = _new_target(model, columns)
+    return target
+
+
+def _new_target(model: type[models.Model], columns: Sequence[str]) -> _Target:
     fields: list[models.Field[Any, Any]] = []
     for column in columns:
         field = model._meta.get_field(column)
         if not isinstance(field, models.Field):
             raise TypeError(f"{column} is a relation, not a column of {model._meta.label}")
         fields.append(field)
-    adapters = [
-        (index, adapt) for index, field in enumerate(fields) if (adapt := _adapter(field)) is not None
-    ]
-    return _Target(model._meta.db_table, [str(field.column) for field in fields], adapters)
+    kinds = tuple((index, kind) for index, field in enumerate(fields) if (kind := _adapter_kind(field)))
+    json_columns = tuple(index for index, kind in kinds if kind == "json")
+    return _Target(model._meta.db_table, [str(field.column) for field in fields], kinds, json_columns)
 
 
 def _insert_rows(target: _Target, rows: Iterable[Sequence[Any]]) -> int:
@@ -135,29 +162,67 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
 Insert = tuple[type[models.Model], Sequence[str], Iterable[Sequence[Any]]]
 
 
-def bulk_insert_many(inserts: Sequence[Insert]) -> None:
-    """Several :func:`bulk_insert` calls, in order. On PostgreSQL, when every one of them is small, all
-    go in one statement and one round trip: each INSERT a data-modifying CTE of the last one. Rows
-    may reference rows inserted before them in the list (foreign keys are checked at commit)."""
+def bulk_insert_many(inserts: Sequence[Insert], *, returning: str = "") -> list[Any] | None:
+    """Several :func:`bulk_insert` calls, in order. Rows may reference rows inserted before them in
+    the list (foreign keys are checked at commit).
+
+    On PostgreSQL, when every one of them is small, all go in one statement and one round trip: each
+    INSERT a data-modifying CTE of the last one, each table's rows one JSON parameter. The statement's
+    text is then the same whatever the number of rows, so the connection prepares it once and the
+    server plans it once. Only then are the values of the last insert's ``returning`` column given
+    back, in the order of its rows; otherwise the answer is None.
+    """
     planned = [(_target(model, columns), iter(rows)) for model, columns, rows in inserts]
     if connection.vendor != "postgresql":
         for target, rows in planned:
             _insert_rows(target, rows)
-        return
+        return None
     heads = [(target, list(itertools.islice(rows, _FEW)), rows) for target, rows in planned]
-    if any(len(head) == _FEW for _target_, head, _rest in heads):
+    if not heads or any(len(head) == _FEW for _target_, head, _rest in heads):
         for target, head, rest in heads:
             _insert_rows(target, itertools.chain(head, rest))
-        return
-    params: list[Any] = []
-    statements = [
-        _values_insert(target.table, target.columns, list(_adapted(head, target.adapters)), params)
-        for target, head, _rest in heads
-        if head
-    ]
-    if not statements:
-        return
-    *first, last = statements
-    ctes = ", ".join(f"step{number} AS ({statement})" for number, statement in enumerate(first))
+        return None
+    statement, params = _json_inserts([(target, head) for target, head, _rest in heads], returning)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {ctes} {last}" if first else last, params)
+        cursor.execute(statement, params)
+        return [row[0] for row in cursor.fetchall()] if returning else None
+
+
+_JSON_STATEMENTS: dict[tuple[Any, ...], str] = {}
+_to_json = DjangoJSONEncoder().default
+
+
+def _json_inserts(tables: list[tuple[_Target, list[Sequence[Any]]]], returning: str) -> tuple[str, list[str]]:
+    """One statement inserting every table's rows from a JSON array (``jsonb_populate_recordset``)."""
+    key = (*((target.table, tuple(target.columns)) for target, _rows in tables), returning)
+    statement = _JSON_STATEMENTS.get(key)
+    if statement is None:
+        quote = connection.ops.quote_name
+        parts = []
+        for target, _rows in tables:
+            columns = ", ".join(quote(column) for column in target.columns)
+            rows = f"jsonb_populate_recordset(NULL::{quote(target.table)}, %s::jsonb)"
+            parts.append(f"INSERT INTO {quote(target.table)} ({columns}) SELECT {columns} FROM {rows}")
+        *first, last = parts
+        if returning:
+            last = last.replace("::jsonb)", "::jsonb) WITH ORDINALITY") + (
+                f" ORDER BY ordinality RETURNING {quote(returning)}"
+            )
+        ctes = ", ".join(f"step{number} AS ({part})" for number, part in enumerate(first))
+        statement = _JSON_STATEMENTS[key] = f"WITH {ctes} {last}" if first else last
+    return statement, [
+        orjson.dumps(
+            [dict(zip(target.columns, _json_ready(row, target), strict=True)) for row in rows],
+            default=_to_json,
+        ).decode()
+        for target, rows in tables
+    ]
+
+
+def _json_ready(row: Sequence[Any], target: _Target) -> list[Any]:
+    """A row's values for JSON; JSON columns are written exactly as :func:`_adapter` writes them."""
+    values = list(row)
+    for index in target.json_columns:
+        if values[index] is not None:
+            values[index] = orjson.Fragment(_adapter_json(values[index]))
+    return values

@@ -96,6 +96,11 @@ def detail(request: HttpRequest, customer_id: int, timeline_limit: int = 50) -> 
     if found is None:
         selectors.customer_get(customer_id=customer_id)  # raises NotFound, naming a merge if there was one
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    return _shown(request, found)
+
+
+def _shown(request: HttpRequest, found: dict[str, Any]) -> dict[str, Any]:
+    """A customer projection as this caller may see it, with the cursor to the rest of its timeline."""
     if not request.user.can(Action.NATIONAL_ID_VIEW):  # type: ignore[union-attr]
         found["national_id"] = national_id_mask(
             kind=found["national_id_kind"], formatted=found["national_id"]
@@ -146,8 +151,13 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
 @router.post("", response={201: CustomerDetail}, summary="Create a customer")
 def customer_create(request: HttpRequest, payload: CustomerCreate) -> HttpResponse:
     actor = require(request, Action.CUSTOMER_CREATE)
-    customer = creation.customer_create(actor=actor, data=payload.model_dump(exclude_unset=True))
-    return json_response(detail(request, customer.pk), status=201)
+    created = creation.customer_create_recorded(actor=actor, data=payload.model_dump(exclude_unset=True))
+    # The answer is built from what was written; read back only where the database could not say
+    # which id the creation event got.
+    found = projections.created_customer_detail(created, actor=actor)
+    if found is None:
+        return json_response(detail(request, created.customer.pk), status=201)
+    return json_response(_shown(request, found), status=201)
 
 
 @router.post(

@@ -6,6 +6,7 @@ in the background worker after commit)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -51,6 +52,18 @@ _KINDS = Kind.values
 _STAGE_LABELS = dict(Stage.choices)
 
 Prepared = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Created:
+    """A customer just written, with what an answer about it needs besides its own fields: its
+    contact points are in ``cleaned``, its tags' stored names in ``tag_names``, and ``event_id`` is
+    its creation event where the database handed that back in the same round trip (else None)."""
+
+    customer: Customer
+    cleaned: Mapping[str, Any]
+    tag_names: list[str]
+    event_id: int | None
 
 
 def _kind_of(data: Mapping[str, Any]) -> str:
@@ -102,10 +115,14 @@ def _numbers_and_ids(count: int) -> tuple[list[int], list[int] | None]:
     if connection.vendor != "postgresql":
         return sequence_next(name="customer_number", count=count), None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval('lojal_seq_customer_number'), nextval(%s) FROM generate_series(1, %s)",
-            [_id_sequence(cursor), count],
-        )
+        if count == 1:
+            # Without the row count as a parameter the prepared statement keeps one generic plan.
+            cursor.execute("SELECT nextval('lojal_seq_customer_number'), nextval(%s)", [_id_sequence(cursor)])
+        else:
+            cursor.execute(
+                "SELECT nextval('lojal_seq_customer_number'), nextval(%s) FROM generate_series(1, %s)",
+                [_id_sequence(cursor), count],
+            )
         rows = cursor.fetchall()
     return [row[0] for row in rows], [row[1] for row in rows]
 
@@ -120,12 +137,13 @@ def _id_sequence(cursor: Any) -> str:
     return _ID_SEQUENCE["name"]
 
 
-def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Customer]:
+def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
     """Write validated customers and everything that belongs to them; returns them with their ids.
 
     On PostgreSQL a single customer (or a few) takes three round trips: numbers and ids, then one
-    statement inserting the customers, their contact points, tags, audit entries and timeline events,
-    then the duplicate check. Larger sets go in with one COPY per table.
+    statement inserting the customers, their contact points, tags, audit entries and timeline events
+    (answering with the events' ids), then the duplicate check. Larger sets go in with one COPY per
+    table.
     """
     numbers, ids = _numbers_and_ids(len(prepared))
     customers = [
@@ -153,7 +171,7 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Customer]:
     for customer in customers:
         customer._state.adding = False
     pairs = list(zip(customers, (cleaned for _kind, cleaned in prepared), strict=True))
-    tag_ids = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
+    tag_ids, tag_names = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
     inserts += [
         (
             EmailAddress,
@@ -223,32 +241,60 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Customer]:
             ),
         ),
     ]
-    bulk_insert_many(inserts)
+    event_ids: Sequence[int | None] = bulk_insert_many(inserts, returning="id") or [None] * len(customers)
     created_ids = [c.pk for c in customers]
     if len(created_ids) == 1:
-        duplicates.duplicates_check(customer_ids=created_ids)
+        duplicates.duplicates_check(customer_ids=created_ids, just_created=True)
     else:
         # A batch's duplicate search runs in the worker once the batch is committed, off the request.
         transaction.on_commit(lambda: duplicates_check_task.enqueue(created_ids))
-    return customers
+    return [
+        Created(
+            customer=c,
+            cleaned=cleaned,
+            tag_names=[tag_names[name.casefold()] for name in cleaned.get("tags", [])],
+            event_id=event_id,
+        )
+        for (c, cleaned), event_id in zip(pairs, event_ids, strict=True)
+    ]
 
 
-def _tag_ids(names: list[str]) -> dict[str, int]:
-    """Tag ids by case-folded name; the first spelling met names a new tag."""
+def _tag_ids(names: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Tag ids and stored names by case-folded name; the first spelling met names a new tag."""
     first_spelling: dict[str, str] = {}
     for name in names:
         first_spelling.setdefault(name.casefold(), name)
     if not first_spelling:
-        return {}
-    resolved = tags_resolve(list(first_spelling.values()))
-    by_name = {tag.name.casefold(): tag.pk for tag in resolved}
-    for spelling, tag in zip(first_spelling.values(), resolved, strict=False):
+        return {}, {}
+    spellings = list(first_spelling.values())
+    # Tags that exist as spelt, in one plain query; the rest (another case, or new) as tags_resolve finds them.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, name FROM customers_tag WHERE name IN ({', '.join(['%s'] * len(spellings))})",
+            spellings,
+        )
+        exact = cursor.fetchall()
+    by_name = {name.casefold(): pk for pk, name in exact}
+    stored = {name.casefold(): name for _pk, name in exact}
+    missing = [spelling for spelling in spellings if spelling.casefold() not in by_name]
+    resolved = tags_resolve(missing) if missing else []
+    for tag in resolved:
+        by_name.setdefault(tag.name.casefold(), tag.pk)
+        stored.setdefault(tag.name.casefold(), tag.name)
+    for spelling, tag in zip(missing, resolved, strict=False):
         by_name.setdefault(spelling.casefold(), tag.pk)
-    return by_name
+        stored.setdefault(spelling.casefold(), tag.name)
+    return by_name, stored
 
 
 def customer_create(*, actor: Any, data: Mapping[str, Any]) -> Customer:
     """Create one customer with its emails, phones, addresses and tags; checks for duplicates."""
+    return customer_create_recorded(actor=actor, data=data).customer
+
+
+def customer_create_recorded(*, actor: Any, data: Mapping[str, Any]) -> Created:
+    """:func:`customer_create`, answering with everything that was written, so that the caller can
+    show the new customer without reading it back."""
     kind, cleaned = _prepare(data)
     try:
         with transaction.atomic():
@@ -292,7 +338,7 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
             % {"count": failed_items},
             errors=errors,
         )
-    return _insert(prepared, actor)
+    return [created.customer for created in _insert(prepared, actor)]
 
 
 def _check_numbers_in_batch(
@@ -324,4 +370,4 @@ def _check_numbers_in_batch(
 def customers_create_validated(*, actor: Any, prepared: Sequence[Prepared]) -> list[Customer]:
     """Create customers already validated by ``customer_clean`` (an import checks them in its dry run):
     the same set-based insert as a batch, in the caller's transaction, in the order given."""
-    return _insert(prepared, actor)
+    return [created.customer for created in _insert(prepared, actor)]

@@ -8,12 +8,16 @@ use the ORM selectors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
 from lojal.core.rawsql import aware, day, decoded
+from lojal.timeline.models import Event
 from lojal.timeline.rendering import event_summary
+
+if TYPE_CHECKING:
+    from lojal.customers.creation import Created
 
 _SUMMARY_COLUMNS = (
     "c.id, c.customer_number, c.kind, c.display_name, c.primary_email, c.primary_phone, c.city, c.country, "
@@ -217,3 +221,92 @@ def _timeline(cursor: Any, customer_id: int, limit: int) -> tuple[list[dict[str,
             }
         )
     return events, len(rows) > limit
+
+
+def created_customer_detail(created: Created, *, actor: Any) -> dict[str, Any] | None:
+    """What :func:`customer_detail` would read for a customer created a moment ago, built from what
+    was written instead of read back; None when the creation event's id is not known (the caller
+    then reads the customer). At most one query: the account manager's name, when there is one.
+    """
+    if created.event_id is None:
+        return None
+    customer, cleaned = created.customer, created.cleaned
+    manager = None
+    if customer.account_manager_id is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, first_name, last_name, username FROM accounts_user WHERE id = %s",
+                [customer.account_manager_id],
+            )
+            row = cursor.fetchone()
+        manager = _staff(*row) if row is not None else None
+    actor_id = getattr(actor, "pk", None)
+    data = {"name": customer.display_name, "stage": customer.lifecycle_stage}
+    kind = Event.Kind.CUSTOMER_CREATED.value
+    return {
+        "id": customer.pk,
+        "customer_number": customer.customer_number,
+        "kind": customer.kind,
+        "display_name": customer.display_name,
+        "primary_email": customer.primary_email,
+        "primary_phone": customer.primary_phone,
+        "city": customer.city,
+        "country": customer.country,
+        "lifecycle_stage": customer.lifecycle_stage,
+        "vip_tier": customer.vip_tier,
+        "created_at": customer.created_at,
+        "tags": sorted(created.tag_names),
+        "account_manager": manager,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "organisation_name": customer.organisation_name,
+        "birth_date": customer.birth_date,
+        "industry": customer.industry,
+        "employee_count": customer.employee_count,
+        "founded_year": customer.founded_year,
+        "national_id": customer.national_id_display,
+        "national_id_country": customer.national_id_country,
+        "national_id_kind": customer.national_id_kind,
+        "preferred_language": customer.preferred_language,
+        "updated_at": customer.updated_at,
+        # Contact points were written in the order given, the primary one first: the order the
+        # read gives them in.
+        "emails": [
+            {"address": e["address"], "label": e["label"], "is_primary": e["is_primary"]}
+            for e in cleaned.get("emails", [])
+        ],
+        "phones": [
+            {"number": p["number"], "label": p["label"], "is_primary": p["is_primary"]}
+            for p in cleaned.get("phones", [])
+        ],
+        "addresses": [
+            {
+                "street": a["street"],
+                "postal_code": a["postal_code"],
+                "city": a["city"],
+                "municipality": a["municipality"],
+                "region": a["region"],
+                "country": a["country"],
+                "label": a["label"],
+                "is_primary": a["is_primary"],
+            }
+            for a in cleaned.get("addresses", [])
+        ],
+        "contact_persons": [],
+        "timeline": [
+            {
+                "id": created.event_id,
+                "occurred_at": customer.created_at,
+                "kind": kind,
+                "summary": event_summary(kind=kind, data=data, summary=""),
+                "body": "",
+                "data": data,
+                "actor": (
+                    _staff(actor_id, actor.first_name, actor.last_name, actor.username)
+                    if actor_id is not None
+                    else None
+                ),
+            }
+        ],
+        "timeline_has_more": False,
+    }
