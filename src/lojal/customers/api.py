@@ -55,19 +55,9 @@ def staff_ref(user: Any) -> dict[str, Any] | None:
 
 def summary(customer: Customer) -> dict[str, Any]:
     return {
-        "id": customer.pk,
-        "customer_number": customer.customer_number,
-        "kind": customer.kind,
-        "display_name": customer.display_name,
-        "primary_email": customer.primary_email,
-        "primary_phone": customer.primary_phone,
-        "city": customer.city,
-        "country": customer.country,
-        "lifecycle_stage": customer.lifecycle_stage,
-        "vip_tier": customer.vip_tier,
+        **projections.summary_columns(customer),
         "tags": [tag.name for tag in customer.tags.all()],
         "account_manager": staff_ref(customer.account_manager),
-        "created_at": customer.created_at,
     }
 
 

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from lojal.accounts.selectors import staff_list
 from lojal.core.contact_points import phone_display
+from lojal.core.forms import ServiceForm
 from lojal.customers.models import Country, Customer, Kind, Language, Stage, VipTier
 
 NATIONAL_COUNTRIES = [("SE", _("Sweden")), ("NO", _("Norway")), ("DK", _("Denmark")), ("FI", _("Finland"))]
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(ServiceForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, widget=forms.RadioSelect)
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
@@ -145,19 +146,13 @@ class CustomerForm(forms.Form):
             result["addresses"] = others
         return result
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Put each service error on the form field a person typed it into."""
-        for key, reasons in errors.items():
-            field = re.sub(r"\[\d+\].*$", "", key)
-            if key.startswith("addresses["):
-                field = key.rsplit(".", 1)[-1]
-            if field not in self.fields:
-                field = None  # type: ignore[assignment]
-            for reason in reasons:
-                self.add_error(field, reason)
+    def service_error_field(self, key: str) -> str | None:
+        """``emails[1]`` is typed into ``emails``, ``addresses[0].city`` into ``city``."""
+        field = key.rsplit(".", 1)[-1] if key.startswith("addresses[") else re.sub(r"\[\d+\].*$", "", key)
+        return field if field in self.fields else None
 
 
-class ContactPersonForm(forms.Form):
+class ContactPersonForm(ServiceForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     role = forms.CharField(label=_("Role"), max_length=100, required=False)

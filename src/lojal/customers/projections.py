@@ -18,6 +18,7 @@ from lojal.timeline.rendering import event_summary
 
 if TYPE_CHECKING:
     from lojal.customers.creation import Created
+    from lojal.customers.models import Customer
 
 _SUMMARY_COLUMNS = (
     "c.id, c.customer_number, c.kind, c.display_name, c.primary_email, c.primary_phone, c.city, c.country, "
@@ -223,6 +224,24 @@ def _timeline(cursor: Any, customer_id: int, limit: int) -> tuple[list[dict[str,
     return events, len(rows) > limit
 
 
+def summary_columns(customer: Customer) -> dict[str, Any]:
+    """The columns of a customer's summary in the API (tags and account manager are added by the
+    caller, from wherever it has them)."""
+    return {
+        "id": customer.pk,
+        "customer_number": customer.customer_number,
+        "kind": customer.kind,
+        "display_name": customer.display_name,
+        "primary_email": customer.primary_email,
+        "primary_phone": customer.primary_phone,
+        "city": customer.city,
+        "country": customer.country,
+        "lifecycle_stage": customer.lifecycle_stage,
+        "vip_tier": customer.vip_tier,
+        "created_at": customer.created_at,
+    }
+
+
 def created_customer_detail(created: Created, *, actor: Any) -> dict[str, Any] | None:
     """What :func:`customer_detail` would read for a customer created a moment ago, built from what
     was written instead of read back; None when the creation event's id is not known (the caller
@@ -244,17 +263,7 @@ def created_customer_detail(created: Created, *, actor: Any) -> dict[str, Any] |
     data = {"name": customer.display_name, "stage": customer.lifecycle_stage}
     kind = Event.Kind.CUSTOMER_CREATED.value
     return {
-        "id": customer.pk,
-        "customer_number": customer.customer_number,
-        "kind": customer.kind,
-        "display_name": customer.display_name,
-        "primary_email": customer.primary_email,
-        "primary_phone": customer.primary_phone,
-        "city": customer.city,
-        "country": customer.country,
-        "lifecycle_stage": customer.lifecycle_stage,
-        "vip_tier": customer.vip_tier,
-        "created_at": customer.created_at,
+        **summary_columns(customer),
         "tags": sorted(created.tag_names),
         "account_manager": manager,
         "first_name": customer.first_name,

@@ -159,10 +159,7 @@ def _save_form(request: HttpRequest, form: CustomerForm, existing: Customer | No
             actor=request.user, customer_id=existing.pk, data=form.service_data(existing=existing)
         )
     except LojalError as error:
-        if error.errors:
-            form.add_service_errors(error.errors)
-        else:
-            form.add_error(None, error.message)
+        form.add_lojal_error(error)
     return None
 
 
@@ -251,9 +248,7 @@ def contact_add(request: HttpRequest, customer_id: int) -> HttpResponse:
             messages.success(request, _("Contact person added."))
             return redirect("customers:detail", customer_id=customer.pk)
         except LojalError as error:
-            for field, reasons in error.errors.items():
-                for reason in reasons:
-                    form.add_error(field if field in form.fields else None, reason)
+            form.add_lojal_error(error)
     national_id = national_id_mask(kind=customer.national_id_kind, formatted=customer.national_id_display)
     return render(
         request,

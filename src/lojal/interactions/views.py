@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.core.errors import LojalError, NotFound
+from lojal.core.forms import lojal_error_add
 from lojal.customers import selectors as customer_selectors
 from lojal.customers.models import Customer
 from lojal.interactions import chat, selectors, services, sms
@@ -48,11 +49,7 @@ def _interaction_or_404(interaction_id: int) -> Interaction:
 
 
 def _form_errors(form: Any, error: LojalError) -> None:
-    if not error.errors:
-        form.add_error(None, error.message)
-    for field, reasons in error.errors.items():
-        for reason in reasons:
-            form.add_error(field if field in form.fields else None, reason)
+    lojal_error_add(form, error)
 
 
 def _timeline_section(request: HttpRequest, customer: Customer, **extra: Any) -> HttpResponse:

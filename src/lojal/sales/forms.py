@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lojal.core.forms import ServiceForm
 from lojal.sales.models import Currency, Product, ProductCategory
 
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
@@ -29,7 +30,7 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-class ProductForm(forms.Form):
+class ProductForm(ServiceForm):
     code = forms.CharField(
         label=_("Code"),
         max_length=60,
@@ -74,16 +75,6 @@ class ProductForm(forms.Form):
             "is_active": product.is_active,
         }
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, reasons in errors.items():
-            for reason in reasons:
-                self.add_error(field if field in self.fields else None, reason)
 
-
-class CategoryForm(forms.Form):
+class CategoryForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, reasons in errors.items():
-            for reason in reasons:
-                self.add_error(field if field in self.fields else None, reason)

@@ -61,10 +61,7 @@ def _save(form: ProductForm | CategoryForm, write: Any) -> Any:
     try:
         return write(form.cleaned_data)
     except LojalError as error:
-        if error.errors:
-            form.add_service_errors(error.errors)
-        else:
-            form.add_error(None, error.message)
+        form.add_lojal_error(error)
     return None
 
 
