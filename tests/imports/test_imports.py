@@ -514,3 +514,25 @@ def test_staged_rows_lost_since_the_check_are_not_committed_as_nothing() -> None
     again = services.import_job_check(job_id=job.pk)
     assert services.import_job_commit(job_id=again.pk, actor=None).status == "done"
     assert Transaction.objects.count() == 4
+
+
+def test_a_file_that_turns_unreadable_past_its_sample_fails_with_the_row_count(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Batches are read by a thread ahead of the check; a decoding error there still reaches the
+    check, which fails the job with how far it got, and nothing is staged."""
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    monkeypatch.setattr(services, "BATCH_ROWS", 100)
+    good = "".join(f"T-{n};K-1001;2026-01-01;{n},00\n" for n in range(3000)).encode()
+    path = tmp_path / "turns-bad.csv"
+    path.write_bytes(b"Verifikation;Kundnr;Datum;Belopp\n" + good + b"T-x;K-1001;2026-01-01;\xff\xfe\n")
+    job = services.import_job_create(
+        actor=None, kind="transactions", upload=path, file_name=path.name, source="erp"
+    )
+    job = services.import_job_check(job_id=job.pk)
+    assert job.status == "failed"
+    # Text is decoded in chunks, so the error surfaces with the batch whose chunk holds the bad byte:
+    # the count is of rows checked before it, a whole number of batches, short of the bad line.
+    assert f"not readable text after row {job.rows_done}:" in job.error
+    assert 2000 <= job.rows_done <= 3000 and job.rows_done % 100 == 0
+    assert not StagedTransaction.objects.filter(job_id=job.pk).exists()

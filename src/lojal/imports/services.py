@@ -8,14 +8,17 @@ staged rows in one transaction: all of them or, when it fails, none."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import logging
 import shutil
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from pathlib import Path
+from queue import Full, Queue
 from typing import IO, Any
 
 from django.conf import settings
@@ -30,7 +33,7 @@ from lojal.imports.catalogue import HoldingImporter, ProductImporter
 from lojal.imports.customers import CustomerImporter
 from lojal.imports.mapping import KINDS, mapping_check, mapping_guess
 from lojal.imports.models import ImportJob, ImportMapping, ImportRejection, StagedRow, StagedTransaction
-from lojal.imports.reading import open_table
+from lojal.imports.reading import Table, open_table
 from lojal.imports.transactions import TransactionImporter
 from lojal.sales.models import Currency
 
@@ -157,6 +160,46 @@ def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
+_READ_AHEAD = 2
+
+
+def _batches_read_ahead(table: Table, size: int) -> Generator[tuple[list[Row], float], None, None]:
+    """The table's rows in batches, each with the fraction of the file read once it was taken, read
+    by a thread up to two batches ahead: reading and splitting the next rows goes on while the check
+    of this batch waits for the database. An error reading the file is raised here, in the caller."""
+    queue: Queue[tuple[list[Row], float] | BaseException | None] = Queue(maxsize=_READ_AHEAD)
+    stop = threading.Event()
+
+    def put(item: tuple[list[Row], float] | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in _batches(table.rows, size):
+                if not put((batch, table.fraction_done())):
+                    return
+            put(None)
+        except BaseException as error:  # handed to the caller, which decides what it means
+            put(error)
+
+    reader = threading.Thread(target=read, name="lojal-import-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
 def _analyze_staging() -> None:
     """Fresh statistics while staging grows, so PostgreSQL keeps looking up earlier rows by index
     rather than scanning what it last saw as an empty table."""
@@ -207,14 +250,17 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
     importer = IMPORTERS[job.kind](job)
     rows_done = 0
     try:
-        with open_table(Path(job.file_path), has_header=job.has_header) as table:
-            for number, batch in enumerate(_batches(table.rows, BATCH_ROWS), start=1):
+        with (
+            open_table(Path(job.file_path), has_header=job.has_header) as table,
+            contextlib.closing(_batches_read_ahead(table, BATCH_ROWS)) as batches,
+        ):
+            for number, (batch, fraction) in enumerate(batches, start=1):
                 with transaction.atomic():
                     importer.check(batch)
                 rows_done += len(batch)
                 if number in (1, 10, 100, 1000):
                     _analyze_staging()
-                _save_progress(job, importer, rows_done, table.fraction_done())
+                _save_progress(job, importer, rows_done, fraction)
                 if progress:
                     progress(job)
                 if _cancel_requested(job):
