@@ -422,7 +422,8 @@ class TransactionImporter(Importer):
         lifecycle_promote(
             among=StagedTransaction.objects.filter(
                 job_id=job.pk, action="create", kind__in=settings.QUALIFYING_TRANSACTION_KINDS
-            ).values("customer_id")
+            ).values("customer_id"),
+            among_qualified=True,  # each of these rows was just inserted
         )
 
 

@@ -91,18 +91,24 @@ def _change_stage(customers: Any, *, new_stage: str, reason: str) -> int:
 
 @transaction.atomic
 def lifecycle_promote(
-    *, customer_ids: Sequence[int] | None = None, among: QuerySet[Any, Any] | None = None
+    *,
+    customer_ids: Sequence[int] | None = None,
+    among: QuerySet[Any, Any] | None = None,
+    among_qualified: bool = False,
 ) -> int:
     """Make customers of those with a qualifying transaction who are not customers yet; returns how many.
 
     ``customer_ids`` (a list) or ``among`` (a subquery of customer ids, e.g. an import's staged rows)
-    narrow the check to customers that just transacted."""
-    qualifying = Transaction.objects.filter(
-        customer_id=OuterRef("pk"), kind__in=settings.QUALIFYING_TRANSACTION_KINDS
-    )
-    candidates = Customer.objects.filter(
-        lifecycle_stage__in=PROMOTABLE_STAGES, deleted_at__isnull=True
-    ).filter(Exists(qualifying))
+    narrow the check to customers that just transacted. ``among_qualified`` says that every customer in
+    ``among`` has just recorded a qualifying transaction (an import's committed rows), so the
+    transactions are not searched again: right after a large insert their statistics may still say
+    the table is empty, and that search was then planned as a scan per customer."""
+    candidates = Customer.objects.filter(lifecycle_stage__in=PROMOTABLE_STAGES, deleted_at__isnull=True)
+    if not (among is not None and among_qualified):
+        qualifying = Transaction.objects.filter(
+            customer_id=OuterRef("pk"), kind__in=settings.QUALIFYING_TRANSACTION_KINDS
+        )
+        candidates = candidates.filter(Exists(qualifying))
     reason = _("first qualifying transaction")
     if among is not None:
         candidates = candidates.filter(pk__in=among)
