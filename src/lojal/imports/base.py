@@ -28,7 +28,7 @@ _FILE_FIELD = {"emails": "email", "phones": "phone", "national_id_country": "cou
 REJECTION_COLUMNS = ("job_id", "line", "field", "reason", "value")
 
 
-def rows_with_keys(sql: str, params: list[Any], keys: Sequence[str]) -> list[tuple[Any, ...]]:
+def rows_with_keys(sql: str, params: list[Any], keys: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Run ``sql`` whose ``{keys}`` stands for a list of many keys passed as one parameter (an array
     on PostgreSQL, a JSON array on SQLite): no per-key placeholders to build or plan."""
     if not keys:

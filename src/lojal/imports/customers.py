@@ -22,11 +22,15 @@ from lojal.customers.models import Customer, EmailAddress, Kind
 from lojal.customers.services import customer_update
 from lojal.customers.tasks import duplicates_check_task
 from lojal.customers.validation import customer_clean
-from lojal.imports.base import Importer, Mapped, Row
+from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
 from lojal.imports.models import ImportJob, StagedRow
 from lojal.imports.values import parse_date
 from lojal.sales.models import CustomerSourceKey
 
+_KEYS = CustomerSourceKey._meta.db_table
+_STAGED = StagedRow._meta.db_table
+_CUSTOMERS = Customer._meta.db_table
+_EMAILS = EmailAddress._meta.db_table
 STAGED_COLUMNS = ("job_id", "line", "action", "target_id", "key", "alt_key", "row_hash", "data")
 _ORGANISATION_WORDS = {
     "organisation",
@@ -179,20 +183,25 @@ class CustomerImporter(Importer):
         keys = [m.values.get("external_id", "") for m in mapped_rows if m.values.get("external_id")]
         stored = {
             external_id: (customer_id, row_hash)
-            for external_id, customer_id, row_hash in CustomerSourceKey.objects.filter(
-                source=self.source, external_id__in=keys
-            ).values_list("external_id", "customer_id", "row_hash")
+            for external_id, customer_id, row_hash in rows_with_keys(
+                f"SELECT external_id, customer_id, row_hash FROM {_KEYS} WHERE source = %s AND external_id IN {{keys}}",
+                [self.source],
+                keys,
+            )
         }
-        earlier = dict(StagedRow.objects.filter(job_id=job.pk, key__in=keys).values_list("key", "line"))
+        earlier: dict[str, int] = dict(  # type: ignore[arg-type]
+            rows_with_keys(
+                f"SELECT key, line FROM {_STAGED} WHERE job_id = %s AND key IN {{keys}}", [job.pk], keys
+            )
+        )
+        duplicate = _("Duplicate: the same customer id is on line %(line)d.")
         candidates: list[tuple[Mapped, str, dict[str, Any], int | None]] = []
         for mapped in mapped_rows:
             key = mapped.values.get("external_id", "")
             if len(key) > 100:
                 self.reject(mapped.line, "external_id", _("At most 100 characters."), key)
                 continue
-            if key and self.seen_or_unchanged(
-                mapped, key, earlier, stored, _("Duplicate: the same customer id is on line %(line)d.")
-            ):
+            if key and self.seen_or_unchanged(mapped, key, earlier, stored, duplicate):
                 continue
             kind = self._kind(mapped.values)
             if kind is None:
@@ -220,37 +229,40 @@ class CustomerImporter(Importer):
             for c in candidates
             if (n := c[0].values.get("customer_number", "")).isdigit() and len(n) < 18
         }
-        by_national = (
-            dict(
-                Customer.objects.filter(national_id__in=national, deleted_at__isnull=True).values_list(
-                    "national_id", "pk"
-                )
+        by_national: dict[str, int] = dict(  # type: ignore[arg-type]
+            rows_with_keys(
+                f"SELECT national_id, id FROM {_CUSTOMERS} WHERE deleted_at IS NULL AND national_id IN {{keys}}",
+                [],
+                sorted(national),
             )
-            if national
-            else {}
         )
         by_email: dict[str, set[int]] = {}
-        if emails:
-            for address, customer_id in EmailAddress.objects.filter(
-                address__in=emails, customer__deleted_at__isnull=True
-            ).values_list("address", "customer_id"):
-                by_email.setdefault(address, set()).add(customer_id)
-        by_number = (
-            dict(
-                Customer.objects.filter(customer_number__in=numbers, deleted_at__isnull=True).values_list(
-                    "customer_number", "pk"
-                )
+        for address, customer_id in rows_with_keys(
+            f"SELECT e.address, e.customer_id FROM {_EMAILS} e JOIN {_CUSTOMERS} c ON c.id = e.customer_id "
+            "AND c.deleted_at IS NULL WHERE e.address IN {keys}",
+            [],
+            sorted(emails),
+        ):
+            by_email.setdefault(address, set()).add(customer_id)
+        by_number: dict[int, int] = dict(  # type: ignore[arg-type]
+            rows_with_keys(
+                f"SELECT customer_number, id FROM {_CUSTOMERS} WHERE deleted_at IS NULL "
+                "AND customer_number IN {keys}",
+                [],
+                sorted(numbers),
             )
-            if numbers
-            else {}
         )
         alt_keys = [
             f"{c[2]['national_id'].country}:{c[2]['national_id'].compact}"
             for c in candidates
             if c[2].get("national_id")
         ]
-        earlier_alt = dict(
-            StagedRow.objects.filter(job_id=job.pk, alt_key__in=alt_keys).values_list("alt_key", "line")
+        earlier_alt: dict[str, int] = dict(  # type: ignore[arg-type]
+            rows_with_keys(
+                f"SELECT alt_key, line FROM {_STAGED} WHERE job_id = %s AND alt_key IN {{keys}}",
+                [job.pk],
+                alt_keys,
+            )
         )
         matches: list[tuple[Mapped, str, dict[str, Any], int | None, str]] = []
         for mapped, kind, cleaned, target in candidates:
@@ -297,14 +309,12 @@ class CustomerImporter(Importer):
             if targets
             else {}
         )
-        other_keys = (
-            dict(
-                CustomerSourceKey.objects.filter(source=self.source, customer_id__in=targets).values_list(
-                    "customer_id", "external_id"
-                )
+        other_keys: dict[int, str] = dict(  # type: ignore[arg-type]
+            rows_with_keys(
+                f"SELECT customer_id, external_id FROM {_KEYS} WHERE source = %s AND customer_id IN {{keys}}",
+                [self.source],
+                sorted(targets),
             )
-            if targets
-            else {}
         )
         staged: list[tuple[Any, ...]] = []
         for mapped, kind, cleaned, target, alt_key in matches:
