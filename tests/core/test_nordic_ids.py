@@ -293,7 +293,9 @@ def test_swedish_personal_numbers_agree_with_stdnum_on_a_seeded_sample() -> None
         born = start + __import__("datetime").timedelta(days=rng.randrange(45000))
         nine = f"{born:%y%m%d}{rng.randrange(1000):03d}"
         check = rng.choice([d for d in "0123456789" if luhn.is_valid(nine + d)] + list("0123456789"))
-        value = f"{born:%Y}{nine[2:]}{check}" if rng.random() < 0.5 else f"{born:%C}{nine[:6]}-{nine[6:]}{check}"
+        value = (
+            f"{born:%Y}{nine[2:]}{check}" if rng.random() < 0.5 else f"{born:%C}{nine[:6]}-{nine[6:]}{check}"
+        )
         ours = _se_outcome(nordic_ids._se_person, value)
         assert ours == _se_outcome(nordic_ids._se_person_library, value)
         if ours[0] == "ok" and ours[1].kind == "se_personnummer":  # type: ignore[union-attr]

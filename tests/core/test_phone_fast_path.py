@@ -43,7 +43,9 @@ _separated = st.lists(
     min_size=1,
     max_size=6,
 ).map(lambda parts: "".join(digits + separator for digits, separator in parts))
-_prefix = st.sampled_from(["", "0", "00", "+", "+46", "+47", "+45", "+358", "0046", "0047", "+46 0", "46", "47"])
+_prefix = st.sampled_from(
+    ["", "0", "00", "+", "+46", "+47", "+45", "+358", "0046", "0047", "+46 0", "46", "47"]
+)
 
 
 @settings(max_examples=3000, deadline=None)
