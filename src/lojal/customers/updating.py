@@ -81,8 +81,8 @@ def _stored(ids: list[int], *, tags: bool) -> dict[int, _Stored]:
         .values_list("customer_id", "number", "label")
     ):
         stored[customer_id].phones.append((number, label))
-    for address in Address.objects.filter(customer_id__in=ids).order_by("customer_id", "-is_primary", "id"):
-        stored[address.customer_id].addresses.append(address)
+    for place in Address.objects.filter(customer_id__in=ids).order_by("customer_id", "-is_primary", "id"):
+        stored[place.customer_id].addresses.append(place)
     if tags:
         for customer_id, name in (
             Customer.tags.through.objects.filter(customer_id__in=ids)

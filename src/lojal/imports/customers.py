@@ -190,7 +190,7 @@ class CustomerImporter(Importer):
                 keys,
             )
         }
-        earlier: dict[str, int] = dict(  # type: ignore[arg-type]
+        earlier: dict[str, int] = dict(
             rows_with_keys(
                 f"SELECT key, line FROM {_STAGED} WHERE job_id = %s AND key IN {{keys}}", [job.pk], keys
             )
@@ -230,7 +230,7 @@ class CustomerImporter(Importer):
             for c in candidates
             if (n := c[0].values.get("customer_number", "")).isdigit() and len(n) < 18
         }
-        by_national: dict[str, int] = dict(  # type: ignore[arg-type]
+        by_national: dict[str, int] = dict(
             rows_with_keys(
                 f"SELECT national_id, id FROM {_CUSTOMERS} WHERE deleted_at IS NULL AND national_id IN {{keys}}",
                 [],
@@ -245,7 +245,7 @@ class CustomerImporter(Importer):
             sorted(emails),
         ):
             by_email.setdefault(address, set()).add(customer_id)
-        by_number: dict[int, int] = dict(  # type: ignore[arg-type]
+        by_number: dict[int, int] = dict(
             rows_with_keys(
                 f"SELECT customer_number, id FROM {_CUSTOMERS} WHERE deleted_at IS NULL "
                 "AND customer_number IN {keys}",
@@ -258,7 +258,7 @@ class CustomerImporter(Importer):
             for c in candidates
             if c[2].get("national_id")
         ]
-        earlier_alt: dict[str, int] = dict(  # type: ignore[arg-type]
+        earlier_alt: dict[str, int] = dict(
             rows_with_keys(
                 f"SELECT alt_key, line FROM {_STAGED} WHERE job_id = %s AND alt_key IN {{keys}}",
                 [job.pk],
@@ -310,7 +310,7 @@ class CustomerImporter(Importer):
             if targets
             else {}
         )
-        other_keys: dict[int, str] = dict(  # type: ignore[arg-type]
+        other_keys: dict[int, str] = dict(
             rows_with_keys(
                 f"SELECT customer_id, external_id FROM {_KEYS} WHERE source = %s AND customer_id IN {{keys}}",
                 [self.source],
@@ -424,16 +424,18 @@ class CustomerImporter(Importer):
                     refresh_derived(customer)
                     placed.append((customer.pk, customer.city, customer.country, customer.search_text))
             bulk_update(Customer, ("city", "country", "search_text"), placed)
-            changes = [row for row in chunk if row[2] == "update" and row[3] is not None]
+            changes = [(row[1], row[3], row[6]["update"]) for row in chunk if row[2] == "update" and row[3]]
             try:
                 updated += customers_update_batch(
-                    actor=actor, items=[(row[3], row[6]["update"]) for row in changes], keep_others=True
+                    actor=actor,
+                    items=[(target, update) for _line, target, update in changes],
+                    keep_others=True,
                 )
             except ItemError as failed:
                 error = failed.error
                 raise type(error)(
                     _("Line %(line)d: %(error)s")
-                    % {"line": changes[failed.index][1], "error": error.message},
+                    % {"line": changes[failed.index][0], "error": error.message},
                     errors=error.errors,
                 ) from None
             _source_keys_upsert(
