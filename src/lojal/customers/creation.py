@@ -77,7 +77,7 @@ def _blank_customer() -> Customer:
     customer's attributes. Only while every default is a constant and nothing listens to the model's
     init signals; otherwise the plain constructor."""
     if not _BLANK:
-        constant = all(not callable(field.default) for field in Customer._meta.concrete_fields)
+        constant = not any(f.has_default() and callable(f.default) for f in Customer._meta.concrete_fields)
         listened = signals.pre_init.has_listeners(Customer) or signals.post_init.has_listeners(Customer)
         if not constant or listened:
             return Customer()
