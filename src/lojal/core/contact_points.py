@@ -41,18 +41,20 @@ _SEPARATORS = str.maketrans("", "", " -")
 class _RegionRule:
     country_code: str
     national_prefix: str  # "0" in SE and FI; "" where numbers are dialled without one (NO, DK)
-    descriptions: tuple[tuple[re.Pattern[str], frozenset[int]], ...]  # general, fixed line, mobile
+    # By length: one pattern that a valid national number of that length matches whole (the general
+    # description as a look-ahead, then the fixed-line or the mobile one), the same as checking each.
+    by_length: dict[int, re.Pattern[str]]
+    any_length: re.Pattern[str] | None
 
     def valid(self, national: str) -> bool:
-        general, *kinds = self.descriptions
-        if not _matches(national, general):
-            return False
-        return any(_matches(national, kind) for kind in kinds)
+        pattern = self.by_length.get(len(national), self.any_length)
+        return pattern is not None and pattern.fullmatch(national) is not None
 
 
-def _matches(national: str, description: tuple[re.Pattern[str], frozenset[int]]) -> bool:
-    pattern, lengths = description
-    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+def _combined(general: str, kinds: list[str]) -> re.Pattern[str] | None:
+    if not kinds:
+        return None
+    return re.compile(f"(?=(?:{general})\\Z)(?:{'|'.join(f'(?:{kind})' for kind in kinds)})")
 
 
 @lru_cache(maxsize=8)
@@ -70,8 +72,24 @@ def _region_rule(region: str) -> _RegionRule | None:
         if description is None or not description.national_number_pattern:
             return None
         lengths = frozenset(length for length in description.possible_length if length > 0)
-        descriptions.append((re.compile(description.national_number_pattern), lengths))
-    return _RegionRule(str(metadata.country_code), prefix, tuple(descriptions))
+        descriptions.append((description.national_number_pattern, lengths))
+    (general, general_lengths), *kinds = descriptions
+    every_length = set(general_lengths).union(*(lengths for _pattern, lengths in kinds))
+
+    def for_length(length: int | None) -> re.Pattern[str] | None:
+        if general_lengths and (length is None or length not in general_lengths):
+            return None
+        return _combined(
+            general,
+            [
+                pattern
+                for pattern, lengths in kinds
+                if not lengths or (length is not None and length in lengths)
+            ],
+        )
+
+    by_length = {length: pattern for length in every_length if (pattern := for_length(length)) is not None}
+    return _RegionRule(str(metadata.country_code), prefix, by_length, for_length(None))
 
 
 def _nordic_fast(text: str, region: str) -> str | None:
