@@ -5,7 +5,6 @@ in the background worker after commit)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -350,53 +349,20 @@ def customers_create_validated(*, actor: Any, prepared: Sequence[Prepared]) -> l
     return _insert(prepared, actor)
 
 
-# What ``create_row`` stores of a new customer: every column but the ones the insert itself sets,
-# and of those only the ones that differ from a blank customer's (PREPARED_DEFAULTS fills in the rest).
+# What ``create_row`` stores of a new customer: every column but the ones the insert itself sets.
 PREPARED_CUSTOMER_COLUMNS = tuple(
     column for column in CUSTOMER_COLUMNS if column not in ("customer_number", "created_at", "updated_at")
 )
-PREPARED_DEFAULTS: dict[str, Any] = {
-    column: value
-    for column, value in ((c, getattr(Customer(), c)) for c in PREPARED_CUSTOMER_COLUMNS)
-    if value is None or isinstance(value, str | int | bool)
-}
-
-
-def _plain(value: Any) -> Any:
-    """``jsonable(value)`` for the values a cleaned customer has, without its walk through every item."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if type(value) is dt.date:
-        return value.isoformat()  # str(date), as jsonable gives
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return jsonable(value)
-
-
-CreatedTexts = tuple[str, dict[str, str]]
-
-
-def created_texts() -> CreatedTexts:
-    """The new-customer event's text and the stage names, in the current language: for a caller of
-    :func:`create_row` to look up once per batch (a translation look-up costs more than the row)."""
-    return _("%(name)s was added. Stage: %(stage)s"), {
-        value: str(label) for value, label in _STAGE_LABELS.items()
-    }
 
 
 def create_row(
-    kind: str,
-    cleaned: Mapping[str, Any],
-    *,
-    place: tuple[str, str] | None = None,
-    texts: CreatedTexts | None = None,
+    kind: str, cleaned: Mapping[str, Any], *, place: tuple[str, str] | None = None
 ) -> dict[str, Any]:
     """Everything :func:`customers_create_validated` would write for one customer validated by
     ``customer_clean``, worked out ahead, as JSON: the customer's columns (all but its id, number and
-    timestamps, and those still at a blank customer's value), its contact points, tags, audit changes
-    and the text of its timeline event. An import's dry run stores this, so that its commit is a few
-    set-based statements on PostgreSQL (see ``lojal.imports.customers``). ``place`` is a city and
-    country kept without a postal address."""
+    timestamps), its contact points, tags, audit changes and the text of its timeline event. An
+    import's dry run stores this, so that its commit is a few set-based statements on PostgreSQL
+    (see ``lojal.imports.customers``). ``place`` is a city and country kept without a postal address."""
     customer = _build(cleaned, kind, 0)
     if place is not None:
         customer.city, customer.country = place
@@ -404,11 +370,8 @@ def create_row(
     values: dict[str, Any] = {}
     for column in PREPARED_CUSTOMER_COLUMNS:
         value = getattr(customer, column)
-        if column in PREPARED_DEFAULTS and value == PREPARED_DEFAULTS[column]:
-            continue
-        values[column] = value.isoformat() if isinstance(value, dt.date) else value
+        values[column] = value.isoformat() if hasattr(value, "isoformat") else value
     stage = customer.lifecycle_stage
-    added, stages = texts or created_texts()
     return {
         "customer": values,
         "emails": [
@@ -423,9 +386,12 @@ def create_row(
             {column: a[column] for column in ADDRESS_COLUMNS[1:]} for a in cleaned.get("addresses", [])
         ],
         "tags": list(cleaned.get("tags", [])),
-        "audit": {name: [None, _plain(value)] for name, (_old, value) in audit_values(cleaned).items()},
+        "audit": jsonable(audit_values(cleaned)),
         "event": {
-            "summary": (added % {"name": customer.display_name, "stage": stages[stage]})[:300],
+            "summary": (
+                _("%(name)s was added. Stage: %(stage)s")
+                % {"name": customer.display_name, "stage": _STAGE_LABELS[stage]}
+            )[:300],
             "data": {"name": customer.display_name, "stage": stage},
         },
     }

@@ -5,7 +5,6 @@ email or customer number; the commit creates the new ones set-based and updates 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -23,9 +22,7 @@ from lojal.core.text import fold
 from lojal.customers.creation import (
     ADDRESS_COLUMNS,
     PREPARED_CUSTOMER_COLUMNS,
-    PREPARED_DEFAULTS,
     create_row,
-    created_texts,
     customers_create_validated,
     tag_ids_by_name,
 )
@@ -338,7 +335,6 @@ class CustomerImporter(Importer):
         )
         staged: list[tuple[Any, ...]] = []
         prepared_rows = creates_in_sql()
-        texts = created_texts() if prepared_rows else None
         for mapped, kind, cleaned, target, alt_key in matches:
             key = mapped.values.get("external_id", "")
             if target is None:
@@ -354,7 +350,7 @@ class CustomerImporter(Importer):
                 data: dict[str, Any] = {"kind": kind}
                 if prepared_rows:
                     # Worked out now, so that the commit is a few set-based statements (see _create_staged).
-                    data["row"] = create_row(kind, cleaned, place=place, texts=texts)
+                    data["row"] = create_row(kind, cleaned, place=place)
                 else:
                     data["cleaned"] = _serialise(cleaned)
                     if place is not None:
@@ -419,13 +415,11 @@ class CustomerImporter(Importer):
         updated: list[int] = []
         # The changed customers' duplicate search runs in the worker once the commit is through.
         transaction.on_commit(lambda: _duplicates_check_later(updated))
-        staged = StagedRow.objects.filter(job_id=job.pk)
         if creates_in_sql():
             self._create_staged(actor)
-            staged = staged.exclude(action="create")
         while True:
             chunk = list(
-                staged.filter(pk__gt=last_id)
+                StagedRow.objects.filter(job_id=job.pk, pk__gt=last_id)
                 .order_by("pk")
                 .values_list("pk", "line", "action", "target_id", "key", "row_hash", "data")[:APPLY_CHUNK]
             )
@@ -510,7 +504,6 @@ class CustomerImporter(Importer):
                         "now": now,
                         "actor": actor_id,
                         "source": self.source,
-                        "defaults": json.dumps(PREPARED_DEFAULTS),
                         "tag_names": list(tag_ids),
                         "tag_ids": list(tag_ids.values()),
                     },
@@ -569,7 +562,7 @@ def _create_sql() -> str:
         ), customers AS (
             INSERT INTO {customers} (id, customer_number, created_at, updated_at, {columns})
             SELECT n.customer_id, n.customer_number, %(now)s, %(now)s, {from_record}
-            FROM new n, jsonb_populate_record(NULL::{customers}, %(defaults)s::jsonb || (n.data->'customer')) AS r
+            FROM new n, jsonb_populate_record(NULL::{customers}, n.data->'customer') AS r
         ), {", ".join(children)}, tagged AS (
             INSERT INTO {tags} (customer_id, tag_id)
             SELECT DISTINCT n.customer_id, t.id
