@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lojal.core.audit import jsonable
 from lojal.core.bulk import Insert, bulk_insert, bulk_insert_many
 from lojal.core.errors import ValidationError
 from lojal.core.models import AuditEntry
@@ -178,7 +177,7 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Customer]:
     pairs = list(zip(customers, (cleaned for _kind, cleaned in prepared), strict=True))
     added = _("%(name)s was added. Stage: %(stage)s")
     stages = {value: str(label) for value, label in _STAGE_LABELS.items()}
-    tag_ids = tag_ids_by_name([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
+    tag_ids = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
     inserts += [
         (
             EmailAddress,
@@ -255,7 +254,7 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Customer]:
     return customers
 
 
-def tag_ids_by_name(names: list[str]) -> dict[str, int]:
+def _tag_ids(names: list[str]) -> dict[str, int]:
     """Tag ids by case-folded name; the first spelling met names a new tag."""
     first_spelling: dict[str, str] = {}
     for name in names:
@@ -347,51 +346,3 @@ def customers_create_validated(*, actor: Any, prepared: Sequence[Prepared]) -> l
     """Create customers already validated by ``customer_clean`` (an import checks them in its dry run):
     the same set-based insert as a batch, in the caller's transaction, in the order given."""
     return _insert(prepared, actor)
-
-
-# What ``create_row`` stores of a new customer: every column but the ones the insert itself sets.
-PREPARED_CUSTOMER_COLUMNS = tuple(
-    column for column in CUSTOMER_COLUMNS if column not in ("customer_number", "created_at", "updated_at")
-)
-
-
-def create_row(
-    kind: str, cleaned: Mapping[str, Any], *, place: tuple[str, str] | None = None
-) -> dict[str, Any]:
-    """Everything :func:`customers_create_validated` would write for one customer validated by
-    ``customer_clean``, worked out ahead, as JSON: the customer's columns (all but its id, number and
-    timestamps), its contact points, tags, audit changes and the text of its timeline event. An
-    import's dry run stores this, so that its commit is a few set-based statements on PostgreSQL
-    (see ``lojal.imports.customers``). ``place`` is a city and country kept without a postal address."""
-    customer = _build(cleaned, kind, 0)
-    if place is not None:
-        customer.city, customer.country = place
-        refresh_derived(customer)
-    values: dict[str, Any] = {}
-    for column in PREPARED_CUSTOMER_COLUMNS:
-        value = getattr(customer, column)
-        values[column] = value.isoformat() if hasattr(value, "isoformat") else value
-    stage = customer.lifecycle_stage
-    return {
-        "customer": values,
-        "emails": [
-            {"address": e["address"], "label": e["label"], "is_primary": e["is_primary"]}
-            for e in cleaned.get("emails", [])
-        ],
-        "phones": [
-            {"number": p["number"], "label": p["label"], "is_primary": p["is_primary"]}
-            for p in cleaned.get("phones", [])
-        ],
-        "addresses": [
-            {column: a[column] for column in ADDRESS_COLUMNS[1:]} for a in cleaned.get("addresses", [])
-        ],
-        "tags": list(cleaned.get("tags", [])),
-        "audit": jsonable(audit_values(cleaned)),
-        "event": {
-            "summary": (
-                _("%(name)s was added. Stage: %(stage)s")
-                % {"name": customer.display_name, "stage": _STAGE_LABELS[stage]}
-            )[:300],
-            "data": {"name": customer.display_name, "stage": stage},
-        },
-    }

@@ -6,28 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert, bulk_update
 from lojal.core.errors import ValidationError
-from lojal.core.models import AuditEntry
 from lojal.core.nordic_ids import NationalId
 from lojal.core.text import fold
-from lojal.customers.creation import (
-    ADDRESS_COLUMNS,
-    PREPARED_CUSTOMER_COLUMNS,
-    create_row,
-    customers_create_validated,
-    tag_ids_by_name,
-)
+from lojal.customers.creation import customers_create_validated
 from lojal.customers.derived import refresh_derived
-from lojal.customers.models import Address, Customer, EmailAddress, Kind, PhoneNumber
+from lojal.customers.models import Customer, EmailAddress, Kind
 from lojal.customers.tasks import duplicates_check_task
 from lojal.customers.updating import ItemError, customers_update_batch
 from lojal.customers.validation import customer_clean
@@ -35,7 +26,6 @@ from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
 from lojal.imports.models import ImportJob, StagedRow
 from lojal.imports.values import parse_date
 from lojal.sales.models import CustomerSourceKey
-from lojal.timeline.models import Event
 
 _KEYS = CustomerSourceKey._meta.db_table
 _STAGED = StagedRow._meta.db_table
@@ -118,12 +108,6 @@ def _deserialise(data: dict[str, Any]) -> dict[str, Any]:
     if cleaned.get("birth_date"):
         cleaned["birth_date"] = dt.date.fromisoformat(cleaned["birth_date"])
     return cleaned
-
-
-def creates_in_sql() -> bool:
-    """Whether new customers are prepared in the dry run and written by SQL alone (PostgreSQL), or
-    written through ``customers_create_validated`` (SQLite)."""
-    return connection.vendor == "postgresql"
 
 
 class CustomerImporter(Importer):
@@ -334,27 +318,18 @@ class CustomerImporter(Importer):
             )
         )
         staged: list[tuple[Any, ...]] = []
-        prepared_rows = creates_in_sql()
         for mapped, kind, cleaned, target, alt_key in matches:
             key = mapped.values.get("external_id", "")
             if target is None:
-                place = None
+                data: dict[str, Any] = {"kind": kind, "cleaned": _serialise(cleaned)}
                 if not cleaned.get("addresses") and (
                     mapped.values.get("city") or mapped.values.get("country")
                 ):
                     # A city without a street is no postal address, but it is still kept on the customer.
-                    place = (
-                        mapped.values.get("city", "")[:100],
-                        mapped.values.get("country", "").upper()[:2],
-                    )
-                data: dict[str, Any] = {"kind": kind}
-                if prepared_rows:
-                    # Worked out now, so that the commit is a few set-based statements (see _create_staged).
-                    data["row"] = create_row(kind, cleaned, place=place)
-                else:
-                    data["cleaned"] = _serialise(cleaned)
-                    if place is not None:
-                        data["place"] = {"city": place[0], "country": place[1]}
+                    data["place"] = {
+                        "city": mapped.values.get("city", "")[:100],
+                        "country": mapped.values.get("country", "").upper()[:2],
+                    }
                 staged.append((job.pk, mapped.line, "create", None, key, alt_key, mapped.row_hash, data))
                 self.counts.created += 1
                 continue
@@ -415,8 +390,6 @@ class CustomerImporter(Importer):
         updated: list[int] = []
         # The changed customers' duplicate search runs in the worker once the commit is through.
         transaction.on_commit(lambda: _duplicates_check_later(updated))
-        if creates_in_sql():
-            self._create_staged(actor)
         while True:
             chunk = list(
                 StagedRow.objects.filter(job_id=job.pk, pk__gt=last_id)
@@ -426,7 +399,7 @@ class CustomerImporter(Importer):
             if not chunk:
                 break
             last_id = chunk[-1][0]
-            creates = [row for row in chunk if row[2] == "create" and "cleaned" in row[6]]
+            creates = [row for row in chunk if row[2] == "create"]
             created = (
                 customers_create_validated(
                     actor=actor,
@@ -473,118 +446,6 @@ class CustomerImporter(Importer):
                     if row[2] != "create" and row[3] is not None and row[4]
                 ],
             )
-
-    def _create_staged(self, actor: Any) -> None:
-        """PostgreSQL: the new customers the dry run prepared (``create_row``) go in straight from the
-        staging table, 5,000 at a time, each batch one statement: ids and customer numbers taken in
-        file order, then the customers, their contact points, tags, source keys, audit entries and
-        timeline events inserted by data-modifying CTEs. Nothing of it passes through Python."""
-        job = self.job
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id FROM {_STAGED} WHERE job_id = %s AND action = 'create' AND data ? 'row' ORDER BY id",
-                [job.pk],
-            )
-            staged_ids = [row[0] for row in cursor.fetchall()]
-        if not staged_ids:
-            return
-        tag_ids = _staged_tag_ids(job.pk)
-        now = timezone.now()
-        actor_id = actor.pk if getattr(actor, "pk", None) else None
-        statement = _create_sql()
-        for start in range(0, len(staged_ids), APPLY_CHUNK):
-            low, high = staged_ids[start], staged_ids[min(start + APPLY_CHUNK, len(staged_ids)) - 1]
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    statement,
-                    {
-                        "job": job.pk,
-                        "low": low,
-                        "high": high,
-                        "now": now,
-                        "actor": actor_id,
-                        "source": self.source,
-                        "tag_names": list(tag_ids),
-                        "tag_ids": list(tag_ids.values()),
-                    },
-                )
-                created = [row[0] for row in cursor.fetchall()]
-            # The new customers' duplicate search runs in the worker once the commit is through.
-            transaction.on_commit(partial(duplicates_check_task.enqueue, created))
-
-
-def _staged_tag_ids(job_id: int) -> dict[str, int]:
-    """Every spelling of a tag in the job's new customers, to the id of its tag (created if missing;
-    the first spelling in the file names a new tag, as when the customers are created one by one)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.name FROM {_STAGED} s, jsonb_array_elements_text(s.data->'row'->'tags') AS t(name) "
-            "WHERE s.job_id = %s AND s.action = 'create' GROUP BY t.name ORDER BY min(s.id), t.name",
-            [job_id],
-        )
-        names = [row[0] for row in cursor.fetchall()]
-    by_folded = tag_ids_by_name(names)
-    return {name: by_folded[name.casefold()] for name in names if name.casefold() in by_folded}
-
-
-def _create_sql() -> str:
-    """The statement that writes one batch of prepared new customers and everything they own."""
-    quote = connection.ops.quote_name
-    customers = quote(Customer._meta.db_table)
-    columns = ", ".join(quote(c) for c in PREPARED_CUSTOMER_COLUMNS)
-    from_record = ", ".join(f"r.{quote(c)}" for c in PREPARED_CUSTOMER_COLUMNS)
-    children = []
-    for model, key, names in (
-        (EmailAddress, "emails", ["address", "label", "is_primary"]),
-        (PhoneNumber, "phones", ["number", "label", "is_primary"]),
-        (Address, "addresses", list(ADDRESS_COLUMNS[1:])),
-    ):
-        table = quote(model._meta.db_table)
-        listed = ", ".join(quote(n) for n in names)
-        picked = ", ".join(f"r.{quote(n)}" for n in names)
-        children.append(
-            f"{key} AS (INSERT INTO {table} (customer_id, {listed}) SELECT n.customer_id, {picked} "
-            f"FROM new n, jsonb_populate_recordset(NULL::{table}, n.data->'{key}') AS r)"
-        )
-    tags = quote(Customer.tags.through._meta.db_table)
-    audit = quote(AuditEntry._meta.db_table)
-    events = quote(Event._meta.db_table)
-    return f"""
-        WITH new AS MATERIALIZED (
-            SELECT o.id, nextval(pg_get_serial_sequence('{Customer._meta.db_table}', 'id')) AS customer_id,
-                   nextval('lojal_seq_customer_number') AS customer_number, o.data, o.key, o.row_hash
-            FROM (
-                SELECT id, data->'row' AS data, key, row_hash FROM {quote(_STAGED)}
-                WHERE job_id = %(job)s AND action = 'create' AND id BETWEEN %(low)s AND %(high)s
-                  AND data ? 'row'
-                ORDER BY id
-            ) AS o
-        ), customers AS (
-            INSERT INTO {customers} (id, customer_number, created_at, updated_at, {columns})
-            SELECT n.customer_id, n.customer_number, %(now)s, %(now)s, {from_record}
-            FROM new n, jsonb_populate_record(NULL::{customers}, n.data->'customer') AS r
-        ), {", ".join(children)}, tagged AS (
-            INSERT INTO {tags} (customer_id, tag_id)
-            SELECT DISTINCT n.customer_id, t.id
-            FROM new n, jsonb_array_elements_text(n.data->'tags') AS given(name)
-            JOIN unnest(%(tag_names)s::text[], %(tag_ids)s::bigint[]) AS t(name, id) ON t.name = given.name
-        ), keys AS (
-            INSERT INTO {quote(_KEYS)} (customer_id, source, external_id, row_hash)
-            SELECT n.customer_id, %(source)s, n.key, n.row_hash FROM new n WHERE n.key <> ''
-        ), audited AS (
-            INSERT INTO {audit} (occurred_at, actor_id, action, object_type, object_id, object_label, changes)
-            SELECT %(now)s, %(actor)s, 'create', 'customers.customer', n.customer_id::text,
-                   left((n.data->'customer'->>'display_name') || ' (' || n.customer_number || ')', 200),
-                   n.data->'audit'
-            FROM new n
-        ), evented AS (
-            INSERT INTO {events} (customer_id, occurred_at, kind, summary, body, data, actor_id)
-            SELECT n.customer_id, %(now)s, '{Event.Kind.CUSTOMER_CREATED.value}', n.data->'event'->>'summary',
-                   '', n.data->'event'->'data', %(actor)s
-            FROM new n
-        )
-        SELECT customer_id FROM new ORDER BY customer_id
-    """
 
 
 def _source_keys_upsert(source: str, rows: list[tuple[int, str, str]]) -> None:
