@@ -248,7 +248,7 @@ def _load_average() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    database = bench_database(args.database, DATABASE_NAME)
+    database = bench_database(args.database, args.database_name)
     data = Path(args.data_dir)
     data.mkdir(parents=True, exist_ok=True)
     env = {
@@ -280,7 +280,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             write_transactions(path, args.transactions, args.customers, changed_every=changed)
         _say(f"  {time.monotonic() - begun:.0f} s, {path.stat().st_size / 1e6:,.0f} MB")
-    _say(f"Creating a fresh {args.database} database {DATABASE_NAME} and migrating it")
+    _say(f"Creating a fresh {args.database} database {database.name} and migrating it")
     database.create()
     lojal_command(["migrate", "--noinput"], env)
     django_setup(env)
@@ -426,3 +426,8 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--regenerate", action="store_true", help="write the files again even if present")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--database-name",
+        default=DATABASE_NAME,
+        help=f"the benchmark database's name (default {DATABASE_NAME}), so that runs side by side don't collide",
+    )

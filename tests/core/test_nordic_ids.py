@@ -234,3 +234,71 @@ def test_parse_never_raises_anything_but_a_validation_error(country: str, holder
         assert parsed.holder == holder
         assert parsed.compact
     national_id_candidates(value)  # and the search helper never raises either
+
+
+def _se_outcome(parser, value: str) -> tuple[str, object]:  # type: ignore[no-untyped-def]
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    try:
+        return "ok", parser(value)
+    except (StdnumError, ValueError):
+        return "error", None
+
+
+_SE_DIGITS = st.text("0123456789", min_size=4, max_size=4)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    century=st.sampled_from(["", "18", "19", "20", "21", "00"]),
+    date=st.dates(min_value=__import__("datetime").date(1850, 1, 1)).map(lambda d: d.strftime("%y%m%d")),
+    day_shift=st.sampled_from([0, 0, 60, 30, 70]),
+    separator=st.sampled_from(["", "-", "+", " ", "--", "- "]),
+    tail=_SE_DIGITS,
+    padding=st.sampled_from(["", " ", "\t"]),
+)
+def test_swedish_personal_number_fast_path_agrees_with_the_library_path(
+    century: str, date: str, day_shift: int, separator: str, tail: str, padding: str
+) -> None:
+    from lojal.core import nordic_ids
+
+    body = f"{date[:4]}{int(date[4:]) + day_shift:02d}"
+    ten = body + tail
+    # Half of the numbers get a correct check digit, so that the valid branch is well covered.
+    if int(tail[0]) % 2:
+        check = next(d for d in "0123456789" if luhn.is_valid(ten[:9] + d))
+        tail = tail[:3] + check
+    value = f"{padding}{century}{body}{separator}{tail}{padding}"
+    assert _se_outcome(nordic_ids._se_person, value) == _se_outcome(nordic_ids._se_person_library, value)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(value=st.text(alphabet="0123456789-+ ٠١", max_size=14))
+def test_swedish_personal_number_fast_path_agrees_on_any_digits(value: str) -> None:
+    from lojal.core import nordic_ids
+
+    assert _se_outcome(nordic_ids._se_person, value) == _se_outcome(nordic_ids._se_person_library, value)
+
+
+def test_swedish_personal_numbers_agree_with_stdnum_on_a_seeded_sample() -> None:
+    """Every valid personnummer the fast path accepts is one stdnum accepts, with the same digits."""
+    import random
+
+    from lojal.core import nordic_ids
+
+    rng = random.Random(7)
+    accepted = 0
+    start = __import__("datetime").date(1900, 1, 1)
+    for _ in range(20000):
+        born = start + __import__("datetime").timedelta(days=rng.randrange(45000))
+        nine = f"{born:%y%m%d}{rng.randrange(1000):03d}"
+        check = rng.choice([d for d in "0123456789" if luhn.is_valid(nine + d)] + list("0123456789"))
+        value = (
+            f"{born:%Y}{nine[2:]}{check}" if rng.random() < 0.5 else f"{born:%C}{nine[:6]}-{nine[6:]}{check}"
+        )
+        ours = _se_outcome(nordic_ids._se_person, value)
+        assert ours == _se_outcome(nordic_ids._se_person_library, value)
+        if ours[0] == "ok" and ours[1].kind == "se_personnummer":  # type: ignore[union-attr]
+            accepted += 1
+            assert se_pnr.compact(se_pnr.validate(value)) == se_pnr.compact(ours[1].formatted)  # type: ignore[union-attr]
+    assert accepted > 3000

@@ -536,3 +536,28 @@ def test_a_file_that_turns_unreadable_past_its_sample_fails_with_the_row_count(
     assert f"not readable text after row {job.rows_done}:" in job.error
     assert 2000 <= job.rows_done <= 3000 and job.rows_done % 100 == 0
     assert not StagedTransaction.objects.filter(job_id=job.pk).exists()
+
+
+def test_an_update_that_clashes_at_commit_fails_naming_the_line_and_changes_nothing(
+    erp_customers: ImportJob, tmp_path: Path
+) -> None:
+    """A number taken by another customer between the dry run and the commit: the commit stops at
+    that line and every customer stays as it was."""
+    original = (FIXTURES / "customers_semicolon_cp1252.csv").read_bytes().decode("cp1252")
+    changed = write(
+        tmp_path / "c.csv",
+        original.replace(";Björn;Ängström;;;", ";Björn;Ängström;;880320-0016;").replace(
+            "Storgatan 1;111 22;Göteborg", "Kungsgatan 9;411 19;Mölndal"
+        ),
+        "cp1252",
+    )
+    job = check("customers", changed, source="erp")
+    assert (job.status, job.updated_count) == ("checked", 2)
+    other = factories.person(national_id="880320-0016")
+    events = Event.objects.count()
+    job = services.import_job_commit(job_id=job.pk, actor=None)
+    assert job.status == "failed"
+    assert job.error == f"Line 3: Customer {other.customer_number} already has this number."
+    assert Customer.objects.get(last_name="Ängström").national_id == ""
+    assert Customer.objects.get(last_name="Öberg").city == "Göteborg"
+    assert Event.objects.count() == events

@@ -19,15 +19,16 @@ def audit_record(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_label=(label or str(obj))[:200],
-        changes=_jsonable(changes or {}),
+        changes=jsonable(changes or {}),
     )
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` as the audit log stores it: JSON types, records by their id, anything else as text."""
     if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
+        return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, models.Model):

@@ -63,7 +63,59 @@ def _digits(value: str) -> str:
     return _DIGITS.sub("", value)
 
 
+_SE_PERSON_PLAIN = re.compile(r"(?:18|19|20)?[0-9]{6}[-+]?[0-9]{4}", re.ASCII)
+
+
+def _luhn_valid(digits: str) -> bool:
+    """The Luhn check of ASCII digits, as arithmetic (stdnum's luhn, without its generality)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = ord(char) - 48
+        if position % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
 def _se_person(value: str) -> NationalId:
+    """A personnummer or samordningsnummer written plainly ("19880320-0016", "880320-0016",
+    "8803200016") is read here; the same checks as :func:`_se_person_library` without its second
+    pass through stdnum (which checks the same date and Luhn digit again). Anything else, and every
+    rejection, goes through the library path (tests/core/test_nordic_ids.py checks they agree)."""
+    cleaned = value.strip()
+    if not _SE_PERSON_PLAIN.fullmatch(cleaned):
+        return _se_person_library(value)
+    digits = cleaned.replace("-", "").replace("+", "")
+    ten = digits[-10:]
+    if not _luhn_valid(ten):
+        return _se_person_library(value)
+    day = int(ten[4:6])
+    kind = "se_personnummer"
+    if day > 60:
+        kind = "se_samordningsnummer"
+        day -= 60
+    if len(digits) == 12:
+        year = int(digits[:4])
+    else:
+        today = dt.date.today()
+        year = 2000 + int(ten[:2])
+        if year > today.year:
+            year -= 100
+        if "+" in cleaned:
+            year -= 100
+    try:
+        birth = dt.date(year, int(ten[2:4]), day)
+    except ValueError:
+        return _se_person_library(value)
+    if birth > dt.date.today():
+        return _se_person_library(value)
+    compact = f"{year:04d}{ten[2:]}"
+    return NationalId("SE", kind, compact, f"{compact[:8]}-{compact[8:]}")
+
+
+def _se_person_library(value: str) -> NationalId:
     cleaned = value.strip().replace(" ", "")
     digits = _digits(cleaned)
     if len(digits) not in (10, 12):

@@ -11,11 +11,28 @@ _NON_WORD = re.compile(r"[^\w@.+-]+")
 _SPACES = re.compile(r"\s+")
 
 
+class _CombiningMarks(dict[int, int | None]):
+    """A ``str.translate`` table that drops combining marks, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DROP_MARKS = _CombiningMarks()
+
+
+def _without_marks(text: str) -> str:
+    """``text`` decomposed (NFKD) with its combining marks dropped; plain ASCII is already that."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_DROP_MARKS)
+
+
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip diacritics; keeps word characters, collapses whitespace."""
-    lowered = text.casefold().translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _without_marks(text.casefold().translate(_SPECIAL))
     return _SPACES.sub(" ", _NON_WORD.sub(" ", stripped)).strip()
 
 
@@ -37,6 +54,4 @@ def sort_key(text: str, country: str) -> str:
     """The key names sort by: lower case, other diacritics removed ("é" as "e"), and the Nordic
     letters after z in the order of ``country``'s alphabet (Swedish order unless Norwegian or Danish)."""
     lowered = text.casefold().translate(_AFTER_Z.get(country.upper(), _AFTER_Z_SV)).translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", _NON_SORT.sub(" ", stripped)).strip()
+    return _SPACES.sub(" ", _NON_SORT.sub(" ", _without_marks(lowered))).strip()

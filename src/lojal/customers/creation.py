@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -80,8 +82,28 @@ def _prepare(data: Mapping[str, Any]) -> Prepared:
     return kind, customer_clean(data={k: v for k, v in data.items() if k != "kind"}, kind=kind, partial=False)
 
 
+_BLANK: dict[str, Any] = {}
+
+
+def _blank_customer() -> Customer:
+    """``Customer()`` without ``Model.__init__``'s look-up of every field's default: a copy of a blank
+    customer's attributes. Only while every default is a constant and nothing listens to the model's
+    init signals; otherwise the plain constructor."""
+    if not _BLANK:
+        constant = not any(f.has_default() and callable(f.default) for f in Customer._meta.concrete_fields)
+        listened = signals.pre_init.has_listeners(Customer) or signals.post_init.has_listeners(Customer)
+        if not constant or listened:
+            return Customer()
+        _BLANK.update((name, value) for name, value in Customer().__dict__.items() if name != "_state")
+    customer = Customer.__new__(Customer)
+    customer.__dict__.update(_BLANK)
+    customer._state = ModelState()
+    return customer
+
+
 def _build(cleaned: Mapping[str, Any], kind: str, number: int) -> Customer:
-    customer = Customer(kind=kind, customer_number=number)
+    customer = _blank_customer()
+    customer.kind, customer.customer_number = kind, number
     for field in PLAIN_FIELDS:
         if field in cleaned:
             setattr(customer, field, cleaned[field])
@@ -171,6 +193,8 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
     for customer in customers:
         customer._state.adding = False
     pairs = list(zip(customers, (cleaned for _kind, cleaned in prepared), strict=True))
+    added = _("%(name)s was added. Stage: %(stage)s")
+    stages = {value: str(label) for value, label in _STAGE_LABELS.items()}
     tag_ids, tag_names = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
     inserts += [
         (
@@ -229,10 +253,7 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
                     c.pk,
                     now,
                     Event.Kind.CUSTOMER_CREATED.value,
-                    (
-                        _("%(name)s was added. Stage: %(stage)s")
-                        % {"name": c.display_name, "stage": _STAGE_LABELS[c.lifecycle_stage]}
-                    )[:300],
+                    (added % {"name": c.display_name, "stage": stages[c.lifecycle_stage]})[:300],
                     "",
                     {"name": c.display_name, "stage": c.lifecycle_stage},
                     actor_id,

@@ -192,9 +192,7 @@ def customer_update(
     audit_record(actor=actor, action="update", obj=customer, changes=changes)
     plain_changes = [field for field in changes if field != "lifecycle_stage"]
     if plain_changes:
-        labels = [
-            str(getattr(Customer._meta.get_field(_field_name(f)), "verbose_name", f)) for f in plain_changes
-        ]
+        labels = [field_label(f) for f in plain_changes]
         event_record(
             customer_id=customer.pk,
             kind=Event.Kind.CUSTOMER_CHANGED,
@@ -224,6 +222,11 @@ def _field_name(field: str) -> str:
         "addresses": "city",
         "account_manager_id": "account_manager",
     }.get(field, field)
+
+
+def field_label(field: str) -> str:
+    """The name of a changed field as the timeline shows it, in the current language."""
+    return str(getattr(Customer._meta.get_field(_field_name(field)), "verbose_name", field))
 
 
 def stage_event(customer: Customer, change: tuple[str, str], *, reason: str, actor: Any) -> Event:

@@ -87,8 +87,21 @@ def _text(value: Any, field: str, limit: int, errors: _Errors) -> str:
     return cleaned[:limit]
 
 
+# Each list of allowed values as a set too, for a constant-time check (the country list is long).
+_MEMBERS: dict[int, tuple[list[str], frozenset[str]]] = {}
+
+
+def _allowed(value: Any, allowed: list[str]) -> bool:
+    if not isinstance(value, str):
+        return value in allowed
+    found = _MEMBERS.get(id(allowed))
+    if found is None or found[0] is not allowed:
+        found = _MEMBERS[id(allowed)] = (allowed, frozenset(allowed))
+    return value in found[1]
+
+
 def _choice(value: Any, field: str, allowed: list[str], errors: _Errors) -> str:
-    if value not in allowed:
+    if not _allowed(value, allowed):
         errors.add(field, _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(allowed)})
         return allowed[0]
     return str(value)

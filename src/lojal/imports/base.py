@@ -28,14 +28,17 @@ _FILE_FIELD = {"emails": "email", "phones": "phone", "national_id_country": "cou
 REJECTION_COLUMNS = ("job_id", "line", "field", "reason", "value")
 
 
-def rows_with_keys(sql: str, params: list[Any], keys: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` whose ``{keys}`` stands for a list of many keys passed as one parameter (one text
-    split by the server on PostgreSQL, a JSON array on SQLite): no per-key placeholders to build or
-    plan. The keys are a set joined to the table, so its index is used however many there are."""
+def rows_with_keys(sql: str, params: list[Any], keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run ``sql`` whose ``{keys}`` stands for a list of many keys passed as one parameter (text keys
+    as one text split by the server on PostgreSQL, numbers as an array; a JSON array on SQLite): no
+    per-key placeholders to build or plan. Text keys are a set joined to the table, so its index is
+    used however many there are."""
     if not keys:
         return []
     value: Any
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not all(isinstance(key, str) for key in keys):
+        clause, value = "= ANY(%s)", list(keys)
+    elif connection.vendor == "postgresql":
         joined = "\x1f".join(keys)
         if joined.count("\x1f") == len(keys) - 1:
             # One text to send, split by the server: dumping a list of thousands of strings as an

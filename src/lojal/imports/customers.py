@@ -9,24 +9,29 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from lojal.core.bulk import bulk_insert
+from lojal.core.bulk import bulk_insert, bulk_update
 from lojal.core.errors import ValidationError
 from lojal.core.nordic_ids import NationalId
 from lojal.core.text import fold
 from lojal.customers.creation import customers_create_validated
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import Customer, EmailAddress, Kind
-from lojal.customers.services import customer_update
 from lojal.customers.tasks import duplicates_check_task
+from lojal.customers.updating import ItemError, customers_update_batch
 from lojal.customers.validation import customer_clean
-from lojal.imports.base import Importer, Mapped, Row
+from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
 from lojal.imports.models import ImportJob, StagedRow
 from lojal.imports.values import parse_date
 from lojal.sales.models import CustomerSourceKey
 
+_KEYS = CustomerSourceKey._meta.db_table
+_STAGED = StagedRow._meta.db_table
+_CUSTOMERS = Customer._meta.db_table
+_EMAILS = EmailAddress._meta.db_table
+APPLY_CHUNK = 5000
 STAGED_COLUMNS = ("job_id", "line", "action", "target_id", "key", "alt_key", "row_hash", "data")
 _ORGANISATION_WORDS = {
     "organisation",
@@ -179,20 +184,25 @@ class CustomerImporter(Importer):
         keys = [m.values.get("external_id", "") for m in mapped_rows if m.values.get("external_id")]
         stored = {
             external_id: (customer_id, row_hash)
-            for external_id, customer_id, row_hash in CustomerSourceKey.objects.filter(
-                source=self.source, external_id__in=keys
-            ).values_list("external_id", "customer_id", "row_hash")
+            for external_id, customer_id, row_hash in rows_with_keys(
+                f"SELECT external_id, customer_id, row_hash FROM {_KEYS} WHERE source = %s AND external_id IN {{keys}}",
+                [self.source],
+                keys,
+            )
         }
-        earlier = dict(StagedRow.objects.filter(job_id=job.pk, key__in=keys).values_list("key", "line"))
+        earlier: dict[str, int] = dict(
+            rows_with_keys(
+                f"SELECT key, line FROM {_STAGED} WHERE job_id = %s AND key IN {{keys}}", [job.pk], keys
+            )
+        )
+        duplicate = _("Duplicate: the same customer id is on line %(line)d.")
         candidates: list[tuple[Mapped, str, dict[str, Any], int | None]] = []
         for mapped in mapped_rows:
             key = mapped.values.get("external_id", "")
             if len(key) > 100:
                 self.reject(mapped.line, "external_id", _("At most 100 characters."), key)
                 continue
-            if key and self.seen_or_unchanged(
-                mapped, key, earlier, stored, _("Duplicate: the same customer id is on line %(line)d.")
-            ):
+            if key and self.seen_or_unchanged(mapped, key, earlier, stored, duplicate):
                 continue
             kind = self._kind(mapped.values)
             if kind is None:
@@ -220,37 +230,40 @@ class CustomerImporter(Importer):
             for c in candidates
             if (n := c[0].values.get("customer_number", "")).isdigit() and len(n) < 18
         }
-        by_national = (
-            dict(
-                Customer.objects.filter(national_id__in=national, deleted_at__isnull=True).values_list(
-                    "national_id", "pk"
-                )
+        by_national: dict[str, int] = dict(
+            rows_with_keys(
+                f"SELECT national_id, id FROM {_CUSTOMERS} WHERE deleted_at IS NULL AND national_id IN {{keys}}",
+                [],
+                sorted(national),
             )
-            if national
-            else {}
         )
         by_email: dict[str, set[int]] = {}
-        if emails:
-            for address, customer_id in EmailAddress.objects.filter(
-                address__in=emails, customer__deleted_at__isnull=True
-            ).values_list("address", "customer_id"):
-                by_email.setdefault(address, set()).add(customer_id)
-        by_number = (
-            dict(
-                Customer.objects.filter(customer_number__in=numbers, deleted_at__isnull=True).values_list(
-                    "customer_number", "pk"
-                )
+        for address, customer_id in rows_with_keys(
+            f"SELECT e.address, e.customer_id FROM {_EMAILS} e JOIN {_CUSTOMERS} c ON c.id = e.customer_id "
+            "AND c.deleted_at IS NULL WHERE e.address IN {keys}",
+            [],
+            sorted(emails),
+        ):
+            by_email.setdefault(address, set()).add(customer_id)
+        by_number: dict[int, int] = dict(
+            rows_with_keys(
+                f"SELECT customer_number, id FROM {_CUSTOMERS} WHERE deleted_at IS NULL "
+                "AND customer_number IN {keys}",
+                [],
+                sorted(numbers),
             )
-            if numbers
-            else {}
         )
         alt_keys = [
             f"{c[2]['national_id'].country}:{c[2]['national_id'].compact}"
             for c in candidates
             if c[2].get("national_id")
         ]
-        earlier_alt = dict(
-            StagedRow.objects.filter(job_id=job.pk, alt_key__in=alt_keys).values_list("alt_key", "line")
+        earlier_alt: dict[str, int] = dict(
+            rows_with_keys(
+                f"SELECT alt_key, line FROM {_STAGED} WHERE job_id = %s AND alt_key IN {{keys}}",
+                [job.pk],
+                alt_keys,
+            )
         )
         matches: list[tuple[Mapped, str, dict[str, Any], int | None, str]] = []
         for mapped, kind, cleaned, target in candidates:
@@ -297,14 +310,12 @@ class CustomerImporter(Importer):
             if targets
             else {}
         )
-        other_keys = (
-            dict(
-                CustomerSourceKey.objects.filter(source=self.source, customer_id__in=targets).values_list(
-                    "customer_id", "external_id"
-                )
+        other_keys: dict[int, str] = dict(
+            rows_with_keys(
+                f"SELECT customer_id, external_id FROM {_KEYS} WHERE source = %s AND customer_id IN {{keys}}",
+                [self.source],
+                sorted(targets),
             )
-            if targets
-            else {}
         )
         staged: list[tuple[Any, ...]] = []
         for mapped, kind, cleaned, target, alt_key in matches:
@@ -380,15 +391,19 @@ class CustomerImporter(Importer):
         # The changed customers' duplicate search runs in the worker once the commit is through.
         transaction.on_commit(lambda: _duplicates_check_later(updated))
         while True:
-            chunk = list(StagedRow.objects.filter(job_id=job.pk, pk__gt=last_id).order_by("pk")[:1000])
+            chunk = list(
+                StagedRow.objects.filter(job_id=job.pk, pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", "line", "action", "target_id", "key", "row_hash", "data")[:APPLY_CHUNK]
+            )
             if not chunk:
                 break
-            last_id = chunk[-1].pk
-            creates = [row for row in chunk if row.action == "create"]
+            last_id = chunk[-1][0]
+            creates = [row for row in chunk if row[2] == "create"]
             created = (
                 customers_create_validated(
                     actor=actor,
-                    prepared=[(row.data["kind"], _deserialise(row.data["cleaned"])) for row in creates],
+                    prepared=[(row[6]["kind"], _deserialise(row[6]["cleaned"])) for row in creates],
                 )
                 if creates
                 else []
@@ -397,74 +412,68 @@ class CustomerImporter(Importer):
                 CustomerSourceKey,
                 ("customer_id", "source", "external_id", "row_hash"),
                 (
-                    (customer.pk, self.source, row.key, row.row_hash)
+                    (customer.pk, self.source, row[4], row[5])
                     for row, customer in zip(creates, created, strict=True)
-                    if row.key
+                    if row[4]
                 ),
             )
             placed = []
             for row, customer in zip(creates, created, strict=True):
-                if place := row.data.get("place"):
+                if place := row[6].get("place"):
                     customer.city, customer.country = place["city"], place["country"]
                     refresh_derived(customer)
-                    placed.append(customer)
-            Customer.objects.bulk_update(placed, ["city", "country", "search_text"], batch_size=500)
-            for row in chunk:
-                if row.action == "create" or row.target_id is None:
-                    continue
-                if row.action == "update":
-                    try:
-                        customer_update(
-                            actor=actor,
-                            customer_id=row.target_id,
-                            data=_merged_update(row.target_id, row.data["update"]),
-                            check_duplicates=False,
-                        )
-                        updated.append(row.target_id)
-                    except ValidationError as error:
-                        raise ValidationError(
-                            _("Line %(line)d: %(error)s") % {"line": row.line, "error": error.message},
-                            errors=error.errors,
-                        ) from None
-                if row.key:
-                    CustomerSourceKey.objects.update_or_create(
-                        source=self.source,
-                        external_id=row.key,
-                        defaults={"customer_id": row.target_id, "row_hash": row.row_hash},
-                    )
+                    placed.append((customer.pk, customer.city, customer.country, customer.search_text))
+            bulk_update(Customer, ("city", "country", "search_text"), placed)
+            changes = [(row[1], row[3], row[6]["update"]) for row in chunk if row[2] == "update" and row[3]]
+            try:
+                updated += customers_update_batch(
+                    actor=actor,
+                    items=[(target, update) for _line, target, update in changes],
+                    keep_others=True,
+                )
+            except ItemError as failed:
+                error = failed.error
+                raise type(error)(
+                    _("Line %(line)d: %(error)s")
+                    % {"line": changes[failed.index][0], "error": error.message},
+                    errors=error.errors,
+                ) from None
+            _source_keys_upsert(
+                self.source,
+                [
+                    (row[3], row[4], row[5])
+                    for row in chunk
+                    if row[2] != "create" and row[3] is not None and row[4]
+                ],
+            )
+
+
+def _source_keys_upsert(source: str, rows: list[tuple[int, str, str]]) -> None:
+    """Point each (customer id, external id, row hash) at its customer, in one statement."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(_KEYS)
+    upsert = (
+        "ON CONFLICT (source, external_id) DO UPDATE SET customer_id = excluded.customer_id, "
+        "row_hash = excluded.row_hash"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (customer_id, source, external_id, row_hash) "
+                "SELECT k.customer_id, %s, k.external_id, k.row_hash "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS k (customer_id, external_id, row_hash) "
+                + upsert,
+                [source, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (customer_id, source, external_id, row_hash) VALUES (%s, %s, %s, %s) "
+                + upsert,
+                [(customer_id, source, key, row_hash) for customer_id, key, row_hash in rows],
+            )
 
 
 def _duplicates_check_later(customer_ids: list[int]) -> None:
     for start in range(0, len(customer_ids), 1000):
         duplicates_check_task.enqueue(customer_ids[start : start + 1000])
-
-
-def _merged_update(customer_id: int, update: dict[str, Any]) -> dict[str, Any]:
-    """An imported email, phone or address becomes the primary one; the customer's others are kept."""
-    customer = Customer.objects.get(pk=customer_id)
-    data = dict(update)
-    if "emails" in data:
-        others = [
-            e for e in customer.emails.values_list("address", flat=True) if e != data["emails"][0].lower()
-        ]
-        data["emails"] = [data["emails"][0], *others][:20]
-    if "phones" in data:
-        others = list(customer.phones.values_list("number", flat=True))
-        data["phones"] = [data["phones"][0], *[p for p in others if p != data["phones"][0]]][:20]
-    if "addresses" in data:
-        kept = [
-            {
-                "street": a.street,
-                "postal_code": a.postal_code,
-                "city": a.city,
-                "country": a.country,
-                "label": a.label,
-                "municipality": a.municipality,
-                "region": a.region,
-            }
-            for a in customer.addresses.all()
-            if (a.street, a.postal_code)
-            != (data["addresses"][0]["street"], data["addresses"][0]["postal_code"])
-        ]
-        data["addresses"] = [data["addresses"][0], *kept][:20]
-    return data
