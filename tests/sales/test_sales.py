@@ -119,6 +119,27 @@ def test_customer_without_open_holdings_and_recent_transactions_becomes_former()
     assert quiet.lifecycle_stage == "customer"
 
 
+def test_stage_changes_are_made_a_chunk_at_a_time_and_none_is_missed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Promoting many customers at once (an import) holds only their ids; every one is changed and
+    gets its event and audit entry, across chunk boundaries."""
+    customers = [factories.person(lifecycle_stage="registrant") for _ in range(5)]
+    for customer in customers:
+        Transaction.objects.create(
+            customer=customer, occurred_at=NOW, kind="purchase", amount=Decimal("1.00"), currency="SEK"
+        )
+    monkeypatch.setattr(lifecycle, "_STAGE_CHUNK", 2)
+    assert lifecycle.lifecycle_promote() == 5
+    assert set(Customer.objects.values_list("lifecycle_stage", flat=True)) == {"customer"}
+    promoted = Event.objects.filter(kind="customer.stage_changed", data__to="customer")
+    assert sorted(promoted.values_list("customer_id", flat=True)) == sorted(c.pk for c in customers)
+    audited = AuditEntry.objects.filter(
+        object_type="customers.customer", action="update", changes__has_key="reason"
+    )
+    assert sorted(int(pk) for pk in audited.values_list("object_id", flat=True)) == sorted(
+        c.pk for c in customers
+    )
+
+
 def test_the_inactivity_period_is_configurable(settings: Any) -> None:
     settings.FORMER_CUSTOMER_AFTER_DAYS = 20
     customer = factories.person(lifecycle_stage="registrant")

@@ -24,6 +24,7 @@ from lojal.timeline.models import Event
 PROMOTABLE_STAGES = (Stage.LEAD.value, Stage.REGISTRANT.value, Stage.FORMER.value)
 CUSTOMER_STAGES = (Stage.CUSTOMER.value, Stage.AT_RISK.value)
 _CHUNK = 500
+_STAGE_CHUNK = 5000  # customers changed, and their events written, per round
 
 
 def _record_changes(
@@ -74,19 +75,21 @@ def _record_changes(
 
 
 def _change_stage(customers: Any, *, new_stage: str, reason: str) -> int:
-    changes = [
-        (pk, old, f"{name} ({number})")
-        for pk, old, name, number in customers.values_list(
-            "pk", "lifecycle_stage", "display_name", "customer_number"
-        )
-    ]
-    for start in range(0, len(changes), _CHUNK):
-        chunk = changes[start : start + _CHUNK]
-        Customer.objects.filter(pk__in=[pk for pk, _old, _label in chunk]).update(
-            lifecycle_stage=new_stage, updated_at=timezone.now()
-        )
-    _record_changes(changes, new_stage=new_stage, reason=reason)
-    return len(changes)
+    """Move ``customers`` to ``new_stage``, recording each change. Only their ids are held for the
+    whole set (an import can promote a million customers at once); names, events and audit entries
+    are made and written a chunk at a time."""
+    ids = list(customers.values_list("pk", flat=True))
+    for start in range(0, len(ids), _STAGE_CHUNK):
+        chunk = ids[start : start + _STAGE_CHUNK]
+        changes = [
+            (pk, old, f"{name} ({number})")
+            for pk, old, name, number in Customer.objects.filter(pk__in=chunk).values_list(
+                "pk", "lifecycle_stage", "display_name", "customer_number"
+            )
+        ]
+        Customer.objects.filter(pk__in=chunk).update(lifecycle_stage=new_stage, updated_at=timezone.now())
+        _record_changes(changes, new_stage=new_stage, reason=reason)
+    return len(ids)
 
 
 @transaction.atomic
