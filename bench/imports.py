@@ -293,6 +293,24 @@ def run(args: argparse.Namespace) -> int:
     _say("Importing transactions")
     _import("transactions", files["transactions"], phases, "transactions, first import")
     rss_after_transactions = peak_rss_mb()
+    if args.database == "postgres":
+        # A nightly re-import finds the first import's rows vacuumed and analysed by autovacuum; the
+        # bench does that at once rather than racing it, and reports how long it took.
+        _say("VACUUM ANALYZE after the first import (as autovacuum would)")
+        begun = time.monotonic()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for table in (
+                "sales_transaction",
+                "timeline_event",
+                "customers_customer",
+                "sales_customersourcekey",
+            ):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+        facts["VACUUM ANALYZE between the first import and the re-import"] = (
+            f"{time.monotonic() - begun:.1f} s (not counted in any import)"
+        )
     _say("Re-importing with 1% of the rows changed")
     _import("customers", files["customers changed"], phases, "customers, re-import (1% changed)")
     _import("transactions", files["transactions changed"], phases, "transactions, re-import (1% changed)")
