@@ -128,6 +128,22 @@ def customer_get_for_update(customer_id: int) -> Customer:
     return customer
 
 
+def plain_fields_apply(customer: Customer, cleaned: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set the plain fields ``cleaned`` changes on ``customer`` (not saved); returns the changes as
+    ``{field: [old, new]}``. A person left with neither first nor last name is refused."""
+    if customer.kind == Kind.PERSON and ("first_name" in cleaned or "last_name" in cleaned):
+        first = cleaned.get("first_name", customer.first_name)
+        last = cleaned.get("last_name", customer.last_name)
+        if not (first or last):
+            raise ValidationError.for_field("last_name", _("A person needs a first or last name."))
+    changes: dict[str, list[Any]] = {}
+    for field in PLAIN_FIELDS:
+        if field in cleaned and getattr(customer, field) != cleaned[field]:
+            changes[field] = [getattr(customer, field), cleaned[field]]
+            setattr(customer, field, cleaned[field])
+    return changes
+
+
 @transaction.atomic
 def customer_update(
     *, actor: Any, customer_id: int, data: Mapping[str, Any], check_duplicates: bool = True
@@ -146,16 +162,7 @@ def customer_update(
         home_country=customer.country,
         national_id_country=customer.national_id_country,
     )
-    if customer.kind == Kind.PERSON and ("first_name" in cleaned or "last_name" in cleaned):
-        first = cleaned.get("first_name", customer.first_name)
-        last = cleaned.get("last_name", customer.last_name)
-        if not (first or last):
-            raise ValidationError.for_field("last_name", _("A person needs a first or last name."))
-    changes: dict[str, list[Any]] = {}
-    for field in PLAIN_FIELDS:
-        if field in cleaned and getattr(customer, field) != cleaned[field]:
-            changes[field] = [getattr(customer, field), cleaned[field]]
-            setattr(customer, field, cleaned[field])
+    changes = plain_fields_apply(customer, cleaned)
     if "national_id" in cleaned:
         new_id: NationalId | None = cleaned["national_id"]
         if (new_id.compact if new_id else "") != customer.national_id:

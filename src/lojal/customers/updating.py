@@ -19,11 +19,12 @@ from lojal.core.models import AuditEntry
 from lojal.core.nordic_ids import NationalId
 from lojal.customers.creation import ADDRESS_COLUMNS, AUDIT_COLUMNS, EVENT_COLUMNS
 from lojal.customers.derived import refresh_derived
-from lojal.customers.models import Address, Customer, EmailAddress, Kind, PhoneNumber
+from lojal.customers.models import Address, Customer, EmailAddress, PhoneNumber
 from lojal.customers.services import (
     PLAIN_FIELDS,
     apply_national_id,
     field_label,
+    plain_fields_apply,
     primary_copies,
     tags_resolve,
 )
@@ -147,19 +148,7 @@ def _change(customer: Customer, data: Mapping[str, Any], stored: _Stored) -> _Ch
         home_country=customer.country,
         national_id_country=customer.national_id_country,
     )
-    if (
-        customer.kind == Kind.PERSON
-        and ("first_name" in cleaned or "last_name" in cleaned)
-        and not (
-            cleaned.get("first_name", customer.first_name) or cleaned.get("last_name", customer.last_name)
-        )
-    ):
-        raise ValidationError.for_field("last_name", _("A person needs a first or last name."))
-    changes: dict[str, list[Any]] = {}
-    for name in PLAIN_FIELDS:
-        if name in cleaned and getattr(customer, name) != cleaned[name]:
-            changes[name] = [getattr(customer, name), cleaned[name]]
-            setattr(customer, name, cleaned[name])
+    changes = plain_fields_apply(customer, cleaned)
     if "national_id" in cleaned:
         new_id: NationalId | None = cleaned["national_id"]
         if (new_id.compact if new_id else "") != customer.national_id:
