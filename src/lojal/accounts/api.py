@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
@@ -41,12 +41,12 @@ class TokenOut(Schema):
 @router.post(
     "/token", auth=None, response={201: TokenCreated}, summary="Create a token from a username and password"
 )
-def token_from_password(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict[str, object]]:
+def token_from_password(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, object]]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
         raise HttpError(401, "Wrong username or password.")
     issued = services.token_create(user=user, name=payload.name)
-    return 201, {"id": issued.token.pk, "name": issued.token.name, "token": issued.secret}
+    return Status(201, {"id": issued.token.pk, "name": issued.token.name, "token": issued.secret})
 
 
 @router.get("/tokens", response=list[TokenOut], summary="List your tokens")
@@ -55,6 +55,6 @@ def tokens_list(request: HttpRequest) -> list[object]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of your tokens")
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     services.token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lojal.accounts.roles import Action
@@ -153,14 +153,17 @@ def customer_create(request: HttpRequest, payload: CustomerCreate) -> HttpRespon
 @router.post(
     "/batch", response={201: BatchCreated}, summary="Create up to 1,000 customers at once (all or none)"
 )
-def customers_create_batch(request: HttpRequest, payload: CustomerBatch) -> tuple[int, dict[str, Any]]:
+def customers_create_batch(request: HttpRequest, payload: CustomerBatch) -> Status[dict[str, Any]]:
     actor = require(request, Action.CUSTOMER_CREATE)
     items = [item.model_dump(exclude_unset=True) for item in payload.items]
     created = creation.customers_create_batch(actor=actor, items=items)
-    return 201, {
-        "created": len(created),
-        "items": [{"id": c.pk, "customer_number": c.customer_number} for c in created],
-    }
+    return Status(
+        201,
+        {
+            "created": len(created),
+            "items": [{"id": c.pk, "customer_number": c.customer_number} for c in created],
+        },
+    )
 
 
 @router.get(
@@ -208,10 +211,10 @@ def duplicates_list(
 @router.post(
     "/duplicates/{suspicion_id}/dismiss", response={204: None}, summary="Mark a pair as not duplicates"
 )
-def duplicate_dismiss(request: HttpRequest, suspicion_id: int) -> tuple[int, None]:
+def duplicate_dismiss(request: HttpRequest, suspicion_id: int) -> Status[None]:
     actor = require(request, Action.CUSTOMER_MERGE)
     duplicates.duplicate_dismiss(actor=actor, suspicion_id=suspicion_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/merge", response=CustomerDetail, summary="Merge other_id into keep_id, keeping every record")
@@ -242,10 +245,10 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
 
 
 @router.delete("/{customer_id}", response={204: None}, summary="Delete a customer (kept for the audit trail)")
-def customer_delete(request: HttpRequest, customer_id: int) -> tuple[int, None]:
+def customer_delete(request: HttpRequest, customer_id: int) -> Status[None]:
     actor = require(request, Action.CUSTOMER_DELETE)
     services.customer_delete(actor=actor, customer_id=customer_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -257,20 +260,23 @@ def contacts_list(request: HttpRequest, customer_id: int) -> list[Any]:
 
 
 @router.post("/{customer_id}/contacts", response={201: ContactPersonOut}, summary="Add a contact person")
-def contact_add(request: HttpRequest, customer_id: int, payload: ContactPersonIn) -> tuple[int, Any]:
+def contact_add(request: HttpRequest, customer_id: int, payload: ContactPersonIn) -> Status[Any]:
     actor = require(request, Action.CUSTOMER_CHANGE)
-    return 201, services.contact_person_add(
-        actor=actor, organisation_id=customer_id, data=payload.model_dump(exclude_unset=True)
+    return Status(
+        201,
+        services.contact_person_add(
+            actor=actor, organisation_id=customer_id, data=payload.model_dump(exclude_unset=True)
+        ),
     )
 
 
 @router.delete(
     "/{customer_id}/contacts/{contact_id}", response={204: None}, summary="Remove a contact person"
 )
-def contact_remove(request: HttpRequest, customer_id: int, contact_id: int) -> tuple[int, None]:
+def contact_remove(request: HttpRequest, customer_id: int, contact_id: int) -> Status[None]:
     actor = require(request, Action.CUSTOMER_CHANGE)
     services.contact_person_remove(actor=actor, organisation_id=customer_id, contact_id=contact_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{customer_id}/timeline", response=TimelinePage, summary="The customer's timeline, newest first")
@@ -298,11 +304,11 @@ def timeline(
 @router.post(
     "/{customer_id}/notes", response={201: EventOut}, summary="Add a note to the customer's timeline"
 )
-def note_add(request: HttpRequest, customer_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+def note_add(request: HttpRequest, customer_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     actor = require(request, Action.NOTE_ADD)
     selectors.customer_get(customer_id=customer_id)
     event = timeline_services.note_add(customer_id=customer_id, text=payload.text, actor=actor)
-    return 201, event_out(event)
+    return Status(201, event_out(event))
 
 
 __all__ = ["CustomerSummary", "router"]

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -135,7 +135,7 @@ def import_upload(
     default_currency: Form[str] = "SEK",
     mapping: Form[str] = "",
     commit: Form[bool] = False,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     actor = _require(request)
     chosen: dict[str, str] | None = None
     if mapping:
@@ -160,7 +160,7 @@ def import_upload(
     if commit:
         ImportJob.objects.filter(pk=job.pk).update(commit_after_check=True)
     transaction.on_commit(lambda: import_check_task.enqueue(job.pk))
-    return 202, job_out(job)
+    return Status(202, job_out(job))
 
 
 @router.get("", response=JobPage, summary="Imports, newest first")
@@ -210,26 +210,26 @@ def import_rejections(
     response={202: JobOut},
     summary="Change the column mapping; the file is checked again",
 )
-def import_mapping(request: HttpRequest, job_id: int, payload: MappingIn) -> tuple[int, dict[str, Any]]:
+def import_mapping(request: HttpRequest, job_id: int, payload: MappingIn) -> Status[dict[str, Any]]:
     _require(request)
     retention.require_file(services.import_job_get(job_id))
     job = services.import_mapping_set(
         job_id=job_id, mapping=payload.mapping, skip_bad_rows=payload.skip_bad_rows
     )
     transaction.on_commit(lambda: import_check_task.enqueue(job.pk))
-    return 202, job_out(job)
+    return Status(202, job_out(job))
 
 
 @router.post(
     "/{job_id}/commit", response={202: JobOut}, summary="Commit a checked import (in the background)"
 )
-def import_commit(request: HttpRequest, job_id: int) -> tuple[int, dict[str, Any]]:
+def import_commit(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
     actor = _require(request)
     job = services.import_job_get(job_id)
     if not job.can_commit:
         services.import_job_commit(job_id=job_id, actor=actor)  # raises the reason
     transaction.on_commit(lambda: import_commit_task.enqueue(job.pk, actor.pk))
-    return 202, job_out(job)
+    return Status(202, job_out(job))
 
 
 @router.post("/{job_id}/cancel", response=JobOut, summary="Cancel a running or checked import")

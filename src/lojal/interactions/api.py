@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lojal.accounts.roles import Action
@@ -211,11 +211,11 @@ def interaction_link(request: HttpRequest, interaction_id: int, payload: LinkIn)
     response={201: Linked},
     summary="Create a lead from an unmatched sender and link it",
 )
-def interaction_create_customer(request: HttpRequest, interaction_id: int) -> tuple[int, dict[str, Any]]:
+def interaction_create_customer(request: HttpRequest, interaction_id: int) -> Status[dict[str, Any]]:
     user = _require(request, Action.INBOX_TRIAGE)
     _require(request, Action.CUSTOMER_CREATE)
     customer = services.interaction_create_customer(actor=user, interaction_id=interaction_id)
-    return 201, {"linked": 1, "customer_id": customer.pk}
+    return Status(201, {"linked": 1, "customer_id": customer.pk})
 
 
 class LogIn(Schema):
@@ -230,10 +230,10 @@ class LogIn(Schema):
 
 
 @router.post("", response={201: InteractionOut}, summary="Log a call, meeting, letter or portal message")
-def interaction_log(request: HttpRequest, payload: LogIn) -> tuple[int, dict[str, Any]]:
+def interaction_log(request: HttpRequest, payload: LogIn) -> Status[dict[str, Any]]:
     user = _require(request, Action.INTERACTION_LOG)
     interaction = services.interaction_log(actor=user, **payload.dict())
-    return 201, _out(interaction)
+    return Status(201, _out(interaction))
 
 
 class EmailIn(Schema):
@@ -245,10 +245,10 @@ class EmailIn(Schema):
 
 
 @router.post("/emails", response={202: InteractionOut}, summary="Send an email (queued, sent after commit)")
-def email_send(request: HttpRequest, payload: EmailIn) -> tuple[int, dict[str, Any]]:
+def email_send(request: HttpRequest, payload: EmailIn) -> Status[dict[str, Any]]:
     user = _require(request, Action.EMAIL_SEND)
     interaction = outbound.email_compose(actor=user, **payload.dict())
-    return 202, _out(interaction)
+    return Status(202, _out(interaction))
 
 
 class SmsIn(Schema):
@@ -258,9 +258,9 @@ class SmsIn(Schema):
 
 
 @router.post("/sms", response={202: InteractionOut}, summary="Send an SMS through the configured adapter")
-def sms_send(request: HttpRequest, payload: SmsIn) -> tuple[int, dict[str, Any]]:
+def sms_send(request: HttpRequest, payload: SmsIn) -> Status[dict[str, Any]]:
     user = _require(request, Action.EMAIL_SEND)
-    return 202, _out(sms.sms_send(actor=user, **payload.dict()))
+    return Status(202, _out(sms.sms_send(actor=user, **payload.dict())))
 
 
 class Received(Schema):
@@ -284,14 +284,14 @@ def _received(interaction: Interaction) -> dict[str, Any]:
     response={201: Received},
     summary="Receive one raw RFC 5322 message (body = the message bytes, e.g. Content-Type: message/rfc822)",
 )
-def inbound_email(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def inbound_email(request: HttpRequest) -> Status[dict[str, Any]]:
     _require(request, Action.INBOUND_POST)
     raw = request.body
     if not raw.strip():
         raise ValidationError.for_field("body", _("Send the raw message as the request body."))
     if len(raw) > settings.LOJAL_EMAIL_MAX_BYTES:
         raise LojalError(_("The message is larger than LOJAL_EMAIL_MAX_BYTES."))
-    return 201, _received(ingest.email_ingest(raw=raw, source="webhook"))
+    return Status(201, _received(ingest.email_ingest(raw=raw, source="webhook")))
 
 
 class CallEventIn(Schema):
@@ -319,6 +319,6 @@ class SmsInbound(Schema):
 
 
 @inbound_router.post("/sms", response={201: Received}, summary="An SMS a customer sent (provider-neutral)")
-def inbound_sms(request: HttpRequest, payload: SmsInbound) -> tuple[int, dict[str, Any]]:
+def inbound_sms(request: HttpRequest, payload: SmsInbound) -> Status[dict[str, Any]]:
     _require(request, Action.INBOUND_POST)
-    return 201, _received(sms.sms_receive(**payload.dict()))
+    return Status(201, _received(sms.sms_receive(**payload.dict())))

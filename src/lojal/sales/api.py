@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lojal.accounts.roles import Action
@@ -221,10 +221,10 @@ def customer_transactions(
 )
 def transaction_create(
     request: HttpRequest, customer_id: int, payload: TransactionIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     actor = _require(request, Action.SALES_RECORD)
     row = services.transaction_record(actor=actor, customer_id=customer_id, data=payload.model_dump())
-    return 201, _transaction_out(row)
+    return Status(201, _transaction_out(row))
 
 
 @router.get("/customers/{customer_id}/holdings", response=list[HoldingOut], summary="A customer's holdings")
@@ -235,10 +235,10 @@ def customer_holdings(request: HttpRequest, customer_id: int) -> list[dict[str, 
 
 
 @router.post("/customers/{customer_id}/holdings", response={201: HoldingOut}, summary="Open a holding")
-def holding_create(request: HttpRequest, customer_id: int, payload: HoldingIn) -> tuple[int, dict[str, Any]]:
+def holding_create(request: HttpRequest, customer_id: int, payload: HoldingIn) -> Status[dict[str, Any]]:
     actor = _require(request, Action.SALES_RECORD)
     row = services.holding_open(actor=actor, customer_id=customer_id, data=payload.model_dump())
-    return 201, _holding_out(row)
+    return Status(201, _holding_out(row))
 
 
 @router.patch("/holdings/{holding_id}", response=HoldingOut, summary="Change a holding's status or dates")

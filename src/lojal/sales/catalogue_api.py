@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lojal.accounts.roles import Action
@@ -108,10 +108,10 @@ def product_list(
 
 
 @router.post("/products", response={201: ProductOut}, summary="Add a product to the catalogue")
-def product_create(request: HttpRequest, payload: ProductIn) -> tuple[int, dict[str, Any]]:
+def product_create(request: HttpRequest, payload: ProductIn) -> Status[dict[str, Any]]:
     actor = _require(request, Action.CATALOGUE_MANAGE)
     product = catalogue.product_create(actor=actor, data=payload.model_dump())
-    return 201, _product_out(catalogue_selectors.product_get(product.pk) or product)
+    return Status(201, _product_out(catalogue_selectors.product_get(product.pk) or product))
 
 
 @router.get("/products/{product_id}", response=ProductOut, summary="One product")
@@ -139,9 +139,9 @@ def category_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/product-categories", response={201: CategoryOut}, summary="Add a product category")
-def category_create(request: HttpRequest, payload: CategoryIn) -> tuple[int, dict[str, Any]]:
+def category_create(request: HttpRequest, payload: CategoryIn) -> Status[dict[str, Any]]:
     actor = _require(request, Action.CATALOGUE_MANAGE)
-    return 201, _category_out(catalogue.category_create(actor=actor, name=payload.name))
+    return Status(201, _category_out(catalogue.category_create(actor=actor, name=payload.name)))
 
 
 @router.patch("/product-categories/{category_id}", response=CategoryOut, summary="Rename a product category")
