@@ -128,6 +128,32 @@ def customer_get_for_update(customer_id: int) -> Customer:
     return customer
 
 
+def changes_apply(
+    customer: Customer, data: Mapping[str, Any], *, check_national_id: bool
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Validate a partial change of ``customer`` and set its plain fields and national number on the
+    object (not saved); returns the cleaned data and the changes as ``{field: [old, new]}``.
+    ``check_national_id`` looks the new number up now; a batch checks its numbers together."""
+    if "kind" in data and data["kind"] != customer.kind:
+        raise ValidationError.for_field("kind", _("A customer's kind cannot be changed."))
+    cleaned = customer_clean(
+        data={k: v for k, v in data.items() if k != "kind"},
+        kind=customer.kind,
+        partial=True,
+        home_country=customer.country,
+        national_id_country=customer.national_id_country,
+    )
+    changes = plain_fields_apply(customer, cleaned)
+    if "national_id" in cleaned:
+        new_id: NationalId | None = cleaned["national_id"]
+        if (new_id.compact if new_id else "") != customer.national_id:
+            if check_national_id:
+                check_national_id_free(new_id, exclude_id=customer.pk)
+            changes["national_id"] = ["(set)" if customer.national_id else None, "(set)" if new_id else None]
+            apply_national_id(customer, new_id)
+    return cleaned, changes
+
+
 def plain_fields_apply(customer: Customer, cleaned: dict[str, Any]) -> dict[str, list[Any]]:
     """Set the plain fields ``cleaned`` changes on ``customer`` (not saved); returns the changes as
     ``{field: [old, new]}``. A person left with neither first nor last name is refused."""
@@ -153,22 +179,7 @@ def customer_update(
     ``check_duplicates=False`` leaves the duplicate search to the caller (an import runs it for all
     the customers it changed at once, in the worker)."""
     customer = customer_get_for_update(customer_id)
-    if "kind" in data and data["kind"] != customer.kind:
-        raise ValidationError.for_field("kind", _("A customer's kind cannot be changed."))
-    cleaned = customer_clean(
-        data={k: v for k, v in data.items() if k != "kind"},
-        kind=customer.kind,
-        partial=True,
-        home_country=customer.country,
-        national_id_country=customer.national_id_country,
-    )
-    changes = plain_fields_apply(customer, cleaned)
-    if "national_id" in cleaned:
-        new_id: NationalId | None = cleaned["national_id"]
-        if (new_id.compact if new_id else "") != customer.national_id:
-            check_national_id_free(new_id, exclude_id=customer.pk)
-            changes["national_id"] = ["(set)" if customer.national_id else None, "(set)" if new_id else None]
-            apply_national_id(customer, new_id)
+    cleaned, changes = changes_apply(customer, data, check_national_id=True)
     for field, key in (("emails", "address"), ("phones", "number")):
         if field in cleaned:
             old = list(getattr(customer, field).values_list(key, flat=True))

@@ -16,19 +16,16 @@ from lojal.core.audit import jsonable
 from lojal.core.bulk import bulk_insert, bulk_update
 from lojal.core.errors import Conflict, LojalError, NotFound, ValidationError
 from lojal.core.models import AuditEntry
-from lojal.core.nordic_ids import NationalId
 from lojal.customers.creation import ADDRESS_COLUMNS, AUDIT_COLUMNS, EVENT_COLUMNS
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import Address, Customer, EmailAddress, PhoneNumber
 from lojal.customers.services import (
     PLAIN_FIELDS,
-    apply_national_id,
+    changes_apply,
     field_label,
-    plain_fields_apply,
     primary_copies,
     tags_resolve,
 )
-from lojal.customers.validation import customer_clean
 from lojal.timeline.models import Event
 
 UPDATED_COLUMNS = (
@@ -139,21 +136,7 @@ class _Change:
 
 def _change(customer: Customer, data: Mapping[str, Any], stored: _Stored) -> _Change | None:
     """Validate ``data`` for ``customer`` and apply it to the object in memory, as customer_update does."""
-    if "kind" in data and data["kind"] != customer.kind:
-        raise ValidationError.for_field("kind", _("A customer's kind cannot be changed."))
-    cleaned = customer_clean(
-        data={k: v for k, v in data.items() if k != "kind"},
-        kind=customer.kind,
-        partial=True,
-        home_country=customer.country,
-        national_id_country=customer.national_id_country,
-    )
-    changes = plain_fields_apply(customer, cleaned)
-    if "national_id" in cleaned:
-        new_id: NationalId | None = cleaned["national_id"]
-        if (new_id.compact if new_id else "") != customer.national_id:
-            changes["national_id"] = ["(set)" if customer.national_id else None, "(set)" if new_id else None]
-            apply_national_id(customer, new_id)
+    cleaned, changes = changes_apply(customer, data, check_national_id=False)
     for name, old in (
         ("emails", [address for address, _label in stored.emails]),
         ("phones", [number for number, _label in stored.phones]),
