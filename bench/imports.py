@@ -3,6 +3,11 @@ in memory), import them through the same services as ``lojal import`` (dry run, 
 them again with 1% of the rows changed, COPY the transaction file raw into a bare table as the
 physical limit, and time the 12-month revenue of every customer in one aggregate.
 
+It also measures the floor the database sets on any import: the rows the import wrote, copied with
+one INSERT ... SELECT into an empty copy of their table with the same indexes (and, on PostgreSQL,
+the customers' search-vector trigger). No parsing, no validation, no other table: an import cannot
+write faster than that.
+
     python -m bench imports --database postgres --customers 100000 --transactions 1000000
 """
 
@@ -234,6 +239,49 @@ def _raw_copy(kind: str, path: Path) -> float:
     return seconds
 
 
+def _floor(kind: str, table: str) -> float:
+    """Seconds to copy every row of ``table`` into an empty copy of it with the same indexes (and on
+    PostgreSQL the row trigger that fills the search vector) in one INSERT ... SELECT."""
+    from django.db import connection
+
+    copy = f"bench_floor_{table}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+        if kind == "postgres":
+            cursor.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING ALL)")
+            cursor.execute(
+                "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgrelid = %s::regclass "
+                "AND NOT t.tgisinternal AND (t.tgtype & 1) = 1 AND (t.tgtype & 2) = 2",  # row, before
+                [table],
+            )
+            for (definition,) in cursor.fetchall():
+                cursor.execute(
+                    definition.replace(" ON public.", " ON ")
+                    .replace(f" ON {table} ", f" ON {copy} ")
+                    .replace("CREATE TRIGGER ", f"CREATE TRIGGER {copy}_", 1)
+                )
+        else:
+            cursor.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
+                "AND type IN ('table', 'index') ORDER BY type = 'index'",
+                [table],
+            )
+            for _type, name, sql in cursor.fetchall():
+                cursor.execute(
+                    sql.replace(f'"{table}"', f'"{copy}"', 1).replace(f'"{name}"', f'"{copy}_{name}"', 1)
+                    if _type == "index"
+                    else sql.replace(f'"{table}"', f'"{copy}"', 1)
+                )
+        cursor.execute("CHECKPOINT" if kind == "postgres" else "PRAGMA wal_checkpoint(TRUNCATE)")
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {copy} SELECT * FROM {table}")
+    seconds = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {copy}")
+    return seconds
+
+
 def _timed(function: Callable[[], Any], repeats: int) -> tuple[list[float], Any]:
     times, result = [], None
     for _ in range(repeats):
@@ -326,6 +374,22 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     _say(f"  {raw_seconds:.1f} s, {args.transactions / raw_seconds:,.0f} rows/s")
+    for table, count, what in (
+        ("customers_customer", args.customers, "customers"),
+        ("sales_transaction", args.transactions, "transactions"),
+    ):
+        _say(f"Floor: the {what} table's rows into an empty indexed copy")
+        seconds = _floor(args.database, table)
+        phases.append(
+            Phase(
+                f"{what}: INSERT ... SELECT of the stored rows into an empty copy with the same indexes"
+                + (" and search trigger" if what == "customers" and args.database == "postgres" else "")
+                + " (the database's floor)",
+                count,
+                seconds,
+            )
+        )
+        _say(f"  {seconds:.1f} s, {count / seconds:,.0f} rows/s")
     _say("Revenue and margin of every customer over the last 12 months")
     from django.db import connection
     from django.utils import timezone
@@ -387,6 +451,8 @@ def _report(
     first_cu = by_label["customers, first import: dry run + commit"]
     again_tx = by_label["transactions, re-import (1% changed): dry run + commit"]
     again_cu = by_label["customers, re-import (1% changed): dry run + commit"]
+    tx_floor = next(phase for phase in phases if phase.label.startswith("transactions: INSERT"))
+    cu_floor = next(phase for phase in phases if phase.label.startswith("customers: INSERT"))
     lines = [
         f"# Imports benchmark: {args.customers:,} customers, {args.transactions:,} transactions on {args.database}",
         "",
@@ -409,6 +475,8 @@ def _report(
         "| --- | --- |",
         f"| customers imported per second, full validation (dry run + commit) | {first_cu.rate:,.0f} |",
         f"| transactions imported vs raw COPY | {first_tx.rate / raw.rate:.1%} of {raw.rate:,.0f} rows/s |",
+        f"| the floor (typed rows into the indexed table, nothing else) vs raw COPY | "
+        f"{tx_floor.rate / raw.rate:.1%} ({tx_floor.rate:,.0f} rows/s); customers {cu_floor.rate:,.0f} rows/s |",
         f"| re-import speed-up, customers | {first_cu.seconds / again_cu.seconds:.1f}x |",
         f"| re-import speed-up, transactions | {first_tx.seconds / again_tx.seconds:.1f}x |",
         f"| 12-month revenue and margin of every customer, one GROUP BY over {total:,} transactions, "

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -155,41 +156,46 @@ class TransactionImporter(Importer):
         self.zone_name = settings.TIME_ZONE
         self.position = {name: place for place, (_index, name) in enumerate(self.columns)}
         self.indexes = [index for index, _name in self.columns]
+        # The mapped cells of a row as a tuple, taken in C (one getter rather than a loop per row).
+        self.cells_of: Callable[[list[str]], Sequence[str]] = (
+            itemgetter(*self.indexes)
+            if len(self.indexes) > 1
+            else lambda cells: [cells[index] for index in self.indexes]
+        )
         self.references = [(name, self.position[name]) for name in REFERENCE_FIELDS if name in self.position]
         self.width = 1 + max(
             [index for index, _name in self.columns] + [i for i, _h in self.attribute_columns]
         )
 
-    def _read(self, rows: Sequence[Row]) -> list[tuple[int, list[str], dict[str, str], str]]:
-        """(line, mapped cells in column order, free attributes, content hash) per row; the hash is
-        the one :meth:`Importer.map` gives. A row with a NUL character in a cell the import reads is
-        rejected by :meth:`Importer.map_rows`."""
-        indexes, attribute_columns, width = self.indexes, self.attribute_columns, self.width
-        currency, md5 = self.job.default_currency, hashlib.md5
+    def _read(self, rows: Sequence[Row]) -> list[tuple[int, list[str], str]]:
+        """(line, cells padded to the mapped width, content hash) per row; the hash is the one
+        :meth:`Importer.map` gives, computed without building the row's values, which only rows that
+        turn out new or changed need. A row with a NUL character in a cell the import reads is rejected
+        by :meth:`Importer.map_rows`."""
+        cells_of, attribute_columns, width = self.cells_of, self.attribute_columns, self.width
+        tail, md5 = "\x1f" + self.job.default_currency, hashlib.md5
+        join = "\x1f".join
         read = []
         for line, cells in rows:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
-            values = [cells[index] for index in indexes]
-            attributes = (
-                {header: cells[index] for index, header in attribute_columns if cells[index]}
-                if attribute_columns
-                else {}
-            )
-            text = "\x1f".join([*values, *attributes.values(), currency])
+            text = join(cells_of(cells))
+            if attribute_columns:
+                text = join([text, *(cells[index] for index, _h in attribute_columns if cells[index])])
+            text += tail
             if "\x00" in text:
                 self.map_rows([(line, cells)])
                 continue
-            read.append((line, values, attributes, md5(text.encode(), usedforsecurity=False).hexdigest()))
+            read.append((line, cells, md5(text.encode(), usedforsecurity=False).hexdigest()))
         return read
 
     def check(self, rows: Sequence[Row]) -> None:
         job = self.job
-        pending: list[tuple[int, list[str], dict[str, str], str, str]] = []
-        place = self.position.get("external_id")
-        for line, values, attributes, digest in self._read(rows):
-            if place is not None:
-                key = values[place]
+        pending: list[tuple[int, list[str], str, str]] = []
+        key_index = self.indexes[self.position["external_id"]] if "external_id" in self.position else None
+        for line, cells, digest in self._read(rows):
+            if key_index is not None:
+                key = cells[key_index]
             else:
                 # No id column: the row's content is its identity; identical rows are told apart by
                 # occurrence.
@@ -200,8 +206,8 @@ class TransactionImporter(Importer):
             elif len(key) > 100:
                 self.reject(line, "external_id", _("At most 100 characters."), key)
             else:
-                pending.append((line, values, attributes, digest, key))
-        keys = [row[4] for row in pending]
+                pending.append((line, cells, digest, key))
+        keys = [row[3] for row in pending]
         stored = {
             external_id: (pk, row_hash)
             for external_id, pk, row_hash in rows_with_keys(
@@ -221,17 +227,26 @@ class TransactionImporter(Importer):
         )
         duplicate = _("Duplicate: the same transaction id is on line %(line)d.")
         references = self.references
+        indexes, attribute_columns = self.indexes, self.attribute_columns
         to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None]] = []
-        for line, values, attributes, digest, key in pending:
+        unchanged = 0
+        for line, cells, digest, key in pending:
             if key in earlier:
                 self.reject(line, "external_id", duplicate % {"line": earlier[key]}, key)
                 continue
             earlier[key] = line
             found = stored.get(key)
             if found is not None and found[1] == digest:
-                self.counts.unchanged += 1
+                unchanged += 1
                 continue
+            attributes = (
+                {header: cells[index] for index, header in attribute_columns if cells[index]}
+                if attribute_columns
+                else {}
+            )
+            values = [cells[index] for index in indexes]
             to_parse.append((line, values, attributes, digest, key, found[0] if found else None))
+        self.counts.unchanged += unchanged
         wanted: dict[str, set[str]] = {}
         for name, at in references:
             wanted[name] = {value for row in to_parse if (value := row[1][at])}

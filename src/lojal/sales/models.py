@@ -116,11 +116,13 @@ class Transaction(models.Model):
         ]
         indexes = [
             # Covering on PostgreSQL: the figures of every customer over a period are read from this
-            # index alone, in customer order, with no hash table (10M rows: half the CPU of a hash
-            # aggregate over the table). SQLite ignores INCLUDE (hence models.W040 is silenced).
+            # index alone, already in (customer, currency) order, so the GROUP BY needs neither a hash
+            # table nor a sort (10M rows: 2.0 s against 4-5 s with the currency in INCLUDE). One
+            # customer's newest-first list sorts that customer's rows. SQLite ignores INCLUDE (hence
+            # models.W040 is silenced).
             models.Index(
-                fields=["customer", "-occurred_at", "-id"],
-                include=["kind", "currency", "amount", "margin"],
+                fields=["customer", "currency", "-occurred_at", "-id"],
+                include=["kind", "amount", "margin"],
                 name="transaction_customer_figures",
             ),
         ]
