@@ -50,6 +50,9 @@ def test_purge_deletes_files_of_finished_jobs_past_the_retention_and_keeps_the_r
         assert not Path(job.file_path).exists()
     assert old_failed.rejected_count == rejected_before
     assert old_failed.rejections.count() == rejected_before > 0
+    # where and why rows were rejected stays; the values copied from the deleted file go with it
+    assert not old_failed.rejections.exclude(value="").exists()
+    assert not old_failed.rejections.filter(reason="").exists()
     assert old_done.created_count > 0
     for job in (recent_done, waiting):
         job.refresh_from_db()
@@ -117,8 +120,12 @@ def test_a_failed_job_whose_file_is_gone_cannot_be_checked_again(
     staff_client: Client, api: ApiClient
 ) -> None:
     job = check("customers", "customers_broken.csv")
+    other = check("customers", "customers_broken.csv", source="other")
+    assert job.rejections.exclude(value="").exists()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
     retention.import_file_delete(actor=None, job_id=job.pk)
+    assert job.rejections.count() == job.rejected_count and not job.rejections.exclude(value="").exists()
+    assert other.rejections.exclude(value="").exists()  # another job's report is untouched
     page = staff_client.get(f"/imports/{job.pk}/").content.decode()
     assert "Save mapping and check again" not in page
     response = staff_client.post(f"/imports/{job.pk}/mapping/", {"column-0": ""}, follow=True)

@@ -3,7 +3,8 @@ forever: a file is deleted LOJAL_IMPORT_KEEP_DAYS after its import finished (com
 failed and not checked again), by the worker's daily task or ``lojal purge_import_files``, or at once
 by hand from the job's page or the API. An import checked but left uncommitted for
 LOJAL_IMPORT_ABANDONED_DAYS is cancelled and its file deleted. The job row, its counts and its
-rejected rows stay."""
+rejected rows (line, field, reason) stay; the values the rejected rows copied from the file (a bad
+national number, say) go with the file."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, LojalError, NotFound
-from lojal.imports.models import ImportJob
+from lojal.imports.models import ImportJob, ImportRejection
 from lojal.imports.services import import_job_cancel
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def import_file_delete(*, actor: Any, job_id: int) -> ImportJob:
             )
         path, job.file_deleted_at = job.file_path, timezone.now()
         job.save(update_fields=["file_deleted_at"])
+        _forget_rejected_values([job.pk])
         audit_record(actor=actor, action="delete_file", obj=job, changes={"file": [job.file_name, None]})
     _unlink(path)
     return job
@@ -111,6 +113,7 @@ def import_files_purge(*, keep_days: int | None = None, now: dt.datetime | None 
         # Locked rows are being changed right now (a failed job checked again): left for the next run.
         rows = list(due.select_for_update(skip_locked=True).values_list("pk", "file_path", "file_name"))
         ImportJob.objects.filter(pk__in=[pk for pk, _path, _name in rows]).update(file_deleted_at=now)
+        _forget_rejected_values([pk for pk, _path, _name in rows])
         for pk, _path, name in rows:
             audit_record(
                 actor=None,
@@ -127,6 +130,14 @@ def import_files_purge(*, keep_days: int | None = None, now: dt.datetime | None 
         orphans=_purge_orphans(min(cutoff, now - dt.timedelta(days=1))),
         abandoned=len(abandoned),
     )
+
+
+def _forget_rejected_values(job_ids: list[int]) -> None:
+    """Blank the file's values kept in these jobs' rejected rows; where and why a row was rejected stays."""
+    for start in range(0, len(job_ids), 500):
+        ImportRejection.objects.filter(job_id__in=job_ids[start : start + 500]).exclude(value="").update(
+            value=""
+        )
 
 
 def _cancel_abandoned(now: dt.datetime) -> list[int]:
