@@ -15,7 +15,14 @@ from django.core.management.base import CommandError
 from lojal.core.models import AuditEntry
 from lojal.customers.models import Customer, EmailAddress, Stage
 from lojal.imports import services
-from lojal.imports.models import ImportJob, ImportMapping, ImportRejection, StagedRow, StagedTransaction
+from lojal.imports.models import (
+    ImportJob,
+    ImportMapping,
+    ImportRejection,
+    RowOccurrence,
+    StagedRow,
+    StagedTransaction,
+)
 from lojal.sales.models import CustomerSourceKey, Holding, Product, Transaction
 from lojal.timeline.models import Event
 from tests import factories
@@ -357,6 +364,29 @@ def test_cdnow_real_transactions_import_and_reimport(tmp_path: Path) -> None:
     assert Customer.objects.filter(lifecycle_stage="customer").count() == 2357
     again = run("transactions", CDNOW, source="cdnow", mapping=mapping, default_currency="USD")
     assert (again.created_count, again.unchanged_count) == (0, 6919)
+
+
+def test_identical_rows_of_a_file_without_ids_are_counted_across_batches_in_the_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    same = "K-1001;2026-01-05;100,00"
+    lines = ["Kundnr;Datum;Belopp", same, "K-1002;2026-01-06;50,00", "K-1001;2026-01-07;1,00"] * 3
+    lines = [lines[0]] + [line for line in lines if not line.startswith("Kundnr")]
+    path = write(tmp_path / "no-ids.csv", "\n".join(lines) + "\n")
+    monkeypatch.setattr(services, "BATCH_ROWS", 2)  # the three identical rows fall in three batches
+    job = run("transactions", path, source="erp")
+    assert (job.created_count, job.rejected_count) == (9, 0)
+    ids = sorted(Transaction.objects.filter(amount=Decimal("100.00")).values_list("external_id", flat=True))
+    assert len(ids) == 3 and [key.rsplit(":", 1)[1] for key in ids] == ["1", "2", "3"]
+    assert len({key.rsplit(":", 1)[0] for key in ids}) == 1
+    assert not RowOccurrence.objects.exists()  # the counts live only while the check runs
+    again = run("transactions", path, source="erp")
+    assert (again.created_count, again.unchanged_count) == (0, 9)
+    longer = write(tmp_path / "no-ids-2.csv", "\n".join([*lines, same]) + "\n")
+    more = run("transactions", longer, source="erp")
+    assert (more.created_count, more.unchanged_count) == (1, 9)
+    assert Transaction.objects.filter(amount=Decimal("100.00")).count() == 4
 
 
 def test_products_then_holdings(tmp_path: Path) -> None:

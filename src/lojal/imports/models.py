@@ -166,3 +166,21 @@ class StagedTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.line} {self.action}"
+
+
+class RowOccurrence(models.Model):
+    """While a transaction file without an id column is checked: how often each row content (its hash)
+    has been seen so far, so that identical rows get ids ``row:<hash>:1``, ``:2``, ... in the database
+    rather than in a counter in memory that would grow with the file. Deleted when the check ends."""
+
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    digest = models.CharField(max_length=32)
+    seen = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "digest"], name="row_occurrence_job_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.digest} x{self.seen}"

@@ -32,7 +32,14 @@ from lojal.imports.base import Importer, Row
 from lojal.imports.catalogue import HoldingImporter, ProductImporter
 from lojal.imports.customers import CustomerImporter
 from lojal.imports.mapping import KINDS, mapping_check, mapping_guess
-from lojal.imports.models import ImportJob, ImportMapping, ImportRejection, StagedRow, StagedTransaction
+from lojal.imports.models import (
+    ImportJob,
+    ImportMapping,
+    ImportRejection,
+    RowOccurrence,
+    StagedRow,
+    StagedTransaction,
+)
 from lojal.imports.reading import Table, open_table
 from lojal.imports.transactions import TransactionImporter
 from lojal.sales.models import Currency
@@ -213,6 +220,7 @@ def _analyze_staging() -> None:
 def _clear_staging(job_id: int) -> None:
     StagedRow.objects.filter(job_id=job_id).delete()
     StagedTransaction.objects.filter(job_id=job_id).delete()
+    RowOccurrence.objects.filter(job_id=job_id).delete()
 
 
 def _save_progress(job: ImportJob, importer: Importer, rows_done: int, fraction: float) -> None:
@@ -278,6 +286,7 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
         logger.exception("Import %s failed while checking", job.pk)
         return _fail(job, _("The check stopped: %(error)s") % {"error": error})
     _save_progress(job, importer, rows_done, 1.0)
+    RowOccurrence.objects.filter(job_id=job.pk).delete()  # only the check counts occurrences
     job.status, job.checked_at, job.skipped_lines = ImportJob.Status.CHECKED, timezone.now(), skipped
     job.save(update_fields=["status", "checked_at", "skipped_lines"])
     ImportMapping.objects.update_or_create(

@@ -7,6 +7,7 @@ neither parsed nor staged, which is what makes the nightly re-import of a full E
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from lojal.core.bulk import bulk_insert
 from lojal.core.errors import Conflict
 from lojal.core.text import fold
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
-from lojal.imports.models import ImportJob, StagedTransaction
+from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
 from lojal.imports.values import parse_decimal, parse_moment
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import Channel, Currency, Product, Transaction, TransactionKind
@@ -152,7 +153,6 @@ class TransactionImporter(Importer):
         self.source = job.source
         self.resolver = CustomerResolver(source=job.source, fields=self.mapped_fields)
         self.products = dict(Product.objects.values_list("code", "pk"))
-        self.derived_ids: Counter[str] = Counter()
         self.zone_name = settings.TIME_ZONE
         self.position = {name: place for place, (_index, name) in enumerate(self.columns)}
         self.indexes = [index for index, _name in self.columns]
@@ -193,14 +193,17 @@ class TransactionImporter(Importer):
         job = self.job
         pending: list[tuple[int, list[str], str, str]] = []
         key_index = self.indexes[self.position["external_id"]] if "external_id" in self.position else None
-        for line, cells, digest in self._read(rows):
+        read = self._read(rows)
+        if key_index is None:
+            # No id column: the row's content is its identity; identical rows are told apart by
+            # occurrence, counted in the database so that memory does not grow with the file.
+            seen = _occurrences_add(job.pk, Counter(digest for _line, _cells, digest in read))
+        for line, cells, digest in read:
             if key_index is not None:
                 key = cells[key_index]
             else:
-                # No id column: the row's content is its identity; identical rows are told apart by
-                # occurrence.
-                self.derived_ids[digest] += 1
-                key = f"row:{digest}:{self.derived_ids[digest]}"
+                seen[digest] += 1
+                key = f"row:{digest}:{seen[digest]}"
             if not key:
                 self.reject(line, "external_id", _("The transaction id is empty."))
             elif len(key) > 100:
@@ -440,6 +443,28 @@ class TransactionImporter(Importer):
             ).values("customer_id"),
             among_qualified=True,  # each of these rows was just inserted
         )
+
+
+def _occurrences_add(job_id: int, counts: Counter[str]) -> Counter[str]:
+    """Add a batch's count of each row hash to the job's running counts; returns, per hash, how often
+    it was seen before this batch."""
+    table = connection.ops.quote_name(RowOccurrence._meta.db_table)
+    upsert = f"ON CONFLICT (job_id, digest) DO UPDATE SET seen = {table}.seen + excluded.seen RETURNING digest, seen"
+    digests = list(counts)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (job_id, digest, seen) SELECT %s, d, n "
+                f"FROM unnest(%s::text[], %s::int[]) AS x (d, n) {upsert}",
+                [job_id, digests, [counts[d] for d in digests]],
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {table} (job_id, digest, seen) SELECT %s, json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+                f"FROM json_each(%s) WHERE true {upsert}",
+                [job_id, json.dumps([[d, counts[d]] for d in digests])],
+            )
+        return Counter({digest: total - counts[digest] for digest, total in cursor.fetchall()})
 
 
 def _other_commits_since_check(job: ImportJob) -> bool:
