@@ -3,10 +3,11 @@ keys as one array, and two imports of the same file committed one after the othe
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from lojal.imports import services
@@ -51,3 +52,61 @@ def test_two_checks_of_one_file_committed_in_turn_do_not_double(tmp_path: Path) 
     assert services.import_job_commit(job_id=second.pk, actor=None).status == "done"
     assert Transaction.objects.count() == 50
     assert Event.objects.filter(kind="sales.transaction").count() == 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_look_ups_run_ahead_in_the_reader_thread_and_give_what_the_check_alone_gives(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Outside a transaction the stored rows and customers of the next batch are looked up by the
+    reader's thread on a connection of its own; the counts and rejections are those of the check
+    preparing each batch itself (inside a transaction, as the other tests run)."""
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    first = run("transactions", many(tmp_path, 40), source="erp")
+    assert first.created_count == 40
+    lines = (tmp_path / "many.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(",50", ",75")  # changed
+    lines[5] = lines[5].replace("K-1001", "K-9999")  # unknown customer
+    lines += ["T-200;K-1001;2026-02-01;1,00", "T-200;K-1001;2026-02-02;2,00", "T-201;K-1001;2026-02-03;x"]
+    lines += ["T-202;K-1001\x00;2026-02-03;1,00"]  # a NUL: rejected
+    path = tmp_path / "again.csv"
+    path.write_text("\n".join(lines))
+    monkeypatch.setattr(services, "BATCH_ROWS", 7)
+    outcomes = []
+    prepared_in: list[str] = []
+    real_prepare = services.TransactionImporter.prepare
+
+    def prepare(self: services.TransactionImporter, rows: list) -> object:
+        prepared_in.append(threading.current_thread().name)
+        return real_prepare(self, rows)
+
+    monkeypatch.setattr(services.TransactionImporter, "prepare", prepare)
+    for inside_a_transaction in (False, True):
+        prepared_in.clear()
+        job = services.import_job_create(
+            actor=None, kind="transactions", upload=path, file_name="again.csv", source="erp"
+        )
+        if inside_a_transaction:
+            with transaction.atomic():
+                job = services.import_job_check(job_id=job.pk)
+        else:
+            job = services.import_job_check(job_id=job.pk)
+        assert set(prepared_in) == ({"MainThread"} if inside_a_transaction else {"lojal-import-reader"})
+        outcomes.append(
+            (
+                job.created_count,
+                job.updated_count,
+                job.unchanged_count,
+                job.rejected_count,
+                sorted(job.rejections.values_list("line", "field", "reason")),
+            )
+        )
+    assert outcomes[0] == outcomes[1]
+    created, updated, unchanged, rejected, reasons = outcomes[0]
+    assert (created, updated, unchanged, rejected) == (1, 1, 38, 4)
+    assert [(line, field) for line, field, _reason in reasons] == [
+        (6, "customer_external_id"),
+        (43, "external_id"),
+        (44, "amount"),
+        (45, "customer_external_id"),
+    ]

@@ -163,7 +163,17 @@ class Importer:
         self._rejections = []
         self._rejected_lines = set()
 
-    def check(self, rows: Sequence[Row]) -> None:
+    #: Whether :meth:`prepare` may run in the file reader's thread, on a connection of its own, while
+    #: the previous batch is checked (it reads only committed data: what earlier imports stored).
+    prepares_ahead = False
+
+    def prepare(self, rows: Sequence[Row]) -> Any:
+        """Work on a batch that needs no result of the batches before it; given to :meth:`check`."""
+        return None
+
+    def check(self, rows: Sequence[Row], prepared: Any = None) -> None:
+        """Stage or reject each row of a batch; ``prepared`` is what :meth:`prepare` gave for it, when
+        it ran ahead in the reader's thread (else the check prepares the batch itself)."""
         raise NotImplementedError
 
     def apply(self, actor: Any) -> None:
@@ -195,7 +205,12 @@ class CustomerResolver:
 
     def load_wanted(self, wanted: dict[str, set[str]]) -> None:
         """Look up the customers behind each kind of reference (field name -> the values seen)."""
-        self.found = {}
+        self.found = self.lookup(wanted)
+
+    def lookup(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], int | None]:
+        """(field, value) -> customer id (None: several customers have that email) for the references
+        found; touches no state, so it may run in another thread."""
+        found: dict[tuple[str, str], int | None] = {}
         if ids := wanted.get("customer_external_id"):
             keys_table, customers_table = CustomerSourceKey._meta.db_table, Customer._meta.db_table
             for external_id, customer_id in rows_with_keys(
@@ -205,7 +220,7 @@ class CustomerResolver:
                 [self.source],
                 sorted(ids),
             ):
-                self.found[("customer_external_id", external_id)] = customer_id
+                found[("customer_external_id", external_id)] = customer_id
         if numbers := wanted.get("customer_number"):
             as_int = {text: int(text) for text in numbers if text.isdigit() and len(text) < 18}
             by_number = dict(
@@ -215,7 +230,7 @@ class CustomerResolver:
             )
             for text, number in as_int.items():
                 if number in by_number:
-                    self.found[("customer_number", text)] = by_number[number]
+                    found[("customer_number", text)] = by_number[number]
         if national := wanted.get("customer_national_id"):
             compact: dict[str, str] = {}
             for text in national:
@@ -236,7 +251,7 @@ class CustomerResolver:
             )
             for text, compact_id in compact.items():
                 if compact_id in by_id:
-                    self.found[("customer_national_id", text)] = by_id[compact_id]
+                    found[("customer_national_id", text)] = by_id[compact_id]
         if emails := wanted.get("customer_email"):
             normal = {}
             for text in emails:
@@ -252,9 +267,8 @@ class CustomerResolver:
             for text, address in normal.items():
                 if address in owners:
                     ids_found = owners[address]
-                    self.found[("customer_email", text)] = (
-                        next(iter(ids_found)) if len(ids_found) == 1 else None
-                    )
+                    found[("customer_email", text)] = next(iter(ids_found)) if len(ids_found) == 1 else None
+        return found
 
     def resolve(self, values: dict[str, str]) -> tuple[int | None, str, str]:
         """(customer id, field, reason when not found)."""

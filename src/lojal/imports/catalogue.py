@@ -48,7 +48,7 @@ class ProductImporter(Importer):
             )
         }
 
-    def check(self, rows: Sequence[Row]) -> None:
+    def check(self, rows: Sequence[Row], prepared: Any = None) -> None:
         job = self.job
         mapped_rows = self.map_rows(rows)
         codes = [m.values.get("code", "") for m in mapped_rows]
@@ -153,7 +153,7 @@ class HoldingImporter(Importer):
         self.resolver = CustomerResolver(source=job.source, fields=self.mapped_fields)
         self.products = dict(Product.objects.values_list("code", "pk"))
 
-    def check(self, rows: Sequence[Row]) -> None:
+    def check(self, rows: Sequence[Row], prepared: Any = None) -> None:
         job = self.job
         mapped_rows = self.map_rows(rows)
         keys = [m.values.get("external_id", "") for m in mapped_rows if m.values.get("external_id")]

@@ -178,7 +178,7 @@ class CustomerImporter(Importer):
             data["tags"] = [tag.strip() for tag in values["tags"].replace(";", ",").split(",") if tag.strip()]
         return data
 
-    def check(self, rows: Sequence[Row]) -> None:
+    def check(self, rows: Sequence[Row], prepared: Any = None) -> None:
         job = self.job
         mapped_rows = self.map_rows(rows)
         keys = [m.values.get("external_id", "") for m in mapped_rows if m.values.get("external_id")]

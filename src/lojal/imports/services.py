@@ -170,14 +170,17 @@ def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 _READ_AHEAD = 2
 
 
-def _batches_read_ahead(table: Table, size: int) -> Generator[tuple[list[Row], float], None, None]:
-    """The table's rows in batches, each with the fraction of the file read once it was taken, read
-    by a thread up to two batches ahead: reading and splitting the next rows goes on while the check
-    of this batch waits for the database. An error reading the file is raised here, in the caller."""
-    queue: Queue[tuple[list[Row], float] | BaseException | None] = Queue(maxsize=_READ_AHEAD)
+def _batches_read_ahead(
+    table: Table, size: int, prepare: Callable[[list[Row]], Any] | None = None
+) -> Generator[tuple[list[Row], float, Any], None, None]:
+    """The table's rows in batches, each with the fraction of the file read once it was taken and what
+    ``prepare`` made of it, read by a thread up to two batches ahead: reading, splitting and preparing
+    the next rows (which waits for the database on a connection of the thread's own) goes on while
+    the check of this batch works. An error reading the file is raised here, in the caller."""
+    queue: Queue[tuple[list[Row], float, Any] | BaseException | None] = Queue(maxsize=_READ_AHEAD)
     stop = threading.Event()
 
-    def put(item: tuple[list[Row], float] | BaseException | None) -> bool:
+    def put(item: tuple[list[Row], float, Any] | BaseException | None) -> bool:
         while not stop.is_set():
             try:
                 queue.put(item, timeout=0.1)
@@ -189,11 +192,15 @@ def _batches_read_ahead(table: Table, size: int) -> Generator[tuple[list[Row], f
     def read() -> None:
         try:
             for batch in _batches(table.rows, size):
-                if not put((batch, table.fraction_done())):
+                fraction = table.fraction_done()
+                if not put((batch, fraction, prepare(batch) if prepare else None)):
                     return
             put(None)
         except BaseException as error:  # handed to the caller, which decides what it means
             put(error)
+        finally:
+            if prepare:
+                connection.close()  # this thread's own connection
 
     reader = threading.Thread(target=read, name="lojal-import-reader", daemon=True)
     reader.start()
@@ -205,6 +212,15 @@ def _batches_read_ahead(table: Table, size: int) -> Generator[tuple[list[Row], f
     finally:
         stop.set()
         reader.join()
+
+
+def _ahead(importer: Importer) -> Callable[[list[Row]], Any] | None:
+    """The importer's preparation to run in the reader's thread, when that is safe: on PostgreSQL (a
+    second connection beside the check's), and outside a transaction, whose uncommitted rows another
+    connection could not see (a check called inside one prepares each batch itself)."""
+    if importer.prepares_ahead and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return importer.prepare
+    return None
 
 
 def _analyze_staging() -> None:
@@ -260,11 +276,11 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
     try:
         with (
             open_table(Path(job.file_path), has_header=job.has_header) as table,
-            contextlib.closing(_batches_read_ahead(table, BATCH_ROWS)) as batches,
+            contextlib.closing(_batches_read_ahead(table, BATCH_ROWS, _ahead(importer))) as batches,
         ):
-            for number, (batch, fraction) in enumerate(batches, start=1):
+            for number, (batch, fraction, prepared) in enumerate(batches, start=1):
                 with transaction.atomic():
-                    importer.check(batch)
+                    importer.check(batch, prepared)
                 rows_done += len(batch)
                 if number in (1, 10, 100, 1000):
                     _analyze_staging()

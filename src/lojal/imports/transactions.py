@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
@@ -144,9 +145,22 @@ def _currency(text: str) -> str:
 REFERENCE_FIELDS = ("customer_external_id", "customer_number", "customer_national_id", "customer_email")
 
 
+@dataclass
+class Prepared:
+    """A batch as :meth:`TransactionImporter.prepare` leaves it for the check."""
+
+    read: list[tuple[int, list[str], str]]  # (line, cells, content hash)
+    bad: list[Row]  # rows with a NUL character, to reject
+    stored: dict[str, tuple[int, str]] | None = None  # external id -> (id, hash) already stored
+    customers: dict[tuple[str, str], int | None] | None = None  # the changed rows' customers
+
+
 class TransactionImporter(Importer):
-    """The check is the hot path of a large import: each row is read as a list of the mapped cells,
-    hashed, and parsed with the translated messages looked up once per batch, not once per row."""
+    """The check is the hot path of a large import: each row is hashed from its cells, only new and
+    changed rows are parsed, with the translated messages looked up once per batch, not once per row;
+    the look-ups of stored rows and customers run ahead in the reader's thread."""
+
+    prepares_ahead = True
 
     def __init__(self, job: ImportJob) -> None:
         super().__init__(job)
@@ -163,19 +177,23 @@ class TransactionImporter(Importer):
             else lambda cells: [cells[index] for index in self.indexes]
         )
         self.references = [(name, self.position[name]) for name in REFERENCE_FIELDS if name in self.position]
+        self.reference_cells = [(name, self.indexes[at]) for name, at in self.references]
+        self.key_index = (
+            self.indexes[self.position["external_id"]] if "external_id" in self.position else None
+        )
         self.width = 1 + max(
             [index for index, _name in self.columns] + [i for i, _h in self.attribute_columns]
         )
 
-    def _read(self, rows: Sequence[Row]) -> list[tuple[int, list[str], str]]:
-        """(line, cells padded to the mapped width, content hash) per row; the hash is the one
-        :meth:`Importer.map` gives, computed without building the row's values, which only rows that
-        turn out new or changed need. A row with a NUL character in a cell the import reads is rejected
-        by :meth:`Importer.map_rows`."""
+    def _read(self, rows: Sequence[Row]) -> tuple[list[tuple[int, list[str], str]], list[Row]]:
+        """(line, cells padded to the mapped width, content hash) per row, and apart the rows with a NUL
+        character in a cell the import reads (rejected by :meth:`Importer.map_rows`). The hash is the
+        one :meth:`Importer.map` gives, computed without building the row's values, which only rows
+        that turn out new or changed need."""
         cells_of, attribute_columns, width = self.cells_of, self.attribute_columns, self.width
         tail, md5 = "\x1f" + self.job.default_currency, hashlib.md5
         join = "\x1f".join
-        read = []
+        read, bad = [], []
         for line, cells in rows:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
@@ -184,16 +202,48 @@ class TransactionImporter(Importer):
                 text = join([text, *(cells[index] for index, _h in attribute_columns if cells[index])])
             text += tail
             if "\x00" in text:
-                self.map_rows([(line, cells)])
+                bad.append((line, cells))
                 continue
             read.append((line, cells, md5(text.encode(), usedforsecurity=False).hexdigest()))
-        return read
+        return read, bad
 
-    def check(self, rows: Sequence[Row]) -> None:
+    def _stored(self, keys: list[str]) -> dict[str, tuple[int, str]]:
+        """external id -> (id, content hash) of this source's transactions with these ids."""
+        return {
+            external_id: (pk, row_hash)
+            for external_id, pk, row_hash in rows_with_keys(
+                f"SELECT external_id, id, row_hash FROM {Transaction._meta.db_table} "
+                "WHERE source = %s AND NOT (external_id = '') AND external_id IN {keys}",
+                [self.source],
+                keys,
+            )
+        }
+
+    def prepare(self, rows: Sequence[Row]) -> Prepared:
+        """Hash each row, find which are stored unchanged, and look up the customers of the others: all
+        of it reads only what earlier imports stored, so it runs ahead of the check in the reader's
+        thread. A file without an id column is prepared no further than the hashes."""
+        read, bad = self._read(rows)
+        key_index = self.key_index
+        if key_index is None:
+            return Prepared(read, bad)
+        stored = self._stored([key for _line, cells, _d in read if 0 < len(key := cells[key_index]) <= 100])
+        changed = [
+            cells for _line, cells, digest in read if (stored.get(cells[key_index]) or (0, ""))[1] != digest
+        ]
+        wanted = {
+            name: {value for cells in changed if (value := cells[index])}
+            for name, index in self.reference_cells
+        }
+        return Prepared(read, bad, stored, self.resolver.lookup(wanted))
+
+    def check(self, rows: Sequence[Row], prepared: Any = None) -> None:
         job = self.job
+        ready: Prepared = prepared if prepared is not None else self.prepare(rows)
+        if ready.bad:
+            self.map_rows(ready.bad)
         pending: list[tuple[int, list[str], str, str]] = []
-        key_index = self.indexes[self.position["external_id"]] if "external_id" in self.position else None
-        read = self._read(rows)
+        key_index, read = self.key_index, ready.read
         if key_index is None:
             # No id column: the row's content is its identity; identical rows are told apart by
             # occurrence, counted in the database so that memory does not grow with the file.
@@ -211,15 +261,7 @@ class TransactionImporter(Importer):
             else:
                 pending.append((line, cells, digest, key))
         keys = [row[3] for row in pending]
-        stored = {
-            external_id: (pk, row_hash)
-            for external_id, pk, row_hash in rows_with_keys(
-                f"SELECT external_id, id, row_hash FROM {Transaction._meta.db_table} "
-                "WHERE source = %s AND NOT (external_id = '') AND external_id IN {keys}",
-                [self.source],
-                keys,
-            )
-        }
+        stored = ready.stored if ready.stored is not None else self._stored(keys)
         earlier: dict[str, int] = dict(
             rows_with_keys(
                 f"SELECT external_id, line FROM {StagedTransaction._meta.db_table} "
@@ -229,7 +271,6 @@ class TransactionImporter(Importer):
             )
         )
         duplicate = _("Duplicate: the same transaction id is on line %(line)d.")
-        references = self.references
         indexes, attribute_columns = self.indexes, self.attribute_columns
         to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None]] = []
         unchanged = 0
@@ -250,10 +291,13 @@ class TransactionImporter(Importer):
             values = [cells[index] for index in indexes]
             to_parse.append((line, values, attributes, digest, key, found[0] if found else None))
         self.counts.unchanged += unchanged
-        wanted: dict[str, set[str]] = {}
-        for name, at in references:
-            wanted[name] = {value for row in to_parse if (value := row[1][at])}
-        self.resolver.load_wanted(wanted)
+        if ready.customers is not None:
+            self.resolver.found = ready.customers
+        else:
+            wanted: dict[str, set[str]] = {}
+            for name, at in self.references:
+                wanted[name] = {value for row in to_parse if (value := row[1][at])}
+            self.resolver.load_wanted(wanted)
         staged: list[tuple[Any, ...]] = []
         for line, values, attributes, digest, key, target_id in to_parse:
             parsed = self._parse(line, values)
