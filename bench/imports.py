@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import os
 import random
+import re
 import resource
 import statistics
 import sys
@@ -267,11 +268,16 @@ def _floor(kind: str, table: str) -> float:
                 [table],
             )
             for _type, name, sql in cursor.fetchall():
-                cursor.execute(
-                    sql.replace(f'"{table}"', f'"{copy}"', 1).replace(f'"{name}"', f'"{copy}_{name}"', 1)
-                    if _type == "index"
-                    else sql.replace(f'"{table}"', f'"{copy}"', 1)
-                )
+                # Names are quoted by Django's schema editor, bare in hand-written migrations.
+                if _type == "table":
+                    pattern, wanted = rf'^CREATE TABLE "?{table}"?', f'CREATE TABLE "{copy}"'
+                else:
+                    pattern = rf'^CREATE (UNIQUE )?INDEX "?{name}"? ON "?{table}"?'
+                    wanted = rf'CREATE \1INDEX "{copy}_{name}" ON "{copy}"'
+                renamed = re.sub(pattern, wanted, sql, count=1, flags=re.I)
+                if renamed == sql:
+                    raise RuntimeError(f"Cannot copy the schema of {table}: {sql}")
+                cursor.execute(renamed)
         cursor.execute("CHECKPOINT" if kind == "postgres" else "PRAGMA wal_checkpoint(TRUNCATE)")
     started = time.monotonic()
     with connection.cursor() as cursor:
