@@ -159,7 +159,7 @@ def _id_sequence(cursor: Any) -> str:
     return _ID_SEQUENCE["name"]
 
 
-def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
+def _insert(prepared: Sequence[Prepared], actor: Any, *, enqueue_now: bool = False) -> list[Created]:
     """Write validated customers and everything that belongs to them; returns them with their ids.
 
     On PostgreSQL a single customer (or a few) takes three round trips: numbers and ids, then one
@@ -266,6 +266,10 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
     created_ids = [c.pk for c in customers]
     if len(created_ids) == 1:
         duplicates.duplicates_check(customer_ids=created_ids, just_created=True)
+    elif enqueue_now:
+        # Booked in the caller's transaction (the task is a row the worker sees once it commits), so
+        # that a long import holds no list of every customer it created until then.
+        duplicates_check_task.enqueue(created_ids)
     else:
         # A batch's duplicate search runs in the worker once the batch is committed, off the request.
         transaction.on_commit(lambda: duplicates_check_task.enqueue(created_ids))
@@ -390,5 +394,6 @@ def _check_numbers_in_batch(
 
 def customers_create_validated(*, actor: Any, prepared: Sequence[Prepared]) -> list[Customer]:
     """Create customers already validated by ``customer_clean`` (an import checks them in its dry run):
-    the same set-based insert as a batch, in the caller's transaction, in the order given."""
-    return [created.customer for created in _insert(prepared, actor)]
+    the same set-based insert as a batch, in the caller's transaction, in the order given; their
+    duplicate search is booked at once in that transaction."""
+    return [created.customer for created in _insert(prepared, actor, enqueue_now=True)]

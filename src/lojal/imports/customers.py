@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert, bulk_update
@@ -387,9 +387,6 @@ class CustomerImporter(Importer):
     def apply(self, actor: Any) -> None:
         job = self.job
         last_id = 0
-        updated: list[int] = []
-        # The changed customers' duplicate search runs in the worker once the commit is through.
-        transaction.on_commit(lambda: _duplicates_check_later(updated))
         while True:
             chunk = list(
                 StagedRow.objects.filter(job_id=job.pk, pk__gt=last_id)
@@ -426,7 +423,7 @@ class CustomerImporter(Importer):
             bulk_update(Customer, ("city", "country", "search_text"), placed)
             changes = [(row[1], row[3], row[6]["update"]) for row in chunk if row[2] == "update" and row[3]]
             try:
-                updated += customers_update_batch(
+                updated = customers_update_batch(
                     actor=actor,
                     items=[(target, update) for _line, target, update in changes],
                     keep_others=True,
@@ -438,6 +435,9 @@ class CustomerImporter(Importer):
                     % {"line": changes[failed.index][0], "error": error.message},
                     errors=error.errors,
                 ) from None
+            # The changed customers' duplicate search, booked in the commit's transaction: the
+            # worker runs it once the commit is through.
+            _duplicates_check_later(updated)
             _source_keys_upsert(
                 self.source,
                 [

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ PROMOTABLE_STAGES = (Stage.LEAD.value, Stage.REGISTRANT.value, Stage.FORMER.valu
 CUSTOMER_STAGES = (Stage.CUSTOMER.value, Stage.AT_RISK.value)
 _CHUNK = 500
 _STAGE_CHUNK = 5000  # customers changed, and their events written, per round
+_STAGE_IDS = "lojal_stage_change_ids"  # a temporary table: the ids of the customers being moved
 
 
 def _record_changes(
@@ -75,21 +76,36 @@ def _record_changes(
 
 
 def _change_stage(customers: Any, *, new_stage: str, reason: str) -> int:
-    """Move ``customers`` to ``new_stage``, recording each change. Only their ids are held for the
-    whole set (an import can promote a million customers at once); names, events and audit entries
-    are made and written a chunk at a time."""
-    ids = list(customers.values_list("pk", flat=True))
-    for start in range(0, len(ids), _STAGE_CHUNK):
-        chunk = ids[start : start + _STAGE_CHUNK]
-        changes = [
-            (pk, old, f"{name} ({number})")
-            for pk, old, name, number in Customer.objects.filter(pk__in=chunk).values_list(
-                "pk", "lifecycle_stage", "display_name", "customer_number"
+    """Move ``customers`` to ``new_stage``, recording each change. Their ids are set aside in a
+    temporary table of the database, not in memory (an import can promote millions of customers at
+    once), and names, events and audit entries are made and written a chunk at a time. Runs inside
+    the caller's transaction."""
+    sql, params = customers.values_list("pk", flat=True).order_by().query.sql_with_params()
+    total, last = 0, 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_STAGE_IDS}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE_IDS} (id bigint PRIMARY KEY)")
+        cursor.execute(f"INSERT INTO {_STAGE_IDS} (id) {sql}", params)
+        while True:
+            cursor.execute(
+                f"SELECT id FROM {_STAGE_IDS} WHERE id > %s ORDER BY id LIMIT %s", [last, _STAGE_CHUNK]
             )
-        ]
-        Customer.objects.filter(pk__in=chunk).update(lifecycle_stage=new_stage, updated_at=timezone.now())
-        _record_changes(changes, new_stage=new_stage, reason=reason)
-    return len(ids)
+            chunk = [row[0] for row in cursor.fetchall()]
+            if not chunk:
+                break
+            last = chunk[-1]
+            changes = [
+                (pk, old, f"{name} ({number})")
+                for pk, old, name, number in Customer.objects.filter(pk__in=chunk).values_list(
+                    "pk", "lifecycle_stage", "display_name", "customer_number"
+                )
+            ]
+            Customer.objects.filter(pk__in=chunk).update(lifecycle_stage=new_stage, updated_at=timezone.now())
+            _record_changes(changes, new_stage=new_stage, reason=reason)
+            total += len(chunk)
+        # Dropped here when all went well; on an error the transaction's rollback takes it away.
+        cursor.execute(f"DROP TABLE {_STAGE_IDS}")
+    return total
 
 
 @transaction.atomic
