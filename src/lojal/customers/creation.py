@@ -159,6 +159,41 @@ def _id_sequence(cursor: Any) -> str:
     return _ID_SEQUENCE["name"]
 
 
+def contact_point_inserts(items: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Insert]:
+    """The email, phone and address rows of cleaned customers, given as (customer id, cleaned data),
+    for :func:`bulk_insert_many` or one :func:`bulk_insert` each; a kind missing from the data gives
+    no rows."""
+    return [
+        (
+            EmailAddress,
+            ("customer_id", "address", "label", "is_primary"),
+            (
+                (pk, e["address"], e["label"], e["is_primary"])
+                for pk, cleaned in items
+                for e in cleaned.get("emails", [])
+            ),
+        ),
+        (
+            PhoneNumber,
+            ("customer_id", "number", "label", "is_primary"),
+            (
+                (pk, p["number"], p["label"], p["is_primary"])
+                for pk, cleaned in items
+                for p in cleaned.get("phones", [])
+            ),
+        ),
+        (
+            Address,
+            ADDRESS_COLUMNS,
+            (
+                (pk, *(a[column] for column in ADDRESS_COLUMNS[1:]))
+                for pk, cleaned in items
+                for a in cleaned.get("addresses", [])
+            ),
+        ),
+    ]
+
+
 def _insert(prepared: Sequence[Prepared], actor: Any, *, enqueue_now: bool = False) -> list[Created]:
     """Write validated customers and everything that belongs to them; returns them with their ids.
 
@@ -196,34 +231,8 @@ def _insert(prepared: Sequence[Prepared], actor: Any, *, enqueue_now: bool = Fal
     added = _("%(name)s was added. Stage: %(stage)s")
     stages = {value: str(label) for value, label in _STAGE_LABELS.items()}
     tag_ids, tag_names = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
+    inserts += contact_point_inserts([(c.pk, cleaned) for c, cleaned in pairs])
     inserts += [
-        (
-            EmailAddress,
-            ("customer_id", "address", "label", "is_primary"),
-            (
-                (c.pk, e["address"], e["label"], e["is_primary"])
-                for c, cleaned in pairs
-                for e in cleaned.get("emails", [])
-            ),
-        ),
-        (
-            PhoneNumber,
-            ("customer_id", "number", "label", "is_primary"),
-            (
-                (c.pk, p["number"], p["label"], p["is_primary"])
-                for c, cleaned in pairs
-                for p in cleaned.get("phones", [])
-            ),
-        ),
-        (
-            Address,
-            ADDRESS_COLUMNS,
-            (
-                (c.pk, *(a[column] for column in ADDRESS_COLUMNS[1:]))
-                for c, cleaned in pairs
-                for a in cleaned.get("addresses", [])
-            ),
-        ),
         (
             Customer.tags.through,
             ("customer_id", "tag_id"),

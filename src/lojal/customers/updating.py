@@ -16,7 +16,7 @@ from lojal.core.audit import jsonable
 from lojal.core.bulk import bulk_insert, bulk_update
 from lojal.core.errors import Conflict, LojalError, NotFound, ValidationError
 from lojal.core.models import AuditEntry
-from lojal.customers.creation import ADDRESS_COLUMNS, AUDIT_COLUMNS, EVENT_COLUMNS
+from lojal.customers.creation import AUDIT_COLUMNS, EVENT_COLUMNS, contact_point_inserts
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import Address, Customer, EmailAddress, PhoneNumber
 from lojal.customers.services import (
@@ -223,36 +223,16 @@ def _write(changed: list[_Change], actor: Any) -> None:
         replaced = [c for c in changed if name in c.changes]
         if replaced:
             model._default_manager.filter(customer_id__in=[c.customer.pk for c in replaced]).delete()
-    bulk_insert(
-        EmailAddress,
-        ("customer_id", "address", "label", "is_primary"),
+    # Only the kinds a change replaced: the others are left out of each customer's data.
+    replaced_points: list[tuple[int, Mapping[str, Any]]] = [
         (
-            (c.customer.pk, e["address"], e["label"], e["is_primary"])
-            for c in changed
-            if "emails" in c.changes
-            for e in c.cleaned["emails"]
-        ),
-    )
-    bulk_insert(
-        PhoneNumber,
-        ("customer_id", "number", "label", "is_primary"),
-        (
-            (c.customer.pk, p["number"], p["label"], p["is_primary"])
-            for c in changed
-            if "phones" in c.changes
-            for p in c.cleaned["phones"]
-        ),
-    )
-    bulk_insert(
-        Address,
-        ADDRESS_COLUMNS,
-        (
-            (c.customer.pk, *(a[column] for column in ADDRESS_COLUMNS[1:]))
-            for c in changed
-            if "addresses" in c.changes
-            for a in c.cleaned["addresses"]
-        ),
-    )
+            c.customer.pk,
+            {name: c.cleaned[name] for name in ("emails", "phones", "addresses") if name in c.changes},
+        )
+        for c in changed
+    ]
+    for point_model, columns, rows in contact_point_inserts(replaced_points):
+        bulk_insert(point_model, columns, rows)
     retagged = [c for c in changed if "tags" in c.changes]
     if retagged:
         through = Customer.tags.through
