@@ -145,18 +145,23 @@ def _insert_rows(target: _Target, rows: Iterable[Sequence[Any]]) -> int:
         f"INSERT INTO {quote(target.table)} ({', '.join(quote(column) for column in target.columns)}) "
         f"VALUES ({', '.join(['%s'] * len(target.columns))})"
     )
-    count = 0
-    with connection.cursor() as cursor:
-        adapted = _adapted(rows, target.adapters)
-        while batch := list(itertools.islice(adapted, _BATCH)):
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
+    return _executemany(sql, _adapted(rows, target.adapters))
 
 
 def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` (values in the order of ``columns``, given as attribute names) into ``model``'s table."""
     return _insert_rows(_target(model, columns), rows)
+
+
+def _executemany(sql: str, rows: Iterable[Sequence[Any]]) -> int:
+    """Run ``sql`` for each row, _BATCH rows per ``executemany``; returns how many rows."""
+    count = 0
+    with connection.cursor() as cursor:
+        rows = iter(rows)
+        while batch := list(itertools.islice(rows, _BATCH)):
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
 
 
 Insert = tuple[type[models.Model], Sequence[str], Iterable[Sequence[Any]]]
@@ -242,13 +247,8 @@ def bulk_update(
             f"UPDATE {quote(table)} SET {', '.join(f'{quote(name)} = %s' for name in names)} "
             f"WHERE {quote(key_column)} = %s"
         )
-        count = 0
-        with connection.cursor() as cursor:
-            adapted = _adapted(rows, target.adapters)
-            while batch := list(itertools.islice(adapted, _BATCH)):
-                cursor.executemany(sql, [[*values[1:], values[0]] for values in batch])
-                count += len(batch)
-        return count
+        # The key goes last, to the WHERE.
+        return _executemany(sql, ([*values[1:], values[0]] for values in _adapted(rows, target.adapters)))
     staging = quote(f"lojal_update_{table}")
     listed = ", ".join(quote(column) for column in target.columns)
     with connection.cursor() as cursor:
