@@ -192,9 +192,6 @@ def duplicates_list(
             _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(DuplicateSuspicion.Status.values)},
         )
     pairs = selectors.duplicate_list(status=status, limit=limit)
-    for pair in pairs:
-        for customer in (pair.first, pair.second):
-            customer._prefetched_objects_cache = {"tags": list(customer.tags.all())}  # type: ignore[attr-defined]
     return [
         {
             "id": p.pk,

@@ -182,12 +182,14 @@ def _contact_persons() -> QuerySet[Any]:
 def duplicate_list(
     *, status: str = DuplicateSuspicion.Status.OPEN, limit: int = 100
 ) -> list[DuplicateSuspicion]:
-    """Suspected duplicate pairs, strongest evidence first, with both customers loaded."""
+    """Suspected duplicate pairs, strongest evidence first, with both customers, their account
+    managers and tags loaded in a fixed number of queries."""
     return list(
         DuplicateSuspicion.objects.filter(
             status=status, first__deleted_at__isnull=True, second__deleted_at__isnull=True
         )
-        .select_related("first", "second")
+        .select_related("first__account_manager", "second__account_manager")
+        .prefetch_related("first__tags", "second__tags")
         .order_by("-score", "-id")[:limit]
     )
 
