@@ -14,7 +14,6 @@ from pydantic import Field
 from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, PermissionDenied, ValidationError
 from lojal.core.jsonout import json_response
-from lojal.core.nordic_ids import national_id_mask
 from lojal.customers import creation, duplicates, projections, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
@@ -91,10 +90,9 @@ def detail(request: HttpRequest, customer_id: int, timeline_limit: int = 50) -> 
 
 def _shown(request: HttpRequest, found: dict[str, Any]) -> dict[str, Any]:
     """A customer projection as this caller may see it, with the cursor to the rest of its timeline."""
-    if not request.user.can(Action.NATIONAL_ID_VIEW):  # type: ignore[union-attr]
-        found["national_id"] = national_id_mask(
-            kind=found["national_id_kind"], formatted=found["national_id"]
-        )
+    found["national_id"] = selectors.national_id_shown(
+        user=request.user, kind=found["national_id_kind"], formatted=found["national_id"]
+    )
     events = found["timeline"]
     has_more = found.pop("timeline_has_more")
     found["timeline_next"] = (

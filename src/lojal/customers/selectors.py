@@ -12,7 +12,9 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, ValidationError
+from lojal.core.nordic_ids import national_id_mask
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.search import SearchHit, customer_search_ids
 
@@ -28,6 +30,20 @@ PAGE_SIZE_MAX = 200
 #: The most search hits the customer list pages through; more means the search should be narrowed.
 SEARCH_PAGE_MAX = 300
 _CURSOR_TYPES = {"sort_name": str, "id": int, "customer_number": int, "created_at": str}
+
+
+def national_ids_visible_to(user: Any) -> bool:
+    """True when ``user`` may see national identity numbers in full and learn whose a number is."""
+    can = getattr(user, "can", None)
+    return bool(can is not None and can(Action.NATIONAL_ID_VIEW))
+
+
+def national_id_shown(*, user: Any, kind: str, formatted: str) -> str:
+    """A customer's national number as ``user`` may see it: in full or masked. Every page, form and API
+    answer that shows a number takes it from here, so that one rule decides who sees what."""
+    if national_ids_visible_to(user):
+        return formatted
+    return national_id_mask(kind=kind, formatted=formatted)
 
 
 @dataclass
