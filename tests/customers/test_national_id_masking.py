@@ -304,3 +304,56 @@ def test_audit_log_never_stores_a_national_number(admin_user: User, world: World
     stored = json.dumps(list(AuditEntry.objects.values_list("changes", flat=True)))
     assert '"(set)"' in stored
     assert leaked(stored) == []
+
+
+# --- searching by a number: who has it is only told to roles that may see numbers ------------------
+
+
+@dataclass(frozen=True)
+class SearchCase:
+    name: str
+    action: str
+    call: Callable[[Client, ApiClient, str], Any]
+
+
+SEARCH_CASES = [
+    SearchCase("api search", Action.CUSTOMER_VIEW, lambda page, api, q: api.get("customers/search", q=q)),
+    SearchCase("api list", Action.CUSTOMER_VIEW, lambda page, api, q: api.get("customers", q=q)),
+    SearchCase(
+        "customer list page", Action.CUSTOMER_VIEW, lambda page, api, q: page.get("/customers/", {"q": q})
+    ),
+    SearchCase(
+        "inbox customer picker",
+        Action.INBOX_TRIAGE,
+        lambda page, api, q: page.get("/interactions/1/pick/", {"q": q}),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", SEARCH_CASES, ids=lambda case: case.name)
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_search_by_national_number_finds_the_holder_only_for_roles_that_may_see_numbers(
+    make_user: Callable[..., User], world: World, role: str, case: SearchCase
+) -> None:
+    # given
+    user = make_user(role)
+    page = Client()
+    page.force_login(user)
+
+    # when
+    response = case.call(page, ApiClient(user), "880320-0016")
+
+    # then
+    if not role_allows(role, case.action):
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    assert ("Anna Lindqvist" in response.content.decode()) == may_see(role)
+
+
+@pytest.mark.parametrize("role", [Role.SALES, Role.SERVICE_AGENT], ids=str)
+def test_search_by_name_still_finds_the_customer_for_every_role(
+    api_as: Callable[[str], ApiClient], world: World, role: str
+) -> None:
+    items = json.loads(api_as(role).get("customers/search", q="Lindqvist").content)["items"]
+    assert [(item["id"], item["matched_on"]) for item in items] == [(world.anna.pk, "name")]

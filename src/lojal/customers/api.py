@@ -128,6 +128,7 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
             country=filters.country,
             kind=filters.kind,
             q=filters.q,
+            match_national_id=selectors.national_ids_visible_to(request.user),
         ),
         sort=filters.sort,
         cursor=filters.cursor,
@@ -173,7 +174,9 @@ def customers_search(
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
     require(request, Action.CUSTOMER_VIEW)
-    hits = customer_search_ids(query=q, limit=limit)
+    hits = customer_search_ids(
+        query=q, limit=limit, match_national_id=selectors.national_ids_visible_to(request.user)
+    )
     matched_on = {hit.customer_id: hit.matched_on for hit in hits}
     found = projections.customer_summaries([hit.customer_id for hit in hits])
     return {"items": [{**item, "matched_on": matched_on[item["id"]]} for item in found]}

@@ -58,6 +58,8 @@ class CustomerFilters:
     kind: str = ""
     q: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Whether ``q`` may find a customer by national number (see :func:`national_ids_visible_to`).
+    match_national_id: bool = True
 
 
 def customers_filtered(*, filters: CustomerFilters) -> QuerySet[Customer]:
@@ -121,7 +123,10 @@ def customer_page(
     order = SORTS[sort]
     customers = customers_filtered(filters=filters)
     if filters.q:
-        ids = [hit.customer_id for hit in customer_search_ids(query=filters.q, limit=PAGE_SIZE_MAX)]
+        hits = customer_search_ids(
+            query=filters.q, limit=PAGE_SIZE_MAX, match_national_id=filters.match_national_id
+        )
+        ids = [hit.customer_id for hit in hits]
         customers = customers.filter(pk__in=ids)
     if cursor:
         values = _decode_cursor(cursor, sort)
@@ -148,14 +153,19 @@ def customer_list_for_page(*, filters: CustomerFilters, sort: str = "name") -> Q
     order = SORTS.get(sort, SORTS["name"])
     customers = _with_list_relations(customers_filtered(filters=filters))
     if filters.q:
-        ids = [hit.customer_id for hit in customer_search_ids(query=filters.q, limit=SEARCH_PAGE_MAX)]
+        hits = customer_search_ids(
+            query=filters.q, limit=SEARCH_PAGE_MAX, match_national_id=filters.match_national_id
+        )
+        ids = [hit.customer_id for hit in hits]
         customers = customers.filter(pk__in=ids)
     return customers.order_by(*order)
 
 
-def customer_search(*, query: str, limit: int = 20) -> list[tuple[Customer, SearchHit]]:
+def customer_search(
+    *, query: str, limit: int = 20, match_national_id: bool = True
+) -> list[tuple[Customer, SearchHit]]:
     """Customers matching ``query`` in relevance order, each with what matched."""
-    hits = customer_search_ids(query=query, limit=limit)
+    hits = customer_search_ids(query=query, limit=limit, match_national_id=match_national_id)
     by_id = _with_list_relations(Customer.objects.filter(pk__in=[hit.customer_id for hit in hits])).in_bulk()
     return [(by_id[hit.customer_id], hit) for hit in hits if hit.customer_id in by_id]
 

@@ -77,6 +77,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         country=params.get("country", ""),
         kind=params.get("kind", ""),
         account_manager_id=int(manager) if manager.isdigit() else None,
+        match_national_id=selectors.national_ids_visible_to(request.user),
     )
     sort = params.get("sort", "name")
     if sort not in selectors.SORTS:
