@@ -602,13 +602,15 @@ def test_batch_duplicate_national_id_is_reported_at_its_own_index_after_an_inval
     assert Customer.objects.count() == 0
 
 
-def test_batch_with_a_number_already_stored_names_the_item_and_the_holder() -> None:
+def test_batch_with_a_number_already_stored_names_the_item_and_the_holder(admin_user: User) -> None:
     # given
     anna = factories.person(national_id="880320-0016")
 
     # when
     with pytest.raises(ValidationError) as caught:
-        customers_create_batch(actor=None, items=[batch_item(0), batch_item(1, national_id="8803200016")])
+        customers_create_batch(
+            actor=admin_user, items=[batch_item(0), batch_item(1, national_id="8803200016")]
+        )
 
     # then
     assert caught.value.errors == {

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from lojal.accounts.models import User
 from lojal.core.models import AuditEntry
 from lojal.customers.models import Customer, EmailAddress, Stage
 from lojal.imports import services
@@ -569,7 +570,7 @@ def test_a_file_that_turns_unreadable_past_its_sample_fails_with_the_row_count(
 
 
 def test_an_update_that_clashes_at_commit_fails_naming_the_line_and_changes_nothing(
-    erp_customers: ImportJob, tmp_path: Path
+    erp_customers: ImportJob, tmp_path: Path, admin_user: User
 ) -> None:
     """A number taken by another customer between the dry run and the commit: the commit stops at
     that line and every customer stays as it was."""
@@ -585,7 +586,7 @@ def test_an_update_that_clashes_at_commit_fails_naming_the_line_and_changes_noth
     assert (job.status, job.updated_count) == ("checked", 2)
     other = factories.person(national_id="880320-0016")
     events = Event.objects.count()
-    job = services.import_job_commit(job_id=job.pk, actor=None)
+    job = services.import_job_commit(job_id=job.pk, actor=admin_user)
     assert job.status == "failed"
     assert job.error == f"Line 3: Customer {other.customer_number} already has this number."
     assert Customer.objects.get(last_name="Ängström").national_id == ""

@@ -14,7 +14,6 @@ from pydantic import Field
 from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, PermissionDenied, ValidationError
 from lojal.core.jsonout import json_response
-from lojal.core.nordic_ids import national_id_mask
 from lojal.customers import creation, duplicates, projections, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
@@ -91,10 +90,9 @@ def detail(request: HttpRequest, customer_id: int, timeline_limit: int = 50) -> 
 
 def _shown(request: HttpRequest, found: dict[str, Any]) -> dict[str, Any]:
     """A customer projection as this caller may see it, with the cursor to the rest of its timeline."""
-    if not request.user.can(Action.NATIONAL_ID_VIEW):  # type: ignore[union-attr]
-        found["national_id"] = national_id_mask(
-            kind=found["national_id_kind"], formatted=found["national_id"]
-        )
+    found["national_id"] = selectors.national_id_shown(
+        user=request.user, kind=found["national_id_kind"], formatted=found["national_id"]
+    )
     events = found["timeline"]
     has_more = found.pop("timeline_has_more")
     found["timeline_next"] = (
@@ -130,6 +128,7 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
             country=filters.country,
             kind=filters.kind,
             q=filters.q,
+            match_national_id=selectors.national_ids_visible_to(request.user),
         ),
         sort=filters.sort,
         cursor=filters.cursor,
@@ -175,7 +174,9 @@ def customers_search(
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
     require(request, Action.CUSTOMER_VIEW)
-    hits = customer_search_ids(query=q, limit=limit)
+    hits = customer_search_ids(
+        query=q, limit=limit, match_national_id=selectors.national_ids_visible_to(request.user)
+    )
     matched_on = {hit.customer_id: hit.matched_on for hit in hits}
     found = projections.customer_summaries([hit.customer_id for hit in hits])
     return {"items": [{**item, "matched_on": matched_on[item["id"]]} for item in found]}

@@ -27,6 +27,7 @@ from lojal.customers.services import (
     PLAIN_FIELDS,
     apply_national_id,
     check_national_id_free,
+    national_id_taken,
     primary_copies,
     tags_resolve,
 )
@@ -336,7 +337,7 @@ def customer_create_recorded(*, actor: Any, data: Mapping[str, Any]) -> Created:
     except IntegrityError:
         # The unique index on national numbers refused it (no look-up first: the index is the check,
         # and it also holds against a concurrent create); name the customer who has the number.
-        check_national_id_free(cleaned.get("national_id"))
+        check_national_id_free(cleaned.get("national_id"), actor=actor)
         raise
 
 
@@ -360,7 +361,7 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
                 errors.setdefault(f"items[{index}].{field}", []).extend(reasons)
             continue
         positions.append(index)
-    _check_numbers_in_batch(prepared, positions, errors)
+    _check_numbers_in_batch(prepared, positions, errors, actor)
     if errors:
         failed_items = len({key.split("]")[0] for key in errors})
         raise ValidationError(
@@ -376,7 +377,7 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
 
 
 def _check_numbers_in_batch(
-    prepared: list[Prepared], positions: list[int], errors: dict[str, list[str]]
+    prepared: list[Prepared], positions: list[int], errors: dict[str, list[str]], actor: Any
 ) -> None:
     """National numbers may appear once in a batch and must not belong to an existing customer."""
     numbers_in_batch: dict[tuple[str, str], int] = {}
@@ -397,7 +398,7 @@ def _check_numbers_in_batch(
     for country, compact, number in taken:
         if (country, compact) in numbers_in_batch:
             errors.setdefault(f"items[{numbers_in_batch[(country, compact)]}].national_id", []).append(
-                _("Customer %(number)s already has this number.") % {"number": number}
+                national_id_taken(actor=actor, holder_number=number)
             )
 
 

@@ -12,6 +12,7 @@ from lojal.accounts.selectors import staff_list
 from lojal.core.contact_points import phone_display
 from lojal.core.forms import ServiceForm
 from lojal.customers.models import Country, Customer, Kind, Language, Stage, VipTier
+from lojal.customers.selectors import national_id_shown
 
 NATIONAL_COUNTRIES = [("SE", _("Sweden")), ("NO", _("Norway")), ("DK", _("Denmark")), ("FI", _("Finland"))]
 
@@ -75,7 +76,8 @@ class CustomerForm(ServiceForm):
         ]
 
     @staticmethod
-    def initial_for(customer: Customer) -> dict[str, Any]:
+    def initial_for(customer: Customer, *, user: Any) -> dict[str, Any]:
+        """The form filled in from ``customer``, its national number as ``user`` may see it."""
         address = next(iter(customer.addresses.all()), None)
         return {
             "kind": customer.kind,
@@ -83,7 +85,9 @@ class CustomerForm(ServiceForm):
             "last_name": customer.last_name,
             "organisation_name": customer.organisation_name,
             "national_id_country": customer.national_id_country or "SE",
-            "national_id": customer.national_id_display,
+            "national_id": national_id_shown(
+                user=user, kind=customer.national_id_kind, formatted=customer.national_id_display
+            ),
             "birth_date": customer.birth_date,
             "emails": "\n".join(e.address for e in customer.emails.all()),
             "phones": "\n".join(phone_display(p.number) for p in customer.phones.all()),
@@ -127,6 +131,9 @@ class CustomerForm(ServiceForm):
         if data.get("stage_reason"):
             result["stage_reason"] = data["stage_reason"]
         result["national_id"] = result["national_id"] or None
+        if existing is not None and not {"national_id", "national_id_country"} & set(self.changed_data):
+            # An untouched number is left as stored: the field may hold the masked form, which is no number.
+            del result["national_id"], result["national_id_country"]
         result["emails"] = [line.strip() for line in data.get("emails", "").splitlines() if line.strip()]
         result["phones"] = [line.strip() for line in data.get("phones", "").splitlines() if line.strip()]
         result["tags"] = [tag.strip() for tag in re.split(r"[,;]", data.get("tags", "")) if tag.strip()]

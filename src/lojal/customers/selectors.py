@@ -12,7 +12,9 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, ValidationError
+from lojal.core.nordic_ids import national_id_mask
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.search import SearchHit, customer_search_ids
 
@@ -30,6 +32,20 @@ SEARCH_PAGE_MAX = 300
 _CURSOR_TYPES = {"sort_name": str, "id": int, "customer_number": int, "created_at": str}
 
 
+def national_ids_visible_to(user: Any) -> bool:
+    """True when ``user`` may see national identity numbers in full and learn whose a number is."""
+    can = getattr(user, "can", None)
+    return bool(can is not None and can(Action.NATIONAL_ID_VIEW))
+
+
+def national_id_shown(*, user: Any, kind: str, formatted: str) -> str:
+    """A customer's national number as ``user`` may see it: in full or masked. Every page, form and API
+    answer that shows a number takes it from here, so that one rule decides who sees what."""
+    if national_ids_visible_to(user):
+        return formatted
+    return national_id_mask(kind=kind, formatted=formatted)
+
+
 @dataclass
 class CustomerFilters:
     """The filters the customer list offers, shared by the pages and the API."""
@@ -42,6 +58,8 @@ class CustomerFilters:
     kind: str = ""
     q: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Whether ``q`` may find a customer by national number (see :func:`national_ids_visible_to`).
+    match_national_id: bool = True
 
 
 def customers_filtered(*, filters: CustomerFilters) -> QuerySet[Customer]:
@@ -105,7 +123,10 @@ def customer_page(
     order = SORTS[sort]
     customers = customers_filtered(filters=filters)
     if filters.q:
-        ids = [hit.customer_id for hit in customer_search_ids(query=filters.q, limit=PAGE_SIZE_MAX)]
+        hits = customer_search_ids(
+            query=filters.q, limit=PAGE_SIZE_MAX, match_national_id=filters.match_national_id
+        )
+        ids = [hit.customer_id for hit in hits]
         customers = customers.filter(pk__in=ids)
     if cursor:
         values = _decode_cursor(cursor, sort)
@@ -132,14 +153,19 @@ def customer_list_for_page(*, filters: CustomerFilters, sort: str = "name") -> Q
     order = SORTS.get(sort, SORTS["name"])
     customers = _with_list_relations(customers_filtered(filters=filters))
     if filters.q:
-        ids = [hit.customer_id for hit in customer_search_ids(query=filters.q, limit=SEARCH_PAGE_MAX)]
+        hits = customer_search_ids(
+            query=filters.q, limit=SEARCH_PAGE_MAX, match_national_id=filters.match_national_id
+        )
+        ids = [hit.customer_id for hit in hits]
         customers = customers.filter(pk__in=ids)
     return customers.order_by(*order)
 
 
-def customer_search(*, query: str, limit: int = 20) -> list[tuple[Customer, SearchHit]]:
+def customer_search(
+    *, query: str, limit: int = 20, match_national_id: bool = True
+) -> list[tuple[Customer, SearchHit]]:
     """Customers matching ``query`` in relevance order, each with what matched."""
-    hits = customer_search_ids(query=query, limit=limit)
+    hits = customer_search_ids(query=query, limit=limit, match_national_id=match_national_id)
     by_id = _with_list_relations(Customer.objects.filter(pk__in=[hit.customer_id for hit in hits])).in_bulk()
     return [(by_id[hit.customer_id], hit) for hit in hits if hit.customer_id in by_id]
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.nordic_ids import NationalId
-from lojal.customers import duplicates
+from lojal.customers import duplicates, selectors
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import (
     Address,
@@ -59,7 +59,17 @@ def apply_national_id(customer: Customer, national_id: NationalId | None) -> Non
         customer.birth_date = birth_date_from(national_id)
 
 
-def check_national_id_free(national_id: NationalId | None, *, exclude_id: int | None = None) -> None:
+def national_id_taken(*, actor: Any, holder_number: int) -> str:
+    """Why a national number cannot be used. It names the customer who has it only to an actor whose
+    role may see national numbers: to anyone else the name would tell whose number it is."""
+    if selectors.national_ids_visible_to(actor):
+        return _("Customer %(number)s already has this number.") % {"number": holder_number}
+    return _("Another customer already has this number.")
+
+
+def check_national_id_free(
+    national_id: NationalId | None, *, actor: Any, exclude_id: int | None = None
+) -> None:
     if national_id is None:
         return
     holders = Customer.objects.filter(
@@ -70,7 +80,7 @@ def check_national_id_free(national_id: NationalId | None, *, exclude_id: int | 
     # No .first(): its ORDER BY id can make PostgreSQL walk the primary key instead of this index.
     number = holders.values_list("customer_number", flat=True)[:1]
     if number:
-        message = _("Customer %(number)s already has this number.") % {"number": number[0]}
+        message = national_id_taken(actor=actor, holder_number=number[0])
         raise Conflict(message, errors={"national_id": [message]})
 
 
@@ -129,11 +139,12 @@ def customer_get_for_update(customer_id: int) -> Customer:
 
 
 def changes_apply(
-    customer: Customer, data: Mapping[str, Any], *, check_national_id: bool
+    customer: Customer, data: Mapping[str, Any], *, check_national_id: bool, actor: Any = None
 ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """Validate a partial change of ``customer`` and set its plain fields and national number on the
     object (not saved); returns the cleaned data and the changes as ``{field: [old, new]}``.
-    ``check_national_id`` looks the new number up now; a batch checks its numbers together."""
+    ``check_national_id`` looks the new number up now, on behalf of ``actor``; a batch checks its
+    numbers together."""
     if "kind" in data and data["kind"] != customer.kind:
         raise ValidationError.for_field("kind", _("A customer's kind cannot be changed."))
     cleaned = customer_clean(
@@ -148,7 +159,7 @@ def changes_apply(
         new_id: NationalId | None = cleaned["national_id"]
         if (new_id.compact if new_id else "") != customer.national_id:
             if check_national_id:
-                check_national_id_free(new_id, exclude_id=customer.pk)
+                check_national_id_free(new_id, actor=actor, exclude_id=customer.pk)
             changes["national_id"] = ["(set)" if customer.national_id else None, "(set)" if new_id else None]
             apply_national_id(customer, new_id)
     return cleaned, changes
@@ -179,7 +190,7 @@ def customer_update(
     ``check_duplicates=False`` leaves the duplicate search to the caller (an import runs it for all
     the customers it changed at once, in the worker)."""
     customer = customer_get_for_update(customer_id)
-    cleaned, changes = changes_apply(customer, data, check_national_id=True)
+    cleaned, changes = changes_apply(customer, data, check_national_id=True, actor=actor)
     for field, key in (("emails", "address"), ("phones", "number")):
         if field in cleaned:
             old = list(getattr(customer, field).values_list(key, flat=True))

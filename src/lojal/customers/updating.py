@@ -23,6 +23,7 @@ from lojal.customers.services import (
     PLAIN_FIELDS,
     changes_apply,
     field_label,
+    national_id_taken,
     primary_copies,
     tags_resolve,
 )
@@ -159,7 +160,7 @@ def _change(customer: Customer, data: Mapping[str, Any], stored: _Stored) -> _Ch
     return _Change(customer, cleaned, changes)
 
 
-def _check_numbers_free(changed: list[tuple[int, _Change]]) -> None:
+def _check_numbers_free(changed: list[tuple[int, _Change]], actor: Any) -> None:
     wanted = {
         (c.customer.national_id_country, c.customer.national_id): (index, c.customer.pk)
         for index, c in changed
@@ -173,7 +174,7 @@ def _check_numbers_free(changed: list[tuple[int, _Change]]) -> None:
     for country, compact, pk, number in holders:
         found = wanted.get((country, compact))
         if found is not None and found[1] != pk:
-            message = _("Customer %(number)s already has this number.") % {"number": number}
+            message = national_id_taken(actor=actor, holder_number=number)
             raise ItemError(found[0], Conflict(message, errors={"national_id": [message]}))
 
 
@@ -208,7 +209,7 @@ def customers_update_batch(
             raise ItemError(index, error) from None
         if change is not None:
             changed.append((index, change))
-    _check_numbers_free(changed)
+    _check_numbers_free(changed, actor)
     if changed:
         _write([change for _index, change in changed], actor)
     return [change.customer.pk for _index, change in changed]

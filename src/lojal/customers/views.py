@@ -18,7 +18,6 @@ from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.accounts.selectors import staff_list
 from lojal.core.errors import LojalError, NotFound
-from lojal.core.nordic_ids import national_id_mask
 from lojal.customers import creation, selectors, services
 from lojal.customers import duplicates as duplicate_services
 from lojal.customers.forms import ContactPersonForm, CustomerForm
@@ -60,6 +59,12 @@ def _customer_or_404(customer_id: int) -> Customer:
         raise Http404(error.message) from None
 
 
+def _national_id_shown(request: HttpRequest, customer: Customer) -> str:
+    return selectors.national_id_shown(
+        user=request.user, kind=customer.national_id_kind, formatted=customer.national_id_display
+    )
+
+
 @allowed_to(Action.CUSTOMER_VIEW)
 def customer_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
@@ -72,6 +77,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         country=params.get("country", ""),
         kind=params.get("kind", ""),
         account_manager_id=int(manager) if manager.isdigit() else None,
+        match_national_id=selectors.national_ids_visible_to(request.user),
     )
     sort = params.get("sort", "name")
     if sort not in selectors.SORTS:
@@ -119,18 +125,12 @@ def _timeline_context(
 @allowed_to(Action.CUSTOMER_VIEW)
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_or_404(customer_id)
-    can_see_number = request.user.can(Action.NATIONAL_ID_VIEW)  # type: ignore[union-attr]
-    national_id = (
-        customer.national_id_display
-        if can_see_number
-        else national_id_mask(kind=customer.national_id_kind, formatted=customer.national_id_display)
-    )
     return render(
         request,
         "customers/detail.html",
         {
             "customer": customer,
-            "national_id": national_id,
+            "national_id": _national_id_shown(request, customer),
             "contact_form": ContactPersonForm(),
             **_timeline_context(customer.pk),
         },
@@ -193,7 +193,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     if request.method == "POST":
         data = request.POST.copy()
         data["kind"] = customer.kind
-    form = CustomerForm(data, initial=CustomerForm.initial_for(customer))
+    form = CustomerForm(data, initial=CustomerForm.initial_for(customer, user=request.user))
     if request.method == "POST":
         saved = _save_form(request, form, customer)
         if saved is not None:
@@ -249,14 +249,13 @@ def contact_add(request: HttpRequest, customer_id: int) -> HttpResponse:
             return redirect("customers:detail", customer_id=customer.pk)
         except LojalError as error:
             form.add_lojal_error(error)
-    national_id = national_id_mask(kind=customer.national_id_kind, formatted=customer.national_id_display)
     return render(
         request,
         "customers/detail.html",
         {
             "customer": customer,
             "contact_form": form,
-            "national_id": national_id,
+            "national_id": _national_id_shown(request, customer),
             "open_contact_form": True,
             **_timeline_context(customer.pk),
         },

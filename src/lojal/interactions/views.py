@@ -265,7 +265,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def customer_pick(request: HttpRequest, interaction_id: int) -> HttpResponse:
     """htmx: customers matching what staff typed, each with a "link" button for this interaction."""
     query = request.GET.get("q", "").strip()[:200]
-    hits = customer_selectors.customer_search(query=query, limit=8) if len(query) >= 2 else []
+    hits = (
+        customer_selectors.customer_search(
+            query=query, limit=8, match_national_id=customer_selectors.national_ids_visible_to(request.user)
+        )
+        if len(query) >= 2
+        else []
+    )
     return render(
         request,
         "interactions/_customer_pick.html",
