@@ -13,9 +13,10 @@ from pydantic import Field
 
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import NotFound, ValidationError
+from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.jsonout import json_response
 from lojal.core.nordic_ids import national_id_mask
+from lojal.core.openapi import raises
 from lojal.customers import creation, duplicates, projections, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
@@ -139,6 +140,7 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
 @router.post(
     "", auth=staff(Action.CUSTOMER_CREATE), response={201: CustomerDetail}, summary="Create a customer"
 )
+@raises(Conflict)
 def customer_create(request: HttpRequest, payload: CustomerCreate) -> HttpResponse:
     actor = staff_user(request)
     created = creation.customer_create_recorded(actor=actor, data=payload.model_dump(exclude_unset=True))
@@ -235,6 +237,7 @@ def duplicate_dismiss(request: HttpRequest, suspicion_id: int) -> Status[None]:
     response=CustomerDetail,
     summary="Merge other_id into keep_id, keeping every record",
 )
+@raises(NotFound)
 def customers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
     actor = staff_user(request)
     kept = duplicates.customers_merge(actor=actor, keep_id=payload.keep_id, other_id=payload.other_id)
@@ -260,6 +263,7 @@ def customer_read(
     response=CustomerDetail,
     summary="Change some fields of a customer",
 )
+@raises(Conflict)
 def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> dict[str, Any]:
     actor = staff_user(request)
     services.customer_update(

@@ -16,7 +16,8 @@ from pydantic import Field
 
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import ValidationError
+from lojal.core.errors import Conflict, ValidationError
+from lojal.core.openapi import raises
 from lojal.imports import retention, selectors, services
 from lojal.imports.models import ImportJob
 from lojal.imports.tasks import import_check_task, import_commit_task
@@ -212,6 +213,7 @@ def import_rejections(
     response={202: JobOut},
     summary="Change the column mapping; the file is checked again",
 )
+@raises(Conflict)
 def import_mapping(request: HttpRequest, job_id: int, payload: MappingIn) -> Status[dict[str, Any]]:
     retention.require_file(services.import_job_get(job_id))
     job = services.import_mapping_set(
@@ -227,6 +229,7 @@ def import_mapping(request: HttpRequest, job_id: int, payload: MappingIn) -> Sta
     response={202: JobOut},
     summary="Commit a checked import (in the background)",
 )
+@raises(Conflict)
 def import_commit(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
     actor = staff_user(request)
     job = services.import_job_get(job_id)
@@ -242,6 +245,7 @@ def import_commit(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
     response=JobOut,
     summary="Cancel a running or checked import",
 )
+@raises(Conflict)
 def import_cancel(request: HttpRequest, job_id: int) -> dict[str, Any]:
     return job_out(services.import_job_cancel(job_id=job_id))
 
@@ -252,6 +256,7 @@ def import_cancel(request: HttpRequest, job_id: int) -> dict[str, Any]:
     response=JobOut,
     summary="Delete a finished import's uploaded file now (the job and its report stay)",
 )
+@raises(Conflict)
 def import_file_delete(request: HttpRequest, job_id: int) -> dict[str, Any]:
     actor = staff_user(request)
     return job_out(retention.import_file_delete(actor=actor, job_id=job_id))

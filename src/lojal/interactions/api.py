@@ -14,7 +14,8 @@ from pydantic import Field
 
 from lojal.accounts.api_auth import require, staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import LojalError, ValidationError
+from lojal.core.errors import LojalError, NotFound, ValidationError
+from lojal.core.openapi import raises
 from lojal.interactions import selectors, services, sms, telephony
 from lojal.interactions.emails import ingest, outbound
 from lojal.interactions.models import Interaction
@@ -245,6 +246,7 @@ class LogIn(Schema):
     response={201: InteractionOut},
     summary="Log a call, meeting, letter or portal message",
 )
+@raises(NotFound)
 def interaction_log(request: HttpRequest, payload: LogIn) -> Status[dict[str, Any]]:
     user = staff_user(request)
     interaction = services.interaction_log(actor=user, **payload.dict())
@@ -265,6 +267,7 @@ class EmailIn(Schema):
     response={202: InteractionOut},
     summary="Send an email (queued, sent after commit)",
 )
+@raises(NotFound)
 def email_send(request: HttpRequest, payload: EmailIn) -> Status[dict[str, Any]]:
     user = staff_user(request)
     interaction = outbound.email_compose(actor=user, **payload.dict())
@@ -283,6 +286,7 @@ class SmsIn(Schema):
     response={202: InteractionOut},
     summary="Send an SMS through the configured adapter",
 )
+@raises(NotFound)
 def sms_send(request: HttpRequest, payload: SmsIn) -> Status[dict[str, Any]]:
     user = staff_user(request)
     return Status(202, _out(sms.sms_send(actor=user, **payload.dict())))
@@ -310,6 +314,7 @@ def _received(interaction: Interaction) -> dict[str, Any]:
     response={201: Received},
     summary="Receive one raw RFC 5322 message (body = the message bytes, e.g. Content-Type: message/rfc822)",
 )
+@raises(LojalError, 413)
 def inbound_email(request: HttpRequest) -> Status[dict[str, Any]]:
     raw = request.body
     if not raw.strip():

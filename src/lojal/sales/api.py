@@ -13,7 +13,8 @@ from pydantic import Field
 
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import NotFound, ValidationError
+from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.core.openapi import raises
 from lojal.customers.models import Customer
 from lojal.sales import selectors, services
 from lojal.sales.models import Holding, Transaction
@@ -217,6 +218,7 @@ def customer_transactions(
     response={201: TransactionOut},
     summary="Record a transaction",
 )
+@raises(Conflict)
 def transaction_create(
     request: HttpRequest, customer_id: int, payload: TransactionIn
 ) -> Status[dict[str, Any]]:

@@ -13,7 +13,8 @@ from pydantic import Field
 
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import NotFound
+from lojal.core.errors import Conflict, NotFound
+from lojal.core.openapi import raises
 from lojal.sales import catalogue, catalogue_selectors
 from lojal.sales.models import Product, ProductCategory
 
@@ -112,6 +113,7 @@ def product_list(
     response={201: ProductOut},
     summary="Add a product to the catalogue",
 )
+@raises(Conflict)
 def product_create(request: HttpRequest, payload: ProductIn) -> Status[dict[str, Any]]:
     actor = staff_user(request)
     product = catalogue.product_create(actor=actor, data=payload.model_dump())
@@ -134,6 +136,7 @@ def product_read(request: HttpRequest, product_id: int) -> dict[str, Any]:
     response=ProductOut,
     summary="Change a product (fields given only)",
 )
+@raises(Conflict)
 def product_update(request: HttpRequest, product_id: int, payload: ProductPatch) -> dict[str, Any]:
     actor = staff_user(request)
     product = catalogue.product_change(
@@ -158,6 +161,7 @@ def category_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: CategoryOut},
     summary="Add a product category",
 )
+@raises(Conflict)
 def category_create(request: HttpRequest, payload: CategoryIn) -> Status[dict[str, Any]]:
     actor = staff_user(request)
     return Status(201, _category_out(catalogue.category_create(actor=actor, name=payload.name)))
@@ -169,6 +173,7 @@ def category_create(request: HttpRequest, payload: CategoryIn) -> Status[dict[st
     response=CategoryOut,
     summary="Rename a product category",
 )
+@raises(Conflict)
 def category_update(request: HttpRequest, category_id: int, payload: CategoryIn) -> dict[str, Any]:
     actor = staff_user(request)
     return _category_out(catalogue.category_change(actor=actor, category_id=category_id, name=payload.name))
