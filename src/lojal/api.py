@@ -7,50 +7,19 @@ from typing import Any
 
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyCookie, HttpBearer
 
-from lojal.accounts.services import token_authenticate
+from lojal.accounts.api_auth import BearerToken, StaffSession
 from lojal.core.errors import LojalError
 from lojal.core.jsonout import FastRenderer
+from lojal.core.openapi import LojalAPI
 from lojal.core.problems import problem_response
 
 logger = logging.getLogger(__name__)
 
 
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer lojal_...`` with a token from /auth/token or ``lojal token create``."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_authenticate(secret=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class StaffSession(APIKeyCookie):
-    """The signed-in staff member's session, so the pages' own scripts can call the API (CSRF-checked)."""
-
-    param_name = "sessionid"
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        key = request.COOKIES.get(self.param_name)
-        if key:
-            # A session is what a forged cross-site request rides on: the parent checks CSRF (403 when
-            # it fails). Without a session cookie there is nothing to check, so a bad token stays a 401.
-            super()._get_key(request)
-        return key
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
-
-
-api = NinjaAPI(
+api = LojalAPI(
     renderer=FastRenderer(),
     title="Lojal API",
     version="1",

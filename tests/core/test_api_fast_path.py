@@ -3,6 +3,7 @@ pass through its response schema: both must leave the API's behaviour exactly as
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -15,8 +16,11 @@ from ninja.responses import NinjaJSONEncoder
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
 from lojal.accounts.services import user_create
+from lojal.core.jsonout import json_bytes
+from lojal.customers.models import Customer
 from lojal.customers.schemas import CustomerDetail
 from lojal.customers.services import contact_person_add
+from lojal.timeline.models import Event
 from lojal.timeline.services import note_add
 from tests import factories
 from tests.conftest import ApiClient
@@ -216,3 +220,33 @@ def test_create_on_postgresql_writes_in_one_statement_and_reads_nothing_back(api
     assert statements[1].startswith("WITH step0 AS (INSERT INTO")
     assert "jsonb_populate_recordset" in statements[1]
     assert "FROM customers_emailaddress a" in statements[2]
+
+
+@pytest.mark.parametrize("microsecond", [0, 1, 500, 999, 1000, 123456])
+def test_the_renderer_writes_a_time_as_the_schema_would_write_it_again(microsecond: int) -> None:
+    # given a time with no fraction, a fraction under one millisecond, and longer ones
+    moment = dt.datetime(2026, 12, 7, 13, 54, 10, microsecond, tzinfo=dt.UTC)
+    # when
+    written = json.loads(json_bytes({"at": moment, "time": moment.time()}))
+    # then reading it back and writing it as Ninja does gives the same text
+    again = {"at": dt.datetime.fromisoformat(written["at"]), "time": dt.time.fromisoformat(written["time"])}
+    assert written == json.loads(json.dumps(again, cls=NinjaJSONEncoder))
+    fraction = f".{microsecond // 1000:03d}" if microsecond >= 1000 else ""
+    assert written["at"] == f"2026-12-07T13:54:10{fraction}Z"
+    assert written["time"] == f"13:54:10{fraction}"
+
+
+def test_customer_created_within_a_millisecond_of_a_second_reads_as_the_schema_would_send(
+    api: ApiClient,
+) -> None:
+    # given a customer whose timestamps fall 500 microseconds after a whole second
+    customer = factories.person()
+    moment = dt.datetime(2026, 12, 7, 13, 54, 10, 500, tzinfo=dt.UTC)
+    Customer.objects.filter(pk=customer.pk).update(created_at=moment, updated_at=moment)
+    Event.objects.filter(customer_id=customer.pk).update(occurred_at=moment)
+    # when
+    body = api.get(f"customers/{customer.pk}").json()
+    # then
+    assert body["created_at"] == "2026-12-07T13:54:10Z"
+    assert body["timeline"][0]["occurred_at"] == "2026-12-07T13:54:10Z"
+    assert body == _through_schema(body)

@@ -123,3 +123,16 @@ def test_read_only_may_read_but_not_record(api_as: Any) -> None:
     )
     assert Transaction.objects.count() == 0
     assert Holding.objects.count() == 0
+
+
+def test_an_unknown_stage_set_by_hand_is_refused_naming_the_field_sent(api: ApiClient) -> None:
+    # given
+    customer = factories.person(lifecycle_stage="lead")
+    # when
+    response = api.post(f"sales/customers/{customer.pk}/stage", {"stage": "royalty", "reason": "Big spender"})
+    # then
+    assert response.status_code == 422
+    body = response.json()
+    assert [error["field"] for error in body["errors"]] == ["stage"]
+    assert body["detail"].startswith("stage: ")
+    assert api.get(f"customers/{customer.pk}").json()["lifecycle_stage"] == "lead"

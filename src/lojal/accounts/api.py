@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from lojal.accounts import selectors, services
 from lojal.accounts.models import User
+from lojal.core.openapi import raises
 
 router = Router(tags=["auth"])
 
@@ -41,6 +42,7 @@ class TokenOut(Schema):
 @router.post(
     "/token", auth=None, response={201: TokenCreated}, summary="Create a token from a username and password"
 )
+@raises(401)
 def token_from_password(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, object]]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:

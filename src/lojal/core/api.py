@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from lojal.accounts.api_auth import staff
 from lojal.accounts.roles import Action
-from lojal.core.errors import PermissionDenied
 from lojal.core.selectors import audit_list
 
 router = Router(tags=["audit"])
@@ -32,7 +31,12 @@ class AuditPage(Schema):
     next_before_id: int | None
 
 
-@router.get("", response=AuditPage, summary="Audit entries newest first (who changed what, when)")
+@router.get(
+    "",
+    auth=staff(Action.AUDIT_VIEW),
+    response=AuditPage,
+    summary="Audit entries newest first (who changed what, when)",
+)
 def audit(
     request: HttpRequest,
     object_type: str = Query("", max_length=60),
@@ -40,8 +44,6 @@ def audit(
     before_id: int | None = Query(None, ge=1),
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
-    if not request.user.can(Action.AUDIT_VIEW):  # type: ignore[union-attr]
-        raise PermissionDenied(_("Your role does not allow this."))
     entries = list(audit_list(object_type=object_type, object_id=object_id, before_id=before_id)[: limit + 1])
     more = len(entries) > limit
     entries = entries[:limit]

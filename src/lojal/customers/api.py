@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import NotFound, PermissionDenied, ValidationError
+from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.jsonout import json_response
+from lojal.core.openapi import raises
 from lojal.customers import creation, duplicates, projections, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
@@ -39,13 +41,6 @@ from lojal.timeline import services as timeline_services
 from lojal.timeline.models import Event
 
 router = Router(tags=["customers"])
-
-
-def require(request: HttpRequest, action: str) -> Any:
-    user = request.user
-    if not user.can(action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("Your role does not allow this."))
-    return user
 
 
 def staff_ref(user: Any) -> dict[str, Any] | None:
@@ -116,9 +111,13 @@ class ListFilters(Schema):
     limit: int = Field(default=50, ge=1, le=200)
 
 
-@router.get("", response=CustomerList, summary="List customers (filters, sorting, cursor pagination)")
+@router.get(
+    "",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=CustomerList,
+    summary="List customers (filters, sorting, cursor pagination)",
+)
 def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
-    require(request, Action.CUSTOMER_VIEW)
     page = selectors.customer_page(
         filters=selectors.CustomerFilters(
             stage=filters.stage,
@@ -137,9 +136,12 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
     return {"items": projections.customer_summaries(page.ids), "next_cursor": page.next_cursor}
 
 
-@router.post("", response={201: CustomerDetail}, summary="Create a customer")
+@router.post(
+    "", auth=staff(Action.CUSTOMER_CREATE), response={201: CustomerDetail}, summary="Create a customer"
+)
+@raises(Conflict)
 def customer_create(request: HttpRequest, payload: CustomerCreate) -> HttpResponse:
-    actor = require(request, Action.CUSTOMER_CREATE)
+    actor = staff_user(request)
     created = creation.customer_create_recorded(actor=actor, data=payload.model_dump(exclude_unset=True))
     # The answer is built from what was written; read back only where the database could not say
     # which id the creation event got.
@@ -150,10 +152,13 @@ def customer_create(request: HttpRequest, payload: CustomerCreate) -> HttpRespon
 
 
 @router.post(
-    "/batch", response={201: BatchCreated}, summary="Create up to 1,000 customers at once (all or none)"
+    "/batch",
+    auth=staff(Action.CUSTOMER_CREATE),
+    response={201: BatchCreated},
+    summary="Create up to 1,000 customers at once (all or none)",
 )
 def customers_create_batch(request: HttpRequest, payload: CustomerBatch) -> Status[dict[str, Any]]:
-    actor = require(request, Action.CUSTOMER_CREATE)
+    actor = staff_user(request)
     items = [item.model_dump(exclude_unset=True) for item in payload.items]
     created = creation.customers_create_batch(actor=actor, items=items)
     return Status(
@@ -166,14 +171,16 @@ def customers_create_batch(request: HttpRequest, payload: CustomerBatch) -> Stat
 
 
 @router.get(
-    "/search", response=SearchResults, summary="Find customers by name, number, email, phone or national id"
+    "/search",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=SearchResults,
+    summary="Find customers by name, number, email, phone or national id",
 )
 def customers_search(
     request: HttpRequest,
     q: str = Query(..., min_length=1, max_length=200),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
-    require(request, Action.CUSTOMER_VIEW)
     hits = customer_search_ids(
         query=q, limit=limit, match_national_id=selectors.national_ids_visible_to(request.user)
     )
@@ -182,11 +189,15 @@ def customers_search(
     return {"items": [{**item, "matched_on": matched_on[item["id"]]} for item in found]}
 
 
-@router.get("/duplicates", response=list[DuplicateOut], summary="Suspected duplicate pairs, strongest first")
+@router.get(
+    "/duplicates",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=list[DuplicateOut],
+    summary="Suspected duplicate pairs, strongest first",
+)
 def duplicates_list(
     request: HttpRequest, status: str = "open", limit: int = Query(100, ge=1, le=500)
 ) -> list[dict[str, Any]]:
-    require(request, Action.CUSTOMER_VIEW)
     if status not in DuplicateSuspicion.Status.values:
         raise ValidationError.for_field(
             "status",
@@ -207,59 +218,88 @@ def duplicates_list(
 
 
 @router.post(
-    "/duplicates/{suspicion_id}/dismiss", response={204: None}, summary="Mark a pair as not duplicates"
+    "/duplicates/{suspicion_id}/dismiss",
+    auth=staff(Action.CUSTOMER_MERGE),
+    response={204: None},
+    summary="Mark a pair as not duplicates",
 )
 def duplicate_dismiss(request: HttpRequest, suspicion_id: int) -> Status[None]:
-    actor = require(request, Action.CUSTOMER_MERGE)
+    actor = staff_user(request)
     duplicates.duplicate_dismiss(actor=actor, suspicion_id=suspicion_id)
     return Status(204, None)
 
 
-@router.post("/merge", response=CustomerDetail, summary="Merge other_id into keep_id, keeping every record")
+@router.post(
+    "/merge",
+    auth=staff(Action.CUSTOMER_MERGE),
+    response=CustomerDetail,
+    summary="Merge other_id into keep_id, keeping every record",
+)
+@raises(NotFound)
 def customers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
-    actor = require(request, Action.CUSTOMER_MERGE)
+    actor = staff_user(request)
     kept = duplicates.customers_merge(actor=actor, keep_id=payload.keep_id, other_id=payload.other_id)
     return detail(request, kept.pk)
 
 
 @router.get(
-    "/{customer_id}", response=CustomerDetail, summary="Read a customer with its newest timeline entries"
+    "/{customer_id}",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=CustomerDetail,
+    summary="Read a customer with its newest timeline entries",
 )
 def customer_read(
     request: HttpRequest, customer_id: int, timeline_limit: int = Query(50, ge=0, le=200)
 ) -> HttpResponse:
-    require(request, Action.CUSTOMER_VIEW)
     # The hottest read: the projection already has the schema's shape, so it skips re-validation.
     return json_response(detail(request, customer_id, timeline_limit))
 
 
-@router.patch("/{customer_id}", response=CustomerDetail, summary="Change some fields of a customer")
+@router.patch(
+    "/{customer_id}",
+    auth=staff(Action.CUSTOMER_CHANGE),
+    response=CustomerDetail,
+    summary="Change some fields of a customer",
+)
+@raises(Conflict)
 def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> dict[str, Any]:
-    actor = require(request, Action.CUSTOMER_CHANGE)
+    actor = staff_user(request)
     services.customer_update(
         actor=actor, customer_id=customer_id, data=payload.model_dump(exclude_unset=True)
     )
     return detail(request, customer_id)
 
 
-@router.delete("/{customer_id}", response={204: None}, summary="Delete a customer (kept for the audit trail)")
+@router.delete(
+    "/{customer_id}",
+    auth=staff(Action.CUSTOMER_DELETE),
+    response={204: None},
+    summary="Delete a customer (kept for the audit trail)",
+)
 def customer_delete(request: HttpRequest, customer_id: int) -> Status[None]:
-    actor = require(request, Action.CUSTOMER_DELETE)
+    actor = staff_user(request)
     services.customer_delete(actor=actor, customer_id=customer_id)
     return Status(204, None)
 
 
 @router.get(
-    "/{customer_id}/contacts", response=list[ContactPersonOut], summary="An organisation's contact persons"
+    "/{customer_id}/contacts",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=list[ContactPersonOut],
+    summary="An organisation's contact persons",
 )
 def contacts_list(request: HttpRequest, customer_id: int) -> list[Any]:
-    require(request, Action.CUSTOMER_VIEW)
     return list(selectors.customer_get(customer_id=customer_id).contact_persons.all())
 
 
-@router.post("/{customer_id}/contacts", response={201: ContactPersonOut}, summary="Add a contact person")
+@router.post(
+    "/{customer_id}/contacts",
+    auth=staff(Action.CUSTOMER_CHANGE),
+    response={201: ContactPersonOut},
+    summary="Add a contact person",
+)
 def contact_add(request: HttpRequest, customer_id: int, payload: ContactPersonIn) -> Status[Any]:
-    actor = require(request, Action.CUSTOMER_CHANGE)
+    actor = staff_user(request)
     return Status(
         201,
         services.contact_person_add(
@@ -269,15 +309,23 @@ def contact_add(request: HttpRequest, customer_id: int, payload: ContactPersonIn
 
 
 @router.delete(
-    "/{customer_id}/contacts/{contact_id}", response={204: None}, summary="Remove a contact person"
+    "/{customer_id}/contacts/{contact_id}",
+    auth=staff(Action.CUSTOMER_CHANGE),
+    response={204: None},
+    summary="Remove a contact person",
 )
 def contact_remove(request: HttpRequest, customer_id: int, contact_id: int) -> Status[None]:
-    actor = require(request, Action.CUSTOMER_CHANGE)
+    actor = staff_user(request)
     services.contact_person_remove(actor=actor, organisation_id=customer_id, contact_id=contact_id)
     return Status(204, None)
 
 
-@router.get("/{customer_id}/timeline", response=TimelinePage, summary="The customer's timeline, newest first")
+@router.get(
+    "/{customer_id}/timeline",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=TimelinePage,
+    summary="The customer's timeline, newest first",
+)
 def timeline(
     request: HttpRequest,
     customer_id: int,
@@ -285,7 +333,6 @@ def timeline(
     kind: list[str] = Query(default=[]),  # noqa: B008
     limit: int = Query(50, ge=1, le=200),
 ) -> dict[str, Any]:
-    require(request, Action.CUSTOMER_VIEW)
     selectors.customer_get(customer_id=customer_id)
     page = timeline_selectors.event_list(
         customer_id=customer_id,
@@ -300,10 +347,13 @@ def timeline(
 
 
 @router.post(
-    "/{customer_id}/notes", response={201: EventOut}, summary="Add a note to the customer's timeline"
+    "/{customer_id}/notes",
+    auth=staff(Action.NOTE_ADD),
+    response={201: EventOut},
+    summary="Add a note to the customer's timeline",
 )
 def note_add(request: HttpRequest, customer_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
-    actor = require(request, Action.NOTE_ADD)
+    actor = staff_user(request)
     selectors.customer_get(customer_id=customer_id)
     event = timeline_services.note_add(customer_id=customer_id, text=payload.text, actor=actor)
     return Status(201, event_out(event))

@@ -14,20 +14,15 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import PermissionDenied, ValidationError
+from lojal.core.errors import Conflict, ValidationError
+from lojal.core.openapi import raises
 from lojal.imports import retention, selectors, services
 from lojal.imports.models import ImportJob
 from lojal.imports.tasks import import_check_task, import_commit_task
 
 router = Router(tags=["imports"])
-
-
-def _require(request: HttpRequest) -> Any:
-    user = request.user
-    if not user.can(Action.IMPORT_RUN):  # type: ignore[union-attr]
-        raise PermissionDenied(_("Your role does not allow this."))
-    return user
 
 
 class ProgressOut(Schema):
@@ -124,7 +119,10 @@ def job_out(job: ImportJob) -> dict[str, Any]:
 
 
 @router.post(
-    "", response={202: JobOut}, summary="Upload a CSV or XLSX file; it is checked (dry run) in the background"
+    "",
+    auth=staff(Action.IMPORT_RUN),
+    response={202: JobOut},
+    summary="Upload a CSV or XLSX file; it is checked (dry run) in the background",
 )
 def import_upload(
     request: HttpRequest,
@@ -136,7 +134,7 @@ def import_upload(
     mapping: Form[str] = "",
     commit: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
-    actor = _require(request)
+    actor = staff_user(request)
     chosen: dict[str, str] | None = None
     if mapping:
         try:
@@ -163,28 +161,32 @@ def import_upload(
     return Status(202, job_out(job))
 
 
-@router.get("", response=JobPage, summary="Imports, newest first")
+@router.get("", auth=staff(Action.IMPORT_RUN), response=JobPage, summary="Imports, newest first")
 def import_list(
     request: HttpRequest, before_id: int | None = Query(None, ge=1), limit: int = Query(50, ge=1, le=200)
 ) -> dict[str, Any]:
-    _require(request)
     jobs = list(selectors.job_list(before_id=before_id)[: limit + 1])
     more = len(jobs) > limit
     jobs = jobs[:limit]
     return {"items": [job_out(job) for job in jobs], "next_before_id": jobs[-1].pk if more and jobs else None}
 
 
-@router.get("/{job_id}", response=JobOut, summary="An import: status, progress, counts")
+@router.get(
+    "/{job_id}", auth=staff(Action.IMPORT_RUN), response=JobOut, summary="An import: status, progress, counts"
+)
 def import_read(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    _require(request)
     return job_out(services.import_job_get(job_id))
 
 
-@router.get("/{job_id}/rejections", response=RejectionPage, summary="Rejected rows: line, field, reason")
+@router.get(
+    "/{job_id}/rejections",
+    auth=staff(Action.IMPORT_RUN),
+    response=RejectionPage,
+    summary="Rejected rows: line, field, reason",
+)
 def import_rejections(
     request: HttpRequest, job_id: int, cursor: int = Query(0, ge=0), limit: int = Query(200, ge=1, le=1000)
 ) -> dict[str, Any]:
-    _require(request)
     job = services.import_job_get(job_id)
     columns = {field: header for header, field in job.mapping.items() if field}
     rows = list(selectors.rejection_list(job_id=job_id, after_id=cursor)[: limit + 1])
@@ -207,11 +209,12 @@ def import_rejections(
 
 @router.put(
     "/{job_id}/mapping",
+    auth=staff(Action.IMPORT_RUN),
     response={202: JobOut},
     summary="Change the column mapping; the file is checked again",
 )
+@raises(Conflict)
 def import_mapping(request: HttpRequest, job_id: int, payload: MappingIn) -> Status[dict[str, Any]]:
-    _require(request)
     retention.require_file(services.import_job_get(job_id))
     job = services.import_mapping_set(
         job_id=job_id, mapping=payload.mapping, skip_bad_rows=payload.skip_bad_rows
@@ -221,10 +224,14 @@ def import_mapping(request: HttpRequest, job_id: int, payload: MappingIn) -> Sta
 
 
 @router.post(
-    "/{job_id}/commit", response={202: JobOut}, summary="Commit a checked import (in the background)"
+    "/{job_id}/commit",
+    auth=staff(Action.IMPORT_RUN),
+    response={202: JobOut},
+    summary="Commit a checked import (in the background)",
 )
+@raises(Conflict)
 def import_commit(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
-    actor = _require(request)
+    actor = staff_user(request)
     job = services.import_job_get(job_id)
     if not job.can_commit:
         services.import_job_commit(job_id=job_id, actor=actor)  # raises the reason
@@ -232,17 +239,24 @@ def import_commit(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
     return Status(202, job_out(job))
 
 
-@router.post("/{job_id}/cancel", response=JobOut, summary="Cancel a running or checked import")
+@router.post(
+    "/{job_id}/cancel",
+    auth=staff(Action.IMPORT_RUN),
+    response=JobOut,
+    summary="Cancel a running or checked import",
+)
+@raises(Conflict)
 def import_cancel(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    _require(request)
     return job_out(services.import_job_cancel(job_id=job_id))
 
 
 @router.delete(
     "/{job_id}/file",
+    auth=staff(Action.IMPORT_RUN),
     response=JobOut,
     summary="Delete a finished import's uploaded file now (the job and its report stay)",
 )
+@raises(Conflict)
 def import_file_delete(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    actor = _require(request)
+    actor = staff_user(request)
     return job_out(retention.import_file_delete(actor=actor, job_id=job_id))

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from lojal.accounts.api_auth import require, staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import LojalError, PermissionDenied, ValidationError
+from lojal.core.errors import LojalError, NotFound, ValidationError
+from lojal.core.openapi import raises
 from lojal.interactions import selectors, services, sms, telephony
 from lojal.interactions.emails import ingest, outbound
 from lojal.interactions.models import Interaction
@@ -21,13 +23,6 @@ from lojal.timeline import selectors as timeline_selectors
 
 router = Router(tags=["interactions"])
 inbound_router = Router(tags=["inbound"])
-
-
-def _require(request: HttpRequest, action: str) -> Any:
-    user = request.user
-    if not user.can(action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("Your role does not allow this."))
-    return user
 
 
 class StaffRef(Schema):
@@ -145,9 +140,13 @@ class ListQuery(Schema):
     limit: int = Field(default=50, ge=1, le=200)
 
 
-@router.get("", response=InteractionPageOut, summary="A customer's interactions, newest first")
+@router.get(
+    "",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=InteractionPageOut,
+    summary="A customer's interactions, newest first",
+)
 def interactions_list(request: HttpRequest, filters: Query[ListQuery]) -> dict[str, Any]:
-    _require(request, Action.CUSTOMER_VIEW)
     page = selectors.interaction_list(
         customer_id=filters.customer_id,
         channel=filters.channel,
@@ -166,9 +165,13 @@ class PageQuery(Schema):
     limit: int = Field(default=50, ge=1, le=200)
 
 
-@router.get("/unmatched", response=InteractionPageOut, summary="Interactions not yet matched to a customer")
+@router.get(
+    "/unmatched",
+    auth=staff(Action.INBOX_TRIAGE),
+    response=InteractionPageOut,
+    summary="Interactions not yet matched to a customer",
+)
 def unmatched_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
-    _require(request, Action.INBOX_TRIAGE)
     page = selectors.unmatched_list(limit=filters.limit, before=_cursor(filters.cursor))
     return {
         "items": [_out(item) for item in page.items],
@@ -177,11 +180,16 @@ def unmatched_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[str,
 
 
 @router.get(
-    "/{int:interaction_id}", response=InteractionDetail, summary="One interaction with its email parts"
+    "/{int:interaction_id}",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=InteractionDetail,
+    summary="One interaction with its email parts",
 )
 def interaction_read(request: HttpRequest, interaction_id: int) -> dict[str, Any]:
     interaction = selectors.interaction_get(interaction_id=interaction_id)
-    _require(request, Action.CUSTOMER_VIEW if interaction.customer_id else Action.INBOX_TRIAGE)
+    if not interaction.customer_id:
+        # An unmatched message may be anyone's: only those who triage the inbox read it.
+        require(request, Action.INBOX_TRIAGE)
     return _detail(interaction)
 
 
@@ -196,10 +204,13 @@ class Linked(Schema):
 
 
 @router.post(
-    "/{int:interaction_id}/link", response=Linked, summary="Put an unmatched interaction on a customer"
+    "/{int:interaction_id}/link",
+    auth=staff(Action.INBOX_TRIAGE),
+    response=Linked,
+    summary="Put an unmatched interaction on a customer",
 )
 def interaction_link(request: HttpRequest, interaction_id: int, payload: LinkIn) -> dict[str, Any]:
-    user = _require(request, Action.INBOX_TRIAGE)
+    user = staff_user(request)
     count = services.interaction_link(
         actor=user, interaction_id=interaction_id, customer_id=payload.customer_id, remember=payload.remember
     )
@@ -208,12 +219,12 @@ def interaction_link(request: HttpRequest, interaction_id: int, payload: LinkIn)
 
 @router.post(
     "/{int:interaction_id}/create-customer",
+    auth=staff(Action.INBOX_TRIAGE, Action.CUSTOMER_CREATE),
     response={201: Linked},
     summary="Create a lead from an unmatched sender and link it",
 )
 def interaction_create_customer(request: HttpRequest, interaction_id: int) -> Status[dict[str, Any]]:
-    user = _require(request, Action.INBOX_TRIAGE)
-    _require(request, Action.CUSTOMER_CREATE)
+    user = staff_user(request)
     customer = services.interaction_create_customer(actor=user, interaction_id=interaction_id)
     return Status(201, {"linked": 1, "customer_id": customer.pk})
 
@@ -229,9 +240,15 @@ class LogIn(Schema):
     occurred_at: dt.datetime | None = None
 
 
-@router.post("", response={201: InteractionOut}, summary="Log a call, meeting, letter or portal message")
+@router.post(
+    "",
+    auth=staff(Action.INTERACTION_LOG),
+    response={201: InteractionOut},
+    summary="Log a call, meeting, letter or portal message",
+)
+@raises(NotFound)
 def interaction_log(request: HttpRequest, payload: LogIn) -> Status[dict[str, Any]]:
-    user = _require(request, Action.INTERACTION_LOG)
+    user = staff_user(request)
     interaction = services.interaction_log(actor=user, **payload.dict())
     return Status(201, _out(interaction))
 
@@ -244,9 +261,15 @@ class EmailIn(Schema):
     reply_to_id: int | None = None
 
 
-@router.post("/emails", response={202: InteractionOut}, summary="Send an email (queued, sent after commit)")
+@router.post(
+    "/emails",
+    auth=staff(Action.EMAIL_SEND),
+    response={202: InteractionOut},
+    summary="Send an email (queued, sent after commit)",
+)
+@raises(NotFound)
 def email_send(request: HttpRequest, payload: EmailIn) -> Status[dict[str, Any]]:
-    user = _require(request, Action.EMAIL_SEND)
+    user = staff_user(request)
     interaction = outbound.email_compose(actor=user, **payload.dict())
     return Status(202, _out(interaction))
 
@@ -257,9 +280,15 @@ class SmsIn(Schema):
     text: str = Field(max_length=1600)
 
 
-@router.post("/sms", response={202: InteractionOut}, summary="Send an SMS through the configured adapter")
+@router.post(
+    "/sms",
+    auth=staff(Action.EMAIL_SEND),
+    response={202: InteractionOut},
+    summary="Send an SMS through the configured adapter",
+)
+@raises(NotFound)
 def sms_send(request: HttpRequest, payload: SmsIn) -> Status[dict[str, Any]]:
-    user = _require(request, Action.EMAIL_SEND)
+    user = staff_user(request)
     return Status(202, _out(sms.sms_send(actor=user, **payload.dict())))
 
 
@@ -281,11 +310,12 @@ def _received(interaction: Interaction) -> dict[str, Any]:
 
 @inbound_router.post(
     "/email",
+    auth=staff(Action.INBOUND_POST),
     response={201: Received},
     summary="Receive one raw RFC 5322 message (body = the message bytes, e.g. Content-Type: message/rfc822)",
 )
+@raises(LojalError, 413)
 def inbound_email(request: HttpRequest) -> Status[dict[str, Any]]:
-    _require(request, Action.INBOUND_POST)
     raw = request.body
     if not raw.strip():
         raise ValidationError.for_field("body", _("Send the raw message as the request body."))
@@ -304,9 +334,10 @@ class CallEventIn(Schema):
     recording_url: str = Field(default="", max_length=500)
 
 
-@inbound_router.post("/calls", response=Received, summary="A telephony system's call event")
+@inbound_router.post(
+    "/calls", auth=staff(Action.INBOUND_POST), response=Received, summary="A telephony system's call event"
+)
 def inbound_call(request: HttpRequest, payload: CallEventIn) -> dict[str, Any]:
-    _require(request, Action.INBOUND_POST)
     return _received(telephony.call_event_apply(**payload.dict()))
 
 
@@ -318,7 +349,11 @@ class SmsInbound(Schema):
     at: dt.datetime | None = None
 
 
-@inbound_router.post("/sms", response={201: Received}, summary="An SMS a customer sent (provider-neutral)")
+@inbound_router.post(
+    "/sms",
+    auth=staff(Action.INBOUND_POST),
+    response={201: Received},
+    summary="An SMS a customer sent (provider-neutral)",
+)
 def inbound_sms(request: HttpRequest, payload: SmsInbound) -> Status[dict[str, Any]]:
-    _require(request, Action.INBOUND_POST)
     return Status(201, _received(sms.sms_receive(**payload.dict())))

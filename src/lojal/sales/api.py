@@ -11,20 +11,16 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import NotFound, PermissionDenied, ValidationError
+from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.core.openapi import raises
 from lojal.customers.models import Customer
 from lojal.sales import selectors, services
 from lojal.sales.models import Holding, Transaction
 from lojal.timeline.selectors import cursor_decode, cursor_encode
 
 router = Router(tags=["sales"])
-
-
-def _require(request: HttpRequest, action: str) -> Any:
-    if not request.user.can(action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("Your role does not allow this."))
-    return request.user
 
 
 def _customer_exists(customer_id: int) -> None:
@@ -171,11 +167,11 @@ def _holding_out(row: Holding) -> dict[str, Any]:
 
 @router.get(
     "/customers/{customer_id}/revenue",
+    auth=staff(Action.CUSTOMER_VIEW),
     response=RevenueOut,
     summary="Revenue, contribution margin and transactions: last 12 months, lifetime, by month; per currency",
 )
 def customer_revenue(request: HttpRequest, customer_id: int) -> dict[str, Any]:
-    _require(request, Action.CUSTOMER_VIEW)
     _customer_exists(customer_id)
     figures = selectors.customer_revenue(customer_id=customer_id)
     monthly = selectors.customer_monthly_revenue(customer_id=customer_id)
@@ -192,13 +188,13 @@ def customer_revenue(request: HttpRequest, customer_id: int) -> dict[str, Any]:
 
 @router.get(
     "/customers/{customer_id}/transactions",
+    auth=staff(Action.CUSTOMER_VIEW),
     response=TransactionPage,
     summary="A customer's transactions, newest first",
 )
 def customer_transactions(
     request: HttpRequest, customer_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=500)
 ) -> dict[str, Any]:
-    _require(request, Action.CUSTOMER_VIEW)
     _customer_exists(customer_id)
     rows = selectors.transaction_list(customer_id=customer_id)
     if cursor:
@@ -217,33 +213,51 @@ def customer_transactions(
 
 
 @router.post(
-    "/customers/{customer_id}/transactions", response={201: TransactionOut}, summary="Record a transaction"
+    "/customers/{customer_id}/transactions",
+    auth=staff(Action.SALES_RECORD),
+    response={201: TransactionOut},
+    summary="Record a transaction",
 )
+@raises(Conflict)
 def transaction_create(
     request: HttpRequest, customer_id: int, payload: TransactionIn
 ) -> Status[dict[str, Any]]:
-    actor = _require(request, Action.SALES_RECORD)
+    actor = staff_user(request)
     row = services.transaction_record(actor=actor, customer_id=customer_id, data=payload.model_dump())
     return Status(201, _transaction_out(row))
 
 
-@router.get("/customers/{customer_id}/holdings", response=list[HoldingOut], summary="A customer's holdings")
+@router.get(
+    "/customers/{customer_id}/holdings",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=list[HoldingOut],
+    summary="A customer's holdings",
+)
 def customer_holdings(request: HttpRequest, customer_id: int) -> list[dict[str, Any]]:
-    _require(request, Action.CUSTOMER_VIEW)
     _customer_exists(customer_id)
     return [_holding_out(row) for row in selectors.holding_list(customer_id=customer_id)]
 
 
-@router.post("/customers/{customer_id}/holdings", response={201: HoldingOut}, summary="Open a holding")
+@router.post(
+    "/customers/{customer_id}/holdings",
+    auth=staff(Action.SALES_RECORD),
+    response={201: HoldingOut},
+    summary="Open a holding",
+)
 def holding_create(request: HttpRequest, customer_id: int, payload: HoldingIn) -> Status[dict[str, Any]]:
-    actor = _require(request, Action.SALES_RECORD)
+    actor = staff_user(request)
     row = services.holding_open(actor=actor, customer_id=customer_id, data=payload.model_dump())
     return Status(201, _holding_out(row))
 
 
-@router.patch("/holdings/{holding_id}", response=HoldingOut, summary="Change a holding's status or dates")
+@router.patch(
+    "/holdings/{holding_id}",
+    auth=staff(Action.SALES_RECORD),
+    response=HoldingOut,
+    summary="Change a holding's status or dates",
+)
 def holding_update(request: HttpRequest, holding_id: int, payload: HoldingPatch) -> dict[str, Any]:
-    actor = _require(request, Action.SALES_RECORD)
+    actor = staff_user(request)
     row = services.holding_change(
         actor=actor, holding_id=holding_id, data=payload.model_dump(exclude_unset=True)
     )
@@ -252,11 +266,12 @@ def holding_update(request: HttpRequest, holding_id: int, payload: HoldingPatch)
 
 @router.post(
     "/customers/{customer_id}/stage",
+    auth=staff(Action.CUSTOMER_CHANGE),
     response=StageOut,
     summary="Set the lifecycle stage by hand, with a reason",
 )
 def stage_set(request: HttpRequest, customer_id: int, payload: StageIn) -> dict[str, Any]:
-    actor = _require(request, Action.CUSTOMER_CHANGE)
+    actor = staff_user(request)
     customer = services.customer_stage_set(
         actor=actor, customer_id=customer_id, stage=payload.stage, reason=payload.reason
     )

@@ -11,18 +11,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import NotFound, PermissionDenied
+from lojal.core.errors import Conflict, NotFound
+from lojal.core.openapi import raises
 from lojal.sales import catalogue, catalogue_selectors
 from lojal.sales.models import Product, ProductCategory
 
 router = Router(tags=["products"])
-
-
-def _require(request: HttpRequest, action: str) -> Any:
-    if not request.user.can(action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("Your role does not allow this."))
-    return request.user
 
 
 class CategoryOut(Schema):
@@ -86,7 +82,12 @@ def _category_out(category: ProductCategory) -> dict[str, Any]:
     return {"id": category.pk, "name": category.name, "product_count": getattr(category, "product_count", 0)}
 
 
-@router.get("/products", response=ProductPage, summary="Products: search by code or name, filter; by id")
+@router.get(
+    "/products",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=ProductPage,
+    summary="Products: search by code or name, filter; by id",
+)
 def product_list(
     request: HttpRequest,
     q: str = Query("", max_length=100),
@@ -97,7 +98,6 @@ def product_list(
     cursor: int = Query(0, ge=0),
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
-    _require(request, Action.CUSTOMER_VIEW)
     filters = catalogue_selectors.ProductFilters(q=q.strip(), category=category, active=active)
     rows = list(
         catalogue_selectors.product_list(filters=filters).filter(pk__gt=cursor).order_by("pk")[: limit + 1]
@@ -107,44 +107,73 @@ def product_list(
     return {"items": [_product_out(p) for p in rows], "next_cursor": rows[-1].pk if more and rows else None}
 
 
-@router.post("/products", response={201: ProductOut}, summary="Add a product to the catalogue")
+@router.post(
+    "/products",
+    auth=staff(Action.CATALOGUE_MANAGE),
+    response={201: ProductOut},
+    summary="Add a product to the catalogue",
+)
+@raises(Conflict)
 def product_create(request: HttpRequest, payload: ProductIn) -> Status[dict[str, Any]]:
-    actor = _require(request, Action.CATALOGUE_MANAGE)
+    actor = staff_user(request)
     product = catalogue.product_create(actor=actor, data=payload.model_dump())
     return Status(201, _product_out(catalogue_selectors.product_get(product.pk) or product))
 
 
-@router.get("/products/{product_id}", response=ProductOut, summary="One product")
+@router.get(
+    "/products/{product_id}", auth=staff(Action.CUSTOMER_VIEW), response=ProductOut, summary="One product"
+)
 def product_read(request: HttpRequest, product_id: int) -> dict[str, Any]:
-    _require(request, Action.CUSTOMER_VIEW)
     product = catalogue_selectors.product_get(product_id)
     if product is None:
         raise NotFound(_("No product with id %(id)s.") % {"id": product_id})
     return _product_out(product)
 
 
-@router.patch("/products/{product_id}", response=ProductOut, summary="Change a product (fields given only)")
+@router.patch(
+    "/products/{product_id}",
+    auth=staff(Action.CATALOGUE_MANAGE),
+    response=ProductOut,
+    summary="Change a product (fields given only)",
+)
+@raises(Conflict)
 def product_update(request: HttpRequest, product_id: int, payload: ProductPatch) -> dict[str, Any]:
-    actor = _require(request, Action.CATALOGUE_MANAGE)
+    actor = staff_user(request)
     product = catalogue.product_change(
         actor=actor, product_id=product_id, data=payload.model_dump(exclude_unset=True)
     )
     return _product_out(catalogue_selectors.product_get(product.pk) or product)
 
 
-@router.get("/product-categories", response=list[CategoryOut], summary="Product categories by name")
+@router.get(
+    "/product-categories",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=list[CategoryOut],
+    summary="Product categories by name",
+)
 def category_list(request: HttpRequest) -> list[dict[str, Any]]:
-    _require(request, Action.CUSTOMER_VIEW)
     return [_category_out(c) for c in catalogue_selectors.category_list()]
 
 
-@router.post("/product-categories", response={201: CategoryOut}, summary="Add a product category")
+@router.post(
+    "/product-categories",
+    auth=staff(Action.CATALOGUE_MANAGE),
+    response={201: CategoryOut},
+    summary="Add a product category",
+)
+@raises(Conflict)
 def category_create(request: HttpRequest, payload: CategoryIn) -> Status[dict[str, Any]]:
-    actor = _require(request, Action.CATALOGUE_MANAGE)
+    actor = staff_user(request)
     return Status(201, _category_out(catalogue.category_create(actor=actor, name=payload.name)))
 
 
-@router.patch("/product-categories/{category_id}", response=CategoryOut, summary="Rename a product category")
+@router.patch(
+    "/product-categories/{category_id}",
+    auth=staff(Action.CATALOGUE_MANAGE),
+    response=CategoryOut,
+    summary="Rename a product category",
+)
+@raises(Conflict)
 def category_update(request: HttpRequest, category_id: int, payload: CategoryIn) -> dict[str, Any]:
-    actor = _require(request, Action.CATALOGUE_MANAGE)
+    actor = staff_user(request)
     return _category_out(catalogue.category_change(actor=actor, category_id=category_id, name=payload.name))

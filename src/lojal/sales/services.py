@@ -237,6 +237,17 @@ def customer_stage_set(*, actor: Any, customer_id: int, stage: str, reason: str)
     """Set a lifecycle stage by hand; the reason is required and lands on the timeline."""
     if not reason.strip():
         raise ValidationError.for_field("reason", _("Say why the stage changes."))
-    return customer_update(
-        actor=actor, customer_id=customer_id, data={"lifecycle_stage": stage, "stage_reason": reason.strip()}
-    )
+    try:
+        return customer_update(
+            actor=actor,
+            customer_id=customer_id,
+            data={"lifecycle_stage": stage, "stage_reason": reason.strip()},
+        )
+    except ValidationError as error:
+        # customer_update names its own fields; the caller sent ``stage`` and ``reason``.
+        errors = {_STAGE_FIELDS.get(field, field): reasons for field, reasons in error.errors.items()}
+        field, reasons = next(iter(errors.items()), ("stage", [error.message]))
+        raise ValidationError(f"{field}: {reasons[0]}", errors=errors) from None
+
+
+_STAGE_FIELDS = {"lifecycle_stage": "stage", "stage_reason": "reason"}
