@@ -98,6 +98,31 @@ def test_smtpd_stores_a_malformed_message_and_answers_250(receiver: Controller) 
     assert f"interaction {interaction.pk}".encode() in reply
 
 
+def test_smtpd_refuses_a_message_over_the_email_limit_whether_or_not_its_size_is_declared(
+    settings: Any,
+) -> None:
+    settings.LOJAL_EMAIL_MAX_BYTES = 2000
+    raw = b"From: jorgen.astrom@example.se\r\nSubject: Bilder\r\n\r\n" + b"Hej!\r\n" * 600
+    controller = smtpd_controller(host="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        with smtplib.SMTP(controller.hostname, controller.port, timeout=10) as client:
+            # smtplib declares SIZE= in MAIL FROM when the server offers it: refused before any data.
+            with pytest.raises(smtplib.SMTPSenderRefused) as declared:
+                client.sendmail("jorgen.astrom@example.se", ["kundservice@lojal.example"], raw)
+        with smtplib.SMTP(controller.hostname, controller.port, timeout=10) as client:
+            client.ehlo()
+            client.mail("jorgen.astrom@example.se")
+            client.rcpt("kundservice@lojal.example")
+            undeclared_code, _reply = client.data(raw)
+    finally:
+        controller.stop()
+
+    assert declared.value.smtp_code == 552
+    assert undeclared_code == 552
+    assert not Interaction.objects.exists()
+
+
 def test_email_composed_is_sent_once_after_commit_with_threading_headers(
     smarthost: Collector, admin_user: Any
 ) -> None:
