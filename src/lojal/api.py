@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from lojal.accounts.api_auth import BearerToken, StaffSession
+from lojal.core.bodylimits import too_large_response
 from lojal.core.errors import LojalError
 from lojal.core.jsonout import FastRenderer
 from lojal.core.openapi import LojalAPI
@@ -85,6 +87,13 @@ def _unstorable_problem(request: HttpRequest, exc: DataError) -> HttpResponse:
         title="Invalid input",
         detail="A value cannot be stored: it is out of range or contains a character such as NUL.",
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large_problem(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # A body that grew past its limit while read (sent chunked), or a multipart form's fields past
+    # DATA_UPLOAD_MAX_MEMORY_SIZE: 413, as when Content-Length says so up front.
+    return too_large_response(request, limit=getattr(exc, "limit", None))
 
 
 @api.exception_handler(Exception)

@@ -238,6 +238,15 @@ if _env_bool("BEHIND_TLS_PROXY"):
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Request bodies past these answer 413 (lojal.core.bodylimits names which endpoint takes which): API calls
+# and form posts, and the customer batch; the email webhook takes LOJAL_EMAIL_MAX_BYTES and import files
+# stream to disk with their own limit.
+LOJAL_MAX_BODY_BYTES = int(_env("MAX_BODY_BYTES", str(2_621_440)))
+LOJAL_BATCH_MAX_BODY_BYTES = int(_env("BATCH_MAX_BODY_BYTES", str(16 * 1024 * 1024)))
+# Django's own check on request.body and on a multipart form's non-file fields; no lower than the limits
+# above, so that an endpoint's own limit is the one that answers.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(LOJAL_MAX_BODY_BYTES, LOJAL_BATCH_MAX_BODY_BYTES)
+
 # Sales and imports (issue 3).
 QUALIFYING_TRANSACTION_KINDS = [
     kind.strip()

@@ -3,7 +3,10 @@ problem documents for junk, roles enforced, cursor pagination."""
 
 from __future__ import annotations
 
+import io
+import random
 from collections.abc import Callable
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,7 @@ import pytest
 from django.test import Client
 
 from lojal.accounts.roles import Role
-from lojal.interactions.models import Interaction
+from lojal.interactions.models import Attachment, Interaction
 from lojal.interactions.services import interaction_log
 from lojal.interactions.sms import ConsoleAdapter
 from lojal.timeline.models import Event
@@ -47,13 +50,147 @@ def test_webhook_flags_auto_replies_and_malformed_mail(api: ApiClient) -> None:
     assert broken["flags"] == ["malformed"] and broken["customer_id"] is None
 
 
-def test_webhook_refuses_an_empty_body_and_an_oversized_message(api: ApiClient, settings: Any) -> None:
+def post_chunked(api: ApiClient, body: Any) -> Any:
+    """As gunicorn hands on a body sent with Transfer-Encoding: chunked: no Content-Length, and a stream
+    that may be read to its end."""
+    return api.client.post(
+        "/api/v1/inbound/email",
+        b"",
+        content_type="message/rfc822",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": body, "wsgi.input_terminated": True},
+    )
+
+
+def mail_with_attachments(*, receipt_bytes: int, photo_bytes: int) -> bytes:
+    """A message as a mail client sends it: Swedish text and two base64 attachments of the given sizes."""
+    message = EmailMessage()
+    message["From"] = "Jörgen Åström <jorgen.astrom@example.se>"
+    message["To"] = "kundservice@lojal.example"
+    message["Subject"] = "Kvitto och bilder på den trasiga jackan"
+    message["Message-ID"] = f"<jacka-{receipt_bytes}-{photo_bytes}@mail.example.se>"
+    message["Date"] = "Tue, 03 Nov 2026 10:15:00 +0100"
+    message.set_content(
+        "Hej!\n\nHär kommer kvittot och bilderna på jackan som gick sönder efter två veckor.\n"
+        "Dragkedjan har lossnat och ärmen är trasig.\n\nMed vänliga hälsningar\nJörgen Åström\n"
+    )
+    noise = random.Random(receipt_bytes + photo_bytes)
+    message.add_attachment(
+        noise.randbytes(receipt_bytes), maintype="application", subtype="pdf", filename="kvitto.pdf"
+    )
+    message.add_attachment(
+        noise.randbytes(photo_bytes), maintype="image", subtype="jpeg", filename="jacka.jpg"
+    )
+    return message.as_bytes()
+
+
+def test_webhook_refuses_an_empty_body(api: ApiClient) -> None:
     empty = post_raw(api, b"  ")
-    settings.LOJAL_EMAIL_MAX_BYTES = 100
-    large = post_raw(api, b"Subject: x\r\n\r\n" + b"y" * 200)
 
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "body"
-    assert large.status_code == 400
+    assert not Interaction.objects.exists()
+
+
+def test_webhook_stores_a_3_mb_message_with_both_attachments(api: ApiClient) -> None:
+    jorgen = factories.person(emails=["jorgen.astrom@example.se"])
+    raw = mail_with_attachments(receipt_bytes=1_150_000, photo_bytes=1_150_000)
+    assert len(raw) > 3_000_000
+
+    response = post_raw(api, raw)
+
+    assert response.status_code == 201, response.content[:300]
+    assert response.json()["customer_id"] == jorgen.pk
+    interaction = Interaction.objects.get()
+    assert interaction.subject == "Kvitto och bilder på den trasiga jackan"
+    assert "Dragkedjan har lossnat" in interaction.body_text
+    stored = {a.filename: (a.size, a.is_stored, len(a.content)) for a in Attachment.objects.all()}
+    assert stored == {"kvitto.pdf": (1_150_000, True, 1_150_000), "jacka.jpg": (1_150_000, True, 1_150_000)}
+
+
+def test_webhook_stores_a_20_mb_message_keeping_attachments_up_to_the_attachment_limit(
+    api: ApiClient, settings: Any
+) -> None:
+    assert settings.LOJAL_ATTACHMENT_MAX_BYTES == 10 * 1024 * 1024
+    raw = mail_with_attachments(receipt_bytes=11 * 1024 * 1024, photo_bytes=3_500_000)
+    assert len(raw) > 20_000_000
+
+    response = post_raw(api, raw)
+
+    assert response.status_code == 201, response.content[:300]
+    stored = {a.filename: (a.size, a.is_stored, len(a.content)) for a in Attachment.objects.all()}
+    assert stored == {
+        "kvitto.pdf": (11 * 1024 * 1024, False, 0),
+        "jacka.jpg": (3_500_000, True, 3_500_000),
+    }
+    assert bytes(Interaction.objects.get().email.raw) == raw
+
+
+def test_webhook_answers_413_for_a_message_over_the_email_limit_and_stores_nothing(
+    api: ApiClient, settings: Any
+) -> None:
+    settings.LOJAL_EMAIL_MAX_BYTES = 60_000
+    raw = mail_with_attachments(receipt_bytes=30_000, photo_bytes=30_000)
+
+    response = post_raw(api, raw)
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Content too large",
+        "status": 413,
+        "detail": "The request body is larger than the 60000 bytes this address accepts.",
+        "max_bytes": 60_000,
+    }
+    assert not Interaction.objects.exists() and not Attachment.objects.exists()
+
+
+def test_webhook_takes_a_chunked_message_without_content_length(api: ApiClient) -> None:
+    raw = mail_with_attachments(receipt_bytes=40_000, photo_bytes=40_000)
+
+    response = post_chunked(api, io.BytesIO(raw))
+
+    assert response.status_code == 201, response.content[:300]
+    assert bytes(Interaction.objects.get().email.raw) == raw
+
+
+def test_webhook_answers_413_for_a_chunked_message_growing_past_the_limit(
+    api: ApiClient, settings: Any
+) -> None:
+    settings.LOJAL_EMAIL_MAX_BYTES = 60_000
+    raw = mail_with_attachments(receipt_bytes=30_000, photo_bytes=30_000)
+
+    response = post_chunked(api, io.BytesIO(raw))
+
+    assert response.status_code == 413
+    assert response.json()["max_bytes"] == 60_000
+    assert not Interaction.objects.exists()
+
+
+class EndlessBody:
+    """A sender that never stops: counts what the server took from it."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def read(self, size: int = -1) -> bytes:
+        size = 65536 if size is None or size < 0 else size
+        self.given += size
+        return b"x" * size
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+
+def test_webhook_stops_reading_an_endless_body_one_byte_past_the_limit(api: ApiClient, settings: Any) -> None:
+    settings.LOJAL_EMAIL_MAX_BYTES = 200_000
+    endless = EndlessBody()
+
+    response = post_chunked(api, endless)
+
+    assert response.status_code == 413
+    assert endless.given == 200_001
     assert not Interaction.objects.exists()
 
 

@@ -106,10 +106,12 @@ def test_smtpd_refuses_a_message_over_the_email_limit_whether_or_not_its_size_is
     controller = smtpd_controller(host="127.0.0.1", port=free_port())
     controller.start()
     try:
-        with smtplib.SMTP(controller.hostname, controller.port, timeout=10) as client:
-            # smtplib declares SIZE= in MAIL FROM when the server offers it: refused before any data.
-            with pytest.raises(smtplib.SMTPSenderRefused) as declared:
-                client.sendmail("jorgen.astrom@example.se", ["kundservice@lojal.example"], raw)
+        # smtplib declares SIZE= in MAIL FROM when the server offers it: refused before any data.
+        with (
+            smtplib.SMTP(controller.hostname, controller.port, timeout=10) as client,
+            pytest.raises(smtplib.SMTPSenderRefused) as declared,
+        ):
+            client.sendmail("jorgen.astrom@example.se", ["kundservice@lojal.example"], raw)
         with smtplib.SMTP(controller.hostname, controller.port, timeout=10) as client:
             client.ehlo()
             client.mail("jorgen.astrom@example.se")

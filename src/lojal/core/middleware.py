@@ -1,4 +1,5 @@
-"""Request guards that keep junk input from reaching the database, and API errors in one format."""
+"""Request guards that keep junk and oversized input from reaching the database, and API errors in one
+format."""
 
 from __future__ import annotations
 
@@ -7,26 +8,36 @@ from collections.abc import Callable
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django_htmx.middleware import HtmxMiddleware
 
+from lojal.core.bodylimits import body_limit_apply, too_large_response
 from lojal.core.problems import PROBLEM_CONTENT_TYPE, problem_response
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class RequestGuardMiddleware:
-    """Refuses NUL characters in query strings and form fields (PostgreSQL cannot store them), and
-    turns the API's bare 405 answers into problem documents."""
+    """Refuses bodies over their endpoint's limit (413, lojal.core.bodylimits) and NUL characters in query
+    strings and form fields (PostgreSQL cannot store them), and turns the API's bare 405 answers into
+    problem documents."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         is_api = request.path.startswith("/api/")
-        if self._has_nul(request):
+        refused = body_limit_apply(request)
+        if refused is not None:
+            return refused
+        try:
+            has_nul = self._has_nul(request)
+        except RequestDataTooBig as error:
+            return too_large_response(request, limit=getattr(error, "limit", None))
+        if has_nul:
             if is_api:
                 return problem_response(
                     status=400,
@@ -47,6 +58,12 @@ class RequestGuardMiddleware:
                 replacement["Allow"] = allowed
             return replacement
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # A page's view reading a body that grows past its limit: 413, not Django's bare 400.
+        if isinstance(exception, RequestDataTooBig):
+            return too_large_response(request, limit=getattr(exception, "limit", None))
+        return None
 
     @staticmethod
     def _has_nul(request: HttpRequest) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -14,7 +13,8 @@ from pydantic import Field
 
 from lojal.accounts.api_auth import require, staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import LojalError, NotFound, ValidationError
+from lojal.core.bodylimits import body_read
+from lojal.core.errors import NotFound, ValidationError
 from lojal.core.openapi import raises
 from lojal.interactions import selectors, services, sms, telephony
 from lojal.interactions.emails import ingest, outbound
@@ -314,13 +314,13 @@ def _received(interaction: Interaction) -> dict[str, Any]:
     response={201: Received},
     summary="Receive one raw RFC 5322 message (body = the message bytes, e.g. Content-Type: message/rfc822)",
 )
-@raises(LojalError, 413)
+@raises(ValidationError, 413)
 def inbound_email(request: HttpRequest) -> Status[dict[str, Any]]:
-    raw = request.body
+    # In pieces up to LOJAL_EMAIL_MAX_BYTES (413 past it), not through request.body, which holds the
+    # body twice over and stops at DATA_UPLOAD_MAX_MEMORY_SIZE.
+    raw = body_read(request)
     if not raw.strip():
         raise ValidationError.for_field("body", _("Send the raw message as the request body."))
-    if len(raw) > settings.LOJAL_EMAIL_MAX_BYTES:
-        raise LojalError(_("The message is larger than LOJAL_EMAIL_MAX_BYTES."))
     return Status(201, _received(ingest.email_ingest(raw=raw, source="webhook")))
 
 
