@@ -27,10 +27,11 @@ def post_json(api: ApiClient, path: str, text: str, **extra: Any) -> Any:
 def post_json_chunked(api: ApiClient, path: str, text: str) -> Any:
     """As gunicorn hands on a body sent with Transfer-Encoding: chunked: no Content-Length, and a stream
     that may be read to its end."""
-    return api.client.post(
+    return api.client.generic(
+        "POST",
         f"/api/v1/{path}",
         b"",
-        content_type="application/json",
+        CONTENT_TYPE="application/json",
         CONTENT_LENGTH="",
         HTTP_TRANSFER_ENCODING="chunked",
         **{"wsgi.input": io.BytesIO(text.encode()), "wsgi.input_terminated": True},
@@ -136,6 +137,21 @@ def test_import_uploads_are_not_held_to_the_json_limit(api: ApiClient, settings:
     assert ImportJob.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_import_upload_with_form_fields_over_djangos_limit_is_413_not_500(
+    api: ApiClient, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    with (FIXTURES / "customers_semicolon_cp1252.csv").open("rb") as handle:
+        response = api.client.post(
+            "/api/v1/imports", {"file": handle, "kind": "customers", "mapping": "{" + " " * 2000 + "}"}
+        )
+
+    assert response.status_code == 413
+    assert response.json()["max_bytes"] == 1000
+    assert ImportJob.objects.count() == 0
+
+
 def test_form_post_over_the_limit_gets_a_413_page_and_creates_nothing(
     staff_client: Client, settings: Any
 ) -> None:
@@ -152,4 +168,25 @@ def test_form_post_over_the_limit_gets_a_413_page_and_creates_nothing(
     page = response.content.decode()
     assert "<h1>För stort</h1>" in page
     assert "2000 byte" in page
+    assert not Customer.objects.exists()
+
+
+def test_chunked_form_post_growing_past_the_limit_gets_a_413_page(
+    staff_client: Client, settings: Any
+) -> None:
+    settings.LOJAL_MAX_BODY_BYTES = 2000
+    body = b"kind=person&last_name=Lindqvist&notes=" + b"x" * 3000
+
+    response = staff_client.generic(
+        "POST",
+        "/customers/new/",
+        b"",
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True},
+    )
+
+    assert response.status_code == 413
+    assert "<h1>Too large</h1>" in response.content.decode()
     assert not Customer.objects.exists()

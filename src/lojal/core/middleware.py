@@ -59,12 +59,6 @@ class RequestGuardMiddleware:
             return replacement
         return response
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        # A page's view reading a body that grows past its limit: 413, not Django's bare 400.
-        if isinstance(exception, RequestDataTooBig):
-            return too_large_response(request, limit=getattr(exception, "limit", None))
-        return None
-
     @staticmethod
     def _has_nul(request: HttpRequest) -> bool:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
