@@ -147,15 +147,23 @@ def holding_open(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Ho
     if not name and product is None:
         problems.add("name", _("Name the holding or give its product code."))
     problems.raise_if_any()
-    holding = Holding.objects.create(
-        customer=customer,
-        product=product,
-        name=name or (product.name if product else ""),
-        status=status,
-        source=str(data.get("source") or "")[:60],
-        external_id=str(data.get("external_id") or "")[:100],
-        **dates,
-    )
+    try:
+        # The savepoint keeps the caller's transaction usable when the unique key clashes (PostgreSQL).
+        with transaction.atomic():
+            holding = Holding.objects.create(
+                customer=customer,
+                product=product,
+                name=name or (product.name if product else ""),
+                status=status,
+                source=str(data.get("source") or "")[:60],
+                external_id=str(data.get("external_id") or "")[:100],
+                **dates,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("A holding with this external id is already recorded."),
+            errors={"external_id": [_("Already recorded for this source.")]},
+        ) from None
     audit_record(actor=actor, action="create", obj=holding, changes={"status": [None, status]})
     event_record(
         customer_id=customer.pk,
