@@ -14,6 +14,7 @@ from pydantic import Field
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.core.inputs import Attributes, SaneDate, SaneDateTime, Text
 from lojal.core.openapi import raises
 from lojal.customers.models import Customer
 from lojal.sales import selectors, services
@@ -58,17 +59,17 @@ class RevenueOut(Schema):
 
 
 class TransactionIn(Schema):
-    occurred_at: dt.datetime
-    kind: str
+    occurred_at: SaneDateTime
+    kind: Text
     amount: Decimal
-    currency: str = Field(..., max_length=3)
+    currency: Text = Field(..., max_length=3)
     quantity: Decimal = Decimal(1)
     margin: Decimal | None = None
-    channel: str = ""
-    product_code: str = Field("", max_length=60)
-    source: str = Field("", max_length=60)
-    external_id: str = Field("", max_length=100)
-    attributes: dict[str, Any] = {}
+    channel: Text = ""
+    product_code: Text = Field("", max_length=60)
+    source: Text = Field("", max_length=60)
+    external_id: Text = Field("", max_length=100)
+    attributes: Attributes = {}
 
 
 class TransactionOut(Schema):
@@ -93,20 +94,20 @@ class TransactionPage(Schema):
 
 
 class HoldingIn(Schema):
-    product_code: str = Field("", max_length=60)
-    name: str = Field("", max_length=200)
-    status: str = ""
-    opened_on: dt.date
-    closed_on: dt.date | None = None
-    expires_on: dt.date | None = None
-    source: str = Field("", max_length=60)
-    external_id: str = Field("", max_length=100)
+    product_code: Text = Field("", max_length=60)
+    name: Text = Field("", max_length=200)
+    status: Text = ""
+    opened_on: SaneDate
+    closed_on: SaneDate | None = None
+    expires_on: SaneDate | None = None
+    source: Text = Field("", max_length=60)
+    external_id: Text = Field("", max_length=100)
 
 
 class HoldingPatch(Schema):
-    status: str | None = None
-    closed_on: dt.date | None = None
-    expires_on: dt.date | None = None
+    status: Text | None = None
+    closed_on: SaneDate | None = None
+    expires_on: SaneDate | None = None
 
 
 class HoldingOut(Schema):
@@ -123,8 +124,8 @@ class HoldingOut(Schema):
 
 
 class StageIn(Schema):
-    stage: str
-    reason: str = Field(..., max_length=300)
+    stage: Text
+    reason: Text = Field(..., max_length=300)
 
 
 class StageOut(Schema):

@@ -14,6 +14,7 @@ from pydantic import Field
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, NotFound
+from lojal.core.inputs import Text
 from lojal.core.openapi import raises
 from lojal.sales import catalogue, catalogue_selectors
 from lojal.sales.models import Product, ProductCategory
@@ -28,7 +29,7 @@ class CategoryOut(Schema):
 
 
 class CategoryIn(Schema):
-    name: str = Field(..., max_length=100)
+    name: Text = Field(..., max_length=100)
 
 
 class ProductOut(Schema):
@@ -48,20 +49,20 @@ class ProductPage(Schema):
 
 
 class ProductIn(Schema):
-    code: str = Field(..., max_length=60)
-    name: str = Field(..., max_length=200)
+    code: Text = Field(..., max_length=60)
+    name: Text = Field(..., max_length=200)
     category_id: int | None = None
     unit_price: Decimal | None = None
-    currency: str = Field("SEK", max_length=3)
+    currency: Text = Field("SEK", max_length=3)
     is_active: bool = True
 
 
 class ProductPatch(Schema):
-    code: str | None = Field(None, max_length=60)
-    name: str | None = Field(None, max_length=200)
+    code: Text | None = Field(None, max_length=60)
+    name: Text | None = Field(None, max_length=200)
     category_id: int | None = None
     unit_price: Decimal | None = None
-    currency: str | None = Field(None, max_length=3)
+    currency: Text | None = Field(None, max_length=3)
     is_active: bool | None = None
 
 

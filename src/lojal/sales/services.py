@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.core.inputs import date_fault
 from lojal.customers.models import Customer, Stage
 from lojal.customers.services import customer_update
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import ENDED_STATUSES, Holding, HoldingStatus, Product, Transaction
 from lojal.sales.rendering import transaction_summary
-from lojal.sales.validation import HOLDING_STATUSES, Problems, choice, transaction_clean
+from lojal.sales.validation import HOLDING_STATUSES, Problems, choice, text, transaction_clean
 from lojal.timeline.models import Event
 from lojal.timeline.services import event_record
 
@@ -109,6 +110,9 @@ def _holding_dates(data: Mapping[str, Any], problems: Problems) -> dict[str, dt.
                 dates[field] = dt.date.fromisoformat(str(value))
             except ValueError:
                 problems.add(field, _("Enter a date as YYYY-MM-DD."))
+                continue
+        if dates[field] is not None and (reason := date_fault(dates[field])):  # type: ignore[arg-type]
+            problems.add(field, reason)
     return dates
 
 
@@ -138,7 +142,9 @@ def holding_open(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Ho
     if not dates.get("opened_on"):
         problems.add("opened_on", _("This field is required."))
     status = choice(data.get("status"), "status", HOLDING_STATUSES, problems, default=HoldingStatus.ACTIVE)
-    name = str(data.get("name") or "").strip()[:200]
+    name = text(data.get("name"), "name", problems, limit=200).strip()
+    source = text(data.get("source"), "source", problems, limit=60)
+    external_id = text(data.get("external_id"), "external_id", problems, limit=100)
     product = None
     try:
         product = _product(data.get("product_code"))
@@ -155,8 +161,8 @@ def holding_open(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Ho
                 product=product,
                 name=name or (product.name if product else ""),
                 status=status,
-                source=str(data.get("source") or "")[:60],
-                external_id=str(data.get("external_id") or "")[:100],
+                source=source,
+                external_id=external_id,
                 **dates,
             )
     except IntegrityError:

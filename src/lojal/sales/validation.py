@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.errors import ValidationError
+from lojal.core.inputs import attributes_fault, date_fault, text_fault
 from lojal.sales.models import Channel, Currency, HoldingStatus, TransactionKind
 
 MAX_AMOUNT = Decimal("99999999999999.99")
@@ -62,12 +63,24 @@ def choice(value: Any, field: str, allowed: list[str], problems: Problems, *, de
 
 
 def moment(value: Any, field: str, problems: Problems) -> dt.datetime | None:
+    if not isinstance(value, dt.date):
+        problems.add(field, _("Enter a date and time."))
+        return None
+    if reason := date_fault(value):
+        problems.add(field, reason)
+        return None
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
-    if isinstance(value, dt.date):
-        return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
-    problems.add(field, _("Enter a date and time."))
-    return None
+    return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
+
+
+def text(value: Any, field: str, problems: Problems, *, limit: int) -> str:
+    """``value`` as stored text, at most ``limit`` characters; NUL and lone surrogates are problems."""
+    cleaned = str(value or "")
+    if reason := text_fault(cleaned):
+        problems.add(field, reason)
+        return ""
+    return cleaned[:limit]
 
 
 def transaction_clean(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -79,8 +92,8 @@ def transaction_clean(data: Mapping[str, Any]) -> dict[str, Any]:
         "currency": choice(data.get("currency"), "currency", CURRENCIES, problems),
         "margin": money(data.get("margin"), "margin", problems, required=False),
         "channel": choice(data.get("channel"), "channel", [*CHANNELS, ""], problems, default=" ").strip(),
-        "external_id": str(data.get("external_id") or "")[:100],
-        "source": str(data.get("source") or "")[:60],
+        "external_id": text(data.get("external_id"), "external_id", problems, limit=100),
+        "source": text(data.get("source"), "source", problems, limit=60),
         "attributes": data.get("attributes") or {},
     }
     quantity = data.get("quantity", 1)
@@ -90,7 +103,7 @@ def transaction_clean(data: Mapping[str, Any]) -> dict[str, Any]:
             raise InvalidOperation
     except InvalidOperation:
         problems.add("quantity", _("Not a number."))
-    if not isinstance(cleaned["attributes"], dict):
-        problems.add("attributes", _("Must be an object of names and values."))
+    if reason := attributes_fault(cleaned["attributes"]):
+        problems.add("attributes", reason)
     problems.raise_if_any()
     return cleaned

@@ -1,0 +1,90 @@
+"""Rules every API and page input shares, in one place: text without NUL characters or lone
+surrogates, dates within 1900-2100, and free JSON attributes of bounded depth and size. Each rule is a
+plain function (for services, forms and imports) and an annotated pydantic type (for API schemas)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Annotated, Any
+
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+ATTRIBUTES_MAX_DEPTH = 10
+ATTRIBUTES_MAX_KEYS = 200
+ATTRIBUTES_MAX_BYTES = 16 * 1024
+
+
+def text_fault(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text (PostgreSQL refuses NUL, UTF-8 cannot hold a lone
+    surrogate), or None when it can."""
+    if "\x00" in value:
+        return _("Contains a NUL character, which is never valid.")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _("Contains a lone surrogate, which is not a character.")
+    return None
+
+
+def date_fault(value: dt.date) -> str | None:
+    """Why ``value`` (a date, or a datetime's own calendar day) is out of range, or None."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        return _("Must be between 1900-01-01 and 2100-12-31.")
+    return None
+
+
+def attributes_fault(value: Any) -> str | None:
+    """Why free JSON ``value`` is too deep, too large or holds what cannot be stored, or None."""
+    if not isinstance(value, dict):
+        return _("Must be an object of names and values.")
+    keys = 0
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:  # a loop, not recursion: the depth is what is being checked
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > ATTRIBUTES_MAX_DEPTH:
+                return _("At most %(max)d levels deep.") % {"max": ATTRIBUTES_MAX_DEPTH}
+            if isinstance(item, dict):
+                keys += len(item)
+                if keys > ATTRIBUTES_MAX_KEYS:
+                    return _("At most %(max)d names in all.") % {"max": ATTRIBUTES_MAX_KEYS}
+                for key in item:
+                    if not isinstance(key, str) or text_fault(key):
+                        return text_fault(key) if isinstance(key, str) else _("Names must be text.")
+                pending.extend((child, depth + 1) for child in item.values())
+            else:
+                pending.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str):
+            if reason := text_fault(item):
+                return reason
+        elif isinstance(item, float) and not math.isfinite(item):
+            return _("Numbers must be finite.")
+        elif item is not None and not isinstance(item, bool | int | float):
+            return _("Must hold only text, numbers, true, false, null, lists and objects.")
+    if len(json.dumps(value, ensure_ascii=False).encode()) > ATTRIBUTES_MAX_BYTES:
+        return _("At most %(max)d bytes as JSON.") % {"max": ATTRIBUTES_MAX_BYTES}
+    return None
+
+
+def _checked(fault: Any) -> Any:
+    def check(value: Any) -> Any:
+        reason = fault(value)
+        if reason:
+            raise PydanticCustomError("lojal_input", reason.replace("{", "(").replace("}", ")"))
+        return value
+
+    return check
+
+
+Text = Annotated[str, AfterValidator(_checked(text_fault))]
+SaneDate = Annotated[dt.date, AfterValidator(_checked(date_fault))]
+SaneDateTime = Annotated[dt.datetime, AfterValidator(_checked(date_fault))]
+Attributes = Annotated[dict[str, Any], AfterValidator(_checked(attributes_fault))]
