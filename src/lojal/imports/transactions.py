@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert
 from lojal.core.errors import Conflict
+from lojal.core.inputs import date_fault
 from lojal.core.text import fold
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
 from lojal.imports.values import parse_decimal, parse_moment
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import Channel, Currency, Product, Transaction, TransactionKind
+from lojal.sales.money import amount_fault, quantity_fault
 from lojal.timeline.models import Event
 
 STAGED_COLUMNS = (
@@ -355,29 +357,36 @@ class TransactionImporter(Importer):
         text = values[at["occurred_at"]] if "occurred_at" in at else ""
         try:
             occurred_at = parse_moment(text, self.zone_name)
+            if fault := date_fault(occurred_at):
+                raise ValueError(fault)
         except ValueError as error:
             self.reject(line, "occurred_at", str(error), text)
             ok = False
-        text = values[at["amount"]] if "amount" in at else ""
+        amount_text = values[at["amount"]] if "amount" in at else ""
         try:
-            amount = _number(text).quantize(CENT)
+            amount = _number(amount_text)
         except ValueError as error:
-            self.reject(line, "amount", str(error), text)
+            self.reject(line, "amount", str(error), amount_text)
             ok = False
         if "quantity" in at and (text := values[at["quantity"]]):
             try:
-                quantity = _number(text).quantize(THOUSANDTH)
+                quantity = _number(text)
+                if fault := quantity_fault(quantity):
+                    raise ValueError(fault)
+                quantity = quantity.quantize(THOUSANDTH)
             except ValueError as error:
                 self.reject(line, "quantity", str(error), text)
                 ok = False
+        money_texts: dict[str, str] = {}
         for name in ("margin", "cost"):
             if name in at and (text := values[at[name]]):
                 try:
-                    number = _number(text).quantize(CENT)
+                    number = _number(text)
                 except ValueError as error:
                     self.reject(line, name, str(error), text)
                     ok = False
                     continue
+                money_texts[name] = text
                 if name == "margin":
                     margin = number
                 elif margin is None and amount is not None:
@@ -403,6 +412,20 @@ class TransactionImporter(Importer):
                 line, "currency", _("Unknown currency: %(value)s") % {"value": currency[:10]}, currency
             )
             ok = False
+        # Checked once kind and currency are known; stored exactly, never rounded to fit.
+        if amount is not None:
+            if fault := amount_fault(amount, currency=currency, kind=kind):
+                self.reject(line, "amount", fault, amount_text)
+                ok = False
+            else:
+                amount = amount.quantize(CENT)
+        if margin is not None:
+            if fault := amount_fault(margin, currency=currency):
+                name = "margin" if "margin" in money_texts else "cost"
+                self.reject(line, name, fault, money_texts.get(name, ""))
+                ok = False
+            else:
+                margin = margin.quantize(CENT)
         product_id = None
         if "product_code" in at and (code := values[at["product_code"]]):
             product_id = self.products.get(code)

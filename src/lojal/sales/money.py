@@ -7,6 +7,15 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+#: Decimal places of each currency's smallest unit (ISO 4217); two unless listed.
+CURRENCY_DECIMALS = {"ISK": 0}
+#: Kinds whose amount is money coming in, never below zero (zero is real: a free item, CDNOW's data
+#: has such lines); a refund or withdrawal may be stated with either sign (its kind says which way
+#: the money went) and a trade may be a sale or a buy.
+NON_NEGATIVE_KINDS = frozenset({"purchase", "subscription_payment", "deposit"})
+QUANTITY_DECIMALS = 3
 
 
 def currency_rates(text: str | None = None) -> dict[str, Decimal]:
@@ -33,3 +42,32 @@ def converted_total(amounts: Mapping[str, Decimal], rates: Mapping[str, Decimal]
             return None
         total += amount * rates[currency]
     return total.quantize(Decimal("0.01"))
+
+
+def currency_decimals(currency: str) -> int:
+    return CURRENCY_DECIMALS.get(currency, 2)
+
+
+def amount_fault(amount: Decimal, *, currency: str, kind: str = "") -> str | None:
+    """Why ``amount`` cannot be a ledger's amount of ``kind`` in ``currency``, or None. Never rounds: a
+    fraction of the smallest unit is refused, as is a negative zero (no ledger writes -0)."""
+    if amount.is_zero() and amount.is_signed():
+        return _("An amount of -0 is not a number a ledger writes; write 0.")
+    places = currency_decimals(currency)
+    if amount.as_tuple().exponent < -places and amount != round(amount, places):  # type: ignore[operator]
+        return _("At most %(places)d decimals in %(currency)s; nothing is rounded.") % {
+            "places": places,
+            "currency": currency,
+        }
+    if kind in NON_NEGATIVE_KINDS and amount < 0:
+        return _("Cannot be negative for this kind; money going back is a refund or a withdrawal.")
+    return None
+
+
+def quantity_fault(quantity: Decimal) -> str | None:
+    """Why ``quantity`` cannot be a transaction's quantity (more than zero, at most three decimals)."""
+    if quantity <= 0:
+        return _("Must be more than zero.")
+    if quantity.as_tuple().exponent < -QUANTITY_DECIMALS and quantity != round(quantity, QUANTITY_DECIMALS):  # type: ignore[operator]
+        return _("At most %(places)d decimals; nothing is rounded.") % {"places": QUANTITY_DECIMALS}
+    return None

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lojal.core.errors import ValidationError
 from lojal.core.inputs import attributes_fault, date_fault, text_fault
 from lojal.sales.models import Channel, Currency, HoldingStatus, TransactionKind
+from lojal.sales.money import amount_fault, quantity_fault
 
 MAX_AMOUNT = Decimal("99999999999999.99")
 KINDS = TransactionKind.values
@@ -35,7 +36,9 @@ class Problems:
             raise ValidationError(summary, errors=self.by_field)
 
 
-def money(value: Any, field: str, problems: Problems, *, required: bool = True) -> Decimal | None:
+def money(
+    value: Any, field: str, problems: Problems, *, required: bool = True, currency: str = "", kind: str = ""
+) -> Decimal | None:
     if value is None or value == "":
         if required:
             problems.add(field, _("This field is required."))
@@ -47,6 +50,9 @@ def money(value: Any, field: str, problems: Problems, *, required: bool = True) 
         return None
     if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
         problems.add(field, _("Out of range."))
+        return None
+    if reason := amount_fault(amount, currency=currency or "SEK", kind=kind):
+        problems.add(field, reason)
         return None
     return amount.quantize(Decimal("0.01"))
 
@@ -85,12 +91,14 @@ def text(value: Any, field: str, problems: Problems, *, limit: int) -> str:
 
 def transaction_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     problems = Problems()
+    kind = choice(data.get("kind"), "kind", KINDS, problems)
+    currency = choice(data.get("currency"), "currency", CURRENCIES, problems)
     cleaned: dict[str, Any] = {
         "occurred_at": moment(data.get("occurred_at"), "occurred_at", problems),
-        "kind": choice(data.get("kind"), "kind", KINDS, problems),
-        "amount": money(data.get("amount"), "amount", problems),
-        "currency": choice(data.get("currency"), "currency", CURRENCIES, problems),
-        "margin": money(data.get("margin"), "margin", problems, required=False),
+        "kind": kind,
+        "amount": money(data.get("amount"), "amount", problems, currency=currency, kind=kind),
+        "currency": currency,
+        "margin": money(data.get("margin"), "margin", problems, required=False, currency=currency),
         "channel": choice(data.get("channel"), "channel", [*CHANNELS, ""], problems, default=" ").strip(),
         "external_id": text(data.get("external_id"), "external_id", problems, limit=100),
         "source": text(data.get("source"), "source", problems, limit=60),
@@ -103,6 +111,9 @@ def transaction_clean(data: Mapping[str, Any]) -> dict[str, Any]:
             raise InvalidOperation
     except InvalidOperation:
         problems.add("quantity", _("Not a number."))
+    else:
+        if reason := quantity_fault(cleaned["quantity"]):
+            problems.add("quantity", reason)
     if reason := attributes_fault(cleaned["attributes"]):
         problems.add("attributes", reason)
     problems.raise_if_any()
