@@ -14,6 +14,7 @@ from pydantic import Field
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.core.inputs import Text
 from lojal.core.jsonout import json_response
 from lojal.core.openapi import raises
 from lojal.customers import creation, duplicates, projections, selectors, services
@@ -99,15 +100,15 @@ def _shown(request: HttpRequest, found: dict[str, Any]) -> dict[str, Any]:
 
 
 class ListFilters(Schema):
-    stage: str = ""
-    vip_tier: str = ""
-    tag: str = ""
+    stage: Text = ""
+    vip_tier: Text = ""
+    tag: Text = ""
     account_manager_id: int | None = None
-    country: str = Field(default="", max_length=2)
-    kind: str = ""
-    q: str = Field(default="", max_length=200)
-    sort: str = "name"
-    cursor: str | None = None
+    country: Text = Field(default="", max_length=2)
+    kind: Text = ""
+    q: Text = Field(default="", max_length=200)
+    sort: Text = "name"
+    cursor: Text | None = None
     limit: int = Field(default=50, ge=1, le=200)
 
 

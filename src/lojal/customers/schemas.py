@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from lojal.core.inputs import SaneDate, Text
+
 KindLiteral = Literal["person", "organisation"]
 StageLiteral = Literal["lead", "registrant", "customer", "at_risk", "former"]
 TierLiteral = Literal["none", "silver", "gold", "platinum"]
@@ -23,13 +25,13 @@ class Strict(BaseModel):
 
 
 class EmailIn(Strict):
-    address: str = Field(max_length=254)
-    label: str = Field(default="", max_length=30)
+    address: Text = Field(max_length=254)
+    label: Text = Field(default="", max_length=30)
     is_primary: bool = False
 
 
 class PhoneIn(Strict):
-    number: str = Field(max_length=40)
+    number: Text = Field(max_length=40)
     label: Literal["mobile", "work", "home", "other"] = "mobile"
     is_primary: bool = False
 
@@ -49,25 +51,25 @@ PhoneItem = Annotated[PhoneIn, BeforeValidator(_text_as("number"), json_schema_i
 
 
 class AddressIn(Strict):
-    street: str = Field(max_length=200)
-    postal_code: str = Field(max_length=12)
-    city: str = Field(max_length=100)
-    municipality: str = Field(default="", max_length=100)
-    region: str = Field(default="", max_length=100)
-    country: str = Field(default="SE", min_length=2, max_length=2)
+    street: Text = Field(max_length=200)
+    postal_code: Text = Field(max_length=12)
+    city: Text = Field(max_length=100)
+    municipality: Text = Field(default="", max_length=100)
+    region: Text = Field(default="", max_length=100)
+    country: Text = Field(default="SE", min_length=2, max_length=2)
     label: Literal["postal", "visiting", "billing", "delivery"] = "postal"
     is_primary: bool = False
 
 
 class CustomerFields(Strict):
-    first_name: str | None = Field(default=None, max_length=100)
-    last_name: str | None = Field(default=None, max_length=100)
-    organisation_name: str | None = Field(default=None, max_length=200)
-    birth_date: dt.date | None = None
-    industry: str | None = Field(default=None, max_length=100)
+    first_name: Text | None = Field(default=None, max_length=100)
+    last_name: Text | None = Field(default=None, max_length=100)
+    organisation_name: Text | None = Field(default=None, max_length=200)
+    birth_date: SaneDate | None = None
+    industry: Text | None = Field(default=None, max_length=100)
     employee_count: int | None = Field(default=None, ge=0)
     founded_year: int | None = Field(default=None, ge=1000, le=9999)
-    national_id: str | None = Field(
+    national_id: Text | None = Field(
         default=None, max_length=40, description="Any common spelling; stored normalised."
     )
     national_id_country: Literal["SE", "NO", "DK", "FI"] | None = None
@@ -81,9 +83,9 @@ class CustomerFields(Strict):
     preferred_language: LanguageLiteral | None = None
     account_manager_id: int | None = None
     vip_tier: TierLiteral | None = None
-    tags: list[str] | None = Field(default=None, max_length=50)
+    tags: list[Text] | None = Field(default=None, max_length=50)
     lifecycle_stage: StageLiteral | None = None
-    stage_reason: str | None = Field(default=None, max_length=300)
+    stage_reason: Text | None = Field(default=None, max_length=300)
 
 
 class CustomerCreate(CustomerFields):
@@ -143,11 +145,11 @@ class CustomerSummary(Schema):
 
 
 class ContactPersonIn(Strict):
-    first_name: str = Field(max_length=100)
-    last_name: str = Field(default="", max_length=100)
-    role: str = Field(default="", max_length=100)
-    email: str = Field(default="", max_length=254)
-    phone: str = Field(default="", max_length=40)
+    first_name: Text = Field(max_length=100)
+    last_name: Text = Field(default="", max_length=100)
+    role: Text = Field(default="", max_length=100)
+    email: Text = Field(default="", max_length=254)
+    phone: Text = Field(default="", max_length=40)
     is_primary: bool = False
     person_id: int | None = None
 
@@ -213,7 +215,7 @@ class TimelinePage(Schema):
 
 
 class NoteIn(Strict):
-    text: str = Field(min_length=1, max_length=20000)
+    text: Text = Field(min_length=1, max_length=20000)
 
 
 class MergeIn(Strict):

@@ -15,6 +15,7 @@ from stdnum.no import fodselsnummer as no_fnr
 from lojal.accounts.models import User
 from lojal.core.contact_points import email_normalise, phone_normalise
 from lojal.core.errors import ValidationError
+from lojal.core.inputs import EARLIEST_DATE, text_fault
 from lojal.core.nordic_ids import NationalId, national_id_parse
 from lojal.core.text import fold
 from lojal.customers.models import Address, Country, Kind, Language, PhoneNumber, Stage, VipTier
@@ -134,7 +135,7 @@ def _date(value: Any, field: str, errors: _Errors) -> dt.date | None:
         except ValueError:
             errors.add(field, _("Must be a date as YYYY-MM-DD."))
             return None
-    if parsed > dt.date.today() or parsed.year < 1880:
+    if parsed > dt.date.today() or parsed < EARLIEST_DATE:
         errors.add(field, _("This date is not possible."))
         return None
     return parsed
@@ -282,14 +283,15 @@ def _tags(value: Any, errors: _Errors) -> list[str]:
     return names
 
 
-def _has_nul(value: Any) -> bool:
+def _text_fault_in(value: Any) -> str | None:
+    """The first reason a text in ``value`` (or in its lists and objects) cannot be stored, or None."""
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_nul(item) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
+        return text_fault(value)
+    items = value.values() if isinstance(value, Mapping) else value if isinstance(value, list | tuple) else ()
+    for item in items:
+        if reason := _text_fault_in(item):
+            return reason
+    return None
 
 
 def customer_clean(
@@ -309,8 +311,8 @@ def customer_clean(
     """
     errors = _Errors()
     for field, value in data.items():
-        if _has_nul(value):
-            errors.add(field, _("Contains a NUL character, which is never valid."))
+        if reason := _text_fault_in(value):
+            errors.add(field, reason)
     unknown = sorted(set(data) - ALL_FIELDS)
     for field in unknown:
         errors.add(field, _("Unknown field."))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.errors import ValidationError
+from lojal.core.inputs import text_fault
 from lojal.timeline.models import Event
 
 NOTE_MAX_LENGTH = 20_000
@@ -40,6 +41,8 @@ def event_record(
 def note_add(*, customer_id: int, text: str, actor: Any) -> Event:
     """A staff note on the customer's timeline."""
     cleaned = text.strip()
+    if reason := text_fault(cleaned):
+        raise ValidationError.for_field("text", reason)
     if not cleaned:
         raise ValidationError.for_field("text", _("Write something before saving the note."))
     if len(cleaned) > NOTE_MAX_LENGTH:
