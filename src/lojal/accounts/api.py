@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from lojal.accounts import selectors, services
 from lojal.accounts.models import User
+from lojal.core.inputs import Text
 from lojal.core.openapi import raises
 
 router = Router(tags=["auth"])
@@ -19,9 +20,9 @@ router = Router(tags=["auth"])
 
 class TokenRequest(Schema):
     model_config = ConfigDict(extra="forbid")
-    username: str = Field(min_length=1, max_length=150)
-    password: str = Field(min_length=1, max_length=500)
-    name: str = Field(default="API token", min_length=1, max_length=100)
+    username: Text = Field(min_length=1, max_length=150)
+    password: Text = Field(min_length=1, max_length=500)
+    name: Text = Field(default="API token", min_length=1, max_length=100)
 
 
 class TokenCreated(Schema):

@@ -1,5 +1,6 @@
 """Rules every API and page input shares, in one place: text without NUL characters or lone
-surrogates, dates within 1900-2100, and free JSON attributes of bounded depth and size. Each rule is a
+surrogates (text received from customers is cleaned instead), dates within 1900-2100, and free JSON
+attributes of bounded depth and size. Each rule is a
 plain function (for services, forms and imports) and an annotated pydantic type (for API schemas)."""
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import math
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+#: A lone surrogate (U+D800-U+DFFF) becomes U+FFFD, the replacement character.
+_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 ATTRIBUTES_MAX_DEPTH = 10
@@ -31,6 +34,17 @@ def text_fault(value: str) -> str | None:
         except UnicodeEncodeError:
             return _("Contains a lone surrogate, which is not a character.")
     return None
+
+
+def received_text(value: Any) -> Any:
+    """Text received from outside (an SMS, a provider's id) as it can be stored: NULs dropped, a lone
+    surrogate as U+FFFD. What customers send is kept, never refused for a stray character."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\x00", "")
+    if value.isascii():
+        return value
+    return value.translate(_SURROGATES)
 
 
 def date_fault(value: dt.date) -> str | None:
@@ -87,4 +101,5 @@ def _checked(fault: Any) -> Any:
 Text = Annotated[str, AfterValidator(_checked(text_fault))]
 SaneDate = Annotated[dt.date, AfterValidator(_checked(date_fault))]
 SaneDateTime = Annotated[dt.datetime, AfterValidator(_checked(date_fault))]
+ReceivedText = Annotated[str, BeforeValidator(received_text)]
 Attributes = Annotated[dict[str, Any], AfterValidator(_checked(attributes_fault))]

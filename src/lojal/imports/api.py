@@ -17,6 +17,7 @@ from pydantic import Field
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, ValidationError
+from lojal.core.inputs import Text
 from lojal.core.openapi import raises
 from lojal.imports import retention, selectors, services
 from lojal.imports.models import ImportJob
@@ -83,7 +84,7 @@ class RejectionPage(Schema):
 
 
 class MappingIn(Schema):
-    mapping: dict[str, str] = Field(..., description="column header -> field ('' ignores the column)")
+    mapping: dict[Text, Text] = Field(..., description="column header -> field ('' ignores the column)")
     skip_bad_rows: bool | None = None
 
 

@@ -15,6 +15,7 @@ from lojal.accounts.api_auth import require, staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.bodylimits import body_read
 from lojal.core.errors import NotFound, ValidationError
+from lojal.core.inputs import ReceivedText, SaneDateTime, Text
 from lojal.core.openapi import raises
 from lojal.interactions import selectors, services, sms, telephony
 from lojal.interactions.emails import ingest, outbound
@@ -135,8 +136,8 @@ def _cursor(token: str | None) -> tuple[dt.datetime, int] | None:
 class ListQuery(Schema):
     customer_id: int
     channel: Literal["", "email", "call", "chat", "web_form", "sms", "meeting", "letter", "portal"] = ""
-    q: str = Field(default="", max_length=200)
-    cursor: str | None = None
+    q: Text = Field(default="", max_length=200)
+    cursor: Text | None = None
     limit: int = Field(default=50, ge=1, le=200)
 
 
@@ -161,7 +162,7 @@ def interactions_list(request: HttpRequest, filters: Query[ListQuery]) -> dict[s
 
 
 class PageQuery(Schema):
-    cursor: str | None = None
+    cursor: Text | None = None
     limit: int = Field(default=50, ge=1, le=200)
 
 
@@ -233,11 +234,11 @@ class LogIn(Schema):
     customer_id: int
     channel: Literal["call", "meeting", "letter", "portal"]
     direction: Literal["in", "out"] = "out"
-    subject: str = Field(default="", max_length=300)
-    notes: str = Field(default="", max_length=200_000)
+    subject: Text = Field(default="", max_length=300)
+    notes: Text = Field(default="", max_length=200_000)
     duration_minutes: int | None = Field(default=None, ge=0, le=1440)
-    outcome: str = ""
-    occurred_at: dt.datetime | None = None
+    outcome: Text = ""
+    occurred_at: SaneDateTime | None = None
 
 
 @router.post(
@@ -255,9 +256,9 @@ def interaction_log(request: HttpRequest, payload: LogIn) -> Status[dict[str, An
 
 class EmailIn(Schema):
     customer_id: int
-    to: str = Field(max_length=254)
-    subject: str = Field(max_length=300)
-    body: str = Field(max_length=100_000)
+    to: Text = Field(max_length=254)
+    subject: Text = Field(max_length=300)
+    body: Text = Field(max_length=100_000)
     reply_to_id: int | None = None
 
 
@@ -276,8 +277,8 @@ def email_send(request: HttpRequest, payload: EmailIn) -> Status[dict[str, Any]]
 
 class SmsIn(Schema):
     customer_id: int
-    to: str = Field(max_length=40)
-    text: str = Field(max_length=1600)
+    to: Text = Field(max_length=40)
+    text: Text = Field(max_length=1600)
 
 
 @router.post(
@@ -325,13 +326,13 @@ def inbound_email(request: HttpRequest) -> Status[dict[str, Any]]:
 
 
 class CallEventIn(Schema):
-    call_id: str = Field(max_length=200)
+    call_id: ReceivedText = Field(max_length=200)
     event: Literal["started", "answered", "ended", "missed", "recording"]
     direction: Literal["in", "out"] = "in"
-    from_number: str = Field(default="", max_length=40)
-    to_number: str = Field(default="", max_length=40)
-    at: dt.datetime | None = None
-    recording_url: str = Field(default="", max_length=500)
+    from_number: ReceivedText = Field(default="", max_length=40)
+    to_number: ReceivedText = Field(default="", max_length=40)
+    at: SaneDateTime | None = None
+    recording_url: ReceivedText = Field(default="", max_length=500)
 
 
 @inbound_router.post(
@@ -342,11 +343,11 @@ def inbound_call(request: HttpRequest, payload: CallEventIn) -> dict[str, Any]:
 
 
 class SmsInbound(Schema):
-    from_number: str = Field(max_length=40)
-    to_number: str = Field(default="", max_length=40)
-    text: str = Field(max_length=1600)
-    message_id: str = Field(default="", max_length=200)
-    at: dt.datetime | None = None
+    from_number: ReceivedText = Field(max_length=40)
+    to_number: ReceivedText = Field(default="", max_length=40)
+    text: ReceivedText = Field(max_length=1600)
+    message_id: ReceivedText = Field(default="", max_length=200)
+    at: SaneDateTime | None = None
 
 
 @inbound_router.post(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
 from lojal.core.errors import NotFound, ValidationError
+from lojal.core.inputs import date_fault
 from lojal.customers.creation import customer_create
 from lojal.customers.models import Customer
 from lojal.interactions.emails.quoting import reply_split
@@ -126,6 +127,8 @@ def interaction_log(
         raise ValidationError.for_field("subject", _("Write a subject or some notes."))
     if duration_minutes is not None and not 0 <= duration_minutes * 60 <= DURATION_MAX_SECONDS:
         raise ValidationError.for_field("duration_minutes", _("Between 0 and 1440 minutes."))
+    if occurred_at is not None and (reason := date_fault(occurred_at)):
+        raise ValidationError.for_field("occurred_at", reason)
     if occurred_at is not None and occurred_at > timezone.now() + dt.timedelta(days=366):
         raise ValidationError.for_field("occurred_at", _("More than a year ahead; check the date."))
     interaction = interaction_record(

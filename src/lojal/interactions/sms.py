@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lojal.core.audit import audit_record
 from lojal.core.contact_points import phone_candidates, phone_normalise
 from lojal.core.errors import NotFound, ValidationError
+from lojal.core.inputs import date_fault, received_text
 from lojal.customers.models import Customer
 from lojal.interactions.models import Channel, Direction, Interaction
 from lojal.interactions.services import customer_for, interaction_record
@@ -64,8 +65,10 @@ def sms_receive(
     candidates = phone_candidates(from_number or "")
     if not candidates:
         raise ValidationError.for_field("from_number", _("This is not a phone number."))
-    body = _text(text)
-    message_id = (message_id or "").strip()[:200]
+    if at is not None and (reason := date_fault(at)):
+        raise ValidationError.for_field("at", reason)
+    body = received_text(_text(text))
+    message_id = received_text(message_id or "").strip()[:200]
     if message_id:
         existing = Interaction.objects.filter(channel=Channel.SMS, external_id=message_id).first()
         if existing is not None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.contact_points import phone_candidates
 from lojal.core.errors import ValidationError
+from lojal.core.inputs import date_fault
 from lojal.interactions.models import Channel, Direction, Interaction, Outcome
 from lojal.interactions.services import _event_for, customer_for
 
@@ -53,6 +54,8 @@ def call_event_apply(
         raise ValidationError.for_field("direction", _("Direction must be 'in' or 'out'."))
     caller = _number(from_number, "from_number")
     callee = _number(to_number, "to_number")
+    if at is not None and (reason := date_fault(at)):
+        raise ValidationError.for_field("at", reason)
     at = at or timezone.now()
     call = (
         Interaction.objects.select_for_update()

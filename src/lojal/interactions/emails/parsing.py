@@ -13,6 +13,7 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser, HeaderParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from typing import Any
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 REFERENCE_IN_SUBJECT = re.compile(r"\[#?(L-[A-HJ-NP-Z2-9]{6})\]")
@@ -72,6 +73,8 @@ class ParsedEmail:
         return found.group(1) if found else ""
 
 
+#: A lone surrogate (U+D800-U+DFFF) becomes U+FFFD, the replacement character.
+_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 _C1 = re.compile("[\x80-\x9f]")
 
 
@@ -240,8 +243,35 @@ def _body_and_attachments(message: EmailMessage, parsed: ParsedEmail) -> None:
         parsed.text = _decode_part(message, parsed)
 
 
+def storable(text: str) -> str:
+    """``text`` as a database can hold it: NUL characters dropped (PostgreSQL refuses them), a lone
+    surrogate as U+FFFD. Received mail is kept, never refused; its raw bytes keep what was dropped."""
+    text = text.replace("\x00", "")
+    if text.isascii():
+        return text
+    return text.translate(_SURROGATES)
+
+
+def _storable_fields(item: Any) -> None:
+    for name, value in vars(item).items():
+        if isinstance(value, str):
+            setattr(item, name, storable(value))
+        elif isinstance(value, list):
+            setattr(item, name, [storable(entry) if isinstance(entry, str) else entry for entry in value])
+            for entry in value:
+                if isinstance(entry, ParsedAttachment | DeliveryReport):
+                    _storable_fields(entry)
+
+
 def email_parse(raw: bytes) -> ParsedEmail:
-    """Everything Lojal keeps from one message; ``is_malformed`` when parts of it could not be read."""
+    """Everything Lojal keeps from one message, every text storable; ``is_malformed`` when parts of it
+    could not be read."""
+    parsed = _email_parse(raw)
+    _storable_fields(parsed)
+    return parsed
+
+
+def _email_parse(raw: bytes) -> ParsedEmail:
     parsed = ParsedEmail()
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
