@@ -9,9 +9,11 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxMiddleware
 
 from lojal.core.bodylimits import body_limit_apply, too_large_response
@@ -22,8 +24,9 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 class RequestGuardMiddleware:
     """Refuses bodies over their endpoint's limit (413, lojal.core.bodylimits) and NUL characters in query
-    strings and form fields (PostgreSQL cannot store them), and turns the API's bare 405 answers into
-    problem documents."""
+    strings and form fields (PostgreSQL cannot store them) with 422 naming the field, except in what
+    customers send through the public web forms and chat, which is kept with the NULs dropped; and
+    turns the API's bare 405 answers into problem documents."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,17 +37,19 @@ class RequestGuardMiddleware:
         if refused is not None:
             return refused
         try:
-            has_nul = self._has_nul(request)
+            field = self._nul_field(request)
         except RequestDataTooBig as error:
             return too_large_response(request, limit=getattr(error, "limit", None))
-        if has_nul:
+        if field and _is_received(request):
+            request.POST = _without_nul(request.POST)  # type: ignore[assignment]
+            field = None
+        if field:
+            reason = _("Contains a NUL character, which is never valid.")
             if is_api:
                 return problem_response(
-                    status=400,
-                    title="Bad request",
-                    detail="The request contains a NUL character, which is never valid.",
+                    status=422, title="Invalid input", detail=f"{field}: {reason}", errors={field: [reason]}
                 )
-            return HttpResponseBadRequest("The request contains a NUL character, which is never valid.")
+            return HttpResponse(f"{field}: {reason}", status=422, content_type="text/plain; charset=utf-8")
         response = self.get_response(request)
         if is_api and response.status_code == 405 and response.get("Content-Type") != PROBLEM_CONTENT_TYPE:
             allowed = response.get("Allow", "")
@@ -60,12 +65,38 @@ class RequestGuardMiddleware:
         return response
 
     @staticmethod
-    def _has_nul(request: HttpRequest) -> bool:
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            return True
+    def _nul_field(request: HttpRequest) -> str | None:
+        """The name of the first query or form field holding a NUL ("path" for the path), or None."""
+        if "\x00" in request.path:
+            return "path"
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            for key, values in request.GET.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return key.replace("\x00", "") or "query"
+            return "query"
         if request.method == "POST" and request.content_type in _FORM_TYPES:
-            return any("\x00" in value for values in request.POST.lists() for value in values[1])
+            for key, values in request.POST.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return key.replace("\x00", "") or "form"
+        return None
+
+
+def _is_received(request: HttpRequest) -> bool:
+    """A customer's own words through the public web form or chat: kept, never refused for a NUL."""
+    if request.method != "POST" or "\x00" in request.path:
         return False
+    try:
+        return resolve(request.path_info).namespace == "public"
+    except Resolver404:
+        return False
+
+
+def _without_nul(data: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    return cleaned
 
 
 def is_token_api_request(request: HttpRequest) -> bool:
