@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from lojal.core.inputs import date_fault
 from lojal.timeline.models import Event
 
 
@@ -67,6 +68,8 @@ def cursor_decode(token: str) -> tuple[dt.datetime, int] | None:
     """The (occurred_at, id) in a ``?before=`` token, or None when the token is not one."""
     try:
         moment, event_id = base64.urlsafe_b64decode(token.encode()).decode().split("|")
-        return dt.datetime.fromisoformat(moment), int(event_id)
+        decoded = dt.datetime.fromisoformat(moment), int(event_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
+    # A forged token's time must still be one the database can compare (SQLite cannot shift year 1).
+    return None if date_fault(decoded[0]) else decoded
