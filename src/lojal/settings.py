@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lojal.interactions",
     "lojal.sales",
     "lojal.imports",
+    "lojal.demo",
 ]
 if _env_bool("ADMIN", True):
     INSTALLED_APPS.insert(0, "django.contrib.admin")
