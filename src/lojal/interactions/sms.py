@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lojal.core.audit import audit_record
 from lojal.core.contact_points import phone_candidates, phone_normalise
 from lojal.core.errors import NotFound, ValidationError
-from lojal.customers.models import Customer
+from lojal.customers.selectors import customer_exists
 from lojal.interactions.models import Channel, Direction, Interaction
 from lojal.interactions.services import customer_for, interaction_record
 from lojal.interactions.tasks import sms_send_task
@@ -56,7 +56,7 @@ def sms_receive(
 
 def sms_send(*, actor: Any, customer_id: int, to: str, text: str) -> Interaction:
     """Staff text a customer: on the timeline now, handed to the adapter by the worker after commit."""
-    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+    if not customer_exists(customer_id=customer_id):
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     number = phone_normalise(to or "", field="to")
     body = _text(text)
