@@ -1,5 +1,5 @@
 """`make test`: the suite on SQLite (plus browser tests where Chromium is installed), then again on
-PostgreSQL when LOJAL_TEST_DATABASE_URL is set; lint and type checks too when CI=true."""
+PostgreSQL when LOJAL_TEST_DATABASE_URL is set; lint, type and app-boundary checks too when CI=true."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def main() -> int:
             failures.append("ruff")
         if run("mypy", [str(bin_dir / "mypy")], {"LOJAL_TESTING": "1"}):
             failures.append("mypy")
+        if run("import-linter", [str(bin_dir / "lint-imports"), "--no-cache"]):
+            failures.append("import-linter")
     marker = "" if CHROMIUM.exists() else "not browser"
     if not CHROMIUM.exists():
         print("Chromium is not at /usr/bin/chromium: browser tests are skipped.")

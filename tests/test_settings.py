@@ -21,6 +21,30 @@ def test_server_refuses_to_start_without_a_secret_key_outside_the_demo(tmp_path:
     assert "LOJAL_SECRET_KEY is not set" in result.stderr
 
 
+def test_importing_pytest_does_not_switch_the_settings_to_testing(tmp_path: object) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOJAL_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "lojal.settings", "LOJAL_VAR_DIR": str(tmp_path)})
+    probe = f"import pytest; {_PROBE}"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "LOJAL_SECRET_KEY is not set" in result.stderr
+
+
+def test_lojal_testing_turns_on_the_test_settings(tmp_path: object) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOJAL_")}
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "lojal.settings", "LOJAL_VAR_DIR": str(tmp_path), "LOJAL_TESTING": "1"}
+    )
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.TESTING, settings.TASKS['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True django_tasks.backends.immediate.ImmediateBackend"
+
+
 def test_settings_come_from_lojal_variables_and_debug_stays_off(tmp_path: object) -> None:
     result = _load_settings(
         {

@@ -106,7 +106,7 @@ def _unexpected_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _add_routers() -> None:
     from lojal.accounts.api import router as accounts_router
-    from lojal.core.api import router as audit_router
+    from lojal.accounts.audit_api import router as audit_router
     from lojal.customers.api import router as customers_router
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router

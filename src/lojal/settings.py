@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -31,7 +30,8 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
 
 
-TESTING = "pytest" in sys.modules or _env_bool("TESTING")
+# Set by the test suite's settings (tests/settings.py) and by the lint and translation tools.
+TESTING = _env_bool("TESTING")
 DEMO = _env_bool("DEMO")
 
 
@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lojal.interactions",
     "lojal.sales",
     "lojal.imports",
+    "lojal.demo",
 ]
 if _env_bool("ADMIN", True):
     INSTALLED_APPS.insert(0, "django.contrib.admin")

@@ -4,9 +4,9 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views import defaults
 
+from lojal.accounts.audit_views import audit
 from lojal.api import api
 from lojal.core.problems import problem_response
-from lojal.core.views import audit
 
 
 def health(request: HttpRequest) -> JsonResponse:

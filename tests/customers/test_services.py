@@ -786,3 +786,15 @@ def test_update_with_the_country_given_reads_the_national_id_in_it() -> None:
         "NO",
         "151086 95088",
     )
+
+
+def test_customer_exists_only_for_a_live_customer() -> None:
+    # given a live customer and a deleted one
+    live = factories.person(first_name="Ida", last_name="Ek")
+    gone = factories.person(first_name="Bo", last_name="Ek")
+    customer_delete(actor=None, customer_id=gone.pk)
+
+    # then only the live one exists for other apps
+    assert selectors.customer_exists(customer_id=live.pk) is True
+    assert selectors.customer_exists(customer_id=gone.pk) is False
+    assert selectors.customer_exists(customer_id=987654) is False

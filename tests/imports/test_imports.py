@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from lojal.accounts.models import User
 from lojal.core.models import AuditEntry
@@ -508,6 +509,85 @@ def test_customers_changed_by_an_import_are_checked_for_duplicates_after_the_com
     assert DuplicateSuspicion.objects.filter(
         first_id=min(asa.pk, twin.pk), second_id=max(asa.pk, twin.pk)
     ).exists()
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _queued_duplicate_checks() -> list[list[int]]:
+    from django_tasks import default_task_backend
+
+    return [
+        sorted(result.args[0])
+        for result in default_task_backend.results  # type: ignore[attr-defined]
+        if result.task.name == "duplicates_check_task"
+    ]
+
+
+def test_a_committed_import_queues_the_duplicate_check_of_its_new_customers(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a checked import of three new customers, and a task backend that only records what is queued
+    job = check("customers", "customers_semicolon_cp1252.csv", source="erp")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    # when it commits
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_commit(job_id=job.pk, actor=None)
+
+    # then one duplicate check is queued for exactly the customers it created
+    assert _queued_duplicate_checks() == [sorted(Customer.objects.values_list("pk", flat=True))]
+    assert Customer.objects.count() == 3
+
+
+def test_an_import_commit_that_rolls_back_queues_no_duplicate_check(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a checked import of three new customers, and a task backend that only records what is queued
+    job = check("customers", "customers_semicolon_cp1252.csv", source="erp")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    # when the transaction around its commit rolls back after the customers were written
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(_RolledBack),
+        transaction.atomic(),
+    ):
+        services.import_job_commit(job_id=job.pk, actor=None)
+        assert Customer.objects.count() == 3
+        raise _RolledBack
+
+    # then no duplicate check was queued for customers that never existed, then or later
+    assert _queued_duplicate_checks() == []
+    assert Customer.objects.count() == 0
+
+
+def test_an_import_of_changes_that_rolls_back_queues_no_duplicate_check(
+    erp_customers: ImportJob, tmp_path: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a checked import that changes a known customer's email
+    original = (FIXTURES / "customers_semicolon_cp1252.csv").read_bytes().decode("cp1252")
+    changed = write(
+        tmp_path / "c.csv", original.replace("asa.oberg@example.se", "asa@newmail.example.se"), "cp1252"
+    )
+    job = check("customers", changed, source="erp")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    # when the transaction around its commit rolls back after the change was written
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(_RolledBack),
+        transaction.atomic(),
+    ):
+        services.import_job_commit(job_id=job.pk, actor=None)
+        assert EmailAddress.objects.filter(address="asa@newmail.example.se").count() == 1
+        raise _RolledBack
+
+    # then no duplicate check was queued and the old address is still the customer's
+    assert _queued_duplicate_checks() == []
+    assert EmailAddress.objects.filter(address="asa@newmail.example.se").count() == 0
+    assert EmailAddress.objects.filter(address="asa.oberg@example.se").count() == 1
 
 
 def test_a_transaction_recorded_with_an_imported_id_after_the_check_stops_the_commit() -> None:

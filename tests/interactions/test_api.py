@@ -14,9 +14,9 @@ import pytest
 from django.test import Client
 
 from lojal.accounts.roles import Role
+from lojal.interactions.delivery import ConsoleAdapter
 from lojal.interactions.models import Attachment, Interaction
 from lojal.interactions.services import interaction_log
-from lojal.interactions.sms import ConsoleAdapter
 from lojal.timeline.models import Event
 from tests import factories
 from tests.conftest import ApiClient
@@ -293,7 +293,7 @@ def test_sms_out_goes_through_the_console_adapter_once(
     assert ConsoleAdapter.sent == [("+46701234567", "Hej!")]
     sms = Interaction.objects.get()
     assert sms.details["state"] == "sent" and sms.external_id == "console-1"
-    from lojal.interactions.sms import sms_deliver
+    from lojal.interactions.delivery import sms_deliver
 
     assert sms_deliver(interaction_id=sms.pk) == "sent"
     assert len(ConsoleAdapter.sent) == 1

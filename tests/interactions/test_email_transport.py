@@ -14,7 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from lojal.interactions.emails.outbound import email_compose, email_send
+from lojal.interactions.delivery import email_send
+from lojal.interactions.emails.outbound import email_compose
 from lojal.interactions.emails.smtpd import smtpd_controller
 from lojal.interactions.models import Interaction, OutboundEmail
 from lojal.timeline.models import Event

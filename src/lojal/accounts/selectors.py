@@ -14,3 +14,15 @@ def token_list(*, user: User) -> QuerySet[ApiToken]:
 def staff_list(*, active_only: bool = True) -> QuerySet[User]:
     users = User.objects.all().order_by("first_name", "last_name", "username")
     return users.filter(is_active=True) if active_only else users
+
+
+def staff_get(*, username: str = "", user_id: int | None = None, active_only: bool = False) -> User | None:
+    """The staff user with this username or id, or None; other apps look users up here, not in the model."""
+    if not username and user_id is None:
+        return None
+    users = User.objects.filter(is_active=True) if active_only else User.objects.all()
+    if username:
+        users = users.filter(username=username)
+    if user_id is not None:
+        users = users.filter(pk=user_id)
+    return users.first()

@@ -27,11 +27,11 @@ from lojal.customers.services import (
     PLAIN_FIELDS,
     apply_national_id,
     check_national_id_free,
+    duplicates_check_on_commit,
     national_id_taken,
     primary_copies,
     tags_resolve,
 )
-from lojal.customers.tasks import duplicates_check_task
 from lojal.customers.validation import customer_clean
 from lojal.timeline.models import Event
 
@@ -195,7 +195,7 @@ def contact_point_inserts(items: Sequence[tuple[int, Mapping[str, Any]]]) -> lis
     ]
 
 
-def _insert(prepared: Sequence[Prepared], actor: Any, *, enqueue_now: bool = False) -> list[Created]:
+def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
     """Write validated customers and everything that belongs to them; returns them with their ids.
 
     On PostgreSQL a single customer (or a few) takes three round trips: numbers and ids, then one
@@ -276,13 +276,9 @@ def _insert(prepared: Sequence[Prepared], actor: Any, *, enqueue_now: bool = Fal
     created_ids = [c.pk for c in customers]
     if len(created_ids) == 1:
         duplicates.duplicates_check(customer_ids=created_ids, just_created=True)
-    elif enqueue_now:
-        # Booked in the caller's transaction (the task is a row the worker sees once it commits), so
-        # that a long import holds no list of every customer it created until then.
-        duplicates_check_task.enqueue(created_ids)
     else:
         # A batch's duplicate search runs in the worker once the batch is committed, off the request.
-        transaction.on_commit(lambda: duplicates_check_task.enqueue(created_ids))
+        duplicates_check_on_commit(customer_ids=created_ids)
     return [
         Created(
             customer=c,
@@ -406,4 +402,4 @@ def customers_create_validated(*, actor: Any, prepared: Sequence[Prepared]) -> l
     """Create customers already validated by ``customer_clean`` (an import checks them in its dry run):
     the same set-based insert as a batch, in the caller's transaction, in the order given; their
     duplicate search is booked at once in that transaction."""
-    return [created.customer for created in _insert(prepared, actor, enqueue_now=True)]
+    return [created.customer for created in _insert(prepared, actor)]

@@ -170,6 +170,11 @@ def customer_search(
     return [(by_id[hit.customer_id], hit) for hit in hits if hit.customer_id in by_id]
 
 
+def customer_exists(*, customer_id: int) -> bool:
+    """Whether a live (not deleted) customer has this id: the check other apps make before writing."""
+    return Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists()
+
+
 def customer_get(*, customer_id: int) -> Customer:
     """One live customer with everything the 360 view shows, in a fixed number of queries."""
     customer = (

@@ -6,6 +6,7 @@ log and the timeline in one transaction.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,10 +29,12 @@ from lojal.customers.models import (
     Stage,
     Tag,
 )
+from lojal.customers.tasks import duplicates_check_task
 from lojal.customers.validation import birth_date_from, customer_clean
 from lojal.timeline.models import Event
 from lojal.timeline.services import event_record
 
+DUPLICATES_CHECK_CHUNK = 1000
 PLAIN_FIELDS = (
     "first_name",
     "last_name",
@@ -270,6 +273,21 @@ def stage_event(customer: Customer, change: tuple[str, str], *, reason: str, act
         data={"from": change[0], "to": change[1], "reason": reason},
         actor=actor,
     )
+
+
+def duplicates_check_on_commit(*, customer_ids: Sequence[int]) -> None:
+    """Queue the duplicate search of these customers, in tasks of 1,000, once the surrounding
+    transaction commits: a rolled-back write queues nothing. The ids wait as a compact array
+    (8 bytes each), since a large import's one transaction writes millions."""
+    if not customer_ids:
+        return
+    waiting = array("q", customer_ids)
+
+    def enqueue() -> None:
+        for start in range(0, len(waiting), DUPLICATES_CHECK_CHUNK):
+            duplicates_check_task.enqueue(waiting[start : start + DUPLICATES_CHECK_CHUNK].tolist())
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic

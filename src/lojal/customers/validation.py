@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from stdnum.dk import cpr as dk_cpr
 from stdnum.no import fodselsnummer as no_fnr
 
-from lojal.accounts.models import User
+from lojal.accounts.selectors import staff_get
 from lojal.core.contact_points import email_normalise, phone_normalise
 from lojal.core.errors import ValidationError
 from lojal.core.inputs import EARLIEST_DATE, text_fault
@@ -355,9 +355,12 @@ def customer_clean(
         manager = data["account_manager_id"]
         if manager in (None, ""):
             cleaned["account_manager_id"] = None
-        elif not User.objects.filter(
-            pk=_optional_int(manager, "account_manager_id", 1, 2**62, errors) or 0, is_active=True
-        ).exists():
+        elif (
+            staff_get(
+                user_id=_optional_int(manager, "account_manager_id", 1, 2**62, errors) or 0, active_only=True
+            )
+            is None
+        ):
             errors.add("account_manager_id", _("No active staff user has this id."))
         else:
             cleaned["account_manager_id"] = int(manager)

@@ -1,1 +1,1 @@
-"""Demo data: realistic Nordic customers for the demo, tests and benchmarks (not a Django app)."""
+"""Demo data: realistic Nordic customers for the demo, tests and benchmarks, and the `lojal demo` command."""

@@ -19,7 +19,7 @@ from lojal.core.text import fold
 from lojal.customers.creation import customers_create_validated
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import Customer, EmailAddress, Kind
-from lojal.customers.tasks import duplicates_check_task
+from lojal.customers.services import duplicates_check_on_commit
 from lojal.customers.updating import ItemError, customers_update_batch
 from lojal.customers.validation import customer_clean
 from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
@@ -435,9 +435,8 @@ class CustomerImporter(Importer):
                     % {"line": changes[failed.index][0], "error": error.message},
                     errors=error.errors,
                 ) from None
-            # The changed customers' duplicate search, booked in the commit's transaction: the
-            # worker runs it once the commit is through.
-            _duplicates_check_later(updated)
+            # The changed customers' duplicate search runs in the worker once the commit is through.
+            duplicates_check_on_commit(customer_ids=updated)
             _source_keys_upsert(
                 self.source,
                 [
@@ -472,8 +471,3 @@ def _source_keys_upsert(source: str, rows: list[tuple[int, str, str]]) -> None:
                 + upsert,
                 [(customer_id, source, key, row_hash) for customer_id, key, row_hash in rows],
             )
-
-
-def _duplicates_check_later(customer_ids: list[int]) -> None:
-    for start in range(0, len(customer_ids), 1000):
-        duplicates_check_task.enqueue(customer_ids[start : start + 1000])

@@ -18,9 +18,9 @@ def import_check_task(job_id: int) -> str:
 
 @task()
 def import_commit_task(job_id: int, actor_id: int | None) -> str:
-    from lojal.accounts.models import User
+    from lojal.accounts.selectors import staff_get
 
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    actor = staff_get(user_id=actor_id) if actor_id else None
     try:
         return services.import_job_commit(job_id=job_id, actor=actor).status
     except services.Conflict:

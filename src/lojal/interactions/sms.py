@@ -4,49 +4,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from typing import Any, Protocol, cast
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
 from lojal.core.contact_points import phone_candidates, phone_normalise
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.inputs import date_fault, received_text
-from lojal.customers.models import Customer
+from lojal.customers.selectors import customer_exists
 from lojal.interactions.models import Channel, Direction, Interaction
 from lojal.interactions.services import customer_for, interaction_record
+from lojal.interactions.tasks import sms_send_task
 
-logger = logging.getLogger(__name__)
 SMS_MAX = 1600  # ten concatenated parts
-
-
-class SmsAdapter(Protocol):
-    def send(self, *, to: str, text: str) -> str:
-        """Hand the message to the provider; return the provider's id for it."""
-        ...
-
-
-class ConsoleAdapter:
-    """For development: logs the message instead of sending it."""
-
-    sent: list[tuple[str, str]] = []
-
-    def send(self, *, to: str, text: str) -> str:
-        ConsoleAdapter.sent.append((to, text))
-        logger.warning("SMS to %s: %s", to, text)
-        return f"console-{len(ConsoleAdapter.sent)}"
-
-
-def adapter() -> SmsAdapter:
-    name = settings.LOJAL_SMS_ADAPTER
-    if name == "console":
-        return ConsoleAdapter()
-    return cast(SmsAdapter, import_string(name)())
 
 
 def _text(value: str) -> str:
@@ -87,7 +59,7 @@ def sms_receive(
 
 def sms_send(*, actor: Any, customer_id: int, to: str, text: str) -> Interaction:
     """Staff text a customer: on the timeline now, handed to the adapter by the worker after commit."""
-    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+    if not customer_exists(customer_id=customer_id):
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     number = phone_normalise(to or "", field="to")
     body = _text(text)
@@ -102,27 +74,5 @@ def sms_send(*, actor: Any, customer_id: int, to: str, text: str) -> Interaction
             details={"state": "queued"},
         )
         audit_record(actor=actor, action="sms.queued", obj=interaction, label=number)
-        from lojal.interactions.tasks import sms_send_task
-
         transaction.on_commit(lambda: sms_send_task.enqueue(interaction.pk))
     return interaction
-
-
-def sms_deliver(*, interaction_id: int) -> str:
-    """Send one queued SMS at most once."""
-    with transaction.atomic():
-        sms = Interaction.objects.select_for_update().filter(pk=interaction_id, channel=Channel.SMS).first()
-        if sms is None or sms.details.get("state") != "queued":
-            return sms.details.get("state", "missing") if sms is not None else "missing"
-        sms.details = {**sms.details, "state": "sending"}
-        sms.save(update_fields=["details"])
-    try:
-        provider_id = adapter().send(to=sms.recipients[0], text=sms.body_text)
-    except Exception as error:
-        sms.details = {**sms.details, "state": "failed", "error": f"{type(error).__name__}: {error}"[:500]}
-        sms.save(update_fields=["details"])
-        return "failed"
-    sms.details = {**sms.details, "state": "sent", "sent_at": timezone.now().isoformat()}
-    sms.external_id = str(provider_id)[:200]
-    sms.save(update_fields=["details", "external_id"])
-    return "sent"

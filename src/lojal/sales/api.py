@@ -16,7 +16,7 @@ from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.inputs import Attributes, SaneDate, SaneDateTime, Text
 from lojal.core.openapi import raises
-from lojal.customers.models import Customer
+from lojal.customers.selectors import customer_exists
 from lojal.sales import selectors, services
 from lojal.sales.models import Holding, Transaction
 from lojal.timeline.selectors import cursor_decode, cursor_encode
@@ -25,7 +25,7 @@ router = Router(tags=["sales"])
 
 
 def _customer_exists(customer_id: int) -> None:
-    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+    if not customer_exists(customer_id=customer_id):
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
 
 

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SalesConfig(AppConfig):
     name = "lojal.sales"
     label = "sales"
+
+    def ready(self) -> None:
+        from lojal.sales.rendering import sales_event_summary
+        from lojal.timeline.services import summary_renderer_register
+
+        summary_renderer_register(prefix="sales.", render=sales_event_summary)

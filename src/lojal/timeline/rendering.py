@@ -3,6 +3,7 @@ so a switch of language also changes what the timeline says. The stored summary 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -15,6 +16,15 @@ _FIELD_ALIASES = {
     "addresses": "city",
     "account_manager_id": "account_manager",
 }
+
+
+#: Summaries of other apps' event kinds, by kind prefix ("sales."): the app that owns the kinds
+#: registers its renderer when Django starts, so the timeline never imports the apps that use it.
+_RENDERERS: dict[str, Callable[..., str]] = {}
+
+
+def summary_renderer_register(*, prefix: str, render: Callable[..., str]) -> None:
+    _RENDERERS[prefix] = render
 
 
 def _field_label(name: str) -> str:
@@ -61,10 +71,9 @@ def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:
             }
         if kind == "customer.deleted":
             return _("Customer deleted")
-        if kind.startswith("sales."):
-            from lojal.sales.rendering import sales_event_summary
-
-            return sales_event_summary(kind=kind, data=data) or summary
+        for prefix, render in _RENDERERS.items():
+            if kind.startswith(prefix):
+                return render(kind=kind, data=data) or summary
     except (KeyError, TypeError, ValueError):
         return summary
     return summary

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lojal.core.errors import ValidationError
 from lojal.core.inputs import text_fault
 from lojal.timeline.models import Event
+from lojal.timeline.rendering import summary_renderer_register as summary_renderer_register
 
 NOTE_MAX_LENGTH = 20_000
 

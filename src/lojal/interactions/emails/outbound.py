@@ -9,8 +9,6 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage as DjangoEmail
-from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +29,7 @@ from lojal.interactions.models import (
     OutboundEmail,
 )
 from lojal.interactions.services import interaction_record
+from lojal.interactions.tasks import email_send_task
 
 BODY_MAX = 100_000
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -140,53 +139,8 @@ def email_compose(
         )
         outbound = OutboundEmail.objects.create(interaction=interaction, to_address=address)
         audit_record(actor=actor, action="email.queued", obj=interaction, label=f"{address}: {subject}")
-        from lojal.interactions.tasks import email_send_task
-
         transaction.on_commit(lambda: email_send_task.enqueue(outbound.pk))
     return interaction
-
-
-def email_send(*, outbound_id: int) -> str:
-    """Send one queued email; a second call (a retried task) finds it no longer queued and does nothing."""
-    with transaction.atomic():
-        outbound = (
-            OutboundEmail.objects.select_for_update(of=("self",))
-            .select_related("interaction__email")
-            .filter(pk=outbound_id)
-            .first()
-        )
-        if outbound is None or outbound.state != OutboundEmail.State.QUEUED:
-            return outbound.state if outbound is not None else "missing"
-        outbound.state = OutboundEmail.State.SENDING
-        outbound.attempts += 1
-        outbound.save(update_fields=["state", "attempts"])
-    interaction = outbound.interaction
-    stored = interaction.email
-    headers = {"Message-ID": stored.message_id, "Auto-Submitted": "no"}
-    if stored.in_reply_to:
-        headers["In-Reply-To"] = stored.in_reply_to
-    if stored.references:
-        headers["References"] = stored.references
-    message = DjangoEmail(
-        subject=interaction.subject,
-        body=interaction.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[outbound.to_address],
-        headers=headers,
-        connection=get_connection(fail_silently=False),
-    )
-    try:
-        message.send()
-    except Exception as error:  # SMTP refusals, timeouts, DNS: the row says why
-        OutboundEmail.objects.filter(pk=outbound.pk).update(
-            state=OutboundEmail.State.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
-        )
-        return OutboundEmail.State.FAILED
-    EmailMessage.objects.filter(pk=stored.pk).update(raw=message.message().as_bytes())
-    OutboundEmail.objects.filter(pk=outbound.pk).update(
-        state=OutboundEmail.State.SENT, sent_at=timezone.now()
-    )
-    return OutboundEmail.State.SENT
 
 
 def email_retry(*, actor: Any, outbound_id: int) -> None:
@@ -199,6 +153,4 @@ def email_retry(*, actor: Any, outbound_id: int) -> None:
             raise ValidationError.for_field("outbound", _("Only a failed email can be sent again."))
         sent = OutboundEmail.objects.select_related("interaction").get(pk=outbound_id)
         audit_record(actor=actor, action="email.retried", obj=sent.interaction, label=sent.to_address)
-        from lojal.interactions.tasks import email_send_task
-
         transaction.on_commit(lambda: email_send_task.enqueue(outbound_id))

@@ -59,9 +59,9 @@ class Command(BaseCommand):
             mapping[header] = field
         actor = None
         if options["user"]:
-            from lojal.accounts.models import User
+            from lojal.accounts.selectors import staff_get
 
-            actor = User.objects.filter(username=options["user"]).first()
+            actor = staff_get(username=options["user"])
             if actor is None:
                 raise CommandError(f"No staff user {options['user']!r}")
         try:

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lojal.accounts import selectors, services
-from lojal.accounts.models import User
 from lojal.core.errors import LojalError
 
 
@@ -26,7 +25,7 @@ class Command(BaseCommand):
         revoke.add_argument("token_id", type=int)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = User.objects.filter(username=options["user"]).first()
+        user = selectors.staff_get(username=options["user"])
         if user is None:
             raise CommandError(f"No user named {options['user']!r}.")
         try:

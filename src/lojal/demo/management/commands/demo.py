@@ -19,6 +19,7 @@ from django.db import transaction
 
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
+from lojal.accounts.selectors import staff_get
 from lojal.accounts.services import user_create
 from lojal.core.errors import LojalError
 from lojal.customers.creation import BATCH_MAX, customers_create_batch
@@ -166,7 +167,7 @@ class Command(BaseCommand):
 
     def _status(self) -> None:
         customers = Customer.objects.filter(deleted_at__isnull=True).count()
-        demo_user = User.objects.filter(username="demo").exists()
+        demo_user = staff_get(username="demo") is not None
         if customers and demo_user:
             self.stdout.write(f"Demo data is present: {customers:,} customers; sign in as demo / demo.")
         elif customers:
@@ -240,7 +241,7 @@ class Command(BaseCommand):
     def _staff(self) -> dict[str, User]:
         staff: dict[str, User] = {}
         for username, role, first_name, last_name in DEMO_STAFF:
-            user = User.objects.filter(username=username).first()
+            user = staff_get(username=username)
             if user is None:
                 user = user_create(
                     username=username,
