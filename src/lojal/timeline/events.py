@@ -294,7 +294,10 @@ def interaction_recorded(
 def _cents(amount: Decimal) -> str:
     """The amount with two decimals as stored ("199" and "199.00" are the same transaction); one with
     more decimals is an error, not something to round quietly."""
-    return str(Decimal(amount).quantize(_CENT, context=_EXACT))
+    try:
+        return str(Decimal(amount).quantize(_CENT, context=_EXACT))
+    except Inexact:
+        raise ValueError(f"The amount {amount} has more than two decimals") from None
 
 
 def transaction_recorded(

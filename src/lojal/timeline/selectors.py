@@ -70,3 +70,8 @@ def cursor_decode(token: str) -> tuple[dt.datetime, int] | None:
         return dt.datetime.fromisoformat(moment), int(event_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
+
+
+def event_count() -> int:
+    """How many events every timeline holds together (the demo's summary line)."""
+    return Event.objects.count()
