@@ -93,7 +93,7 @@ CASES = [
             customer_id=c,
             merged_customer_id=2,
             merged_name="Anna Oberg",
-            merged_customer_number="K-2",
+            merged_customer_number=1002,
             filled=["phones", "birth_date"],
             occurred_at=MOMENT,
         ),
@@ -101,13 +101,13 @@ CASES = [
         {
             "merged_name": "Anna Oberg",
             "merged_customer_id": 2,
-            "merged_customer_number": "K-2",
+            "merged_customer_number": 1002,
             "filled": ["birth_date", "phones"],
         },
         (
-            "Merged with Anna Oberg (K-2)",
-            "Sammanslagen med Anna Oberg (K-2)",
-            "Slått sammen med Anna Oberg (K-2)",
+            "Merged with Anna Oberg (1002)",
+            "Sammanslagen med Anna Oberg (1002)",
+            "Slått sammen med Anna Oberg (1002)",
         ),
     ),
     (

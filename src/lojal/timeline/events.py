@@ -10,7 +10,7 @@ the summary from kind and data at read time, in the reader's language (:mod:`loj
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, Inexact
 from typing import Any
@@ -207,12 +207,13 @@ def customer_merged(
     customer_id: int,
     merged_customer_id: int,
     merged_name: str,
-    merged_customer_number: str,
-    filled: Sequence[str],
+    merged_customer_number: int,
+    filled: Iterable[str],
     occurred_at: dt.datetime | None = None,
     actor_id: int | None = None,
 ) -> EventDraft:
-    """``customer_id`` kept; the duplicate's details are kept in the data, as its row is gone from lists."""
+    """``customer_id`` kept; the duplicate's details are kept in the data, as its row is gone from lists.
+    ``filled``: the fields the duplicate filled in (a mapping's keys will do)."""
     return _draft(
         customer_id=customer_id,
         kind=Event.Kind.CUSTOMER_MERGED.value,
