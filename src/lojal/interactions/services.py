@@ -24,35 +24,41 @@ TEXT_MAX = 200_000
 DURATION_MAX_SECONDS = 24 * 3600
 
 
-def _event_for(interaction: Interaction, actor: Any = None) -> None:
+def interaction_event(interaction: Interaction, actor: Any = None) -> events.EventDraft | None:
+    """The timeline event of an interaction with a customer (None without one), unsaved: for one
+    interaction and for a bulk load alike."""
     if interaction.customer_id is None:
-        return
+        return None
     text = interaction.body_text
     if interaction.channel == Channel.EMAIL:
         text = reply_split(text)[0]  # the snippet shows what was written, not the quoted history
-    event_record(
-        events.interaction_recorded(
-            customer_id=interaction.customer_id,
-            interaction=events.InteractionFacts(
-                interaction_id=interaction.pk,
-                channel=interaction.channel,
-                channel_label=interaction.get_channel_display(),
-                direction=interaction.direction,
-                subject=interaction.subject,
-                sender=interaction.sender,
-                outcome=interaction.outcome,
-                duration_seconds=interaction.duration_seconds,
-                flags=[
-                    name
-                    for name in ("is_auto_reply", "is_bounce", "is_malformed", "is_loop")
-                    if getattr(interaction, name)
-                ],
-                text=text,
-            ),
-            occurred_at=interaction.occurred_at,
-            actor_id=events.actor_id_of(actor) or interaction.staff_id,
-        )
+    return events.interaction_recorded(
+        customer_id=interaction.customer_id,
+        interaction=events.InteractionFacts(
+            interaction_id=interaction.pk,
+            channel=interaction.channel,
+            channel_label=interaction.get_channel_display(),
+            direction=interaction.direction,
+            subject=interaction.subject,
+            sender=interaction.sender,
+            outcome=interaction.outcome,
+            duration_seconds=interaction.duration_seconds,
+            flags=[
+                name
+                for name in ("is_auto_reply", "is_bounce", "is_malformed", "is_loop")
+                if getattr(interaction, name)
+            ],
+            text=text,
+        ),
+        occurred_at=interaction.occurred_at,
+        actor_id=events.actor_id_of(actor) or interaction.staff_id,
     )
+
+
+def _event_for(interaction: Interaction, actor: Any = None) -> None:
+    draft = interaction_event(interaction, actor)
+    if draft is not None:
+        event_record(draft)
 
 
 def interaction_record(
