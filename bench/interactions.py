@@ -117,30 +117,16 @@ COLUMNS = (
 
 
 def _events_from(first_id: int, last_id: int) -> None:
-    """The timeline events of the interactions loaded, in one INSERT ... SELECT, as the services write them."""
-    from django.db import connection
+    """The timeline events of the interactions loaded, from the same builder as the services use,
+    written in bulk."""
+    from lojal.interactions.models import Interaction
+    from lojal.interactions.services import interaction_event
+    from lojal.timeline.services import events_record_many
 
-    if connection.vendor == "postgresql":
-        data = (
-            "jsonb_build_object('interaction_id', id, 'channel', channel, 'direction', direction, "
-            "'subject', subject, 'sender', sender, 'outcome', outcome, 'duration_seconds', duration_seconds, "
-            "'flags', '[]'::jsonb)"
-        )
-        kind, snippet = "'interaction.' || channel", "left(body_text, 400)"
-    else:
-        data = (
-            "json_object('interaction_id', id, 'channel', channel, 'direction', direction, "
-            "'subject', subject, 'sender', sender, 'outcome', outcome, 'duration_seconds', duration_seconds, "
-            "'flags', json('[]'))"
-        )
-        kind, snippet = "'interaction.' || channel", "substr(body_text, 1, 400)"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO timeline_event (customer_id, occurred_at, kind, summary, body, data, actor_id) "
-            f"SELECT customer_id, occurred_at, {kind}, subject, {snippet}, {data}, staff_id "
-            "FROM interactions_interaction WHERE id BETWEEN %s AND %s",
-            [first_id, last_id],
-        )
+    loaded = Interaction.objects.filter(pk__range=(first_id, last_id), customer__isnull=False).order_by("pk")
+    events_record_many(
+        draft for interaction in loaded if (draft := interaction_event(interaction)) is not None
+    )
 
 
 def _load(args: argparse.Namespace, actor_id: int, env: dict[str, str]) -> tuple[int, list[Row]]:

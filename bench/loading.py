@@ -120,21 +120,20 @@ def add_timeline_notes(*, customer_ids: Sequence[int], per_customer: int, actor_
     """``per_customer`` note events for each customer, spread over the last two years, in bulk."""
     from django.utils import timezone
 
-    from lojal.timeline.models import Event
+    from lojal.timeline import events as timeline_events
+    from lojal.timeline.services import events_record_many
 
     rng = random.Random(42)
     now = timezone.now()
     events = [
-        Event(
+        timeline_events.note_added(
             customer_id=customer_id,
+            text=f"Benchmark note {number + 1}: called about the order\nAgreed on a delivery date.",
             occurred_at=now - dt.timedelta(minutes=rng.randint(60, 2 * 365 * 24 * 60)),
-            kind=Event.Kind.NOTE_ADDED,
-            summary=f"Benchmark note {number + 1}: called about the order",
-            body=f"Benchmark note {number + 1}: called about the order and agreed on a delivery date.",
             actor_id=actor_id,
         )
         for customer_id in customer_ids
         for number in range(per_customer)
     ]
-    Event.objects.bulk_create(events, batch_size=2000)
+    events_record_many(events)
     return len(events)

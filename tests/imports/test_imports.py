@@ -176,7 +176,12 @@ def test_transactions_with_nordic_numbers_dates_kinds_and_channels() -> None:
     assert rows["V-4"].channel == "partner"
     assert Event.objects.filter(kind="sales.transaction").count() == 4
     event = Event.objects.get(kind="sales.transaction", customer__organisation_name="Fjällräven Handel AB")
-    assert event.data == {"kind": "purchase", "amount": "12500.00", "currency": "EUR"}
+    assert event.data == {
+        "kind": "purchase",
+        "amount": "12500.00",
+        "currency": "EUR",
+        "transaction_id": rows["V-4"].pk,
+    }
 
 
 def test_transactions_make_registrants_customers_and_say_so_on_the_timeline() -> None:

@@ -4,14 +4,18 @@ language's number format, and holdings are placed at their opening and closing d
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from lojal.customers.models import Customer
 from lojal.imports.models import ImportJob
 from lojal.sales import services
 from lojal.sales.models import Holding
+from lojal.sales.rendering import transaction_summary
 from lojal.timeline.models import Event
 from tests import factories
 from tests.imports.helpers import run
@@ -182,3 +186,18 @@ def test_the_monthly_chart_uses_its_whole_height_for_refunds_only_and_for_mixed_
     assert mixed.bars[0].y == TOP and mixed.bars[1].y == mixed.baseline
     empty = monthly_chart("SEK", [MonthPoint(m, Decimal(0)) for m in months], labels)
     assert empty.baseline == HEIGHT - BOTTOM and all(bar.height == 0 for bar in empty.bars)
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "nb", "da", "fi", "de"])
+def test_amounts_in_summaries_are_formatted_as_django_formats_numbers(language: str) -> None:
+    amounts = ["0", "0.5", "-0.01", "999.99", "1000", "-1234.5", "1234567.89", "123456789012.34"]
+    with translation.override(language):
+        shown = [transaction_summary(kind="deposit", amount=Decimal(a), currency="NOK") for a in amounts]
+        expected = [
+            gettext("Deposit of %(amount)s")
+            % {
+                "amount": f"{number_format(Decimal(a), decimal_pos=2, use_l10n=True, force_grouping=True)} NOK"
+            }
+            for a in amounts
+        ]
+    assert shown == expected

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from lojal.accounts.models import User
 from lojal.core.errors import ValidationError
+from lojal.timeline.events import note_added
 from lojal.timeline.models import Event
 from lojal.timeline.selectors import event_list
 from lojal.timeline.services import NOTE_MAX_LENGTH, event_record, events_reassign, note_add
@@ -57,8 +58,9 @@ def test_note_of_exactly_the_maximum_length_is_kept() -> None:
 
 def test_long_summary_is_cut_to_the_column() -> None:
     anna = factories.person()
-    event = event_record(customer_id=anna.pk, kind="note.added", summary="y" * 500)
-    assert len(event.summary) == 300
+    event = event_record(note_added(customer_id=anna.pk, text="y" * 500))
+    event.refresh_from_db()
+    assert (len(event.summary), len(event.body)) == (300, 500)
 
 
 def test_event_list_pages_newest_first_through_ties() -> None:

@@ -33,7 +33,9 @@ from lojal.customers.services import (
     tags_resolve,
 )
 from lojal.customers.validation import customer_clean
-from lojal.timeline.models import Event
+from lojal.timeline import events
+from lojal.timeline.events import EventDraft
+from lojal.timeline.services import events_insert
 
 BATCH_MAX = 1000
 CUSTOMER_COLUMNS = tuple(field.attname for field in Customer._meta.concrete_fields if not field.primary_key)
@@ -50,9 +52,7 @@ ADDRESS_COLUMNS = (
     "match_key",
 )
 AUDIT_COLUMNS = ("occurred_at", "actor_id", "action", "object_type", "object_id", "object_label", "changes")
-EVENT_COLUMNS = ("customer_id", "occurred_at", "kind", "summary", "body", "data", "actor_id")
 _KINDS = Kind.values
-_STAGE_LABELS = dict(Stage.choices)
 
 Prepared = tuple[str, dict[str, Any]]
 
@@ -61,12 +61,14 @@ Prepared = tuple[str, dict[str, Any]]
 class Created:
     """A customer just written, with what an answer about it needs besides its own fields: its
     contact points are in ``cleaned``, its tags' stored names in ``tag_names``, and ``event_id`` is
-    its creation event where the database handed that back in the same round trip (else None)."""
+    its creation event where the database handed that back in the same round trip (else None);
+    ``event`` is that event as written."""
 
     customer: Customer
     cleaned: Mapping[str, Any]
     tag_names: list[str]
     event_id: int | None
+    event: EventDraft
 
 
 def _kind_of(data: Mapping[str, Any]) -> str:
@@ -208,7 +210,7 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
         _build(cleaned, kind, number) for (kind, cleaned), number in zip(prepared, numbers, strict=True)
     ]
     now = timezone.now()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    actor_id = events.actor_id_of(actor)
     for customer in customers:
         customer.created_at = customer.updated_at = now
     if ids is not None:
@@ -229,8 +231,12 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
     for customer in customers:
         customer._state.adding = False
     pairs = list(zip(customers, (cleaned for _kind, cleaned in prepared), strict=True))
-    added = _("%(name)s was added. Stage: %(stage)s")
-    stages = {value: str(label) for value, label in _STAGE_LABELS.items()}
+    drafts = [
+        events.customer_created(
+            customer_id=c.pk, name=c.display_name, stage=c.lifecycle_stage, occurred_at=now, actor_id=actor_id
+        )
+        for c in customers
+    ]
     tag_ids, tag_names = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
     inserts += contact_point_inserts([(c.pk, cleaned) for c, cleaned in pairs])
     inserts += [
@@ -255,22 +261,7 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
                 for c, cleaned in pairs
             ),
         ),
-        (
-            Event,
-            EVENT_COLUMNS,
-            (
-                (
-                    c.pk,
-                    now,
-                    Event.Kind.CUSTOMER_CREATED.value,
-                    (added % {"name": c.display_name, "stage": stages[c.lifecycle_stage]})[:300],
-                    "",
-                    {"name": c.display_name, "stage": c.lifecycle_stage},
-                    actor_id,
-                )
-                for c in customers
-            ),
-        ),
+        events_insert(drafts),
     ]
     event_ids: Sequence[int | None] = bulk_insert_many(inserts, returning="id") or [None] * len(customers)
     created_ids = [c.pk for c in customers]
@@ -285,8 +276,9 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
             cleaned=cleaned,
             tag_names=[tag_names[name.casefold()] for name in cleaned.get("tags", [])],
             event_id=event_id,
+            event=draft,
         )
-        for (c, cleaned), event_id in zip(pairs, event_ids, strict=True)
+        for (c, cleaned), event_id, draft in zip(pairs, event_ids, drafts, strict=True)
     ]
 
 

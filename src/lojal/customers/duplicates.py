@@ -29,7 +29,7 @@ from lojal.customers.models import (
     EmailAddress,
     PhoneNumber,
 )
-from lojal.timeline.models import Event
+from lojal.timeline import events
 from lojal.timeline.services import event_record, events_reassign
 
 REASON_WEIGHTS = {"national_id": 100, "email": 60, "phone": 50, "name_address": 40}
@@ -292,17 +292,14 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
         actor=actor, action="merge", obj=other, changes={"merged_into": [None, keep.customer_number]}
     )
     event_record(
-        customer_id=keep.pk,
-        kind=Event.Kind.CUSTOMER_MERGED,
-        summary=_("Merged with %(name)s (%(number)s)")
-        % {"name": other.display_name, "number": other.customer_number},
-        data={
-            "merged_name": other.display_name,
-            "merged_customer_id": other.pk,
-            "merged_customer_number": other.customer_number,
-            "filled": sorted(filled),
-        },
-        actor=actor,
+        events.customer_merged(
+            customer_id=keep.pk,
+            merged_customer_id=other.pk,
+            merged_name=other.display_name,
+            merged_customer_number=other.customer_number,
+            filled=filled,
+            actor_id=events.actor_id_of(actor),
+        )
     )
     duplicates_check(customer_ids=[keep.pk])
     return keep
@@ -322,11 +319,17 @@ def _move_contact_points(keep: Customer, other: Customer) -> None:
 
 def _move_related(keep: Customer, other: Customer) -> dict[str, int]:
     """Point every other table's reference at ``keep``, whatever app it belongs to."""
-    skip = {Event, DuplicateSuspicion, EmailAddress, PhoneNumber, Address}
+    skip = {DuplicateSuspicion, EmailAddress, PhoneNumber, Address}
     moved: dict[str, int] = {}
     for relation in Customer._meta.related_objects:
         model = relation.related_model
-        if model in skip or relation.many_to_many or model is Customer:
+        # The timeline moves through its own service (events_reassign), already called.
+        if (
+            model in skip
+            or model._meta.label == "timeline.Event"
+            or relation.many_to_many
+            or model is Customer
+        ):
             continue
         field = relation.field.name
         count = model._default_manager.filter(**{field: other}).update(**{field: keep})

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from lojal.core.rawsql import aware, day, decoded
-from lojal.timeline.models import Event
 from lojal.timeline.rendering import event_summary
 
 if TYPE_CHECKING:
@@ -260,8 +259,7 @@ def created_customer_detail(created: Created, *, actor: Any) -> dict[str, Any] |
             row = cursor.fetchone()
         manager = _staff(*row) if row is not None else None
     actor_id = getattr(actor, "pk", None)
-    data = {"name": customer.display_name, "stage": customer.lifecycle_stage}
-    kind = Event.Kind.CUSTOMER_CREATED.value
+    event = created.event
     return {
         **summary_columns(customer),
         "tags": sorted(created.tag_names),
@@ -305,11 +303,11 @@ def created_customer_detail(created: Created, *, actor: Any) -> dict[str, Any] |
         "timeline": [
             {
                 "id": created.event_id,
-                "occurred_at": customer.created_at,
-                "kind": kind,
-                "summary": event_summary(kind=kind, data=data, summary=""),
-                "body": "",
-                "data": data,
+                "occurred_at": event.occurred_at,
+                "kind": event.kind,
+                "summary": event_summary(kind=event.kind, data=event.data, summary=event.summary),
+                "body": event.body,
+                "data": event.data,
                 "actor": (
                     _staff(actor_id, actor.first_name, actor.last_name, actor.username)
                     if actor_id is not None

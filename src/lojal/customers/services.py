@@ -26,12 +26,11 @@ from lojal.customers.models import (
     EmailAddress,
     Kind,
     PhoneNumber,
-    Stage,
     Tag,
 )
 from lojal.customers.tasks import duplicates_check_task
 from lojal.customers.validation import birth_date_from, customer_clean
-from lojal.timeline.models import Event
+from lojal.timeline import events
 from lojal.timeline.services import event_record
 
 DUPLICATES_CHECK_CHUNK = 1000
@@ -224,13 +223,10 @@ def customer_update(
     audit_record(actor=actor, action="update", obj=customer, changes=changes)
     plain_changes = [field for field in changes if field != "lifecycle_stage"]
     if plain_changes:
-        labels = [field_label(f) for f in plain_changes]
         event_record(
-            customer_id=customer.pk,
-            kind=Event.Kind.CUSTOMER_CHANGED,
-            summary=_("Changed: %(fields)s") % {"fields": ", ".join(labels)},
-            data={"fields": plain_changes},
-            actor=actor,
+            events.customer_changed(
+                customer_id=customer.pk, fields=plain_changes, actor_id=events.actor_id_of(actor)
+            )
         )
     if stage_change is not None:
         stage_event(customer, stage_change, reason=cleaned.get("stage_reason", ""), actor=actor)
@@ -247,31 +243,15 @@ def customer_update(
     return customer
 
 
-def _field_name(field: str) -> str:
-    return {
-        "emails": "primary_email",
-        "phones": "primary_phone",
-        "addresses": "city",
-        "account_manager_id": "account_manager",
-    }.get(field, field)
-
-
-def field_label(field: str) -> str:
-    """The name of a changed field as the timeline shows it, in the current language."""
-    return str(getattr(Customer._meta.get_field(_field_name(field)), "verbose_name", field))
-
-
-def stage_event(customer: Customer, change: tuple[str, str], *, reason: str, actor: Any) -> Event:
-    old, new = (str(Stage(value).label) for value in change)
-    summary = _("Stage changed from %(old)s to %(new)s") % {"old": old, "new": new}
-    if reason:
-        summary = f"{summary}: {reason}"
-    return event_record(
-        customer_id=customer.pk,
-        kind=Event.Kind.STAGE_CHANGED,
-        summary=summary,
-        data={"from": change[0], "to": change[1], "reason": reason},
-        actor=actor,
+def stage_event(customer: Customer, change: tuple[str, str], *, reason: str, actor: Any) -> None:
+    event_record(
+        events.stage_changed(
+            customer_id=customer.pk,
+            old_stage=change[0],
+            new_stage=change[1],
+            reason=reason,
+            actor_id=events.actor_id_of(actor),
+        )
     )
 
 
@@ -297,9 +277,7 @@ def customer_delete(*, actor: Any, customer_id: int) -> None:
     customer.deleted_at = timezone.now()
     customer.save(update_fields=["deleted_at", "updated_at"])
     audit_record(actor=actor, action="delete", obj=customer)
-    event_record(
-        customer_id=customer.pk, kind=Event.Kind.CUSTOMER_DELETED, summary=_("Customer deleted"), actor=actor
-    )
+    event_record(events.customer_deleted(customer_id=customer.pk, actor_id=events.actor_id_of(actor)))
 
 
 @transaction.atomic
@@ -318,11 +296,9 @@ def contact_person_add(*, actor: Any, organisation_id: int, data: Mapping[str, A
         actor=actor, action="create", obj=contact, changes={k: [None, v] for k, v in cleaned.items()}
     )
     event_record(
-        customer_id=organisation.pk,
-        kind=Event.Kind.CUSTOMER_CHANGED,
-        summary=_("Contact person added: %(name)s") % {"name": str(contact)},
-        data={"contact_added": str(contact)},
-        actor=actor,
+        events.contact_person_added(
+            customer_id=organisation.pk, name=str(contact), actor_id=events.actor_id_of(actor)
+        )
     )
     return contact
 
@@ -334,10 +310,8 @@ def contact_person_remove(*, actor: Any, organisation_id: int, contact_id: int) 
         raise NotFound(_("No such contact person."))
     audit_record(actor=actor, action="delete", obj=contact)
     event_record(
-        customer_id=organisation_id,
-        kind=Event.Kind.CUSTOMER_CHANGED,
-        summary=_("Contact person removed: %(name)s") % {"name": str(contact)},
-        data={"contact_removed": str(contact)},
-        actor=actor,
+        events.contact_person_removed(
+            customer_id=organisation_id, name=str(contact), actor_id=events.actor_id_of(actor)
+        )
     )
     contact.delete()

@@ -16,18 +16,18 @@ from lojal.core.audit import jsonable
 from lojal.core.bulk import bulk_insert, bulk_update
 from lojal.core.errors import Conflict, LojalError, NotFound, ValidationError
 from lojal.core.models import AuditEntry
-from lojal.customers.creation import AUDIT_COLUMNS, EVENT_COLUMNS, contact_point_inserts
+from lojal.customers.creation import AUDIT_COLUMNS, contact_point_inserts
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import Address, Customer, EmailAddress, PhoneNumber
 from lojal.customers.services import (
     PLAIN_FIELDS,
     changes_apply,
-    field_label,
     national_id_taken,
     primary_copies,
     tags_resolve,
 )
-from lojal.timeline.models import Event
+from lojal.timeline import events
+from lojal.timeline.services import events_record_many
 
 UPDATED_COLUMNS = (
     *PLAIN_FIELDS,
@@ -217,7 +217,7 @@ def customers_update_batch(
 
 def _write(changed: list[_Change], actor: Any) -> None:
     now = timezone.now()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    actor_id = events.actor_id_of(actor)
     for change in changed:
         change.customer.updated_at = now
     for name, model in (("emails", EmailAddress), ("phones", PhoneNumber), ("addresses", Address)):
@@ -271,20 +271,9 @@ def _write(changed: list[_Change], actor: Any) -> None:
             for c in changed
         ),
     )
-    summary = _("Changed: %(fields)s")
-    bulk_insert(
-        Event,
-        EVENT_COLUMNS,
-        (
-            (
-                c.customer.pk,
-                now,
-                Event.Kind.CUSTOMER_CHANGED.value,
-                (summary % {"fields": ", ".join(field_label(name) for name in c.changes)})[:300],
-                "",
-                {"fields": list(c.changes)},
-                actor_id,
-            )
-            for c in changed
-        ),
+    events_record_many(
+        events.customer_changed(
+            customer_id=c.customer.pk, fields=list(c.changes), occurred_at=now, actor_id=actor_id
+        )
+        for c in changed
     )

@@ -1,5 +1,6 @@
 """Importing transactions: a cheap check per row, then typed rows staged with COPY; the commit is one
-INSERT ... SELECT, one UPDATE ... FROM and one INSERT of timeline events, all in SQL.
+INSERT ... SELECT and one UPDATE ... FROM in SQL; the new rows' timeline events are built by the
+timeline's builder and written in bulk (COPY on PostgreSQL) a chunk at a time.
 
 A row whose (source, external id) is already stored with the same content hash is unchanged and is
 neither parsed nor staged, which is what makes the nightly re-import of a full ERP file cheap."""
@@ -19,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +34,8 @@ from lojal.imports.values import parse_decimal, parse_moment
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import Channel, Currency, Product, Transaction, TransactionKind
 from lojal.sales.money import amount_fault, quantity_fault
-from lojal.timeline.models import Event
+from lojal.timeline import events
+from lojal.timeline.services import events_record_many
 
 STAGED_COLUMNS = (
     "job_id",
@@ -52,6 +55,8 @@ STAGED_COLUMNS = (
     "row_hash",
     "attributes",
 )
+_EVENT_CHUNK = 5000  # transactions read back, and their events written, per round
+
 _KIND_WORDS = {
     TransactionKind.PURCHASE: [
         "purchase",
@@ -474,41 +479,60 @@ class TransactionImporter(Importer):
                     f"(SELECT 1 FROM {target} t WHERE t.source = %s AND t.external_id = {staged}.external_id)",
                     [job.pk, job.source],
                 )
+            # The rows inserted next are those above this id with this source and creation time.
+            before_insert = Transaction.objects.aggregate(last=Max("pk"))["last"] or 0
             # No ON CONFLICT: the check found these ids new, and imports of a source commit one at a
             # time. Only a transaction recorded by other means since the check can collide; then the
             # whole commit stops and changes nothing.
+            # created_at is stored as the ORM stores it (naive UTC text on SQLite), which the read
+            # back of these rows for their events compares with.
             try:
                 with transaction.atomic():
                     cursor.execute(
                         f"INSERT INTO {target} ({', '.join(columns)}, source, created_at) "
                         f"SELECT {', '.join(columns)}, %s, %s FROM {staged} "
                         "WHERE job_id = %s AND action = 'create'",
-                        [job.source, now, job.pk],
+                        [job.source, connection.ops.adapt_datetimefield_value(now), job.pk],
                     )
             except IntegrityError:
                 raise Conflict(
                     _("Transactions with some of these ids were recorded since the check: check again.")
                 ) from None
-            if connection.vendor == "postgresql":
-                summary = "s.kind || ' ' || s.amount::text || ' ' || s.currency"
-                data = "json_build_object('kind', s.kind, 'amount', s.amount::text, 'currency', s.currency)"
-            else:
-                summary = "s.kind || ' ' || printf('%%.2f', s.amount) || ' ' || s.currency"
-                data = (
-                    "json_object('kind', s.kind, 'amount', printf('%%.2f', s.amount), 'currency', s.currency)"
-                )
-            cursor.execute(
-                f"INSERT INTO {quote(Event._meta.db_table)} "
-                "(customer_id, occurred_at, kind, summary, body, data, actor_id) "
-                f"SELECT s.customer_id, s.occurred_at, %s, {summary}, '', {data}, %s "
-                f"FROM {staged} AS s WHERE s.job_id = %s AND s.action = 'create'",
-                [Event.Kind.TRANSACTION_RECORDED.value, actor_id, job.pk],
-            )
+        _events_record(source=job.source, created_at=now, after_id=before_insert, actor_id=actor_id)
         lifecycle_promote(
             among=StagedTransaction.objects.filter(
                 job_id=job.pk, action="create", kind__in=settings.QUALIFYING_TRANSACTION_KINDS
             ).values("customer_id"),
             among_qualified=True,  # each of these rows was just inserted
+        )
+
+
+def _events_record(*, source: str, created_at: Any, after_id: int, actor_id: int | None) -> None:
+    """The timeline events of the transactions just inserted, from the same builder as a transaction
+    recorded through the API (so both read alike), written a chunk at a time: the rows are read back
+    with their ids and product names, never held all at once."""
+    last = after_id
+    while True:
+        chunk = list(
+            Transaction.objects.filter(source=source, created_at=created_at, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "customer_id", "occurred_at", "kind", "amount", "currency", "product__name")[
+                :_EVENT_CHUNK
+            ]
+        )
+        if not chunk:
+            return
+        last = chunk[-1][0]
+        events_record_many(
+            events.transaction_recorded(
+                customer_id=customer_id,
+                transaction=events.TransactionFacts(
+                    kind=kind, amount=amount, currency=currency, product=product or "", transaction_id=pk
+                ),
+                occurred_at=occurred_at,
+                actor_id=actor_id,
+            )
+            for pk, customer_id, occurred_at, kind, amount, currency, product in chunk
         )
 
 

@@ -18,48 +18,48 @@ from lojal.customers.models import Customer
 from lojal.interactions.emails.quoting import reply_split
 from lojal.interactions.matching import customer_for_sender, sender_key
 from lojal.interactions.models import Channel, Conversation, Direction, Interaction, Outcome, SenderIdentity
-from lojal.timeline.models import Event
+from lojal.timeline import events
 from lojal.timeline.services import event_record
 
 TEXT_MAX = 200_000
-SNIPPET_LENGTH = 400
 DURATION_MAX_SECONDS = 24 * 3600
 
 
-def event_kind(channel: str) -> str:
-    """The timeline event kind of an interaction on ``channel`` ("interaction.email")."""
-    return f"interaction.{channel}"
-
-
-def _event_for(interaction: Interaction, actor: Any = None) -> Event | None:
+def interaction_event(interaction: Interaction, actor: Any = None) -> events.EventDraft | None:
+    """The timeline event of an interaction with a customer (None without one), unsaved: for one
+    interaction and for a bulk load alike."""
     if interaction.customer_id is None:
         return None
     text = interaction.body_text
     if interaction.channel == Channel.EMAIL:
         text = reply_split(text)[0]  # the snippet shows what was written, not the quoted history
-    first_line = (text.strip().splitlines() or [""])[0]
-    return event_record(
+    return events.interaction_recorded(
         customer_id=interaction.customer_id,
-        kind=event_kind(interaction.channel),
-        summary=interaction.subject or first_line or interaction.get_channel_display(),
-        body=text[:SNIPPET_LENGTH],
-        data={
-            "interaction_id": interaction.pk,
-            "channel": interaction.channel,
-            "direction": interaction.direction,
-            "subject": interaction.subject,
-            "sender": interaction.sender,
-            "outcome": interaction.outcome,
-            "duration_seconds": interaction.duration_seconds,
-            "flags": [
+        interaction=events.InteractionFacts(
+            interaction_id=interaction.pk,
+            channel=interaction.channel,
+            channel_label=interaction.get_channel_display(),
+            direction=interaction.direction,
+            subject=interaction.subject,
+            sender=interaction.sender,
+            outcome=interaction.outcome,
+            duration_seconds=interaction.duration_seconds,
+            flags=[
                 name
                 for name in ("is_auto_reply", "is_bounce", "is_malformed", "is_loop")
                 if getattr(interaction, name)
             ],
-        },
-        actor=actor or interaction.staff,
+            text=text,
+        ),
         occurred_at=interaction.occurred_at,
+        actor_id=events.actor_id_of(actor) or interaction.staff_id,
     )
+
+
+def _event_for(interaction: Interaction, actor: Any = None) -> None:
+    draft = interaction_event(interaction, actor)
+    if draft is not None:
+        event_record(draft)
 
 
 def interaction_record(

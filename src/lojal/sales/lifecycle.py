@@ -19,7 +19,8 @@ from lojal.core.bulk import bulk_insert
 from lojal.core.models import AuditEntry
 from lojal.customers.models import Customer, Stage
 from lojal.sales.models import ENDED_STATUSES, Holding, Transaction
-from lojal.timeline.models import Event
+from lojal.timeline import events
+from lojal.timeline.services import events_record_many
 
 PROMOTABLE_STAGES = (Stage.LEAD.value, Stage.REGISTRANT.value, Stage.FORMER.value)
 CUSTOMER_STAGES = (Stage.CUSTOMER.value, Stage.AT_RISK.value)
@@ -35,27 +36,17 @@ def _record_changes(
     if not changes:
         return
     now = timezone.now()
-    labels = dict(Stage.choices)
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
-    bulk_insert(
-        Event,
-        ("customer_id", "occurred_at", "kind", "summary", "body", "data", "actor_id"),
-        (
-            (
-                customer_id,
-                now,
-                Event.Kind.STAGE_CHANGED.value,
-                (
-                    _("Stage changed from %(old)s to %(new)s")
-                    % {"old": labels.get(old, old), "new": labels.get(new_stage, new_stage)}
-                    + f": {reason}"
-                )[:300],
-                "",
-                {"from": old, "to": new_stage, "reason": reason},
-                actor_id,
-            )
-            for customer_id, old, _label in changes
-        ),
+    actor_id = events.actor_id_of(actor)
+    events_record_many(
+        events.stage_changed(
+            customer_id=customer_id,
+            old_stage=old,
+            new_stage=new_stage,
+            reason=reason,
+            occurred_at=now,
+            actor_id=actor_id,
+        )
+        for customer_id, old, _label in changes
     )
     bulk_insert(
         AuditEntry,

@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils import translation
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lojal.sales.models import HoldingStatus, TransactionKind
 
+_CENT = Decimal("0.01")
 
-def _money(amount: Any, currency: str) -> str:
+
+@lru_cache(maxsize=32)
+def _number_style(language: str | None) -> tuple[str, str, Any]:
+    return (
+        str(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
+        str(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
+        get_format("NUMBER_GROUPING", language, use_l10n=True),
+    )
+
+
+def _money(amount: Any, currency: str, language: str | None) -> str:
     try:
-        value = Decimal(str(amount))
+        value = amount if type(amount) is Decimal else Decimal(str(amount))
     except InvalidOperation:
         return f"{amount} {currency}"
+    decimal_separator, thousand_separator, grouping = _number_style(language)
+    if grouping == 3 and value == value.quantize(_CENT):
+        # Django's number_format, without its per-call look-ups: an import renders a summary per row.
+        whole, cents = f"{value:,.2f}".split(".")
+        return f"{whole.replace(',', thousand_separator)}{decimal_separator}{cents} {currency}"
     return f"{number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)} {currency}"
 
 
@@ -33,18 +51,25 @@ _PHRASES = {
 }
 
 
+@lru_cache(maxsize=32)
+def _phrases(language: str | None) -> dict[str, str]:
+    with translation.override(language):
+        return {kind: str(phrase) for kind, phrase in _PHRASES.items()}
+
+
 def transaction_summary(*, kind: str, amount: Any, currency: str, product: str = "") -> str:
     """ "Refund of 199.00 SEK: Product" in the active language, with its number separators."""
     try:
-        value: Any = Decimal(str(amount))
+        value: Any = amount if type(amount) is Decimal else Decimal(str(amount))
         if kind in _OUTGOING:
             value = abs(value)
     except InvalidOperation:
         value = amount
-    money = _money(value, currency)
-    phrase = _PHRASES.get(kind)
+    language = get_language()
+    money = _money(value, currency, language)
+    phrase = _phrases(language).get(kind)
     if phrase is not None:
-        text = str(phrase) % {"amount": money}
+        text = phrase % {"amount": money}
     else:
         text = _("%(kind)s of %(amount)s") % {
             "kind": dict(TransactionKind.choices).get(kind, kind),

@@ -19,21 +19,9 @@ from lojal.customers.models import Customer, Stage
 from lojal.customers.services import customer_update
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import ENDED_STATUSES, Holding, HoldingStatus, Product, Transaction
-from lojal.sales.rendering import transaction_summary
 from lojal.sales.validation import HOLDING_STATUSES, Problems, choice, text, transaction_clean
-from lojal.timeline.models import Event
+from lojal.timeline import events
 from lojal.timeline.services import event_record
-
-
-def transaction_event_data(
-    *, kind: str, amount: Any, currency: str, product: str = "", transaction_id: int | None = None
-) -> dict[str, Any]:
-    data: dict[str, Any] = {"kind": kind, "amount": str(amount), "currency": currency}
-    if product:
-        data["product"] = product
-    if transaction_id is not None:
-        data["transaction_id"] = transaction_id
-    return data
 
 
 def _customer(customer_id: int) -> Customer:
@@ -76,20 +64,18 @@ def transaction_record(*, actor: Any, customer_id: int, data: Mapping[str, Any])
         ) from None
     audit_record(actor=actor, action="create", obj=row, changes={k: [None, v] for k, v in cleaned.items()})
     event_record(
-        customer_id=customer.pk,
-        kind=Event.Kind.TRANSACTION_RECORDED,
-        summary=transaction_summary(
-            kind=row.kind, amount=row.amount, currency=row.currency, product=product.name if product else ""
-        ),
-        data=transaction_event_data(
-            kind=row.kind,
-            amount=row.amount,
-            currency=row.currency,
-            product=product.name if product else "",
-            transaction_id=row.pk,
-        ),
-        actor=actor,
-        occurred_at=row.occurred_at,
+        events.transaction_recorded(
+            customer_id=customer.pk,
+            transaction=events.TransactionFacts(
+                kind=row.kind,
+                amount=row.amount,
+                currency=row.currency,
+                product=product.name if product else "",
+                transaction_id=row.pk,
+            ),
+            occurred_at=row.occurred_at,
+            actor_id=events.actor_id_of(actor),
+        )
     )
     lifecycle_promote(customer_ids=[customer.pk])
     return row
@@ -171,30 +157,26 @@ def holding_open(*, actor: Any, customer_id: int, data: Mapping[str, Any]) -> Ho
             errors={"external_id": [_("Already recorded for this source.")]},
         ) from None
     audit_record(actor=actor, action="create", obj=holding, changes={"status": [None, status]})
+    facts = events.HoldingFacts(holding_id=holding.pk, name=holding.name, status=status)
     event_record(
-        customer_id=customer.pk,
-        kind=Event.Kind.HOLDING_OPENED,
-        summary=_("Holding opened: %(name)s") % {"name": holding.name},
-        data={"name": holding.name, "status": status, "holding_id": holding.pk, "on_date": True},
-        actor=actor,
-        occurred_at=_on_day(holding.opened_on),
+        events.holding_opened(
+            customer_id=customer.pk,
+            holding=facts,
+            occurred_at=_on_day(holding.opened_on),
+            actor_id=events.actor_id_of(actor),
+        )
     )
     if status in ENDED_STATUSES:
         # Imported already ended (an account closed last year): the timeline shows both moments.
         event_record(
-            customer_id=customer.pk,
-            kind=Event.Kind.HOLDING_CHANGED,
-            summary=_("Holding %(name)s: %(status)s")
-            % {"name": holding.name, "status": holding.get_status_display()},
-            data={
-                "name": holding.name,
-                "status": status,
-                "holding_id": holding.pk,
-                "fields": ["status"],
-                "on_date": True,
-            },
-            actor=actor,
-            occurred_at=_on_day(_ended_on(holding), end=True),
+            events.holding_changed(
+                customer_id=customer.pk,
+                holding=facts,
+                fields=["status"],
+                on_date=True,
+                occurred_at=_on_day(_ended_on(holding), end=True),
+                actor_id=events.actor_id_of(actor),
+            )
         )
     if status not in ENDED_STATUSES and customer.lifecycle_stage == Stage.FORMER:
         lifecycle_promote(customer_ids=[customer.pk])
@@ -230,19 +212,14 @@ def holding_change(*, actor: Any, holding_id: int, data: Mapping[str, Any]) -> H
     # Ending a holding is dated when it ended (an import of last month's closures reads in order).
     ended_at = _on_day(_ended_on(holding), end=True) if {"status", "closed_on"} & set(changes) else None
     event_record(
-        customer_id=holding.customer_id,
-        kind=Event.Kind.HOLDING_CHANGED,
-        summary=_("Holding %(name)s: %(status)s")
-        % {"name": holding.name, "status": holding.get_status_display()},
-        data={
-            "name": holding.name,
-            "status": holding.status,
-            "holding_id": holding.pk,
-            "fields": list(changes),
-            **({"on_date": True} if ended_at else {}),
-        },
-        actor=actor,
-        occurred_at=ended_at,
+        events.holding_changed(
+            customer_id=holding.customer_id,
+            holding=events.HoldingFacts(holding_id=holding.pk, name=holding.name, status=holding.status),
+            fields=list(changes),
+            on_date=ended_at is not None,
+            occurred_at=ended_at,
+            actor_id=events.actor_id_of(actor),
+        )
     )
     return holding
 

@@ -4,6 +4,7 @@ so a switch of language also changes what the timeline says. The stored summary 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
@@ -36,9 +37,16 @@ def _field_label(name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
-def _stage_label(value: str) -> str:
+@lru_cache(maxsize=1)
+def _stage_labels() -> dict[str, Any]:
+    """The stages' lazy labels (translated when shown); looked up once, as bulk stage changes build a
+    summary per customer."""
     customer_model = apps.get_model("customers", "Customer")
-    return str(dict(customer_model._meta.get_field("lifecycle_stage").choices or []).get(value, value))
+    return dict(customer_model._meta.get_field("lifecycle_stage").choices or [])
+
+
+def _stage_label(value: str) -> str:
+    return str(_stage_labels().get(value, value))
 
 
 def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:

@@ -73,3 +73,8 @@ def cursor_decode(token: str) -> tuple[dt.datetime, int] | None:
         return None
     # A forged token's time must still be one the database can compare (SQLite cannot shift year 1).
     return None if date_fault(decoded[0]) else decoded
+
+
+def event_count() -> int:
+    """How many events every timeline holds together (the demo's summary line)."""
+    return Event.objects.count()

@@ -1,42 +1,48 @@
 """Writes to the timeline. Every domain service that changes something about a customer calls
-:func:`event_record` in the same transaction as its change."""
+:func:`event_record` (or, for many at once, :func:`events_record_many`) in the same transaction as its
+change, with a draft from one of the builders in :mod:`lojal.timeline.events`."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lojal.core.bulk import Insert, bulk_insert
 from lojal.core.errors import ValidationError
 from lojal.core.inputs import text_fault
+from lojal.timeline import events
+from lojal.timeline.events import EVENT_COLUMNS, EventDraft
 from lojal.timeline.models import Event
 from lojal.timeline.rendering import summary_renderer_register as summary_renderer_register
 
 NOTE_MAX_LENGTH = 20_000
 
 
-def event_record(
-    *,
-    customer_id: int,
-    kind: str,
-    summary: str,
-    body: str = "",
-    data: dict[str, Any] | None = None,
-    actor: Any = None,
-    occurred_at: dt.datetime | None = None,
-) -> Event:
-    """Append one event to a customer's timeline."""
+def event_record(draft: EventDraft) -> Event:
+    """Append one event, built by a :mod:`lojal.timeline.events` builder, to a customer's timeline."""
     return Event.objects.create(
-        customer_id=customer_id,
-        kind=kind,
-        summary=summary[:300],
-        body=body,
-        data=data or {},
-        actor=actor if getattr(actor, "pk", None) else None,
-        occurred_at=occurred_at or timezone.now(),
+        customer_id=draft.customer_id,
+        occurred_at=draft.occurred_at,
+        kind=draft.kind,
+        summary=draft.summary,
+        body=draft.body,
+        data=draft.data,
+        actor_id=draft.actor_id,
     )
+
+
+def events_record_many(drafts: Iterable[EventDraft]) -> int:
+    """Append many events at once (COPY on PostgreSQL, batched inserts on SQLite); returns how many.
+    ``drafts`` may be a generator: rows are streamed, not held."""
+    return bulk_insert(Event, EVENT_COLUMNS, (draft.row() for draft in drafts))
+
+
+def events_insert(drafts: Iterable[EventDraft]) -> Insert:
+    """The insert of ``drafts`` as one step of :func:`lojal.core.bulk.bulk_insert_many`, for a caller
+    that writes its own rows and their events in one statement (creating a customer: one round trip)."""
+    return (Event, EVENT_COLUMNS, (draft.row() for draft in drafts))
 
 
 def note_add(*, customer_id: int, text: str, actor: Any) -> Event:
@@ -50,9 +56,8 @@ def note_add(*, customer_id: int, text: str, actor: Any) -> Event:
         raise ValidationError.for_field(
             "text", _("A note can be at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}
         )
-    first_line = cleaned.splitlines()[0]
     return event_record(
-        customer_id=customer_id, kind=Event.Kind.NOTE_ADDED, summary=first_line, body=cleaned, actor=actor
+        events.note_added(customer_id=customer_id, text=cleaned, actor_id=events.actor_id_of(actor))
     )
 
 

@@ -28,7 +28,7 @@ from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, 
 from lojal.customers.services import contact_person_add
 from lojal.demo.generator import INDEX_LIMIT, contact_persons_for, generate_customers
 from lojal.interactions.demo import demo_interactions_load
-from lojal.timeline.models import Event
+from lojal.timeline.selectors import event_count
 from lojal.timeline.services import note_add
 
 #: (username, role, first name, last name); each password is the username.
@@ -231,7 +231,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Now in the database: {Customer.objects.count():,} customers, "
-            f"{ContactPerson.objects.count():,} contact persons, {Event.objects.count():,} timeline events, "
+            f"{ContactPerson.objects.count():,} contact persons, {event_count():,} timeline events, "
             f"{User.objects.count():,} staff users."
         )
         self.stdout.write(

@@ -1,0 +1,375 @@
+"""One typed builder per event kind: the only code that decides an event's kind, data, stored summary
+and actor. Single writes (``event_record``) and bulk writes (an import's COPY, a batch of stage
+changes) take the same unsaved :class:`EventDraft` from these builders, so an event reads the same
+whichever path wrote it.
+
+The stored summary is only a fallback and what the timeline search looks in; pages and the API render
+the summary from kind and data at read time, in the reader's language (:mod:`lojal.timeline.rendering`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Context, Decimal, Inexact
+from typing import Any
+
+from django.utils import timezone
+
+from lojal.timeline.models import Event
+from lojal.timeline.rendering import event_summary
+
+SUMMARY_MAX_LENGTH = 300
+SNIPPET_LENGTH = 400
+#: Columns of a draft's row, in the order :meth:`EventDraft.row` gives them.
+EVENT_COLUMNS = ("customer_id", "occurred_at", "kind", "summary", "body", "data", "actor_id")
+_CENT = Decimal("0.01")
+_EXACT = Context(traps=[Inexact])
+_INTERACTION_KINDS = frozenset(kind for kind in Event.Kind.values if kind.startswith("interaction."))
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    """An event not yet written: what one row of the timeline will hold."""
+
+    customer_id: int
+    kind: str
+    occurred_at: dt.datetime
+    summary: str
+    data: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
+    actor_id: int | None = None
+
+    def row(self) -> tuple[Any, ...]:
+        """The values of :data:`EVENT_COLUMNS`, for a bulk insert."""
+        return (
+            self.customer_id,
+            self.occurred_at,
+            self.kind,
+            self.summary,
+            self.body,
+            self.data,
+            self.actor_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFacts:
+    """What the timeline says about a transaction, however it was recorded (API, form or import)."""
+
+    kind: str
+    amount: Decimal
+    currency: str
+    product: str = ""
+    transaction_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingFacts:
+    holding_id: int
+    name: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionFacts:
+    """An interaction as its timeline entry shows it; ``text`` is what was written, without the quoted
+    history of an email thread."""
+
+    interaction_id: int
+    channel: str
+    channel_label: str
+    direction: str
+    subject: str
+    sender: str
+    outcome: str
+    duration_seconds: int | None
+    flags: Sequence[str]
+    text: str
+
+
+def actor_id_of(actor: Any) -> int | None:
+    """The id of a staff user, or None for the system, an anonymous visitor or no one."""
+    pk = getattr(actor, "pk", None)
+    return pk if isinstance(pk, int) else None
+
+
+def _draft(
+    *,
+    customer_id: int,
+    kind: str,
+    data: dict[str, Any],
+    occurred_at: dt.datetime | None,
+    actor_id: int | None,
+    summary: str | None = None,
+    body: str = "",
+) -> EventDraft:
+    if summary is None:
+        summary = event_summary(kind=kind, data=data, summary="")
+    return EventDraft(
+        customer_id=customer_id,
+        kind=kind,
+        occurred_at=occurred_at or timezone.now(),
+        summary=summary[:SUMMARY_MAX_LENGTH],
+        data=data,
+        body=body,
+        actor_id=actor_id,
+    )
+
+
+def customer_created(
+    *,
+    customer_id: int,
+    name: str,
+    stage: str,
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.CUSTOMER_CREATED.value,
+        data={"name": name, "stage": stage},
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def customer_changed(
+    *,
+    customer_id: int,
+    fields: Sequence[str],
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    """Details of the customer changed; ``fields`` are the service's field names, in change order."""
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.CUSTOMER_CHANGED.value,
+        data={"fields": list(fields)},
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def contact_person_added(
+    *,
+    customer_id: int,
+    name: str,
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.CUSTOMER_CHANGED.value,
+        data={"contact_added": name},
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def contact_person_removed(
+    *,
+    customer_id: int,
+    name: str,
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.CUSTOMER_CHANGED.value,
+        data={"contact_removed": name},
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def stage_changed(
+    *,
+    customer_id: int,
+    old_stage: str,
+    new_stage: str,
+    reason: str = "",
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.STAGE_CHANGED.value,
+        data={"from": old_stage, "to": new_stage, "reason": reason},
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def customer_merged(
+    *,
+    customer_id: int,
+    merged_customer_id: int,
+    merged_name: str,
+    merged_customer_number: int,
+    filled: Iterable[str],
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    """``customer_id`` kept; the duplicate's details are kept in the data, as its row is gone from lists.
+    ``filled``: the fields the duplicate filled in (a mapping's keys will do)."""
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.CUSTOMER_MERGED.value,
+        data={
+            "merged_name": merged_name,
+            "merged_customer_id": merged_customer_id,
+            "merged_customer_number": merged_customer_number,
+            "filled": sorted(filled),
+        },
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def customer_deleted(
+    *, customer_id: int, occurred_at: dt.datetime | None = None, actor_id: int | None = None
+) -> EventDraft:
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.CUSTOMER_DELETED.value,
+        data={},
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def note_added(
+    *,
+    customer_id: int,
+    text: str,
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    """A staff note: written in one language by a person, so its first line is its summary as is."""
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.NOTE_ADDED.value,
+        data={},
+        summary=(text.splitlines() or [""])[0],
+        body=text,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def interaction_recorded(
+    *,
+    customer_id: int,
+    interaction: InteractionFacts,
+    occurred_at: dt.datetime,
+    actor_id: int | None = None,
+) -> EventDraft:
+    """An email, call, chat, form, SMS, meeting, letter or portal message; its subject (or first line)
+    is the summary, in the words the customer or staff wrote."""
+    kind = f"interaction.{interaction.channel}"
+    if kind not in _INTERACTION_KINDS:
+        raise ValueError(f"No timeline event kind for the channel {interaction.channel!r}")
+    first_line = (interaction.text.strip().splitlines() or [""])[0]
+    return _draft(
+        customer_id=customer_id,
+        kind=kind,
+        data={
+            "interaction_id": interaction.interaction_id,
+            "channel": interaction.channel,
+            "direction": interaction.direction,
+            "subject": interaction.subject,
+            "sender": interaction.sender,
+            "outcome": interaction.outcome,
+            "duration_seconds": interaction.duration_seconds,
+            "flags": list(interaction.flags),
+        },
+        summary=interaction.subject or first_line or interaction.channel_label,
+        body=interaction.text[:SNIPPET_LENGTH],
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def _cents(amount: Decimal) -> str:
+    """The amount with two decimals as stored ("199" and "199.00" are the same transaction); one with
+    more decimals is an error, not something to round quietly."""
+    try:
+        return str(Decimal(amount).quantize(_CENT, context=_EXACT))
+    except Inexact:
+        raise ValueError(f"The amount {amount} has more than two decimals") from None
+
+
+def transaction_recorded(
+    *,
+    customer_id: int,
+    transaction: TransactionFacts,
+    occurred_at: dt.datetime,
+    actor_id: int | None = None,
+) -> EventDraft:
+    data: dict[str, Any] = {
+        "kind": transaction.kind,
+        "amount": _cents(transaction.amount),
+        "currency": transaction.currency,
+    }
+    if transaction.product:
+        data["product"] = transaction.product
+    if transaction.transaction_id is not None:
+        data["transaction_id"] = transaction.transaction_id
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.TRANSACTION_RECORDED.value,
+        data=data,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def holding_opened(
+    *,
+    customer_id: int,
+    holding: HoldingFacts,
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    """Dated the day the holding opened (``on_date``: the time of day is not known)."""
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.HOLDING_OPENED.value,
+        data={
+            "name": holding.name,
+            "status": holding.status,
+            "holding_id": holding.holding_id,
+            "on_date": True,
+        },
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
+def holding_changed(
+    *,
+    customer_id: int,
+    holding: HoldingFacts,
+    fields: Sequence[str],
+    on_date: bool,
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    """``on_date``: dated by the day it ended rather than the moment it was recorded."""
+    data: dict[str, Any] = {
+        "name": holding.name,
+        "status": holding.status,
+        "holding_id": holding.holding_id,
+        "fields": list(fields),
+    }
+    if on_date:
+        data["on_date"] = True
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.HOLDING_CHANGED.value,
+        data=data,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
