@@ -591,3 +591,31 @@ def test_an_update_that_clashes_at_commit_fails_naming_the_line_and_changes_noth
     assert Customer.objects.get(last_name="Ängström").national_id == ""
     assert Customer.objects.get(last_name="Öberg").city == "Göteborg"
     assert Event.objects.count() == events
+
+
+def test_a_visma_file_with_malformed_amounts_rejects_each_with_its_reason() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    Product.objects.create(code="KAF-100", name="Kaffebryggare Moccamaster")
+    Product.objects.create(code="FIL-205", name="Filter 100-pack")
+    job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp")
+    assert (job.created_count, job.rejected_count) == (4, 6)
+    assert rejections(job) == [
+        (4, "amount", "Not a number: 1,234,56 (several decimal marks)."),
+        (5, "amount", "Not a number: 1.234,567.8 (decimal marks and thousands separators are mixed)."),
+        (
+            6,
+            "amount",
+            "Not a number: 1 23,5 (a thousands separator stands only between groups of three digits).",
+        ),
+        (7, "amount", "Not a number: 12O,00"),
+        (8, "amount", "Not a number: - (no digits)."),
+        (9, "amount", "Not a number: 12,50,00 (several decimal marks)."),
+    ]
+    job = run("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    amounts = dict(Transaction.objects.values_list("external_id", "amount"))
+    assert amounts == {
+        "F-5001": Decimal("2495.00"),
+        "F-5002": Decimal("1234.50"),
+        "F-5009": Decimal("12500.00"),
+        "F-5010": Decimal("-349.00"),
+    }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,8 @@ from lojal.core.errors import Conflict
 from lojal.core.text import fold
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
-from lojal.imports.values import parse_decimal, parse_moment
+from lojal.imports.rules.numbers import NumberError, number_parse
+from lojal.imports.values import number_error_text, number_locale, parse_moment
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import Channel, Currency, Product, Transaction, TransactionKind
 from lojal.timeline.models import Event
@@ -123,18 +123,6 @@ def channel_of(text: str) -> str:
 
 CENT = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
-_FAST_CLEAN = str.maketrans({" ": None, "\u00a0": None, ",": "."})
-_PLAIN_NUMBER = re.compile(r"-?\d{1,14}(?:\.\d{1,6})?")
-
-
-def _number(text: str) -> Decimal:
-    """:func:`parse_decimal`, with the forms almost every ERP row has ("1 234,50", "-99,90", "3") read
-    without its checks for the rest."""
-    if "." not in text:
-        plain = text.translate(_FAST_CLEAN)
-        if _PLAIN_NUMBER.fullmatch(plain):
-            return Decimal(plain)
-    return parse_decimal(text)
 
 
 @lru_cache(maxsize=64)
@@ -168,6 +156,7 @@ class TransactionImporter(Importer):
         self.resolver = CustomerResolver(source=job.source, fields=self.mapped_fields)
         self.products = dict(Product.objects.values_list("code", "pk"))
         self.zone_name = settings.TIME_ZONE
+        self.number_locale = number_locale()
         self.position = {name: place for place, (_index, name) in enumerate(self.columns)}
         self.indexes = [index for index, _name in self.columns]
         # The mapped cells of a row as a tuple, taken in C (one getter rather than a loop per row).
@@ -342,6 +331,12 @@ class TransactionImporter(Importer):
             return None, name, _("Several customers have this email; give a customer id or number."), value
         return customer_id, name, "", value
 
+    def _number(self, text: str) -> Decimal:
+        try:
+            return number_parse(text, self.number_locale)
+        except NumberError as error:
+            raise ValueError(number_error_text(error)) from None
+
     def _parse(self, line: int, values: list[str]) -> tuple[Any, ...] | None:
         """The row's typed values, or None when it is rejected (every bad field is reported)."""
         at = self.position
@@ -360,20 +355,20 @@ class TransactionImporter(Importer):
             ok = False
         text = values[at["amount"]] if "amount" in at else ""
         try:
-            amount = _number(text).quantize(CENT)
+            amount = self._number(text).quantize(CENT)
         except ValueError as error:
             self.reject(line, "amount", str(error), text)
             ok = False
         if "quantity" in at and (text := values[at["quantity"]]):
             try:
-                quantity = _number(text).quantize(THOUSANDTH)
+                quantity = self._number(text).quantize(THOUSANDTH)
             except ValueError as error:
                 self.reject(line, "quantity", str(error), text)
                 ok = False
         for name in ("margin", "cost"):
             if name in at and (text := values[at[name]]):
                 try:
-                    number = _number(text).quantize(CENT)
+                    number = self._number(text).quantize(CENT)
                 except ValueError as error:
                     self.reject(line, name, str(error), text)
                     ok = False
