@@ -619,3 +619,31 @@ def test_a_visma_file_with_malformed_amounts_rejects_each_with_its_reason() -> N
         "F-5009": Decimal("12500.00"),
         "F-5010": Decimal("-349.00"),
     }
+
+
+def test_a_full_name_column_is_an_organisations_name_or_a_persons_split_name(tmp_path: Path) -> None:
+    given = write(
+        tmp_path / "kunder.csv",
+        "Kundnr;Namn;Organisationsnr\n"
+        "K-1;Per Åström;\n"
+        "K-2;af Klint, Hilma;\n"
+        "K-3;Anna-Karin de la Motte;640823-3234\n"
+        "K-4;Fjällräven Handel AB;\n"
+        "K-5;Nordisk Design;556677-8899\n"
+        "K-6;Oy Karl Fazer Ab;\n",
+    )
+    job = run("customers", given, source="fortnox")
+    assert job.mapping["Namn"] == "full_name"
+    assert job.mapping["Organisationsnr"] == "national_id"
+    rows = {
+        key.external_id: key.customer
+        for key in CustomerSourceKey.objects.filter(source="fortnox").select_related("customer")
+    }
+    assert {k: (c.kind, c.first_name, c.last_name, c.organisation_name) for k, c in rows.items()} == {
+        "K-1": ("person", "Per", "Åström", ""),
+        "K-2": ("person", "Hilma", "af Klint", ""),
+        "K-3": ("person", "Anna-Karin", "de la Motte", ""),
+        "K-4": ("organisation", "", "", "Fjällräven Handel AB"),
+        "K-5": ("organisation", "", "", "Nordisk Design"),
+        "K-6": ("organisation", "", "", "Oy Karl Fazer Ab"),
+    }

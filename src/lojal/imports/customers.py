@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert, bulk_update
 from lojal.core.errors import ValidationError
-from lojal.core.nordic_ids import NationalId
+from lojal.core.nordic_ids import NationalId, national_id_parse
 from lojal.core.text import fold
 from lojal.customers.creation import customers_create_validated
 from lojal.customers.derived import refresh_derived
@@ -24,6 +24,7 @@ from lojal.customers.updating import ItemError, customers_update_batch
 from lojal.customers.validation import customer_clean
 from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
 from lojal.imports.models import ImportJob, StagedRow
+from lojal.imports.rules.names import has_legal_form, split_full_name
 from lojal.imports.values import parse_date
 from lojal.sales.models import CustomerSourceKey
 
@@ -114,6 +115,44 @@ class CustomerImporter(Importer):
     def __init__(self, job: ImportJob) -> None:
         super().__init__(job)
         self.source = job.source
+        self.full_names = "full_name" in self.mapped_fields
+        if self.full_names:
+            self.mapped_fields |= {"first_name", "last_name", "organisation_name"}
+
+    def _full_name(self, values: dict[str, str]) -> None:
+        """A full-name column ("Namn") read as the organisation's name when the row has an
+        organisation number or the name a legal form ("Fjällräven AB"), else as a person's first and
+        last name. A row that names its customer in separate columns too keeps those."""
+        full = " ".join(values.get("full_name", "").split())
+        if not full or any(values.get(name) for name in ("first_name", "last_name", "organisation_name")):
+            return
+        given = fold(values.get("kind", ""))
+        if given in _ORGANISATION_WORDS:
+            organisation = True
+        elif given in _PERSON_WORDS:
+            organisation = False
+        else:
+            organisation = self._organisation_number(values) or has_legal_form(full)
+        if organisation:
+            values["organisation_name"] = full
+        else:
+            values["first_name"], values["last_name"] = split_full_name(full)
+
+    def _organisation_number(self, values: dict[str, str]) -> bool:
+        """Whether the row's national number is an organisation's (and not a person's: a sole
+        trader's register entry holds a personal number)."""
+        text = values.get("national_id", "")
+        if not text:
+            return False
+        country = (values.get("country") or settings.DEFAULT_COUNTRY).upper()
+        holders = []
+        for holder in ("person", "organisation"):
+            try:
+                national_id_parse(country=country, holder=holder, value=text)  # type: ignore[arg-type]
+            except ValidationError:
+                continue
+            holders.append(holder)
+        return holders == ["organisation"]
 
     def _kind(self, values: dict[str, str]) -> str | None:
         text = fold(values.get("kind", ""))
@@ -204,6 +243,8 @@ class CustomerImporter(Importer):
                 continue
             if key and self.seen_or_unchanged(mapped, key, earlier, stored, duplicate):
                 continue
+            if self.full_names:
+                self._full_name(mapped.values)
             kind = self._kind(mapped.values)
             if kind is None:
                 self.reject(

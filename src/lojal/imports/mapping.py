@@ -98,6 +98,22 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "sukunimi",
             ],
         ),
+        "full_name": (
+            _("Full name (a person's or an organisation's)"),
+            [
+                "name",
+                "namn",
+                "navn",
+                "kundnamn",
+                "kundenavn",
+                "kundenamn",
+                "nimi",
+                "asiakkaan nimi",
+                "full name",
+                "customer name",
+                "fullstandigt namn",
+            ],
+        ),
         "organisation_name": (
             _("Organisation name"),
             [
@@ -121,8 +137,10 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "personnr",
                 "national id",
                 "organisationsnummer",
+                "organisationsnr",
                 "orgnr",
                 "org nr",
+                "org nummer",
                 "fodselsnummer",
                 "organisasjonsnummer",
                 "cpr",
