@@ -647,3 +647,45 @@ def test_a_full_name_column_is_an_organisations_name_or_a_persons_split_name(tmp
         "K-5": ("organisation", "", "", "Nordisk Design"),
         "K-6": ("organisation", "", "", "Oy Karl Fazer Ab"),
     }
+
+
+def test_a_fortnox_register_with_partial_addresses_imports_every_row() -> None:
+    job = run("customers", "customers_fortnox_cp1252.csv", source="fortnox")
+    assert (job.created_count, job.rejected_count) == (9, 0)
+    by_key = {
+        key.external_id: key.customer
+        for key in CustomerSourceKey.objects.filter(source="fortnox").select_related("customer")
+    }
+    addresses = {
+        key: list(customer.addresses.values_list("street", "postal_code", "city", "country"))
+        for key, customer in by_key.items()
+    }
+    assert addresses == {
+        "1001": [("Storgatan 12", "114 51", "Stockholm", "SE")],
+        "1002": [("Box 123", "831 21", "Östersund", "SE")],
+        "1003": [("c/o Andersson, Strandvägen 7", "", "", "SE")],
+        "1004": [("", "413 04", "Göteborg", "SE")],
+        "1005": [("Sveavägen 44", "11134", "Stockholm", "SE")],
+        "1006": [("Karl Johans gate 1", "0154", "Oslo", "NO")],
+        "1007": [("", "", "København", "DK")],
+        "1008": [("", "00941", "Helsinki", "FI")],
+        "1009": [("Box 45", "", "", "SE")],
+    }
+    assert by_key["1004"].city == "Göteborg"
+    assert by_key["1002"].kind == "organisation"
+    assert by_key["1003"].last_name == "af Klint"
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "country"),
+    [("1234", "Sverige"), ("123 456", "SE"), ("01234", "Norge"), ("123", "Danmark"), ("0010", "Suomi")],
+)
+def test_a_postal_code_not_written_as_the_country_writes_them_is_rejected(
+    tmp_path: Path, postal_code: str, country: str
+) -> None:
+    given = write(
+        tmp_path / "k.csv", f"Kundnr;Namn;Postnr;Ort;Land\n1;Per Åström;{postal_code};Ort;{country}\n"
+    )
+    job = check("customers", given, source="fortnox")
+    assert [(line, field) for line, field, _reason in rejections(job)] == [(2, "postal_code")]
+    assert Customer.objects.count() == 0

@@ -49,9 +49,10 @@ PhoneItem = Annotated[PhoneIn, BeforeValidator(_text_as("number"), json_schema_i
 
 
 class AddressIn(Strict):
-    street: str = Field(max_length=200)
-    postal_code: str = Field(max_length=12)
-    city: str = Field(max_length=100)
+    # Any part may be missing (a postal code and a city, "Box 123"); the validation wants at least one.
+    street: str = Field(default="", max_length=200)
+    postal_code: str = Field(default="", max_length=12)
+    city: str = Field(default="", max_length=100)
     municipality: str = Field(default="", max_length=100)
     region: str = Field(default="", max_length=100)
     country: str = Field(default="SE", min_length=2, max_length=2)

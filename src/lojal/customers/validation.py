@@ -16,6 +16,7 @@ from lojal.accounts.models import User
 from lojal.core.contact_points import email_normalise, phone_normalise
 from lojal.core.errors import ValidationError
 from lojal.core.nordic_ids import NationalId, national_id_parse
+from lojal.core.postal_codes import postal_code_example, postal_code_valid
 from lojal.core.text import fold
 from lojal.customers.models import Address, Country, Kind, Language, PhoneNumber, Stage, VipTier
 
@@ -254,16 +255,31 @@ def _addresses(value: Any, errors: _Errors) -> list[dict[str, Any]]:
             ),
             "is_primary": bool(item.get("is_primary")),
         }
-        for required in ("street", "postal_code", "city"):
-            if not entry[required]:
-                errors.add(f"{prefix}.{required}", _("This field is required."))
+        # Registers hold partial addresses ("Box 123" without a city, a postal code and a city
+        # without a street): what is there is kept and checked, but an empty address is no address.
+        if not (entry["street"] or entry["postal_code"] or entry["city"]):
+            errors.add(f"{prefix}.street", _("Give a street, a postal code or a city."))
+        country_given = f"{prefix}.country" not in errors.by_field
+        if (
+            country_given
+            and entry["postal_code"]
+            and not postal_code_valid(str(entry["postal_code"]), str(entry["country"]))
+        ):
+            errors.add(
+                f"{prefix}.postal_code",
+                _("Not a postal code of %(country)s (written like %(example)s).")
+                % {"country": entry["country"], "example": postal_code_example(str(entry["country"]))},
+            )
         entry["match_key"] = address_match_key(str(entry["street"]), str(entry["postal_code"]))
         cleaned.append(entry)
     return _primary_first(cleaned)
 
 
 def address_match_key(street: str, postal_code: str) -> str:
-    """Street and postal code folded to one key, so "Storgatan 1" and "STORGATAN  1" meet."""
+    """Street and postal code folded to one key, so "Storgatan 1" and "STORGATAN  1" meet; no key
+    without a street (a postal code alone is shared by thousands)."""
+    if not street.strip():
+        return ""
     return f"{''.join(postal_code.split())}|{fold(street)}"[:200]
 
 

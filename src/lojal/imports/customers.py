@@ -24,6 +24,7 @@ from lojal.customers.updating import ItemError, customers_update_batch
 from lojal.customers.validation import customer_clean
 from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
 from lojal.imports.models import ImportJob, StagedRow
+from lojal.imports.rules.addresses import country_code
 from lojal.imports.rules.names import has_legal_form, split_full_name
 from lojal.imports.values import parse_date
 from lojal.sales.models import CustomerSourceKey
@@ -194,7 +195,7 @@ class CustomerImporter(Importer):
             data["emails"] = [values["email"]]
         if "phone" in fields and values.get("phone"):
             data["phones"] = [values["phone"]]
-        if values.get("street") or values.get("postal_code"):
+        if values.get("street") or values.get("postal_code") or values.get("city"):
             data["addresses"] = [
                 {
                     "street": values.get("street", ""),
@@ -243,6 +244,8 @@ class CustomerImporter(Importer):
                 continue
             if key and self.seen_or_unchanged(mapped, key, earlier, stored, duplicate):
                 continue
+            if mapped.values.get("country"):
+                mapped.values["country"] = country_code(mapped.values["country"])
             if self.full_names:
                 self._full_name(mapped.values)
             kind = self._kind(mapped.values)
