@@ -969,3 +969,23 @@ def test_junk_input_never_gives_a_500(api: ApiClient, method: str, path: str, pa
 def test_wrong_method_is_a_problem_document(api: ApiClient) -> None:
     response = api.client.put("/api/v1/customers")
     problem(response, 405)
+
+
+def test_customer_since_is_taken_on_create_changed_by_patch_and_read_back(api: ApiClient) -> None:
+    created = body_of(api.post("customers", {"last_name": "Åström", "customer_since": "2014-03-01"}), 201)
+    assert created["customer_since"] == "2014-03-01"
+    changed = body_of(api.patch(f"customers/{created['id']}", {"customer_since": "2013-01-31"}))
+    assert changed["customer_since"] == "2013-01-31"
+    assert api.get(f"customers/{created['id']}").json()["customer_since"] == "2013-01-31"
+    cleared = body_of(api.patch(f"customers/{created['id']}", {"customer_since": None}))
+    assert cleared["customer_since"] is None
+
+
+@pytest.mark.parametrize("value", ["2020-02-30", "3000-01-01", "gestern"])
+def test_an_impossible_customer_since_is_422_and_changes_nothing(api: ApiClient, value: str) -> None:
+    anna = factories.person(customer_since="2014-03-01")
+    problem(api.patch(f"customers/{anna.pk}", {"customer_since": value}), 422, ["customer_since"])
+    problem(api.post("customers", {"last_name": "X", "customer_since": value}), 422, ["customer_since"])
+    anna.refresh_from_db()
+    assert anna.customer_since.isoformat() == "2014-03-01"
+    assert Customer.objects.count() == 1

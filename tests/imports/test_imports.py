@@ -671,6 +671,17 @@ def test_a_fortnox_register_with_partial_addresses_imports_every_row() -> None:
         "1008": [("", "00941", "Helsinki", "FI")],
         "1009": [("Box 45", "", "", "SE")],
     }
+    assert job.mapping["Kund sedan"] == "customer_since"
+    since = {key: customer.customer_since for key, customer in by_key.items()}
+    assert {key: day.isoformat() for key, day in since.items() if day} == {
+        "1001": "2014-03-01",
+        "1002": "2009-11-15",
+        "1003": "2019-06-15",
+        "1004": "2021-01-20",
+        "1005": "2018-03-05",
+        "1006": "2020-02-03",
+        "1007": "2016-08-01",
+    }
     assert by_key["1004"].city == "Göteborg"
     assert by_key["1002"].kind == "organisation"
     assert by_key["1003"].last_name == "af Klint"
@@ -689,3 +700,32 @@ def test_a_postal_code_not_written_as_the_country_writes_them_is_rejected(
     job = check("customers", given, source="fortnox")
     assert [(line, field) for line, field, _reason in rejections(job)] == [(2, "postal_code")]
     assert Customer.objects.count() == 0
+
+
+def test_a_bad_customer_since_date_is_rejected_with_line_column_and_reason(tmp_path: Path) -> None:
+    given = write(
+        tmp_path / "k.csv",
+        "Kundnr;Namn;Kund sedan\n1;Per Åström;2014-03-01\n2;Kari Nordmann;2020-02-30\n3;Lars Ek;snart\n",
+    )
+    job = check("customers", given, source="fortnox")
+    assert rejections(job) == [
+        (3, "customer_since", "Must be a date as YYYY-MM-DD."),
+        (4, "customer_since", "Must be a date as YYYY-MM-DD."),
+    ]
+    assert job.created_count == 1
+    assert Customer.objects.count() == 0
+
+
+def test_a_changed_customer_since_updates_the_customer_on_reimport(tmp_path: Path) -> None:
+    run(
+        "customers",
+        write(tmp_path / "a.csv", "Kundnr;Namn;Kund sedan\n1;Per Åström;2014-03-01\n"),
+        source="f",
+    )
+    job = run(
+        "customers",
+        write(tmp_path / "b.csv", "Kundnr;Namn;Kund sedan\n1;Per Åström;2012-01-02\n"),
+        source="f",
+    )
+    assert (job.updated_count, job.created_count) == (1, 0)
+    assert Customer.objects.get().customer_since.isoformat() == "2012-01-02"

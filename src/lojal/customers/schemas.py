@@ -65,6 +65,9 @@ class CustomerFields(Strict):
     last_name: str | None = Field(default=None, max_length=100)
     organisation_name: str | None = Field(default=None, max_length=200)
     birth_date: dt.date | None = None
+    customer_since: dt.date | None = Field(
+        default=None, description="When the relationship began, as the source system knows it."
+    )
     industry: str | None = Field(default=None, max_length=100)
     employee_count: int | None = Field(default=None, ge=0)
     founded_year: int | None = Field(default=None, ge=1000, le=9999)
@@ -179,6 +182,7 @@ class CustomerDetail(CustomerSummary):
     last_name: str
     organisation_name: str
     birth_date: dt.date | None
+    customer_since: dt.date | None
     industry: str
     employee_count: int | None
     founded_year: int | None

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.errors import NotFound, ValidationError
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.search import SearchHit, customer_search_ids
+from lojal.timeline.models import Event
 
 SORTS = {
     "name": ("sort_name", "id"),
@@ -201,3 +203,17 @@ def duplicate_get(*, suspicion_id: int) -> DuplicateSuspicion:
 
 def customer_count(*, filters: CustomerFilters | None = None) -> int:
     return customers_filtered(filters=filters or CustomerFilters()).count()
+
+
+def customer_since(*, customer: Customer) -> dt.date:
+    """Since when ``customer`` has been a customer: the date the source system gave, else the day of
+    the first transaction on the timeline, else the day the record was made."""
+    if customer.customer_since is not None:
+        return customer.customer_since
+    first = (
+        Event.objects.filter(customer_id=customer.pk, kind=Event.Kind.TRANSACTION_RECORDED)
+        .order_by("occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(first if first is not None else customer.created_at)

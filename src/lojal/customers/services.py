@@ -40,6 +40,7 @@ PLAIN_FIELDS = (
     "employee_count",
     "founded_year",
     "birth_date",
+    "customer_since",
     "preferred_language",
     "vip_tier",
     "account_manager_id",

@@ -35,6 +35,7 @@ ALL_FIELDS = {
     "employee_count",
     "founded_year",
     "birth_date",
+    "customer_since",
     "national_id",
     "national_id_country",
     "emails",
@@ -355,6 +356,8 @@ def customer_clean(
         )
     if "birth_date" in data:
         cleaned["birth_date"] = _date(data["birth_date"], "birth_date", errors)
+    if "customer_since" in data:
+        cleaned["customer_since"] = _date(data["customer_since"], "customer_since", errors)
     if "preferred_language" in data:
         cleaned["preferred_language"] = _choice(
             data["preferred_language"], "preferred_language", LANGUAGES, errors

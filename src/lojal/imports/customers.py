@@ -85,7 +85,9 @@ COMPARED = (
     "preferred_language",
     "vip_tier",
     "birth_date",
+    "customer_since",
 )
+_DATES = ("birth_date", "customer_since")
 
 
 def _serialise(cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -98,8 +100,9 @@ def _serialise(cleaned: dict[str, Any]) -> dict[str, Any]:
             "compact": national_id.compact,
             "formatted": national_id.formatted,
         }
-    if isinstance(out.get("birth_date"), dt.date):
-        out["birth_date"] = out["birth_date"].isoformat()
+    for name in _DATES:
+        if isinstance(out.get(name), dt.date):
+            out[name] = out[name].isoformat()
     return out
 
 
@@ -107,8 +110,9 @@ def _deserialise(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(data)
     if isinstance(cleaned.get("national_id"), dict):
         cleaned["national_id"] = NationalId(**cleaned["national_id"])
-    if cleaned.get("birth_date"):
-        cleaned["birth_date"] = dt.date.fromisoformat(cleaned["birth_date"])
+    for name in _DATES:
+        if cleaned.get(name):
+            cleaned[name] = dt.date.fromisoformat(cleaned[name])
     return cleaned
 
 
@@ -209,11 +213,12 @@ class CustomerImporter(Importer):
             data["preferred_language"] = _LANGUAGES.get(text, text)
         if values.get("vip_tier"):
             data["vip_tier"] = fold(values["vip_tier"])
-        if values.get("birth_date"):
-            try:
-                data["birth_date"] = parse_date(values["birth_date"]).isoformat()
-            except ValueError:
-                data["birth_date"] = values["birth_date"]
+        for name in _DATES:
+            if values.get(name):
+                try:
+                    data[name] = parse_date(values[name]).isoformat()
+                except ValueError:
+                    data[name] = values[name]  # refused by the validation, which names the field
         if values.get("tags"):
             data["tags"] = [tag.strip() for tag in values["tags"].replace(";", ",").split(",") if tag.strip()]
         return data

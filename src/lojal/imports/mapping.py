@@ -182,6 +182,27 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
             ["birth date", "birthdate", "date of birth", "fodelsedatum", "fodselsdato", "syntymaaika"],
         ),
         "tags": (_("Tags"), ["tags", "taggar", "tagger", "etiketter"]),
+        "customer_since": (
+            _("Customer since"),
+            [
+                "customer since",
+                "kund sedan",
+                "kund fran",
+                "kunde siden",
+                "kunde fra",
+                "asiakas alkaen",
+                "asiakkuus alkanut",
+                "created",
+                "created at",
+                "created date",
+                "skapad",
+                "skapad datum",
+                "oprettet",
+                "opprettet",
+                "registrerad",
+                "registreringsdatum",
+            ],
+        ),
     },
     "products": {
         "code": (
