@@ -729,3 +729,36 @@ def test_a_changed_customer_since_updates_the_customer_on_reimport(tmp_path: Pat
     )
     assert (job.updated_count, job.created_count) == (1, 0)
     assert Customer.objects.get().customer_since.isoformat() == "2012-01-02"
+
+
+def test_unknown_article_codes_become_products_to_complete_and_the_rows_keep_them() -> None:
+    # given customers and a catalogue that knows none of the file's articles
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    known = Product.objects.create(code="KAF-999", name="Kaffe")
+    # when checked
+    job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    # then the report names the new articles and nothing is written yet
+    assert job.mapping["Artikelnr"] == "product_code"
+    assert (job.report["new_product_count"], job.report["new_products"]) == (2, ["KAF-100", "FIL-205"])
+    assert not any(field == "product_code" for _line, field, _reason in rejections(job))
+    assert list(Product.objects.values_list("code", flat=True)) == ["KAF-999"]
+    # when committed
+    services.import_job_commit(job_id=job.pk, actor=None)
+    stubs = {p.code: (p.name, p.needs_completion) for p in Product.objects.exclude(pk=known.pk)}
+    assert stubs == {"KAF-100": ("KAF-100", True), "FIL-205": ("FIL-205", True)}
+    products = dict(Transaction.objects.values_list("external_id", "product__code"))
+    assert products == {"F-5001": "KAF-100", "F-5002": "FIL-205", "F-5009": "KAF-100", "F-5010": "KAF-100"}
+    # and a second file naming them finds them, with nothing new to make
+    again = check(
+        "transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True
+    )
+    assert again.report == {}
+
+
+def test_the_dry_run_page_and_the_api_say_which_products_will_be_created(staff_client: Any) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    page = staff_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "2 new products will be created: KAF-100, FIL-205." in page
+    body = staff_client.get(f"/api/v1/imports/{job.pk}").json()
+    assert (body["new_product_count"], body["new_products"]) == (2, ["KAF-100", "FIL-205"])

@@ -57,6 +57,14 @@ class JobOut(Schema):
     can_commit: bool
     progress: ProgressOut
     skipped_lines: list[int]
+    new_products: list[str] = Field(
+        default_factory=list, description="article codes the commit adds as products to complete (first 100)"
+    )
+    new_product_count: int = 0
+    attribute_columns: list[str] = Field(
+        default_factory=list,
+        description="columns kept as free attributes of each row's customer or transaction",
+    )
     error: str
     created_at: dt.datetime
     checked_at: dt.datetime | None
@@ -114,6 +122,9 @@ def job_out(job: ImportJob) -> dict[str, Any]:
         "can_commit": job.can_commit,
         "progress": progress.__dict__,
         "skipped_lines": job.skipped_lines,
+        "new_products": job.report.get("new_products", []),
+        "new_product_count": job.report.get("new_product_count", 0),
+        "attribute_columns": job.report.get("attribute_columns", []),
         "error": job.error,
         "created_at": job.created_at,
         "checked_at": job.checked_at,

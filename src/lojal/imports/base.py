@@ -179,6 +179,10 @@ class Importer:
     def apply(self, actor: Any) -> None:
         raise NotImplementedError
 
+    def report(self) -> dict[str, Any]:
+        """What the dry run tells besides counts and rejections (new products, say), for the job."""
+        return {}
+
 
 @dataclass
 class CustomerResolver:

@@ -270,7 +270,8 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
     _clear_staging(job.pk)
     ImportRejection.objects.filter(job_id=job.pk).delete()
     job.status, job.phase_started_at, job.error = ImportJob.Status.CHECKING, timezone.now(), ""
-    job.save(update_fields=["status", "phase_started_at", "error"])
+    job.report = {}
+    job.save(update_fields=["status", "phase_started_at", "error", "report"])
     importer = IMPORTERS[job.kind](job)
     rows_done = 0
     try:
@@ -304,7 +305,8 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
     _save_progress(job, importer, rows_done, 1.0)
     RowOccurrence.objects.filter(job_id=job.pk).delete()  # only the check counts occurrences
     job.status, job.checked_at, job.skipped_lines = ImportJob.Status.CHECKED, timezone.now(), skipped
-    job.save(update_fields=["status", "checked_at", "skipped_lines"])
+    job.report = importer.report()
+    job.save(update_fields=["status", "checked_at", "skipped_lines", "report"])
     ImportMapping.objects.update_or_create(
         source=job.source, kind=job.kind, defaults={"mapping": job.mapping}
     )

@@ -28,6 +28,7 @@ from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
 from lojal.imports.rules.numbers import NumberError, number_parse
 from lojal.imports.values import number_error_text, number_locale, parse_moment
+from lojal.sales.catalogue import product_stubs_create
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import Channel, Currency, Product, Transaction, TransactionKind
 from lojal.timeline.models import Event
@@ -49,7 +50,10 @@ STAGED_COLUMNS = (
     "external_id",
     "row_hash",
     "attributes",
+    "product_code",  # staging only: a new article's code, for the commit to make its stub product
 )
+_STAGING_ONLY = {"product_code"}
+REPORT_CODES = 100  # new article codes named in the report; the count covers them all
 _KIND_WORDS = {
     TransactionKind.PURCHASE: [
         "purchase",
@@ -157,6 +161,7 @@ class TransactionImporter(Importer):
         self.products = dict(Product.objects.values_list("code", "pk"))
         self.zone_name = settings.TIME_ZONE
         self.number_locale = number_locale()
+        self.new_products: dict[str, None] = {}  # article codes new to the catalogue, in file order
         self.position = {name: place for place, (_index, name) in enumerate(self.columns)}
         self.indexes = [index for index, _name in self.columns]
         # The mapped cells of a row as a tuple, taken in C (one getter rather than a loop per row).
@@ -292,6 +297,11 @@ class TransactionImporter(Importer):
             parsed = self._parse(line, values)
             if parsed is None:
                 continue
+            new_code = ""
+            if parsed[3] is None and "product_code" in self.position:
+                new_code = values[self.position["product_code"]]
+                if new_code and new_code not in self.new_products:
+                    self.new_products[new_code] = None
             staged.append(
                 (
                     job.pk,
@@ -302,6 +312,7 @@ class TransactionImporter(Importer):
                     key,
                     digest,
                     attributes,
+                    new_code,
                 )
             )
             if target_id:
@@ -330,6 +341,10 @@ class TransactionImporter(Importer):
         if customer_id is None:
             return None, name, _("Several customers have this email; give a customer id or number."), value
         return customer_id, name, "", value
+
+    def report(self) -> dict[str, Any]:
+        shown = list(self.new_products)[:REPORT_CODES]
+        return {"new_products": shown, "new_product_count": len(self.new_products)} if shown else {}
 
     def _number(self, text: str) -> Decimal:
         try:
@@ -401,10 +416,9 @@ class TransactionImporter(Importer):
         product_id = None
         if "product_code" in at and (code := values[at["product_code"]]):
             product_id = self.products.get(code)
-            if product_id is None:
-                self.reject(
-                    line, "product_code", _("No product with code %(code)s.") % {"code": code[:60]}, code
-                )
+            # An article the catalogue does not have yet keeps its row: the commit makes a stub.
+            if product_id is None and len(code) > 60:
+                self.reject(line, "product_code", _("At most 60 characters."), code)
                 ok = False
         if not ok:
             return None
@@ -416,7 +430,11 @@ class TransactionImporter(Importer):
         actor_id = actor.pk if getattr(actor, "pk", None) else None
         staged = quote(StagedTransaction._meta.db_table)
         target = quote(Transaction._meta.db_table)
-        columns = list(STAGED_COLUMNS[STAGED_COLUMNS.index("customer_id") :])
+        columns = [
+            name
+            for name in STAGED_COLUMNS[STAGED_COLUMNS.index("customer_id") :]
+            if name not in _STAGING_ONLY
+        ]
         if (job.created_count or job.updated_count) and not StagedTransaction.objects.filter(
             job_id=job.pk
         ).exists():
@@ -425,6 +443,19 @@ class TransactionImporter(Importer):
                 _("The checked rows are gone (the database restarted since the check): check again.")
             )
         with connection.cursor() as cursor:
+            codes = (
+                StagedTransaction.objects.filter(job_id=job.pk)
+                .exclude(product_code="")
+                .values_list("product_code", flat=True)
+                .distinct()
+            )
+            if job.report.get("new_product_count") and product_stubs_create(actor=actor, codes=list(codes)):
+                cursor.execute(
+                    f"UPDATE {staged} SET product_id = p.id FROM {quote(Product._meta.db_table)} AS p "
+                    f"WHERE {staged}.job_id = %s AND {staged}.product_code <> '' "
+                    f"AND p.code = {staged}.product_code",
+                    [job.pk],
+                )
             if job.updated_count:
                 if connection.vendor == "postgresql":
                     # Statistics as they are now: right after a large import they may still say the
