@@ -762,3 +762,24 @@ def test_the_dry_run_page_and_the_api_say_which_products_will_be_created(staff_c
     assert "2 new products will be created: KAF-100, FIL-205." in page
     body = staff_client.get(f"/api/v1/imports/{job.pk}").json()
     assert (body["new_product_count"], body["new_products"]) == (2, ["KAF-100", "FIL-205"])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Artikel",
+        "Artikelnummer",
+        "Artikelnr",
+        "Varenummer",
+        "Varenr",
+        "Produkt",
+        "Produktkod",
+        "Tuote",
+        "Item",
+        "SKU",
+    ],
+)
+def test_an_article_column_is_mapped_to_the_product_code(header: str) -> None:
+    from lojal.imports.mapping import mapping_guess
+
+    assert mapping_guess("transactions", ["Kundnr", "Datum", header, "Belopp"])[header] == "product_code"
