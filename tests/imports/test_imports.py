@@ -783,3 +783,10 @@ def test_an_article_column_is_mapped_to_the_product_code(header: str) -> None:
     from lojal.imports.mapping import mapping_guess
 
     assert mapping_guess("transactions", ["Kundnr", "Datum", header, "Belopp"])[header] == "product_code"
+
+
+def test_staff_find_an_imported_customer_by_the_erps_customer_number(staff_client: Any) -> None:
+    run("customers", "customers_fortnox_cp1252.csv", source="fortnox")
+    anna_karin = CustomerSourceKey.objects.get(source="fortnox", external_id="1004").customer
+    items = staff_client.get("/api/v1/customers/search", {"q": "1004"}).json()["items"]
+    assert (items[0]["id"], items[0]["matched_on"]) == (anna_karin.pk, "external_id")

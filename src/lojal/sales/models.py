@@ -199,6 +199,8 @@ class CustomerSourceKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="customer_source_key_unique")
         ]
+        # The customer search finds a customer by the ERP's id whatever the source.
+        indexes = [models.Index(fields=["external_id"], name="customer_source_key_id")]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
