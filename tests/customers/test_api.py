@@ -989,3 +989,17 @@ def test_an_impossible_customer_since_is_422_and_changes_nothing(api: ApiClient,
     anna.refresh_from_db()
     assert anna.customer_since.isoformat() == "2014-03-01"
     assert Customer.objects.count() == 1
+
+
+def test_free_attributes_are_taken_replaced_and_checked(api: ApiClient) -> None:
+    created = body_of(api.post("customers", {"last_name": "Ek", "attributes": {"Säljare": "Karin"}}), 201)
+    assert created["attributes"] == {"Säljare": "Karin"}
+    changed = body_of(api.patch(f"customers/{created['id']}", {"attributes": {"Kreditgräns": "5 000"}}))
+    assert changed["attributes"] == {"Kreditgräns": "5 000"}
+    problem(api.patch(f"customers/{created['id']}", {"attributes": {"x" * 101: "y"}}), 422, ["attributes"])
+    problem(
+        api.patch(f"customers/{created['id']}", {"attributes": {"Note": "y" * 1001}}),
+        422,
+        ["attributes.Note"],
+    )
+    assert Customer.objects.get().attributes == {"Kreditgräns": "5 000"}

@@ -304,7 +304,7 @@ def test_the_mapping_is_saved_per_source_and_offered_next_time(tmp_path: Path) -
     job = services.import_job_create(
         actor=None, kind="transactions", upload=path, file_name="odd.csv", source="erp"
     )
-    assert job.mapping["När"] == ""
+    assert job.mapping["När"] == "attribute"  # no field takes it: kept, not dropped
     job = services.import_mapping_set(job_id=job.pk, mapping={"När": "occurred_at", "Ref": "external_id"})
     job = services.import_job_check(job_id=job.pk)
     assert job.created_count == 1
@@ -752,7 +752,7 @@ def test_unknown_article_codes_become_products_to_complete_and_the_rows_keep_the
     again = check(
         "transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True
     )
-    assert again.report == {}
+    assert "new_products" not in again.report
 
 
 def test_the_dry_run_page_and_the_api_say_which_products_will_be_created(staff_client: Any) -> None:
@@ -790,3 +790,46 @@ def test_staff_find_an_imported_customer_by_the_erps_customer_number(staff_clien
     anna_karin = CustomerSourceKey.objects.get(source="fortnox", external_id="1004").customer
     items = staff_client.get("/api/v1/customers/search", {"q": "1004"}).json()["items"]
     assert (items[0]["id"], items[0]["matched_on"]) == (anna_karin.pk, "external_id")
+
+
+def test_unmapped_columns_are_kept_as_free_attributes_and_reported(staff_client: Any) -> None:
+    # when a Fortnox register is checked
+    job = check("customers", "customers_fortnox_cp1252.csv", source="fortnox")
+    # then the columns no field takes are named in the report, as attributes
+    assert job.report == {"attribute_columns": ["Kreditgräns", "Säljare"]}
+    page = staff_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "Kept as free attributes: Kreditgräns, Säljare." in page
+    assert staff_client.get(f"/api/v1/imports/{job.pk}").json()["attribute_columns"] == [
+        "Kreditgräns",
+        "Säljare",
+    ]
+    # when committed, each customer keeps them, and a person the name as the file wrote it
+    services.import_job_commit(job_id=job.pk, actor=None)
+    by_key = {k.external_id: k.customer for k in CustomerSourceKey.objects.select_related("customer")}
+    assert by_key["1003"].attributes == {"Säljare": "Karin Lund", "Namn": "af Klint, Hilma"}
+    assert by_key["1002"].attributes == {"Kreditgräns": "250 000", "Säljare": "Erik Berg"}
+    assert by_key["1008"].attributes == {}
+    page = staff_client.get(f"/customers/{by_key['1002'].pk}/").content.decode()
+    assert "<dt>Kreditgräns</dt><dd>250 000</dd>" in page
+    detail = staff_client.get(f"/api/v1/customers/{by_key['1002'].pk}").json()
+    assert detail["attributes"] == {"Kreditgräns": "250 000", "Säljare": "Erik Berg"}
+
+
+def test_a_changed_attribute_updates_the_customer_and_keeps_the_others(tmp_path: Path) -> None:
+    header = "Kundnr;Namn;Säljare;Region\n"
+    run("customers", write(tmp_path / "a.csv", header + "1;Nordisk Design AB;Karin Lund;Väst\n"), source="f")
+    job = run(
+        "customers",
+        write(tmp_path / "b.csv", "Kundnr;Namn;Säljare\n1;Nordisk Design AB;Erik Berg\n"),
+        source="f",
+    )
+    assert (job.updated_count, job.unchanged_count) == (1, 0)
+    assert Customer.objects.get().attributes == {"Säljare": "Erik Berg", "Region": "Väst"}
+
+
+def test_a_transaction_files_unmapped_columns_are_its_attributes() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = run("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    assert job.report["attribute_columns"] == ["Benämning", "Projekt"]
+    first = Transaction.objects.get(external_id="F-5001")
+    assert first.attributes == {"Benämning": "Kaffebryggare Moccamaster", "Projekt": "Vårkampanj"}

@@ -68,6 +68,9 @@ class CustomerFields(Strict):
     customer_since: dt.date | None = Field(
         default=None, description="When the relationship began, as the source system knows it."
     )
+    attributes: dict[str, str] | None = Field(
+        default=None, description="Free attributes, text by name (an import keeps unmapped columns here)."
+    )
     industry: str | None = Field(default=None, max_length=100)
     employee_count: int | None = Field(default=None, ge=0)
     founded_year: int | None = Field(default=None, ge=1000, le=9999)
@@ -183,6 +186,7 @@ class CustomerDetail(CustomerSummary):
     organisation_name: str
     birth_date: dt.date | None
     customer_since: dt.date | None
+    attributes: dict[str, str]
     industry: str
     employee_count: int | None
     founded_year: int | None

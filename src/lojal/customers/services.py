@@ -41,6 +41,7 @@ PLAIN_FIELDS = (
     "founded_year",
     "birth_date",
     "customer_since",
+    "attributes",
     "preferred_language",
     "vip_tier",
     "account_manager_id",

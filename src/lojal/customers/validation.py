@@ -36,6 +36,7 @@ ALL_FIELDS = {
     "founded_year",
     "birth_date",
     "customer_since",
+    "attributes",
     "national_id",
     "national_id_country",
     "emails",
@@ -284,6 +285,32 @@ def address_match_key(street: str, postal_code: str) -> str:
     return f"{''.join(postal_code.split())}|{fold(street)}"[:200]
 
 
+MAX_ATTRIBUTES = 50
+
+
+def _attributes(value: Any, errors: _Errors) -> dict[str, str]:
+    """Free attributes: at most 50 names of up to 100 characters, each with a text of up to 1000."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        errors.add("attributes", _("Must be an object of names and texts."))
+        return {}
+    if len(value) > MAX_ATTRIBUTES:
+        errors.add("attributes", _("At most %(max)d attributes.") % {"max": MAX_ATTRIBUTES})
+        return {}
+    cleaned: dict[str, str] = {}
+    for name, text in value.items():
+        key = " ".join(str(name).split())
+        if not key or len(key) > 100:
+            errors.add("attributes", _("An attribute's name has 1 to 100 characters."))
+            continue
+        if not isinstance(text, str | int | float) or isinstance(text, bool):
+            errors.add(f"attributes.{key}", _("Must be text."))
+            continue
+        cleaned[key] = _text(str(text), f"attributes.{key}", 1000, errors)
+    return cleaned
+
+
 def _tags(value: Any, errors: _Errors) -> list[str]:
     names: list[str] = []
     for item in _list(value, "tags", errors):
@@ -358,6 +385,8 @@ def customer_clean(
         cleaned["birth_date"] = _date(data["birth_date"], "birth_date", errors)
     if "customer_since" in data:
         cleaned["customer_since"] = _date(data["customer_since"], "customer_since", errors)
+    if "attributes" in data:
+        cleaned["attributes"] = _attributes(data["attributes"], errors)
     if "preferred_language" in data:
         cleaned["preferred_language"] = _choice(
             data["preferred_language"], "preferred_language", LANGUAGES, errors

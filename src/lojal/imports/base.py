@@ -181,7 +181,9 @@ class Importer:
 
     def report(self) -> dict[str, Any]:
         """What the dry run tells besides counts and rejections (new products, say), for the job."""
-        return {}
+        return (
+            {"attribute_columns": [h for _i, h in self.attribute_columns]} if self.attribute_columns else {}
+        )
 
 
 @dataclass

@@ -121,6 +121,7 @@ class CustomerImporter(Importer):
         super().__init__(job)
         self.source = job.source
         self.full_names = "full_name" in self.mapped_fields
+        self.full_name_header = next((h for h, name in job.mapping.items() if name == "full_name"), "")
         if self.full_names:
             self.mapped_fields |= {"first_name", "last_name", "organisation_name"}
 
@@ -171,9 +172,18 @@ class CustomerImporter(Importer):
             return Kind.ORGANISATION.value
         return Kind.PERSON.value
 
-    def service_data(self, values: dict[str, str], kind: str, *, for_update: bool) -> dict[str, Any]:
-        """The row as the customer services take it; for an update only the columns the file has."""
+    def service_data(
+        self, values: dict[str, str], kind: str, *, for_update: bool, attributes: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """The row as the customer services take it; for an update only the columns the file has.
+        The file's unmapped columns become free attributes, and so does a person's full name as the
+        file wrote it (the split into first and last name is a guess worth being able to check)."""
         data: dict[str, Any] = {}
+        kept = dict(attributes or {})
+        if self.full_name_header and kind == Kind.PERSON and values.get("full_name"):
+            kept[self.full_name_header] = values["full_name"]
+        if kept:
+            data["attributes"] = kept
         fields = self.mapped_fields
         names = (
             ("first_name", "last_name", "industry")
@@ -259,7 +269,7 @@ class CustomerImporter(Importer):
                     mapped.line, "kind", _("Must be person or organisation."), mapped.values.get("kind")
                 )
                 continue
-            data = self.service_data(mapped.values, kind, for_update=False)
+            data = self.service_data(mapped.values, kind, for_update=False, attributes=mapped.attributes)
             try:
                 cleaned = customer_clean(data=data, kind=kind, partial=False)
             except ValidationError as error:
@@ -353,7 +363,14 @@ class CustomerImporter(Importer):
             {
                 row["pk"]: row
                 for row in Customer.objects.filter(pk__in=targets).values(
-                    "pk", "kind", "primary_email", "primary_phone", "city", "national_id", *COMPARED
+                    "pk",
+                    "kind",
+                    "primary_email",
+                    "primary_phone",
+                    "city",
+                    "national_id",
+                    "attributes",
+                    *COMPARED,
                 )
             }
             if targets
@@ -400,7 +417,10 @@ class CustomerImporter(Importer):
                     mapped.values.get("kind"),
                 )
                 continue
-            update = self.service_data(mapped.values, kind, for_update=True)
+            update = self.service_data(mapped.values, kind, for_update=True, attributes=mapped.attributes)
+            if "attributes" in update:
+                # Attributes from other sources, or columns this file no longer has, stay.
+                update["attributes"] = {**(current["attributes"] or {}), **update["attributes"]}
             action = "update" if self._differs(current, cleaned) else "link"
             staged.append(
                 (
@@ -421,6 +441,9 @@ class CustomerImporter(Importer):
         bulk_insert(StagedRow, STAGED_COLUMNS, staged)
 
     def _differs(self, current: dict[str, Any], cleaned: dict[str, Any]) -> bool:
+        stored_attributes = current["attributes"] or {}
+        if any(stored_attributes.get(name) != text for name, text in cleaned.get("attributes", {}).items()):
+            return True
         for name in COMPARED:
             if name in cleaned and cleaned[name] not in ("", None) and cleaned[name] != current[name]:
                 return True

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lojal.core.text import fold
 
-ATTRIBUTE = "attribute"  # keep the column as a free attribute (transactions), under its header name
+ATTRIBUTE = "attribute"  # keep the column as a free attribute, under its header name
+# The kinds whose rows have free attributes: a column no field takes is kept there by default.
+ATTRIBUTE_KINDS = ("customers", "transactions")
 IGNORE = ""
 
 # How ERPs head their own customer number column; read as the customer's id in the source.
@@ -377,14 +379,15 @@ def header_key(header: str) -> str:
 
 def field_choices(kind: str) -> list[tuple[str, str]]:
     choices = [(name, str(label)) for name, (label, _synonyms) in FIELDS[kind].items()]
-    if kind == "transactions":
+    if kind in ATTRIBUTE_KINDS:
         choices.append((ATTRIBUTE, str(_("Free attribute (kept under the column name)"))))
     return choices
 
 
 def mapping_guess(kind: str, headers: list[str], saved: Mapping[str, str] | None = None) -> dict[str, str]:
     """Each header's field: the saved mapping's choice when the header is known to it, else the first
-    field whose synonyms name the header; a field is taken once (the leftmost header wins)."""
+    field whose synonyms name the header; a field is taken once (the leftmost header wins). Any other
+    column of a customers or transactions file is kept as a free attribute, never dropped silently."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     saved = saved or {}
@@ -397,7 +400,7 @@ def mapping_guess(kind: str, headers: list[str], saved: Mapping[str, str] | None
         if header in mapping:
             continue
         key = header_key(header)
-        mapping[header] = IGNORE
+        mapping[header] = ATTRIBUTE if kind in ATTRIBUTE_KINDS and header.strip() else IGNORE
         for name, (_label, synonyms) in FIELDS[kind].items():
             if name not in taken and (key == header_key(name.replace("_", " ")) or key in synonyms):
                 mapping[header] = name

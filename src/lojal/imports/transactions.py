@@ -343,8 +343,10 @@ class TransactionImporter(Importer):
         return customer_id, name, "", value
 
     def report(self) -> dict[str, Any]:
-        shown = list(self.new_products)[:REPORT_CODES]
-        return {"new_products": shown, "new_product_count": len(self.new_products)} if shown else {}
+        report = super().report()
+        if shown := list(self.new_products)[:REPORT_CODES]:
+            report.update(new_products=shown, new_product_count=len(self.new_products))
+        return report
 
     def _number(self, text: str) -> Decimal:
         try:
