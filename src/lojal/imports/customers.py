@@ -154,7 +154,7 @@ class CustomerImporter(Importer):
         holders = []
         for holder in ("person", "organisation"):
             try:
-                national_id_parse(country=country, holder=holder, value=text)  # type: ignore[arg-type]
+                national_id_parse(country=country, holder=holder, value=text)
             except ValidationError:
                 continue
             holders.append(holder)
