@@ -833,3 +833,23 @@ def test_a_transaction_files_unmapped_columns_are_its_attributes() -> None:
     assert job.report["attribute_columns"] == ["Benämning", "Projekt"]
     first = Transaction.objects.get(external_id="F-5001")
     assert first.attributes == {"Benämning": "Kaffebryggare Moccamaster", "Projekt": "Vårkampanj"}
+
+
+def test_the_cli_dry_run_names_new_products_and_attribute_columns() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    out = io.StringIO()
+    call_command(
+        "import",
+        "transactions",
+        str(FIXTURES / "transactions_visma_malformed_amounts.csv"),
+        "--source",
+        "erp",
+        "--dry-run",
+        "--skip-bad-rows",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "2 new products will be created: KAF-100, FIL-205." in out.getvalue()
+    assert "Kept as free attributes: Benämning, Projekt." in out.getvalue()
+    assert "line 4: amount: Not a number: 1,234,56 (several decimal marks)." in out.getvalue()
+    assert not Product.objects.exists()

@@ -132,6 +132,13 @@ class Command(BaseCommand):
         )
         if job.skipped_lines:
             self.stdout.write(f"Skipped totals rows on lines {', '.join(map(str, job.skipped_lines))}.")
+        if count := job.report.get("new_product_count"):
+            codes = ", ".join(job.report["new_products"]) + (
+                " …" if count > len(job.report["new_products"]) else ""
+            )
+            self.stdout.write(f"{count} new products will be created: {codes}.")
+        if columns := job.report.get("attribute_columns"):
+            self.stdout.write(f"Kept as free attributes: {', '.join(columns)}.")
         for rejection in job.rejections.order_by("line", "id")[:show]:
             value = f" ({rejection.value!r})" if rejection.value else ""
             self.stdout.write(f"  line {rejection.line}: {rejection.field}: {rejection.reason}{value}")
