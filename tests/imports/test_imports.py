@@ -709,8 +709,8 @@ def test_a_bad_customer_since_date_is_rejected_with_line_column_and_reason(tmp_p
     )
     job = check("customers", given, source="fortnox")
     assert rejections(job) == [
-        (3, "customer_since", "Must be a date as YYYY-MM-DD."),
-        (4, "customer_since", "Must be a date as YYYY-MM-DD."),
+        (3, "customer_since", "Not a date: 2020-02-30"),
+        (4, "customer_since", "Not a date: snart"),
     ]
     assert job.created_count == 1
     assert Customer.objects.count() == 0

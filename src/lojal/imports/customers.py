@@ -160,6 +160,19 @@ class CustomerImporter(Importer):
             holders.append(holder)
         return holders == ["organisation"]
 
+    def _bad_dates(self, mapped: Mapped) -> bool:
+        """Reject a row whose dates are not dates in any form an ERP writes, with the reading's reason
+        (the validation's own "YYYY-MM-DD" would name a form the file need not use)."""
+        bad = False
+        for name in _DATES:
+            if text := mapped.values.get(name):
+                try:
+                    parse_date(text)
+                except ValueError as error:
+                    self.reject(mapped.line, name, str(error), text)
+                    bad = True
+        return bad
+
     def _kind(self, values: dict[str, str]) -> str | None:
         text = fold(values.get("kind", ""))
         if text in _ORGANISATION_WORDS:
@@ -268,6 +281,8 @@ class CustomerImporter(Importer):
                 self.reject(
                     mapped.line, "kind", _("Must be person or organisation."), mapped.values.get("kind")
                 )
+                continue
+            if self._bad_dates(mapped):
                 continue
             data = self.service_data(mapped.values, kind, for_update=False, attributes=mapped.attributes)
             try:
