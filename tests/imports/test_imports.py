@@ -853,3 +853,24 @@ def test_the_cli_dry_run_names_new_products_and_attribute_columns() -> None:
     assert "Kept as free attributes: Benämning, Projekt." in out.getvalue()
     assert "line 4: amount: Not a number: 1,234,56 (several decimal marks)." in out.getvalue()
     assert not Product.objects.exists()
+
+
+def test_a_danish_file_reads_1_234_as_a_thousand_and_others_refuse_to_round_it(tmp_path: Path) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    given = write(tmp_path / "t.csv", "Bilag;Kundenr;Dato;Beløb\nD-1;K-1001;2026-03-14;1.234\n")
+    for locale in ("", "sv_SE", "en_GB"):
+        job = check("transactions", given, source="erp", number_locale=locale)
+        assert rejections(job) == [(2, "amount", "Too many decimals: 1.234 (at most 2).")]
+    job = run("transactions", given, source="erp", number_locale="da_DK")
+    assert job.number_locale == "da_DK"
+    assert Transaction.objects.get().amount == Decimal("1234.00")
+
+
+def test_an_unknown_number_format_is_refused(tmp_path: Path) -> None:
+    given = write(tmp_path / "t.csv", "Bilag;Kundenr;Dato;Beløb\nD-1;K-1001;2026-03-14;1.234\n")
+    with pytest.raises(services.ValidationError) as refused:
+        services.import_job_create(
+            actor=None, kind="transactions", upload=given, file_name="t.csv", number_locale="de_DE"
+        )
+    assert list(refused.value.errors) == ["number_locale"]
+    assert not services.ImportJob.objects.exists()

@@ -50,6 +50,10 @@ class JobOut(Schema):
     mapping: dict[str, str]
     skip_bad_rows: bool
     default_currency: str
+    number_locale: str = Field(
+        "",
+        description="how the file writes numbers (sv_SE, nb_NO, da_DK, fi_FI, en_GB, en_US); empty: the installation's country",
+    )
     created: int
     updated: int
     unchanged: int
@@ -115,6 +119,7 @@ def job_out(job: ImportJob) -> dict[str, Any]:
         "mapping": job.mapping,
         "skip_bad_rows": job.skip_bad_rows,
         "default_currency": job.default_currency,
+        "number_locale": job.number_locale,
         "created": job.created_count,
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
@@ -144,6 +149,7 @@ def import_upload(
     source: Form[str] = "file",
     skip_bad_rows: Form[bool] = False,
     default_currency: Form[str] = "SEK",
+    number_locale: Form[str] = "",
     mapping: Form[str] = "",
     commit: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
@@ -167,6 +173,7 @@ def import_upload(
         mapping=chosen,
         skip_bad_rows=skip_bad_rows,
         default_currency=default_currency,
+        number_locale=number_locale,
     )
     if commit:
         ImportJob.objects.filter(pk=job.pk).update(commit_after_check=True)

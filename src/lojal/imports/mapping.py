@@ -305,6 +305,7 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "amount",
                 "belopp",
                 "belop",
+                "belob",
                 "summa",
                 "sum",
                 "total",

@@ -41,6 +41,8 @@ class ImportJob(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
     default_currency = models.CharField(_("default currency"), max_length=3, default="SEK")
+    # How the file writes numbers (sv_SE, nb_NO, da_DK, fi_FI, en_GB, en_US); "" is LOJAL_DEFAULT_COUNTRY's.
+    number_locale = models.CharField(_("number format"), max_length=5, blank=True, default="")
     commit_after_check = models.BooleanField(default=False)
 
     rows_done = models.BigIntegerField(default=0)

@@ -160,7 +160,7 @@ class TransactionImporter(Importer):
         self.resolver = CustomerResolver(source=job.source, fields=self.mapped_fields)
         self.products = dict(Product.objects.values_list("code", "pk"))
         self.zone_name = settings.TIME_ZONE
-        self.number_locale = number_locale()
+        self.number_locale = number_locale(job.number_locale)
         self.new_products: dict[str, None] = {}  # article codes new to the catalogue, in file order
         self.position = {name: place for place, (_index, name) in enumerate(self.columns)}
         self.indexes = [index for index, _name in self.columns]
@@ -354,6 +354,18 @@ class TransactionImporter(Importer):
         except NumberError as error:
             raise ValueError(number_error_text(error)) from None
 
+    def _exact(self, text: str, places: Decimal) -> Decimal:
+        """The number in ``text`` to ``places``; one with more decimals is refused, never rounded
+        (\"1.234\" in a file is more likely a thousand than a krona and 23 öre)."""
+        number = self._number(text)
+        exact = number.quantize(places)
+        if exact != number:
+            raise ValueError(
+                _("Too many decimals: %(value)s (at most %(places)d).")
+                % {"value": text[:40], "places": -places.as_tuple().exponent}
+            )
+        return exact
+
     def _parse(self, line: int, values: list[str]) -> tuple[Any, ...] | None:
         """The row's typed values, or None when it is rejected (every bad field is reported)."""
         at = self.position
@@ -372,20 +384,20 @@ class TransactionImporter(Importer):
             ok = False
         text = values[at["amount"]] if "amount" in at else ""
         try:
-            amount = self._number(text).quantize(CENT)
+            amount = self._exact(text, CENT)
         except ValueError as error:
             self.reject(line, "amount", str(error), text)
             ok = False
         if "quantity" in at and (text := values[at["quantity"]]):
             try:
-                quantity = self._number(text).quantize(THOUSANDTH)
+                quantity = self._exact(text, THOUSANDTH)
             except ValueError as error:
                 self.reject(line, "quantity", str(error), text)
                 ok = False
         for name in ("margin", "cost"):
             if name in at and (text := values[at[name]]):
                 try:
-                    number = self._number(text).quantize(CENT)
+                    number = self._exact(text, CENT)
                 except ValueError as error:
                     self.reject(line, name, str(error), text)
                     ok = False

@@ -23,8 +23,11 @@ _SLASHED_ISO = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 MAX_DIGITS = numbers.MAX_DIGITS
 
 
-def number_locale() -> str:
-    """The locale a file's numbers are read in first: the one of LOJAL_DEFAULT_COUNTRY."""
+def number_locale(chosen: str = "") -> str:
+    """The locale a file's numbers are read in first: the one chosen for the import, else the one
+    of LOJAL_DEFAULT_COUNTRY."""
+    if chosen in numbers.SUPPORTED_LOCALES:
+        return chosen
     return numbers.COUNTRY_LOCALE.get(settings.DEFAULT_COUNTRY.upper(), "en_GB")
 
 

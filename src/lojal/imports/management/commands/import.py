@@ -35,6 +35,12 @@ class Command(BaseCommand):
             "--currency", default="SEK", help="currency of amounts when the file has no currency column"
         )
         parser.add_argument(
+            "--locale",
+            default="",
+            help="how the file writes numbers: sv_SE, nb_NO, da_DK, fi_FI, en_GB or en_US "
+            "(default: LOJAL_DEFAULT_COUNTRY's)",
+        )
+        parser.add_argument(
             "--map",
             action="append",
             default=[],
@@ -74,6 +80,7 @@ class Command(BaseCommand):
                 mapping=mapping or None,
                 skip_bad_rows=options["skip_bad_rows"],
                 default_currency=options["currency"],
+                number_locale=options["locale"],
                 has_header=False if options["no_header"] else None,
             )
         except LojalError as error:
