@@ -127,6 +127,7 @@ def channel_of(text: str) -> str:
 
 CENT = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
+_PLACES = {CENT: 2, THOUSANDTH: 3}
 
 
 @lru_cache(maxsize=64)
@@ -362,7 +363,7 @@ class TransactionImporter(Importer):
         if exact != number:
             raise ValueError(
                 _("Too many decimals: %(value)s (at most %(places)d).")
-                % {"value": text[:40], "places": -places.as_tuple().exponent}
+                % {"value": text[:40], "places": _PLACES[places]}
             )
         return exact
 
