@@ -84,6 +84,7 @@ def test_customer_read_is_exactly_what_the_schema_would_send(api: ApiClient, adm
         industry="Construction",
         employee_count=42,
         founded_year=1987,
+        customer_since="2009-11-15",
     )
     person = factories.person()
     contact_person_add(
@@ -100,6 +101,7 @@ def test_customer_read_is_exactly_what_the_schema_would_send(api: ApiClient, adm
         assert body == _through_schema(body)
         assert body["contact_persons"][0]["person_id"] == person.pk
         assert sorted(body["tags"]) == ["Bygg", "Partner"]
+        assert body["customer_since"] == "2009-11-15"
     assert body["timeline_next"] is not None
 
 

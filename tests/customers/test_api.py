@@ -225,9 +225,10 @@ def test_create_organisation(api: ApiClient) -> None:
         ({"last_name": "X", "shoe_size": 44}, ["shoe_size"]),
         ({"last_name": "X", "birth_date": "yesterday"}, ["birth_date"]),
         (
-            {"last_name": "X", "addresses": [{"street": "Storgatan 1"}]},
-            ["addresses[0].postal_code", "addresses[0].city"],
+            {"last_name": "X", "addresses": [{"street": "Storgatan 1", "postal_code": "4113"}]},
+            ["addresses[0].postal_code"],
         ),
+        ({"last_name": "X", "addresses": [{"street": "", "city": ""}]}, ["addresses[0].street"]),
         ({"last_name": "X", "vip_tier": "diamond"}, ["vip_tier"]),
         ({"last_name": "X", "employee_count": 5}, ["employee_count"]),
         ({"first_name": ""}, ["last_name"]),
@@ -968,3 +969,37 @@ def test_junk_input_never_gives_a_500(api: ApiClient, method: str, path: str, pa
 def test_wrong_method_is_a_problem_document(api: ApiClient) -> None:
     response = api.client.put("/api/v1/customers")
     problem(response, 405)
+
+
+def test_customer_since_is_taken_on_create_changed_by_patch_and_read_back(api: ApiClient) -> None:
+    created = body_of(api.post("customers", {"last_name": "Åström", "customer_since": "2014-03-01"}), 201)
+    assert created["customer_since"] == "2014-03-01"
+    changed = body_of(api.patch(f"customers/{created['id']}", {"customer_since": "2013-01-31"}))
+    assert changed["customer_since"] == "2013-01-31"
+    assert api.get(f"customers/{created['id']}").json()["customer_since"] == "2013-01-31"
+    cleared = body_of(api.patch(f"customers/{created['id']}", {"customer_since": None}))
+    assert cleared["customer_since"] is None
+
+
+@pytest.mark.parametrize("value", ["2020-02-30", "3000-01-01", "gestern"])
+def test_an_impossible_customer_since_is_422_and_changes_nothing(api: ApiClient, value: str) -> None:
+    anna = factories.person(customer_since="2014-03-01")
+    problem(api.patch(f"customers/{anna.pk}", {"customer_since": value}), 422, ["customer_since"])
+    problem(api.post("customers", {"last_name": "X", "customer_since": value}), 422, ["customer_since"])
+    anna.refresh_from_db()
+    assert anna.customer_since.isoformat() == "2014-03-01"
+    assert Customer.objects.count() == 1
+
+
+def test_free_attributes_are_taken_replaced_and_checked(api: ApiClient) -> None:
+    created = body_of(api.post("customers", {"last_name": "Ek", "attributes": {"Säljare": "Karin"}}), 201)
+    assert created["attributes"] == {"Säljare": "Karin"}
+    changed = body_of(api.patch(f"customers/{created['id']}", {"attributes": {"Kreditgräns": "5 000"}}))
+    assert changed["attributes"] == {"Kreditgräns": "5 000"}
+    problem(api.patch(f"customers/{created['id']}", {"attributes": {"x" * 101: "y"}}), 422, ["attributes"])
+    problem(
+        api.patch(f"customers/{created['id']}", {"attributes": {"Note": "y" * 1001}}),
+        422,
+        ["attributes.Note"],
+    )
+    assert Customer.objects.get().attributes == {"Kreditgräns": "5 000"}

@@ -408,3 +408,22 @@ def test_a_batch_looks_for_duplicates_after_commit_in_the_worker(
     callbacks[0]()
     suspicion = DuplicateSuspicion.objects.get()
     assert (suspicion.first_id, suspicion.second_id, suspicion.reasons) == (known.pk, again.pk, ["email"])
+
+
+def test_merge_keeps_the_earlier_customer_since_and_both_customers_attributes() -> None:
+    keep = factories.person(
+        first_name="Per", last_name="Åström", customer_since="2018-05-01", attributes={"Säljare": "Karin"}
+    )
+    other = factories.person(
+        first_name="Per",
+        last_name="Åström",
+        customer_since="2014-03-01",
+        attributes={"Säljare": "Erik", "Kreditgräns": "10 000"},
+    )
+    customers_merge(actor=None, keep_id=keep.pk, other_id=other.pk)
+    keep.refresh_from_db()
+    assert keep.customer_since == dt.date(2014, 3, 1)
+    assert keep.attributes == {"Säljare": "Karin", "Kreditgräns": "10 000"}
+    filled = AuditEntry.objects.get(action="merge", object_id=str(keep.pk)).changes["filled"]
+    assert filled["customer_since"] == ["2018-05-01", "2014-03-01"]
+    assert filled["attributes"] == [None, {"Kreditgräns": "10 000"}]

@@ -321,7 +321,10 @@ def test_valid_organisation_form_creates_an_organisation(staff_client: Client) -
             {"emails", "national_id"},
         ),
         ({"last_name": "X", "phones": "12"}, {"phones"}),
-        ({"last_name": "X", "street": "Storgatan 1"}, {"postal_code", "city"}),
+        (
+            {"last_name": "X", "street": "Storgatan 1", "postal_code": "4113", "city": "Göteborg"},
+            {"postal_code"},
+        ),
         ({"first_name": ""}, {"last_name"}),
         ({"last_name": "X", "birth_date": "not a date"}, {"birth_date"}),
         ({"last_name": "X", "preferred_language": "xx"}, {"preferred_language"}),
@@ -708,3 +711,39 @@ def test_a_long_list_is_counted_only_up_to_the_cap(
     assert "Page 1 of 3+" in page
     narrowed = staff_client.get("/customers/?q=Kund+03").content.decode()
     assert "1 customer" in narrowed and "More than" not in narrowed
+
+
+def test_customer_since_is_the_sources_date_then_the_first_transaction_then_the_record(
+    staff_client: Client,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lojal.sales.services import transaction_record
+
+    # given one customer of each kind of history
+    told = factories.person(customer_since="2009-11-15")
+    bought = factories.person()
+    for day in ("2021-05-04", "2019-03-02"):
+        transaction_record(
+            actor=None,
+            customer_id=bought.pk,
+            data={
+                "occurred_at": dt.datetime.fromisoformat(f"{day}T12:00:00+00:00"),
+                "amount": "100.00",
+                "kind": "purchase",
+                "currency": "SEK",
+            },
+        )
+    new = factories.person()
+
+    # when / then
+    def shown(customer: Customer) -> str:
+        page = staff_client.get(f"/customers/{customer.pk}/").content.decode()
+        return page.split('data-testid="customer-since">')[1].split("<")[0]
+
+    assert shown(told) == "2009-11-15"
+    assert shown(bought) == "2019-03-02"
+    assert shown(new) == timezone.localdate(new.created_at).isoformat()
+    assert dt.date.fromisoformat(shown(new)) <= timezone.localdate()

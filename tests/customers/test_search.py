@@ -289,3 +289,23 @@ def test_the_word_list_for_typo_search_follows_new_and_changed_names() -> None:
         cursor.execute("SELECT word FROM customer_search_word WHERE word IN ('ylva', 'quist', 'qvarnstrom')")
         assert sorted(row[0] for row in cursor.fetchall()) == ["quist", "qvarnstrom", "ylva"]
     assert found("Qvarnstrmö") == [(ylva.pk, "name_fuzzy")]
+
+
+def test_a_customer_is_found_by_the_id_of_any_source_it_came_from(
+    anna: Customer, others: list[Customer]
+) -> None:
+    from lojal.sales.models import CustomerSourceKey
+
+    # given the ERP's and the web shop's ids, as the imports write them
+    CustomerSourceKey.objects.create(customer=anna, source="fortnox", external_id="K-1001")
+    CustomerSourceKey.objects.create(customer=anna, source="shop", external_id="web-77")
+    CustomerSourceKey.objects.create(customer=others[0], source="fortnox", external_id="K-1002")
+    gone = factories.person(first_name="Gustav", last_name="Borta")
+    CustomerSourceKey.objects.create(customer=gone, source="fortnox", external_id="K-1003")
+    customer_delete(actor=None, customer_id=gone.pk)
+    # then the whole id finds its customer, first, whatever the source; a part or a deleted one does not
+    assert found("K-1001")[:1] == [(anna.pk, "external_id")]
+    assert found(" web-77 ")[:1] == [(anna.pk, "external_id")]
+    assert found("K-1002")[:1] == [(others[0].pk, "external_id")]
+    assert (anna.pk, "external_id") not in found("K-100")
+    assert found("K-1003") == []

@@ -201,8 +201,15 @@ BAD_INPUT = [
     ({"last_name": "X", "phones": ["070-123 45 67", "12"]}, "phones[1].number"),
     ({"last_name": "X", "phones": [{"number": "070-123 45 67", "label": "pager"}]}, "phones[0].label"),
     (
-        {"last_name": "X", "addresses": [{"street": "Storgatan 1", "postal_code": "41138"}]},
-        "addresses[0].city",
+        {
+            "last_name": "X",
+            "addresses": [{"street": "Storgatan 1", "postal_code": "4113", "city": "Göteborg"}],
+        },
+        "addresses[0].postal_code",
+    ),
+    (
+        {"last_name": "X", "addresses": [{"postal_code": "0154", "city": "Oslo", "country": "SE"}]},
+        "addresses[0].postal_code",
     ),
     (
         {

@@ -311,7 +311,7 @@ def test_the_mapping_is_saved_per_source_and_offered_next_time(tmp_path: Path) -
     job = services.import_job_create(
         actor=None, kind="transactions", upload=path, file_name="odd.csv", source="erp"
     )
-    assert job.mapping["När"] == ""
+    assert job.mapping["När"] == "attribute"  # no field takes it: kept, not dropped
     job = services.import_mapping_set(job_id=job.pk, mapping={"När": "occurred_at", "Ref": "external_id"})
     job = services.import_job_check(job_id=job.pk)
     assert job.created_count == 1
@@ -677,3 +677,289 @@ def test_an_update_that_clashes_at_commit_fails_naming_the_line_and_changes_noth
     assert Customer.objects.get(last_name="Ängström").national_id == ""
     assert Customer.objects.get(last_name="Öberg").city == "Göteborg"
     assert Event.objects.count() == events
+
+
+def test_a_visma_file_with_malformed_amounts_rejects_each_with_its_reason() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    Product.objects.create(code="KAF-100", name="Kaffebryggare Moccamaster")
+    Product.objects.create(code="FIL-205", name="Filter 100-pack")
+    job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp")
+    assert (job.created_count, job.rejected_count) == (4, 6)
+    assert rejections(job) == [
+        (4, "amount", "Not a number: 1,234,56 (several decimal marks)."),
+        (5, "amount", "Not a number: 1.234,567.8 (decimal marks and thousands separators are mixed)."),
+        (
+            6,
+            "amount",
+            "Not a number: 1 23,5 (a thousands separator stands only between groups of three digits).",
+        ),
+        (7, "amount", "Not a number: 12O,00"),
+        (8, "amount", "Not a number: - (no digits)."),
+        (9, "amount", "Not a number: 12,50,00 (several decimal marks)."),
+    ]
+    job = run("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    amounts = dict(Transaction.objects.values_list("external_id", "amount"))
+    assert amounts == {
+        "F-5001": Decimal("2495.00"),
+        "F-5002": Decimal("1234.50"),
+        "F-5009": Decimal("12500.00"),
+        "F-5010": Decimal("-349.00"),
+    }
+    # a file without a kind column writes a credit note as a negative line: it is a refund
+    kinds = dict(Transaction.objects.values_list("external_id", "kind"))
+    assert (kinds["F-5001"], kinds["F-5010"]) == ("purchase", "refund")
+
+
+def test_a_full_name_column_is_an_organisations_name_or_a_persons_split_name(tmp_path: Path) -> None:
+    given = write(
+        tmp_path / "kunder.csv",
+        "Kundnr;Namn;Organisationsnr\n"
+        "K-1;Per Åström;\n"
+        "K-2;af Klint, Hilma;\n"
+        "K-3;Anna-Karin de la Motte;640823-3234\n"
+        "K-4;Fjällräven Handel AB;\n"
+        "K-5;Nordisk Design;556677-8899\n"
+        "K-6;Oy Karl Fazer Ab;\n",
+    )
+    job = run("customers", given, source="fortnox")
+    assert job.mapping["Namn"] == "full_name"
+    assert job.mapping["Organisationsnr"] == "national_id"
+    rows = {
+        key.external_id: key.customer
+        for key in CustomerSourceKey.objects.filter(source="fortnox").select_related("customer")
+    }
+    assert {k: (c.kind, c.first_name, c.last_name, c.organisation_name) for k, c in rows.items()} == {
+        "K-1": ("person", "Per", "Åström", ""),
+        "K-2": ("person", "Hilma", "af Klint", ""),
+        "K-3": ("person", "Anna-Karin", "de la Motte", ""),
+        "K-4": ("organisation", "", "", "Fjällräven Handel AB"),
+        "K-5": ("organisation", "", "", "Nordisk Design"),
+        "K-6": ("organisation", "", "", "Oy Karl Fazer Ab"),
+    }
+
+
+def test_a_fortnox_register_with_partial_addresses_imports_every_row() -> None:
+    job = run("customers", "customers_fortnox_cp1252.csv", source="fortnox")
+    assert (job.created_count, job.rejected_count) == (9, 0)
+    by_key = {
+        key.external_id: key.customer
+        for key in CustomerSourceKey.objects.filter(source="fortnox").select_related("customer")
+    }
+    addresses = {
+        key: list(customer.addresses.values_list("street", "postal_code", "city", "country"))
+        for key, customer in by_key.items()
+    }
+    assert addresses == {
+        "1001": [("Storgatan 12", "114 51", "Stockholm", "SE")],
+        "1002": [("Box 123", "831 21", "Östersund", "SE")],
+        "1003": [("c/o Andersson, Strandvägen 7", "", "", "SE")],
+        "1004": [("", "413 04", "Göteborg", "SE")],
+        "1005": [("Sveavägen 44", "11134", "Stockholm", "SE")],
+        "1006": [("Karl Johans gate 1", "0154", "Oslo", "NO")],
+        "1007": [("", "", "København", "DK")],
+        "1008": [("", "00941", "Helsinki", "FI")],
+        "1009": [("Box 45", "", "", "SE")],
+    }
+    assert job.mapping["Kund sedan"] == "customer_since"
+    since = {key: customer.customer_since for key, customer in by_key.items()}
+    assert {key: day.isoformat() for key, day in since.items() if day} == {
+        "1001": "2014-03-01",
+        "1002": "2009-11-15",
+        "1003": "2019-06-15",
+        "1004": "2021-01-20",
+        "1005": "2018-03-05",
+        "1006": "2020-02-03",
+        "1007": "2016-08-01",
+    }
+    assert by_key["1004"].city == "Göteborg"
+    assert by_key["1002"].kind == "organisation"
+    assert by_key["1003"].last_name == "af Klint"
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "country"),
+    [("1234", "Sverige"), ("123 456", "SE"), ("01234", "Norge"), ("123", "Danmark"), ("0010", "Suomi")],
+)
+def test_a_postal_code_not_written_as_the_country_writes_them_is_rejected(
+    tmp_path: Path, postal_code: str, country: str
+) -> None:
+    given = write(
+        tmp_path / "k.csv", f"Kundnr;Namn;Postnr;Ort;Land\n1;Per Åström;{postal_code};Ort;{country}\n"
+    )
+    job = check("customers", given, source="fortnox")
+    assert [(line, field) for line, field, _reason in rejections(job)] == [(2, "postal_code")]
+    assert Customer.objects.count() == 0
+
+
+def test_a_bad_customer_since_date_is_rejected_with_line_column_and_reason(tmp_path: Path) -> None:
+    given = write(
+        tmp_path / "k.csv",
+        "Kundnr;Namn;Kund sedan\n1;Per Åström;2014-03-01\n2;Kari Nordmann;2020-02-30\n3;Lars Ek;snart\n",
+    )
+    job = check("customers", given, source="fortnox")
+    assert rejections(job) == [
+        (3, "customer_since", "Not a date: 2020-02-30"),
+        (4, "customer_since", "Not a date: snart"),
+    ]
+    assert job.created_count == 1
+    assert Customer.objects.count() == 0
+
+
+def test_a_changed_customer_since_updates_the_customer_on_reimport(tmp_path: Path) -> None:
+    run(
+        "customers",
+        write(tmp_path / "a.csv", "Kundnr;Namn;Kund sedan\n1;Per Åström;2014-03-01\n"),
+        source="f",
+    )
+    job = run(
+        "customers",
+        write(tmp_path / "b.csv", "Kundnr;Namn;Kund sedan\n1;Per Åström;2012-01-02\n"),
+        source="f",
+    )
+    assert (job.updated_count, job.created_count) == (1, 0)
+    assert Customer.objects.get().customer_since.isoformat() == "2012-01-02"
+
+
+def test_unknown_article_codes_become_products_to_complete_and_the_rows_keep_them() -> None:
+    # given customers and a catalogue that knows none of the file's articles
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    known = Product.objects.create(code="KAF-999", name="Kaffe")
+    # when checked
+    job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    # then the report names the new articles and nothing is written yet
+    assert job.mapping["Artikelnr"] == "product_code"
+    assert (job.report["new_product_count"], job.report["new_products"]) == (2, ["KAF-100", "FIL-205"])
+    assert not any(field == "product_code" for _line, field, _reason in rejections(job))
+    assert list(Product.objects.values_list("code", flat=True)) == ["KAF-999"]
+    # when committed
+    services.import_job_commit(job_id=job.pk, actor=None)
+    stubs = {p.code: (p.name, p.needs_completion) for p in Product.objects.exclude(pk=known.pk)}
+    assert stubs == {"KAF-100": ("KAF-100", True), "FIL-205": ("FIL-205", True)}
+    products = dict(Transaction.objects.values_list("external_id", "product__code"))
+    assert products == {"F-5001": "KAF-100", "F-5002": "FIL-205", "F-5009": "KAF-100", "F-5010": "KAF-100"}
+    # and a second file naming them finds them, with nothing new to make
+    again = check(
+        "transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True
+    )
+    assert "new_products" not in again.report
+
+
+def test_the_dry_run_page_and_the_api_say_which_products_will_be_created(staff_client: Any) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    page = staff_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "2 new products will be created: KAF-100, FIL-205." in page
+    body = staff_client.get(f"/api/v1/imports/{job.pk}").json()
+    assert (body["new_product_count"], body["new_products"]) == (2, ["KAF-100", "FIL-205"])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Artikel",
+        "Artikelnummer",
+        "Artikelnr",
+        "Varenummer",
+        "Varenr",
+        "Produkt",
+        "Produktkod",
+        "Tuote",
+        "Item",
+        "SKU",
+    ],
+)
+def test_an_article_column_is_mapped_to_the_product_code(header: str) -> None:
+    from lojal.imports.mapping import mapping_guess
+
+    assert mapping_guess("transactions", ["Kundnr", "Datum", header, "Belopp"])[header] == "product_code"
+
+
+def test_staff_find_an_imported_customer_by_the_erps_customer_number(staff_client: Any) -> None:
+    run("customers", "customers_fortnox_cp1252.csv", source="fortnox")
+    anna_karin = CustomerSourceKey.objects.get(source="fortnox", external_id="1004").customer
+    items = staff_client.get("/api/v1/customers/search", {"q": "1004"}).json()["items"]
+    assert (items[0]["id"], items[0]["matched_on"]) == (anna_karin.pk, "external_id")
+
+
+def test_unmapped_columns_are_kept_as_free_attributes_and_reported(staff_client: Any) -> None:
+    # when a Fortnox register is checked
+    job = check("customers", "customers_fortnox_cp1252.csv", source="fortnox")
+    # then the columns no field takes are named in the report, as attributes
+    assert job.report == {"attribute_columns": ["Kreditgräns", "Säljare"]}
+    page = staff_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "Kept as free attributes: Kreditgräns, Säljare." in page
+    assert staff_client.get(f"/api/v1/imports/{job.pk}").json()["attribute_columns"] == [
+        "Kreditgräns",
+        "Säljare",
+    ]
+    # when committed, each customer keeps them, and a person the name as the file wrote it
+    services.import_job_commit(job_id=job.pk, actor=None)
+    by_key = {k.external_id: k.customer for k in CustomerSourceKey.objects.select_related("customer")}
+    assert by_key["1003"].attributes == {"Säljare": "Karin Lund", "Namn": "af Klint, Hilma"}
+    assert by_key["1002"].attributes == {"Kreditgräns": "250 000", "Säljare": "Erik Berg"}
+    assert by_key["1008"].attributes == {}
+    page = staff_client.get(f"/customers/{by_key['1002'].pk}/").content.decode()
+    assert "<dt>Kreditgräns</dt><dd>250 000</dd>" in page
+    detail = staff_client.get(f"/api/v1/customers/{by_key['1002'].pk}").json()
+    assert detail["attributes"] == {"Kreditgräns": "250 000", "Säljare": "Erik Berg"}
+
+
+def test_a_changed_attribute_updates_the_customer_and_keeps_the_others(tmp_path: Path) -> None:
+    header = "Kundnr;Namn;Säljare;Region\n"
+    run("customers", write(tmp_path / "a.csv", header + "1;Nordisk Design AB;Karin Lund;Väst\n"), source="f")
+    job = run(
+        "customers",
+        write(tmp_path / "b.csv", "Kundnr;Namn;Säljare\n1;Nordisk Design AB;Erik Berg\n"),
+        source="f",
+    )
+    assert (job.updated_count, job.unchanged_count) == (1, 0)
+    assert Customer.objects.get().attributes == {"Säljare": "Erik Berg", "Region": "Väst"}
+
+
+def test_a_transaction_files_unmapped_columns_are_its_attributes() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    job = run("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    assert job.report["attribute_columns"] == ["Benämning", "Projekt"]
+    first = Transaction.objects.get(external_id="F-5001")
+    assert first.attributes == {"Benämning": "Kaffebryggare Moccamaster", "Projekt": "Vårkampanj"}
+
+
+def test_the_cli_dry_run_names_new_products_and_attribute_columns() -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    out = io.StringIO()
+    call_command(
+        "import",
+        "transactions",
+        str(FIXTURES / "transactions_visma_malformed_amounts.csv"),
+        "--source",
+        "erp",
+        "--dry-run",
+        "--skip-bad-rows",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "2 new products will be created: KAF-100, FIL-205." in out.getvalue()
+    assert "Kept as free attributes: Benämning, Projekt." in out.getvalue()
+    assert "line 4: amount: Not a number: 1,234,56 (several decimal marks)." in out.getvalue()
+    assert not Product.objects.exists()
+
+
+def test_a_danish_file_reads_1_234_as_a_thousand_and_others_refuse_to_round_it(tmp_path: Path) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    given = write(tmp_path / "t.csv", "Bilag;Kundenr;Dato;Beløb\nD-1;K-1001;2026-03-14;1.234\n")
+    for locale in ("", "sv_SE", "en_GB"):
+        job = check("transactions", given, source="erp", number_locale=locale)
+        assert rejections(job) == [(2, "amount", "Too many decimals: 1.234 (at most 2).")]
+    job = run("transactions", given, source="erp", number_locale="da_DK")
+    assert job.number_locale == "da_DK"
+    assert Transaction.objects.get().amount == Decimal("1234.00")
+
+
+def test_an_unknown_number_format_is_refused(tmp_path: Path) -> None:
+    given = write(tmp_path / "t.csv", "Bilag;Kundenr;Dato;Beløb\nD-1;K-1001;2026-03-14;1.234\n")
+    with pytest.raises(services.ValidationError) as refused:
+        services.import_job_create(
+            actor=None, kind="transactions", upload=given, file_name="t.csv", number_locale="de_DE"
+        )
+    assert list(refused.value.errors) == ["number_locale"]
+    assert not services.ImportJob.objects.exists()

@@ -43,6 +43,24 @@ def test_what_is_not_a_number_is_refused_with_a_reason(text: str) -> None:
         parse_decimal(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("1,234,56", "Not a number: 1,234,56 (several decimal marks)."),
+        (
+            "1 23,5",
+            "Not a number: 1 23,5 (a thousands separator stands only between groups of three digits).",
+        ),
+        ("1.234,567.8", "Not a number: 1.234,567.8 (decimal marks and thousands separators are mixed)."),
+        ("-", "Not a number: - (no digits)."),
+    ],
+)
+def test_a_malformed_amount_is_refused_with_the_value_and_the_reason(text: str, reason: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        parse_decimal(text)
+    assert str(refused.value) == reason
+
+
 def test_spreadsheet_numbers_are_taken_as_they_are() -> None:
     assert parse_decimal(12) == Decimal(12)
     assert parse_decimal(0.1) == Decimal("0.1")

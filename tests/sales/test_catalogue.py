@@ -298,3 +298,31 @@ def test_staff_who_may_not_change_the_catalogue_see_it_read_only(make_user: Any)
     assert client.get(f"/sales/products/{item.pk}/edit/").status_code == 403
     assert client.post(f"/sales/categories/{category.pk}/edit/", {"name": "X"}).status_code == 403
     assert ProductCategory.objects.get().name == "Sport"
+
+
+def test_stub_products_are_listed_to_complete_until_someone_changes_them(
+    staff_client: Client, api: ApiClient
+) -> None:
+    # given a product from the catalogue and two stubs an import made from article codes
+    product("KAF-100", "Kaffebryggare Moccamaster")
+    ids = catalogue.product_stubs_create(actor=None, codes=["FIL-205", "KAF-100", "BRY-7"])
+    assert set(ids) == {"FIL-205", "KAF-100", "BRY-7"}
+    assert dict(Product.objects.values_list("code", "needs_completion")) == {
+        "KAF-100": False,
+        "FIL-205": True,
+        "BRY-7": True,
+    }
+    # when the list is filtered to the products to complete
+    html = staff_client.get("/sales/products/", {"active": "incomplete"}).content.decode()
+    # then only the stubs are there, each with its badge
+    assert "2 products" in html and "FIL-205" in html and "BRY-7" in html and "Moccamaster" not in html
+    assert html.count('class="badge to-complete"') == 2
+    assert [p["code"] for p in api.get("sales/products", active="incomplete").json()["items"]] == [
+        "BRY-7",
+        "FIL-205",
+    ]
+    # when one is filled in, it is complete
+    catalogue.product_change(actor=None, product_id=ids["FIL-205"], data={"name": "Filter 100-pack"})
+    assert Product.objects.get(code="FIL-205").needs_completion is False
+    html = staff_client.get("/sales/products/", {"active": "incomplete"}).content.decode()
+    assert "1 product" in html and "FIL-205" not in html

@@ -110,6 +110,7 @@ def _build(cleaned: Mapping[str, Any], kind: str, number: int) -> Customer:
     for field in PLAIN_FIELDS:
         if field in cleaned:
             setattr(customer, field, cleaned[field])
+    customer.attributes = dict(customer.attributes)  # never the blank template's own dict
     customer.lifecycle_stage = cleaned.get("lifecycle_stage") or Stage.LEAD
     apply_national_id(customer, cleaned.get("national_id"))
     primary_copies(customer, cleaned)

@@ -261,6 +261,15 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
         if not getattr(keep, field) and getattr(other, field):
             filled[field] = [None, getattr(other, field)]
             setattr(keep, field, getattr(other, field))
+    # The relationship began when the earlier of the two says; free attributes of either stay.
+    if other.customer_since and (keep.customer_since is None or other.customer_since < keep.customer_since):
+        filled["customer_since"] = [keep.customer_since, other.customer_since]
+        keep.customer_since = other.customer_since
+    if added := {
+        name: text for name, text in (other.attributes or {}).items() if name not in keep.attributes
+    }:
+        filled["attributes"] = [None, added]
+        keep.attributes = {**keep.attributes, **added}
     moved_number = bool(not keep.national_id and other.national_id)
     other.deleted_at = timezone.now()
     other.merged_into = keep

@@ -77,6 +77,11 @@ class Customer(models.Model):
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     employee_count = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
     founded_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
+    # When the business relationship began, as the source system knows it (an ERP's "Kund sedan").
+    customer_since = models.DateField(_("customer since"), null=True, blank=True)
+    # Free attributes: a source file's columns Lojal has no field for ("Kreditgräns", "Säljare"),
+    # text by column name, so nothing in an imported file is dropped silently.
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
 
     national_id = models.CharField(_("national id"), max_length=20, blank=True)
     national_id_country = models.CharField(max_length=2, blank=True)

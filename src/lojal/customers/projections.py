@@ -26,7 +26,7 @@ _SUMMARY_COLUMNS = (
 _DETAIL_COLUMNS = (
     ", c.first_name, c.last_name, c.organisation_name, c.birth_date, c.industry, c.employee_count, "
     "c.founded_year, c.national_id_display, c.national_id_country, c.national_id_kind, c.preferred_language, "
-    "c.updated_at"
+    "c.updated_at, c.customer_since, c.attributes"
 )
 MAX_ID = 2**63
 _FROM = "FROM customers_customer c LEFT JOIN accounts_user u ON u.id = c.account_manager_id"
@@ -143,6 +143,8 @@ def customer_detail(customer_id: int, *, timeline_limit: int = 50) -> dict[str, 
             "national_id_kind": row[24],
             "preferred_language": row[25],
             "updated_at": aware(row[26]),
+            "customer_since": day(row[27]),
+            "attributes": decoded(row[28]) or {},
             "emails": [
                 {"address": c[3], "label": c[4], "is_primary": bool(c[2])}
                 for c in children
@@ -276,6 +278,8 @@ def created_customer_detail(created: Created, *, actor: Any) -> dict[str, Any] |
         "national_id_kind": customer.national_id_kind,
         "preferred_language": customer.preferred_language,
         "updated_at": customer.updated_at,
+        "customer_since": customer.customer_since,
+        "attributes": customer.attributes or {},
         # Contact points were written in the order given, the primary one first: the order the
         # read gives them in.
         "emails": [

@@ -51,9 +51,10 @@ PhoneItem = Annotated[PhoneIn, BeforeValidator(_text_as("number"), json_schema_i
 
 
 class AddressIn(Strict):
-    street: Text = Field(max_length=200)
-    postal_code: Text = Field(max_length=12)
-    city: Text = Field(max_length=100)
+    # Any part may be missing (a postal code and a city, "Box 123"); the validation wants at least one.
+    street: Text = Field(default="", max_length=200)
+    postal_code: Text = Field(default="", max_length=12)
+    city: Text = Field(default="", max_length=100)
     municipality: Text = Field(default="", max_length=100)
     region: Text = Field(default="", max_length=100)
     country: Text = Field(default="SE", min_length=2, max_length=2)
@@ -66,6 +67,12 @@ class CustomerFields(Strict):
     last_name: Text | None = Field(default=None, max_length=100)
     organisation_name: Text | None = Field(default=None, max_length=200)
     birth_date: SaneDate | None = None
+    customer_since: SaneDate | None = Field(
+        default=None, description="When the relationship began, as the source system knows it."
+    )
+    attributes: dict[Text, Text] | None = Field(
+        default=None, description="Free attributes, text by name (an import keeps unmapped columns here)."
+    )
     industry: Text | None = Field(default=None, max_length=100)
     employee_count: int | None = Field(default=None, ge=0)
     founded_year: int | None = Field(default=None, ge=1000, le=9999)
@@ -180,6 +187,8 @@ class CustomerDetail(CustomerSummary):
     last_name: str
     organisation_name: str
     birth_date: dt.date | None
+    customer_since: dt.date | None
+    attributes: dict[str, str]
     industry: str
     employee_count: int | None
     founded_year: int | None

@@ -1,4 +1,5 @@
-"""One search box: customer number, email, phone (any format), national/organisation number, or name.
+"""One search box: customer number, a source system's customer id, email, phone (any format),
+national/organisation number, or name.
 
 Names are searched with full text on folded words (diacritics removed, prefixes match), with a
 fuzzy fallback for typos: pg_trgm on PostgreSQL, an FTS5 trigram index on SQLite.
@@ -49,6 +50,13 @@ def customer_search_ids(*, query: str, limit: int = 20, match_national_id: bool 
             hits.setdefault(customer_id, matched_on)
 
     live = Customer.objects.filter(deleted_at__isnull=True)
+    if len(text) <= 100:
+        # The ERP's customer number is what staff type: the id of any source the customer was
+        # imported from, matched whole (the import writes these keys; the index is on the id).
+        add(
+            list(live.filter(source_keys__external_id=text).values_list("id", flat=True)[:limit]),
+            "external_id",
+        )
     if "@" in text:
         address = text.lower()
         exact = list(

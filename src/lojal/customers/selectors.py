@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.accounts.roles import Action
@@ -17,6 +18,7 @@ from lojal.core.errors import NotFound, ValidationError
 from lojal.core.nordic_ids import national_id_mask
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.search import SearchHit, customer_search_ids
+from lojal.timeline import selectors as timeline_selectors
 
 SORTS = {
     "name": ("sort_name", "id"),
@@ -234,3 +236,12 @@ def duplicate_get(*, suspicion_id: int) -> DuplicateSuspicion:
 
 def customer_count(*, filters: CustomerFilters | None = None) -> int:
     return customers_filtered(filters=filters or CustomerFilters()).count()
+
+
+def customer_since(*, customer: Customer) -> dt.date:
+    """Since when ``customer`` has been a customer: the date the source system gave, else the day of
+    the first transaction on the timeline, else the day the record was made."""
+    if customer.customer_since is not None:
+        return customer.customer_since
+    first = timeline_selectors.first_transaction_at(customer_id=customer.pk)
+    return timezone.localdate(first if first is not None else customer.created_at)

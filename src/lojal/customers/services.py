@@ -42,6 +42,8 @@ PLAIN_FIELDS = (
     "employee_count",
     "founded_year",
     "birth_date",
+    "customer_since",
+    "attributes",
     "preferred_language",
     "vip_tier",
     "account_manager_id",

@@ -17,6 +17,7 @@ from lojal.core.contact_points import email_normalise, phone_normalise
 from lojal.core.errors import ValidationError
 from lojal.core.inputs import EARLIEST_DATE, text_fault
 from lojal.core.nordic_ids import NationalId, national_id_parse
+from lojal.core.postal_codes import postal_code_example, postal_code_valid
 from lojal.core.text import fold
 from lojal.customers.models import Address, Country, Kind, Language, PhoneNumber, Stage, VipTier
 
@@ -35,6 +36,8 @@ ALL_FIELDS = {
     "employee_count",
     "founded_year",
     "birth_date",
+    "customer_since",
+    "attributes",
     "national_id",
     "national_id_country",
     "emails",
@@ -255,17 +258,58 @@ def _addresses(value: Any, errors: _Errors) -> list[dict[str, Any]]:
             ),
             "is_primary": bool(item.get("is_primary")),
         }
-        for required in ("street", "postal_code", "city"):
-            if not entry[required]:
-                errors.add(f"{prefix}.{required}", _("This field is required."))
+        # Registers hold partial addresses ("Box 123" without a city, a postal code and a city
+        # without a street): what is there is kept and checked, but an empty address is no address.
+        if not (entry["street"] or entry["postal_code"] or entry["city"]):
+            errors.add(f"{prefix}.street", _("Give a street, a postal code or a city."))
+        country_given = f"{prefix}.country" not in errors.by_field
+        if (
+            country_given
+            and entry["postal_code"]
+            and not postal_code_valid(str(entry["postal_code"]), str(entry["country"]))
+        ):
+            errors.add(
+                f"{prefix}.postal_code",
+                _("Not a postal code of %(country)s (written like %(example)s).")
+                % {"country": entry["country"], "example": postal_code_example(str(entry["country"]))},
+            )
         entry["match_key"] = address_match_key(str(entry["street"]), str(entry["postal_code"]))
         cleaned.append(entry)
     return _primary_first(cleaned)
 
 
 def address_match_key(street: str, postal_code: str) -> str:
-    """Street and postal code folded to one key, so "Storgatan 1" and "STORGATAN  1" meet."""
+    """Street and postal code folded to one key, so "Storgatan 1" and "STORGATAN  1" meet; no key
+    without a street (a postal code alone is shared by thousands)."""
+    if not street.strip():
+        return ""
     return f"{''.join(postal_code.split())}|{fold(street)}"[:200]
+
+
+MAX_ATTRIBUTES = 50
+
+
+def _attributes(value: Any, errors: _Errors) -> dict[str, str]:
+    """Free attributes: at most 50 names of up to 100 characters, each with a text of up to 1000."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        errors.add("attributes", _("Must be an object of names and texts."))
+        return {}
+    if len(value) > MAX_ATTRIBUTES:
+        errors.add("attributes", _("At most %(max)d attributes.") % {"max": MAX_ATTRIBUTES})
+        return {}
+    cleaned: dict[str, str] = {}
+    for name, text in value.items():
+        key = " ".join(str(name).split())
+        if not key or len(key) > 100:
+            errors.add("attributes", _("An attribute's name has 1 to 100 characters."))
+            continue
+        if not isinstance(text, str | int | float) or isinstance(text, bool):
+            errors.add(f"attributes.{key}", _("Must be text."))
+            continue
+        cleaned[key] = _text(str(text), f"attributes.{key}", 1000, errors)
+    return cleaned
 
 
 def _tags(value: Any, errors: _Errors) -> list[str]:
@@ -341,6 +385,10 @@ def customer_clean(
         )
     if "birth_date" in data:
         cleaned["birth_date"] = _date(data["birth_date"], "birth_date", errors)
+    if "customer_since" in data:
+        cleaned["customer_since"] = _date(data["customer_since"], "customer_since", errors)
+    if "attributes" in data:
+        cleaned["attributes"] = _attributes(data["attributes"], errors)
     if "preferred_language" in data:
         cleaned["preferred_language"] = _choice(
             data["preferred_language"], "preferred_language", LANGUAGES, errors

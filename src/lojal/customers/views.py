@@ -131,6 +131,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         {
             "customer": customer,
             "national_id": _national_id_shown(request, customer),
+            "customer_since": selectors.customer_since(customer=customer),
             "contact_form": ContactPersonForm(),
             **_timeline_context(customer.pk),
         },

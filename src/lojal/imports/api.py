@@ -46,6 +46,10 @@ class JobOut(Schema):
     mapping: dict[str, str]
     skip_bad_rows: bool
     default_currency: str
+    number_locale: str = Field(
+        "",
+        description="how the file writes numbers (sv_SE, nb_NO, da_DK, fi_FI, en_GB, en_US); empty: the installation's country",
+    )
     created: int
     updated: int
     unchanged: int
@@ -53,6 +57,14 @@ class JobOut(Schema):
     can_commit: bool
     progress: ProgressOut
     skipped_lines: list[int]
+    new_products: list[str] = Field(
+        default_factory=list, description="article codes the commit adds as products to complete (first 100)"
+    )
+    new_product_count: int = 0
+    attribute_columns: list[str] = Field(
+        default_factory=list,
+        description="columns kept as free attributes of each row's customer or transaction",
+    )
     error: str
     created_at: dt.datetime
     checked_at: dt.datetime | None
@@ -103,6 +115,7 @@ def job_out(job: ImportJob) -> dict[str, Any]:
         "mapping": job.mapping,
         "skip_bad_rows": job.skip_bad_rows,
         "default_currency": job.default_currency,
+        "number_locale": job.number_locale,
         "created": job.created_count,
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
@@ -110,6 +123,9 @@ def job_out(job: ImportJob) -> dict[str, Any]:
         "can_commit": job.can_commit,
         "progress": progress.__dict__,
         "skipped_lines": job.skipped_lines,
+        "new_products": job.report.get("new_products", []),
+        "new_product_count": job.report.get("new_product_count", 0),
+        "attribute_columns": job.report.get("attribute_columns", []),
         "error": job.error,
         "created_at": job.created_at,
         "checked_at": job.checked_at,
@@ -132,6 +148,7 @@ def import_upload(
     source: Form[str] = "file",
     skip_bad_rows: Form[bool] = False,
     default_currency: Form[str] = "SEK",
+    number_locale: Form[str] = "",
     mapping: Form[str] = "",
     commit: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
@@ -155,6 +172,7 @@ def import_upload(
         mapping=chosen,
         skip_bad_rows=skip_bad_rows,
         default_currency=default_currency,
+        number_locale=number_locale,
     )
     if commit:
         ImportJob.objects.filter(pk=job.pk).update(commit_after_check=True)

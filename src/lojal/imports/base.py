@@ -179,6 +179,12 @@ class Importer:
     def apply(self, actor: Any) -> None:
         raise NotImplementedError
 
+    def report(self) -> dict[str, Any]:
+        """What the dry run tells besides counts and rejections (new products, say), for the job."""
+        return (
+            {"attribute_columns": [h for _i, h in self.attribute_columns]} if self.attribute_columns else {}
+        )
+
 
 @dataclass
 class CustomerResolver:

@@ -14,7 +14,7 @@ from lojal.core.text import fold
 from lojal.imports.base import CustomerResolver, Importer, Row
 from lojal.imports.customers import STAGED_COLUMNS
 from lojal.imports.models import ImportJob, StagedRow
-from lojal.imports.values import parse_bool, parse_date, parse_decimal
+from lojal.imports.values import number_locale, parse_bool, parse_date, parse_decimal
 from lojal.sales.models import Currency, Holding, HoldingStatus, Product, ProductCategory
 from lojal.sales.services import holding_change, holding_open
 
@@ -77,7 +77,11 @@ class ProductImporter(Importer):
                 data["category"] = values.get("category", "")[:100]
             if values.get("unit_price"):
                 try:
-                    data["unit_price"] = str(parse_decimal(values["unit_price"]).quantize(Decimal("0.01")))
+                    data["unit_price"] = str(
+                        parse_decimal(values["unit_price"], number_locale(self.job.number_locale)).quantize(
+                            Decimal("0.01")
+                        )
+                    )
                 except ValueError as error:
                     self.reject(line, "unit_price", str(error), values["unit_price"])
                     problems += 1

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert, bulk_update
 from lojal.core.errors import ValidationError
-from lojal.core.nordic_ids import NationalId
+from lojal.core.nordic_ids import NationalId, national_id_parse
 from lojal.core.text import fold
 from lojal.customers.creation import customers_create_validated
 from lojal.customers.derived import refresh_derived
@@ -24,6 +24,8 @@ from lojal.customers.updating import ItemError, customers_update_batch
 from lojal.customers.validation import customer_clean
 from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
 from lojal.imports.models import ImportJob, StagedRow
+from lojal.imports.rules.addresses import country_code
+from lojal.imports.rules.names import has_legal_form, split_full_name
 from lojal.imports.values import parse_date
 from lojal.sales.models import CustomerSourceKey
 
@@ -83,7 +85,9 @@ COMPARED = (
     "preferred_language",
     "vip_tier",
     "birth_date",
+    "customer_since",
 )
+_DATES = ("birth_date", "customer_since")
 
 
 def _serialise(cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -96,8 +100,9 @@ def _serialise(cleaned: dict[str, Any]) -> dict[str, Any]:
             "compact": national_id.compact,
             "formatted": national_id.formatted,
         }
-    if isinstance(out.get("birth_date"), dt.date):
-        out["birth_date"] = out["birth_date"].isoformat()
+    for name in _DATES:
+        if isinstance(out.get(name), dt.date):
+            out[name] = out[name].isoformat()
     return out
 
 
@@ -105,8 +110,9 @@ def _deserialise(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(data)
     if isinstance(cleaned.get("national_id"), dict):
         cleaned["national_id"] = NationalId(**cleaned["national_id"])
-    if cleaned.get("birth_date"):
-        cleaned["birth_date"] = dt.date.fromisoformat(cleaned["birth_date"])
+    for name in _DATES:
+        if cleaned.get(name):
+            cleaned[name] = dt.date.fromisoformat(cleaned[name])
     return cleaned
 
 
@@ -114,6 +120,58 @@ class CustomerImporter(Importer):
     def __init__(self, job: ImportJob) -> None:
         super().__init__(job)
         self.source = job.source
+        self.full_names = "full_name" in self.mapped_fields
+        self.full_name_header = next((h for h, name in job.mapping.items() if name == "full_name"), "")
+        if self.full_names:
+            self.mapped_fields |= {"first_name", "last_name", "organisation_name"}
+
+    def _full_name(self, values: dict[str, str]) -> None:
+        """A full-name column ("Namn") read as the organisation's name when the row has an
+        organisation number or the name a legal form ("Fjällräven AB"), else as a person's first and
+        last name. A row that names its customer in separate columns too keeps those."""
+        full = " ".join(values.get("full_name", "").split())
+        if not full or any(values.get(name) for name in ("first_name", "last_name", "organisation_name")):
+            return
+        given = fold(values.get("kind", ""))
+        if given in _ORGANISATION_WORDS:
+            organisation = True
+        elif given in _PERSON_WORDS:
+            organisation = False
+        else:
+            organisation = self._organisation_number(values) or has_legal_form(full)
+        if organisation:
+            values["organisation_name"] = full
+        else:
+            values["first_name"], values["last_name"] = split_full_name(full)
+
+    def _organisation_number(self, values: dict[str, str]) -> bool:
+        """Whether the row's national number is an organisation's (and not a person's: a sole
+        trader's register entry holds a personal number)."""
+        text = values.get("national_id", "")
+        if not text:
+            return False
+        country = (values.get("country") or settings.DEFAULT_COUNTRY).upper()
+        holders = []
+        for holder in ("person", "organisation"):
+            try:
+                national_id_parse(country=country, holder=holder, value=text)
+            except ValidationError:
+                continue
+            holders.append(holder)
+        return holders == ["organisation"]
+
+    def _bad_dates(self, mapped: Mapped) -> bool:
+        """Reject a row whose dates are not dates in any form an ERP writes, with the reading's reason
+        (the validation's own "YYYY-MM-DD" would name a form the file need not use)."""
+        bad = False
+        for name in _DATES:
+            if text := mapped.values.get(name):
+                try:
+                    parse_date(text)
+                except ValueError as error:
+                    self.reject(mapped.line, name, str(error), text)
+                    bad = True
+        return bad
 
     def _kind(self, values: dict[str, str]) -> str | None:
         text = fold(values.get("kind", ""))
@@ -127,9 +185,18 @@ class CustomerImporter(Importer):
             return Kind.ORGANISATION.value
         return Kind.PERSON.value
 
-    def service_data(self, values: dict[str, str], kind: str, *, for_update: bool) -> dict[str, Any]:
-        """The row as the customer services take it; for an update only the columns the file has."""
+    def service_data(
+        self, values: dict[str, str], kind: str, *, for_update: bool, attributes: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """The row as the customer services take it; for an update only the columns the file has.
+        The file's unmapped columns become free attributes, and so does a person's full name as the
+        file wrote it (the split into first and last name is a guess worth being able to check)."""
         data: dict[str, Any] = {}
+        kept = dict(attributes or {})
+        if self.full_name_header and kind == Kind.PERSON and values.get("full_name"):
+            kept[self.full_name_header] = values["full_name"]
+        if kept:
+            data["attributes"] = kept
         fields = self.mapped_fields
         names = (
             ("first_name", "last_name", "industry")
@@ -155,7 +222,7 @@ class CustomerImporter(Importer):
             data["emails"] = [values["email"]]
         if "phone" in fields and values.get("phone"):
             data["phones"] = [values["phone"]]
-        if values.get("street") or values.get("postal_code"):
+        if values.get("street") or values.get("postal_code") or values.get("city"):
             data["addresses"] = [
                 {
                     "street": values.get("street", ""),
@@ -169,11 +236,12 @@ class CustomerImporter(Importer):
             data["preferred_language"] = _LANGUAGES.get(text, text)
         if values.get("vip_tier"):
             data["vip_tier"] = fold(values["vip_tier"])
-        if values.get("birth_date"):
-            try:
-                data["birth_date"] = parse_date(values["birth_date"]).isoformat()
-            except ValueError:
-                data["birth_date"] = values["birth_date"]
+        for name in _DATES:
+            if values.get(name):
+                try:
+                    data[name] = parse_date(values[name]).isoformat()
+                except ValueError:
+                    data[name] = values[name]  # refused by the validation, which names the field
         if values.get("tags"):
             data["tags"] = [tag.strip() for tag in values["tags"].replace(";", ",").split(",") if tag.strip()]
         return data
@@ -204,13 +272,19 @@ class CustomerImporter(Importer):
                 continue
             if key and self.seen_or_unchanged(mapped, key, earlier, stored, duplicate):
                 continue
+            if mapped.values.get("country"):
+                mapped.values["country"] = country_code(mapped.values["country"])
+            if self.full_names:
+                self._full_name(mapped.values)
             kind = self._kind(mapped.values)
             if kind is None:
                 self.reject(
                     mapped.line, "kind", _("Must be person or organisation."), mapped.values.get("kind")
                 )
                 continue
-            data = self.service_data(mapped.values, kind, for_update=False)
+            if self._bad_dates(mapped):
+                continue
+            data = self.service_data(mapped.values, kind, for_update=False, attributes=mapped.attributes)
             try:
                 cleaned = customer_clean(data=data, kind=kind, partial=False)
             except ValidationError as error:
@@ -304,7 +378,14 @@ class CustomerImporter(Importer):
             {
                 row["pk"]: row
                 for row in Customer.objects.filter(pk__in=targets).values(
-                    "pk", "kind", "primary_email", "primary_phone", "city", "national_id", *COMPARED
+                    "pk",
+                    "kind",
+                    "primary_email",
+                    "primary_phone",
+                    "city",
+                    "national_id",
+                    "attributes",
+                    *COMPARED,
                 )
             }
             if targets
@@ -351,7 +432,10 @@ class CustomerImporter(Importer):
                     mapped.values.get("kind"),
                 )
                 continue
-            update = self.service_data(mapped.values, kind, for_update=True)
+            update = self.service_data(mapped.values, kind, for_update=True, attributes=mapped.attributes)
+            if "attributes" in update:
+                # Attributes from other sources, or columns this file no longer has, stay.
+                update["attributes"] = {**(current["attributes"] or {}), **update["attributes"]}
             action = "update" if self._differs(current, cleaned) else "link"
             staged.append(
                 (
@@ -372,6 +456,9 @@ class CustomerImporter(Importer):
         bulk_insert(StagedRow, STAGED_COLUMNS, staged)
 
     def _differs(self, current: dict[str, Any], cleaned: dict[str, Any]) -> bool:
+        stored_attributes = current["attributes"] or {}
+        if any(stored_attributes.get(name) != text for name, text in cleaned.get("attributes", {}).items()):
+            return True
         for name in COMPARED:
             if name in cleaned and cleaned[name] not in ("", None) and cleaned[name] != current[name]:
                 return True

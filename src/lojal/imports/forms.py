@@ -23,6 +23,19 @@ class UploadForm(forms.Form):
     default_currency = forms.ChoiceField(
         label=_("Currency when the file has none"), choices=Currency.choices, initial=Currency.SEK
     )
+    number_locale = forms.ChoiceField(
+        label=_("Number format"),
+        required=False,
+        choices=[
+            ("", _("As in this installation's country")),
+            ("sv_SE", _("Swedish: 1 234,50")),
+            ("nb_NO", _("Norwegian: 1 234,50")),
+            ("da_DK", _("Danish: 1.234,50")),
+            ("fi_FI", _("Finnish: 1 234,50")),
+            ("en_GB", _("English: 1,234.50")),
+        ],
+        help_text=_("Tried first; a number it cannot read is tried in the other Nordic and English forms."),
+    )
     skip_bad_rows = forms.BooleanField(
         label=_("Skip bad rows"),
         required=False,

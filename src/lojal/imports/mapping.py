@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lojal.core.text import fold
 
-ATTRIBUTE = "attribute"  # keep the column as a free attribute (transactions), under its header name
+ATTRIBUTE = "attribute"  # keep the column as a free attribute, under its header name
+# The kinds whose rows have free attributes: a column no field takes is kept there by default.
+ATTRIBUTE_KINDS = ("customers", "transactions")
 IGNORE = ""
 
 # How ERPs head their own customer number column; read as the customer's id in the source.
@@ -98,6 +100,22 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "sukunimi",
             ],
         ),
+        "full_name": (
+            _("Full name (a person's or an organisation's)"),
+            [
+                "name",
+                "namn",
+                "navn",
+                "kundnamn",
+                "kundenavn",
+                "kundenamn",
+                "nimi",
+                "asiakkaan nimi",
+                "full name",
+                "customer name",
+                "fullstandigt namn",
+            ],
+        ),
         "organisation_name": (
             _("Organisation name"),
             [
@@ -121,8 +139,10 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "personnr",
                 "national id",
                 "organisationsnummer",
+                "organisationsnr",
                 "orgnr",
                 "org nr",
+                "org nummer",
                 "fodselsnummer",
                 "organisasjonsnummer",
                 "cpr",
@@ -164,6 +184,27 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
             ["birth date", "birthdate", "date of birth", "fodelsedatum", "fodselsdato", "syntymaaika"],
         ),
         "tags": (_("Tags"), ["tags", "taggar", "tagger", "etiketter"]),
+        "customer_since": (
+            _("Customer since"),
+            [
+                "customer since",
+                "kund sedan",
+                "kund fran",
+                "kunde siden",
+                "kunde fra",
+                "asiakas alkaen",
+                "asiakkuus alkanut",
+                "created",
+                "created at",
+                "created date",
+                "skapad",
+                "skapad datum",
+                "oprettet",
+                "opprettet",
+                "registrerad",
+                "registreringsdatum",
+            ],
+        ),
     },
     "products": {
         "code": (
@@ -210,6 +251,7 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "order no",
                 "invoice",
                 "fakturanummer",
+                "fakturanr",
                 "verifikation",
                 "transaktions id",
                 "bilag",
@@ -225,6 +267,7 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "transaction date",
                 "order date",
                 "orderdatum",
+                "fakturadatum",
                 "date time",
                 "time",
                 "tid",
@@ -242,8 +285,16 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "artikelnummer",
                 "artikelnr",
                 "art nr",
+                "artikel",
                 "varenummer",
+                "varenr",
+                "produkt",
+                "produktkod",
+                "produktnummer",
+                "tuote",
+                "tuotekoodi",
                 "item",
+                "item no",
                 "instrument",
             ],
         ),
@@ -254,6 +305,7 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "amount",
                 "belopp",
                 "belop",
+                "belob",
                 "summa",
                 "sum",
                 "total",
@@ -328,14 +380,15 @@ def header_key(header: str) -> str:
 
 def field_choices(kind: str) -> list[tuple[str, str]]:
     choices = [(name, str(label)) for name, (label, _synonyms) in FIELDS[kind].items()]
-    if kind == "transactions":
+    if kind in ATTRIBUTE_KINDS:
         choices.append((ATTRIBUTE, str(_("Free attribute (kept under the column name)"))))
     return choices
 
 
 def mapping_guess(kind: str, headers: list[str], saved: Mapping[str, str] | None = None) -> dict[str, str]:
     """Each header's field: the saved mapping's choice when the header is known to it, else the first
-    field whose synonyms name the header; a field is taken once (the leftmost header wins)."""
+    field whose synonyms name the header; a field is taken once (the leftmost header wins). Any other
+    column of a customers or transactions file is kept as a free attribute, never dropped silently."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     saved = saved or {}
@@ -348,7 +401,7 @@ def mapping_guess(kind: str, headers: list[str], saved: Mapping[str, str] | None
         if header in mapping:
             continue
         key = header_key(header)
-        mapping[header] = IGNORE
+        mapping[header] = ATTRIBUTE if kind in ATTRIBUTE_KINDS and header.strip() else IGNORE
         for name, (_label, synonyms) in FIELDS[kind].items():
             if name not in taken and (key == header_key(name.replace("_", " ")) or key in synonyms):
                 mapping[header] = name

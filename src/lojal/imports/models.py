@@ -41,6 +41,8 @@ class ImportJob(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
     default_currency = models.CharField(_("default currency"), max_length=3, default="SEK")
+    # How the file writes numbers (sv_SE, nb_NO, da_DK, fi_FI, en_GB, en_US); "" is LOJAL_DEFAULT_COUNTRY's.
+    number_locale = models.CharField(_("number format"), max_length=5, blank=True, default="")
     commit_after_check = models.BooleanField(default=False)
 
     rows_done = models.BigIntegerField(default=0)
@@ -50,6 +52,9 @@ class ImportJob(models.Model):
     unchanged_count = models.BigIntegerField(_("unchanged"), default=0)
     rejected_count = models.BigIntegerField(_("rejected"), default=0)
     skipped_lines = models.JSONField(default=list, blank=True)
+    # What the commit will do besides the rows: {"new_products": [codes], "new_product_count": n,
+    # "attribute_columns": [headers]}; written by the check.
+    report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
 
@@ -160,6 +165,8 @@ class StagedTransaction(models.Model):
     external_id = models.CharField(max_length=100)
     row_hash = models.CharField(max_length=32)
     attributes = models.JSONField(default=dict)
+    # An article code the catalogue did not have at the check: the commit makes its stub product.
+    product_code = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["job", "external_id"], name="staged_tx_job_external_id")]

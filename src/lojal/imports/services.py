@@ -41,6 +41,7 @@ from lojal.imports.models import (
     StagedTransaction,
 )
 from lojal.imports.reading import Table, open_table
+from lojal.imports.rules.numbers import SUPPORTED_LOCALES
 from lojal.imports.transactions import TransactionImporter
 from lojal.sales.models import Currency
 
@@ -80,6 +81,7 @@ def import_job_create(
     skip_bad_rows: bool = False,
     default_currency: str = "SEK",
     has_header: bool | None = None,
+    number_locale: str = "",
 ) -> ImportJob:
     """Keep the file, read its header row and guess (or take) the column mapping; nothing is checked yet."""
     errors: dict[str, list[str]] = {}
@@ -91,6 +93,11 @@ def import_job_create(
     default_currency = (default_currency or "SEK").upper()
     if default_currency not in Currency.values:
         errors["default_currency"] = [_("Unknown currency: %(value)s") % {"value": default_currency[:10]}]
+    number_locale = (number_locale or "").strip()
+    if number_locale and number_locale not in SUPPORTED_LOCALES:
+        errors["number_locale"] = [
+            _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(SUPPORTED_LOCALES)}
+        ]
     if errors:
         raise ValidationError("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), errors=errors)
     path, size = _store(upload, file_name)
@@ -128,6 +135,7 @@ def import_job_create(
         mapping=chosen,
         skip_bad_rows=skip_bad_rows,
         default_currency=default_currency,
+        number_locale=number_locale,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     return job
@@ -270,7 +278,8 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
     _clear_staging(job.pk)
     ImportRejection.objects.filter(job_id=job.pk).delete()
     job.status, job.phase_started_at, job.error = ImportJob.Status.CHECKING, timezone.now(), ""
-    job.save(update_fields=["status", "phase_started_at", "error"])
+    job.report = {}
+    job.save(update_fields=["status", "phase_started_at", "error", "report"])
     importer = IMPORTERS[job.kind](job)
     rows_done = 0
     try:
@@ -304,7 +313,8 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
     _save_progress(job, importer, rows_done, 1.0)
     RowOccurrence.objects.filter(job_id=job.pk).delete()  # only the check counts occurrences
     job.status, job.checked_at, job.skipped_lines = ImportJob.Status.CHECKED, timezone.now(), skipped
-    job.save(update_fields=["status", "checked_at", "skipped_lines"])
+    job.report = importer.report()
+    job.save(update_fields=["status", "checked_at", "skipped_lines", "report"])
     ImportMapping.objects.update_or_create(
         source=job.source, kind=job.kind, defaults={"mapping": job.mapping}
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,7 +29,9 @@ from lojal.core.inputs import date_fault
 from lojal.core.text import fold
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
-from lojal.imports.values import parse_decimal, parse_moment
+from lojal.imports.rules.numbers import NumberError, number_parse
+from lojal.imports.values import number_error_text, number_locale, parse_moment
+from lojal.sales.catalogue import product_stubs_create
 from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import Channel, Currency, Product, Transaction, TransactionKind
 from lojal.sales.money import amount_fault, quantity_fault
@@ -54,8 +55,11 @@ STAGED_COLUMNS = (
     "external_id",
     "row_hash",
     "attributes",
+    "product_code",  # staging only: a new article's code, for the commit to make its stub product
 )
 _EVENT_CHUNK = 5000  # transactions read back, and their events written, per round
+_STAGING_ONLY = {"product_code"}
+REPORT_CODES = 100  # new article codes named in the report; the count covers them all
 
 _KIND_WORDS = {
     TransactionKind.PURCHASE: [
@@ -130,18 +134,7 @@ def channel_of(text: str) -> str:
 
 CENT = Decimal("0.01")
 THOUSANDTH = Decimal("0.001")
-_FAST_CLEAN = str.maketrans({" ": None, "\u00a0": None, ",": "."})
-_PLAIN_NUMBER = re.compile(r"-?\d{1,14}(?:\.\d{1,6})?")
-
-
-def _number(text: str) -> Decimal:
-    """:func:`parse_decimal`, with the forms almost every ERP row has ("1 234,50", "-99,90", "3") read
-    without its checks for the rest."""
-    if "." not in text:
-        plain = text.translate(_FAST_CLEAN)
-        if _PLAIN_NUMBER.fullmatch(plain):
-            return Decimal(plain)
-    return parse_decimal(text)
+_PLACES = {CENT: 2, THOUSANDTH: 3}
 
 
 @lru_cache(maxsize=64)
@@ -175,6 +168,8 @@ class TransactionImporter(Importer):
         self.resolver = CustomerResolver(source=job.source, fields=self.mapped_fields)
         self.products = dict(Product.objects.values_list("code", "pk"))
         self.zone_name = settings.TIME_ZONE
+        self.number_locale = number_locale(job.number_locale)
+        self.new_products: dict[str, None] = {}  # article codes new to the catalogue, in file order
         self.position = {name: place for place, (_index, name) in enumerate(self.columns)}
         self.indexes = [index for index, _name in self.columns]
         # The mapped cells of a row as a tuple, taken in C (one getter rather than a loop per row).
@@ -310,6 +305,11 @@ class TransactionImporter(Importer):
             parsed = self._parse(line, values)
             if parsed is None:
                 continue
+            new_code = ""
+            if parsed[3] is None and "product_code" in self.position:
+                new_code = values[self.position["product_code"]]
+                if new_code and new_code not in self.new_products:
+                    self.new_products[new_code] = None
             staged.append(
                 (
                     job.pk,
@@ -320,6 +320,7 @@ class TransactionImporter(Importer):
                     key,
                     digest,
                     attributes,
+                    new_code,
                 )
             )
             if target_id:
@@ -349,6 +350,30 @@ class TransactionImporter(Importer):
             return None, name, _("Several customers have this email; give a customer id or number."), value
         return customer_id, name, "", value
 
+    def report(self) -> dict[str, Any]:
+        report = super().report()
+        if shown := list(self.new_products)[:REPORT_CODES]:
+            report.update(new_products=shown, new_product_count=len(self.new_products))
+        return report
+
+    def _number(self, text: str) -> Decimal:
+        try:
+            return number_parse(text, self.number_locale)
+        except NumberError as error:
+            raise ValueError(number_error_text(error)) from None
+
+    def _exact(self, text: str, places: Decimal) -> Decimal:
+        """The number in ``text`` to ``places``; one with more decimals is refused, never rounded
+        (\"1.234\" in a file is more likely a thousand than a krona and 23 öre)."""
+        number = self._number(text)
+        exact = number.quantize(places)
+        if exact != number:
+            raise ValueError(
+                _("Too many decimals: %(value)s (at most %(places)d).")
+                % {"value": text[:40], "places": _PLACES[places]}
+            )
+        return exact
+
     def _parse(self, line: int, values: list[str]) -> tuple[Any, ...] | None:
         """The row's typed values, or None when it is rejected (every bad field is reported)."""
         at = self.position
@@ -369,16 +394,15 @@ class TransactionImporter(Importer):
             ok = False
         amount_text = values[at["amount"]] if "amount" in at else ""
         try:
-            amount = _number(amount_text)
+            amount = self._exact(amount_text, CENT)
         except ValueError as error:
             self.reject(line, "amount", str(error), amount_text)
             ok = False
         if "quantity" in at and (text := values[at["quantity"]]):
             try:
-                quantity = _number(text)
+                quantity = self._exact(text, THOUSANDTH)
                 if fault := quantity_fault(quantity):
                     raise ValueError(fault)
-                quantity = quantity.quantize(THOUSANDTH)
             except ValueError as error:
                 self.reject(line, "quantity", str(error), text)
                 ok = False
@@ -386,7 +410,7 @@ class TransactionImporter(Importer):
         for name in ("margin", "cost"):
             if name in at and (text := values[at[name]]):
                 try:
-                    number = _number(text)
+                    number = self._exact(text, CENT)
                 except ValueError as error:
                     self.reject(line, name, str(error), text)
                     ok = False
@@ -404,6 +428,9 @@ class TransactionImporter(Importer):
                     line, "kind", _("Unknown kind of transaction: %(value)s") % {"value": text[:40]}, text
                 )
                 ok = False
+        elif amount is not None and amount < 0:
+            # An invoice-line export without a kind writes a credit note as a negative amount.
+            kind = TransactionKind.REFUND.value
         channel = ""
         if "channel" in at and (text := values[at["channel"]]):
             channel = channel_of(text)
@@ -434,10 +461,9 @@ class TransactionImporter(Importer):
         product_id = None
         if "product_code" in at and (code := values[at["product_code"]]):
             product_id = self.products.get(code)
-            if product_id is None:
-                self.reject(
-                    line, "product_code", _("No product with code %(code)s.") % {"code": code[:60]}, code
-                )
+            # An article the catalogue does not have yet keeps its row: the commit makes a stub.
+            if product_id is None and len(code) > 60:
+                self.reject(line, "product_code", _("At most 60 characters."), code)
                 ok = False
         if not ok:
             return None
@@ -449,7 +475,11 @@ class TransactionImporter(Importer):
         actor_id = actor.pk if getattr(actor, "pk", None) else None
         staged = quote(StagedTransaction._meta.db_table)
         target = quote(Transaction._meta.db_table)
-        columns = list(STAGED_COLUMNS[STAGED_COLUMNS.index("customer_id") :])
+        columns = [
+            name
+            for name in STAGED_COLUMNS[STAGED_COLUMNS.index("customer_id") :]
+            if name not in _STAGING_ONLY
+        ]
         if (job.created_count or job.updated_count) and not StagedTransaction.objects.filter(
             job_id=job.pk
         ).exists():
@@ -458,6 +488,19 @@ class TransactionImporter(Importer):
                 _("The checked rows are gone (the database restarted since the check): check again.")
             )
         with connection.cursor() as cursor:
+            codes = (
+                StagedTransaction.objects.filter(job_id=job.pk)
+                .exclude(product_code="")
+                .values_list("product_code", flat=True)
+                .distinct()
+            )
+            if job.report.get("new_product_count") and product_stubs_create(actor=actor, codes=list(codes)):
+                cursor.execute(
+                    f"UPDATE {staged} SET product_id = p.id FROM {quote(Product._meta.db_table)} AS p "
+                    f"WHERE {staged}.job_id = %s AND {staged}.product_code <> '' "
+                    f"AND p.code = {staged}.product_code",
+                    [job.pk],
+                )
             if job.updated_count:
                 if connection.vendor == "postgresql":
                     # Statistics as they are now: right after a large import they may still say the

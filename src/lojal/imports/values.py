@@ -1,4 +1,5 @@
-"""Reading values as ERPs write them: Nordic numbers ("1 234,50", "1.234,50", "-12,5"), dates in ISO
+"""Reading values as ERPs write them: Nordic numbers ("1 234,50", "1.234,50", "-12,5"; the rules are
+in :mod:`lojal.imports.rules.numbers`), dates in ISO
 and common Nordic forms ("2026-03-14", "14.3.2026", "14/3/2026", "20260314"), spreadsheet cells.
 
 Each reader returns the value or raises ValueError with a reason fit to show the user."""
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,63 +16,56 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
-_CURRENCY_AFFIX = re.compile(
-    r"^(?:kr\.?|sek|nok|dkk|eur|usd|€|\$)\s*|\s*(?:kr\.?|:-|sek|nok|dkk|eur|usd|€|\$)$", re.I
-)
+from lojal.imports.rules import numbers
+
 _NORDIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _SLASHED_ISO = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
-MAX_DIGITS = 14
-_FAST_CLEAN = str.maketrans({" ": None, "\u00a0": None, ",": "."})
-_PLAIN_NUMBER = re.compile(r"-?\d{1,14}(?:\.\d+)?")
+MAX_DIGITS = numbers.MAX_DIGITS
 
 
-def parse_decimal(value: Any) -> Decimal:
-    """A number written with a comma or a point as decimal separator and spaces, points or commas
-    between thousands; a trailing currency ("kr", "SEK") is allowed. Ambiguous "1,234" reads as 1.234
-    (the comma is the Nordic decimal separator)."""
+def number_locale(chosen: str = "") -> str:
+    """The locale a file's numbers are read in first: the one chosen for the import, else the one
+    of LOJAL_DEFAULT_COUNTRY."""
+    if chosen in numbers.SUPPORTED_LOCALES:
+        return chosen
+    return numbers.COUNTRY_LOCALE.get(settings.DEFAULT_COUNTRY.upper(), "en_GB")
+
+
+def _reasons() -> dict[str, str]:
+    return {
+        numbers.NumberError.EMPTY: _("Empty."),
+        numbers.NumberError.NO_DIGITS: _("Not a number: %(value)s (no digits)."),
+        numbers.NumberError.NOT_A_NUMBER: _("Not a number: %(value)s"),
+        numbers.NumberError.SEVERAL_DECIMAL_MARKS: _("Not a number: %(value)s (several decimal marks)."),
+        numbers.NumberError.MIXED_SEPARATORS: _(
+            "Not a number: %(value)s (decimal marks and thousands separators are mixed)."
+        ),
+        numbers.NumberError.MISPLACED_GROUP: _(
+            "Not a number: %(value)s (a thousands separator stands only between groups of three digits)."
+        ),
+        numbers.NumberError.TOO_LARGE: _("Too large: %(value)s"),
+    }
+
+
+def number_error_text(error: numbers.NumberError) -> str:
+    """The translated reason for a number refused by :func:`numbers.number_parse`."""
+    return _reasons()[error.reason] % {"value": str(error.value)[:40]}
+
+
+def parse_decimal(value: Any, locale: str = "") -> Decimal:
+    """A number as the file's locale (default :func:`number_locale`) or another Nordic or English
+    convention writes it, read strictly (:func:`lojal.imports.rules.numbers.number_parse`); a
+    spreadsheet's numeric cell as it is."""
     if isinstance(value, bool):
         raise ValueError(_("Not a number."))
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
-    text = str(value).strip()
-    if "." not in text and text.count(",") <= 1:
-        # The common case, "1 234,50" or "-99,90": one pass, no guessing needed.
-        plain = text.translate(_FAST_CLEAN)
-        if _PLAIN_NUMBER.fullmatch(plain):
-            return Decimal(plain)
-    if not text:
-        raise ValueError(_("Empty."))
-    negative = False
-    if text.startswith("(") and text.endswith(")"):
-        negative, text = True, text[1:-1]
-    text = _CURRENCY_AFFIX.sub("", text.replace("\u2212", "-")).translate(_SPACES)
-    if text.endswith("-"):
-        negative, text = not negative, text[:-1]
-    if text.startswith("-"):
-        negative, text = not negative, text[1:]
-    elif text.startswith("+"):
-        text = text[1:]
-    comma, point = text.rfind(","), text.rfind(".")
-    if comma >= 0 and point >= 0:
-        decimal_mark = "," if comma > point else "."
-        thousands = "." if decimal_mark == "," else ","
-        text = text.replace(thousands, "").replace(decimal_mark, ".")
-    elif comma >= 0:
-        text = text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
-    elif point >= 0 and text.count(".") > 1:
-        text = text.replace(".", "")
-    if not text or not all(ch.isdigit() or ch == "." for ch in text) or text.count(".") > 1:
-        raise ValueError(_("Not a number: %(value)s") % {"value": str(value)[:40]})
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("Not a number: %(value)s") % {"value": str(value)[:40]}) from None
-    if number.adjusted() >= MAX_DIGITS:
-        raise ValueError(_("Too large: %(value)s") % {"value": str(value)[:40]})
-    return -number if negative else number
+        return numbers.number_parse(str(value), locale or number_locale())
+    except numbers.NumberError as error:
+        raise ValueError(number_error_text(error)) from None
 
 
 def parse_date(value: Any) -> dt.date:

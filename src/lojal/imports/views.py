@@ -45,6 +45,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 source=form.cleaned_data["source"],
                 skip_bad_rows=form.cleaned_data["skip_bad_rows"],
                 default_currency=form.cleaned_data["default_currency"],
+                number_locale=form.cleaned_data["number_locale"],
             )
         except LojalError as error:
             for field, reasons in (error.errors or {"file": [error.message]}).items():

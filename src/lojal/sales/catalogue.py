@@ -4,7 +4,7 @@ products are not about one customer, so nothing goes on a timeline."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -100,6 +100,29 @@ def product_create(*, actor: Any, data: Mapping[str, Any]) -> Product:
     return product
 
 
+def product_stubs_create(*, actor: Any, codes: Iterable[str]) -> dict[str, int]:
+    """The products with these article codes, id by code; codes the catalogue does not have yet are
+    added as stubs (the code as name, marked to complete), so a transaction naming an article the
+    product file has not brought yet is kept with it rather than refused."""
+    wanted = {code for code in codes if code}
+    found = dict(Product.objects.filter(code__in=wanted).values_list("code", "pk"))
+    missing = sorted(wanted - set(found))
+    if missing:
+        Product.objects.bulk_create(
+            [Product(code=code[:60], name=code[:200], needs_completion=True) for code in missing],
+            ignore_conflicts=True,  # one made meanwhile by other means is just as good
+        )
+        found = dict(Product.objects.filter(code__in=wanted).values_list("code", "pk"))
+        for code in missing:
+            audit_record(
+                actor=actor,
+                action="create",
+                obj=Product(pk=found[code], code=code, name=code),
+                changes={"code": [None, code], "needs_completion": [None, True]},
+            )
+    return found
+
+
 @transaction.atomic
 def product_change(*, actor: Any, product_id: int, data: Mapping[str, Any]) -> Product:
     """Change the fields of a product that ``data`` names; unchanged values write nothing."""
@@ -117,6 +140,9 @@ def product_change(*, actor: Any, product_id: int, data: Mapping[str, Any]) -> P
             setattr(product, field, value)
     if not changes:
         return product
+    if product.needs_completion:
+        changes["needs_completion"] = [True, False]  # someone has looked at the stub and filled it in
+        product.needs_completion = False
     try:
         with transaction.atomic():
             product.save(update_fields=[*changes, "updated_at"])

@@ -41,6 +41,10 @@ class ProductOut(Schema):
     unit_price: Decimal | None
     currency: str
     is_active: bool
+    needs_completion: bool = Field(
+        default=False,
+        description="made by an import from its article code alone; name and the rest to fill in",
+    )
 
 
 class ProductPage(Schema):
@@ -76,6 +80,7 @@ def _product_out(product: Product) -> dict[str, Any]:
         "unit_price": product.unit_price,
         "currency": product.currency,
         "is_active": product.is_active,
+        "needs_completion": product.needs_completion,
     }
 
 
@@ -95,7 +100,11 @@ def product_list(
     category: str = Query(
         "", pattern=r"^(none|\d{1,18})?$", description="a category id, or 'none' for products without one"
     ),
-    active: str = Query("", pattern="^(yes|no)?$", description="'yes', 'no', or empty for all"),
+    active: str = Query(
+        "",
+        pattern="^(yes|no|incomplete)?$",
+        description="'yes', 'no', 'incomplete' (to complete), or empty for all",
+    ),
     cursor: int = Query(0, ge=0),
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:

@@ -16,7 +16,7 @@ NO_CATEGORY = "none"
 class ProductFilters:
     q: str = ""
     category: str = ""  # a category id, NO_CATEGORY, or "" for all
-    active: str = ""  # "yes", "no", or "" for all
+    active: str = ""  # "yes", "no", "incomplete" (stubs an import made), or "" for all
 
 
 def product_list(*, filters: ProductFilters | None = None) -> QuerySet[Product]:
@@ -34,6 +34,8 @@ def product_list(*, filters: ProductFilters | None = None) -> QuerySet[Product]:
         products = products.filter(is_active=True)
     elif filters.active == "no":
         products = products.filter(is_active=False)
+    elif filters.active == "incomplete":
+        products = products.filter(needs_completion=True)
     return products
 
 

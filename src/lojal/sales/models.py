@@ -40,6 +40,8 @@ class Product(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.SEK)
     is_active = models.BooleanField(_("active"), default=True)
+    # Made by a transaction import from an article code alone: its name and the rest are to be filled in.
+    needs_completion = models.BooleanField(_("to complete"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -197,6 +199,8 @@ class CustomerSourceKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="customer_source_key_unique")
         ]
+        # The customer search finds a customer by the ERP's id whatever the source.
+        indexes = [models.Index(fields=["external_id"], name="customer_source_key_id")]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"

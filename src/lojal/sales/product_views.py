@@ -28,7 +28,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     filters = catalogue_selectors.ProductFilters(
         q=params.get("q", "").strip()[:100],
         category=params.get("category", ""),
-        active=params.get("active", "") if params.get("active", "") in ("yes", "no") else "",
+        active=params.get("active", "") if params.get("active", "") in ("yes", "no", "incomplete") else "",
     )
     page = Paginator(catalogue_selectors.product_list(filters=filters), PRODUCTS_PER_PAGE).get_page(
         params.get("page")

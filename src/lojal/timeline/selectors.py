@@ -78,3 +78,13 @@ def cursor_decode(token: str) -> tuple[dt.datetime, int] | None:
 def event_count() -> int:
     """How many events every timeline holds together (the demo's summary line)."""
     return Event.objects.count()
+
+
+def first_transaction_at(*, customer_id: int) -> dt.datetime | None:
+    """When the customer's first transaction on the timeline happened, or None when there is none."""
+    return (
+        Event.objects.filter(customer_id=customer_id, kind=Event.Kind.TRANSACTION_RECORDED)
+        .order_by("occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )

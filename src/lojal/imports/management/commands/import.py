@@ -35,6 +35,12 @@ class Command(BaseCommand):
             "--currency", default="SEK", help="currency of amounts when the file has no currency column"
         )
         parser.add_argument(
+            "--locale",
+            default="",
+            help="how the file writes numbers: sv_SE, nb_NO, da_DK, fi_FI, en_GB or en_US "
+            "(default: LOJAL_DEFAULT_COUNTRY's)",
+        )
+        parser.add_argument(
             "--map",
             action="append",
             default=[],
@@ -74,6 +80,7 @@ class Command(BaseCommand):
                 mapping=mapping or None,
                 skip_bad_rows=options["skip_bad_rows"],
                 default_currency=options["currency"],
+                number_locale=options["locale"],
                 has_header=False if options["no_header"] else None,
             )
         except LojalError as error:
@@ -132,6 +139,13 @@ class Command(BaseCommand):
         )
         if job.skipped_lines:
             self.stdout.write(f"Skipped totals rows on lines {', '.join(map(str, job.skipped_lines))}.")
+        if count := job.report.get("new_product_count"):
+            codes = ", ".join(job.report["new_products"]) + (
+                " …" if count > len(job.report["new_products"]) else ""
+            )
+            self.stdout.write(f"{count} new products will be created: {codes}.")
+        if columns := job.report.get("attribute_columns"):
+            self.stdout.write(f"Kept as free attributes: {', '.join(columns)}.")
         for rejection in job.rejections.order_by("line", "id")[:show]:
             value = f" ({rejection.value!r})" if rejection.value else ""
             self.stdout.write(f"  line {rejection.line}: {rejection.field}: {rejection.reason}{value}")
