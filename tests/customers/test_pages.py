@@ -3,6 +3,7 @@ the customer page, the forms, notes, duplicates and merge, language, and pinned 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -747,3 +748,27 @@ def test_customer_since_is_the_sources_date_then_the_first_transaction_then_the_
     assert shown(bought) == "2019-03-02"
     assert shown(new) == timezone.localdate(new.created_at).isoformat()
     assert dt.date.fromisoformat(shown(new)) <= timezone.localdate()
+
+
+def test_edit_form_shows_and_saves_the_customer_since_date(staff_client: Client) -> None:
+    # given a customer whose source system gave a start date
+    anna = factories.person(first_name="Anna", customer_since=dt.date(2014, 3, 1))
+    assert 'value="2014-03-01"' in staff_client.get(f"/customers/{anna.pk}/edit/").content.decode()
+
+    # when it is corrected on the page
+    response = staff_client.post(f"/customers/{anna.pk}/edit/", edit_form(anna, customer_since="2012-05-30"))
+
+    # then
+    assert response.status_code == 302
+    anna.refresh_from_db()
+    assert anna.customer_since == dt.date(2012, 5, 30)
+    assert staff_client.get(f"/customers/{anna.pk}/").context["customer_since"] == dt.date(2012, 5, 30)
+
+
+def test_a_customer_since_date_outside_the_sane_range_is_refused_on_the_page(staff_client: Client) -> None:
+    anna = factories.person(first_name="Anna", customer_since=dt.date(2014, 3, 1))
+    response = staff_client.post(f"/customers/{anna.pk}/edit/", edit_form(anna, customer_since="1850-01-01"))
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"customer_since"}
+    anna.refresh_from_db()
+    assert anna.customer_since == dt.date(2014, 3, 1)

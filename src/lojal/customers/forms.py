@@ -32,6 +32,12 @@ class CustomerForm(ServiceForm):
     birth_date = forms.DateField(
         label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    customer_since = forms.DateField(
+        label=_("Customer since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When the relationship began; empty: the first transaction's day."),
+    )
     emails = forms.CharField(
         label=_("Email addresses"),
         required=False,
@@ -89,6 +95,7 @@ class CustomerForm(ServiceForm):
                 user=user, kind=customer.national_id_kind, formatted=customer.national_id_display
             ),
             "birth_date": customer.birth_date,
+            "customer_since": customer.customer_since,
             "emails": "\n".join(e.address for e in customer.emails.all()),
             "phones": "\n".join(phone_display(p.number) for p in customer.phones.all()),
             "street": address.street if address else "",
@@ -126,6 +133,7 @@ class CustomerForm(ServiceForm):
             "account_manager_id",
             "vip_tier",
             "lifecycle_stage",
+            "customer_since",
         ):
             result[field] = data.get(field)
         if data.get("stage_reason"):
