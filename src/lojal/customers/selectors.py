@@ -63,7 +63,7 @@ class CustomerFilters:
 
 
 def customers_filtered(*, filters: CustomerFilters) -> QuerySet[Customer]:
-    customers = Customer.objects.filter(deleted_at__isnull=True)
+    customers = Customer.objects.live()
     if filters.stage:
         customers = customers.filter(lifecycle_stage=filters.stage)
     if filters.vip_tier:
@@ -173,7 +173,8 @@ def customer_search(
 def customer_get(*, customer_id: int) -> Customer:
     """One live customer with everything the 360 view shows, in a fixed number of queries."""
     customer = (
-        Customer.objects.filter(pk=customer_id, deleted_at__isnull=True)
+        Customer.objects.live()
+        .filter(pk=customer_id)
         .select_related("account_manager")
         .prefetch_related(
             "emails",
@@ -211,9 +212,8 @@ def duplicate_list(
     """Suspected duplicate pairs, strongest evidence first, with both customers, their account
     managers and tags loaded in a fixed number of queries."""
     return list(
-        DuplicateSuspicion.objects.filter(
-            status=status, first__deleted_at__isnull=True, second__deleted_at__isnull=True
-        )
+        DuplicateSuspicion.objects.between_live_customers()
+        .filter(status=status)
         .select_related("first__account_manager", "second__account_manager")
         .prefetch_related("first__tags", "second__tags")
         .order_by("-score", "-id")[:limit]

@@ -114,7 +114,7 @@ def interaction_log(
     occurred_at: dt.datetime | None = None,
 ) -> Interaction:
     """Staff log a call, meeting, letter or portal message by hand (the quick-entry form and the API)."""
-    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+    if not Customer.objects.live().filter(pk=customer_id).exists():
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     if channel not in {Channel.CALL, Channel.MEETING, Channel.LETTER, Channel.PORTAL, Channel.SMS}:
         raise ValidationError.for_field("channel", _("Choose call, meeting, letter or portal message."))
@@ -157,7 +157,7 @@ def interaction_link(*, actor: Any, interaction_id: int, customer_id: int, remem
     interaction = _unmatched(interaction_id)
     if interaction.customer_id is not None:
         raise ValidationError.for_field("interaction", _("This one is already on a customer's timeline."))
-    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    customer = Customer.objects.live().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     targets = [interaction]

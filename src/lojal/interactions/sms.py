@@ -84,7 +84,7 @@ def sms_receive(
 
 def sms_send(*, actor: Any, customer_id: int, to: str, text: str) -> Interaction:
     """Staff text a customer: on the timeline now, handed to the adapter by the worker after commit."""
-    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+    if not Customer.objects.live().filter(pk=customer_id).exists():
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     number = phone_normalise(to or "", field="to")
     body = _text(text)

@@ -24,7 +24,7 @@ router = Router(tags=["sales"])
 
 
 def _customer_exists(customer_id: int) -> None:
-    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+    if not Customer.objects.live().filter(pk=customer_id).exists():
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
 
 

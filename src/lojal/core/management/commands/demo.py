@@ -165,7 +165,7 @@ class Command(BaseCommand):
         self._load(count=count, seed=options["seed"])
 
     def _status(self) -> None:
-        customers = Customer.objects.filter(deleted_at__isnull=True).count()
+        customers = Customer.objects.live().count()
         demo_user = User.objects.filter(username="demo").exists()
         if customers and demo_user:
             self.stdout.write(f"Demo data is present: {customers:,} customers; sign in as demo / demo.")
