@@ -20,8 +20,8 @@ def _filtered() -> set[int]:
     return set(selectors.customers_filtered(filters=selectors.CustomerFilters()).values_list("pk", flat=True))
 
 
-def _page() -> set[int]:
-    return set(selectors.customer_page(filters=selectors.CustomerFilters()).ids)
+def _rows() -> set[int]:
+    return {row["id"] for row in selectors.customer_rows(filters=selectors.CustomerFilters())}
 
 
 def _list_for_page() -> set[int]:
@@ -55,7 +55,7 @@ def _live_queryset() -> set[int]:
 
 LISTS: dict[str, Callable[[], set[int]]] = {
     "customers_filtered": _filtered,
-    "customer_page": _page,
+    "customer_rows": _rows,
     "customer_list_for_page": _list_for_page,
     "customer_search by name": _search_by_name,
     "customer_search by email": _search_by_email,
