@@ -124,7 +124,7 @@ def test_junk_files_and_missing_parts(api: ApiClient, tmp_path: Any) -> None:
     assert missing.status_code == 422
     assert api.get("imports/999999").status_code == 404
     assert api.get("imports/abc").status_code == 422
-    assert api.get("imports/1/rejections", cursor=-1).status_code == 422
+    assert api.get("imports/1/rejections", limit=0).status_code == 422
     bad_mapping = api._call("put", "imports/999/mapping", {"mapping": "nope"})
     assert bad_mapping.status_code == 422
 

@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 def test_a_forged_cursor_outside_the_date_range_is_refused_naming_it(api: ApiClient, moment: str) -> None:
     customer = factories.person()
     token = base64.urlsafe_b64encode(f"{moment}|5".encode()).decode()
-    answers = {
-        "cursor": api.get(f"sales/customers/{customer.pk}/transactions", cursor=token),
-        "before": api.get(f"customers/{customer.pk}/timeline", before=token),
-        "cursor ": api.get("interactions", customer_id=customer.pk, cursor=token),
-    }
-    for field, response in answers.items():
+    answers = [
+        api.get(f"sales/customers/{customer.pk}/transactions", cursor=token),
+        api.get(f"customers/{customer.pk}/timeline", cursor=token),
+        api.get("interactions", customer_id=customer.pk, cursor=token),
+    ]
+    for response in answers:
         assert response.status_code == 422, response.content
-        assert [error["field"] for error in response.json()["errors"]] == [field.strip()]
+        assert [error["field"] for error in response.json()["errors"]] == ["cursor"]

@@ -10,6 +10,8 @@ from ninja import Query, Router, Schema
 
 from lojal.accounts.api_auth import staff
 from lojal.accounts.roles import Action
+from lojal.core.models import AuditEntry
+from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.core.selectors import audit_list
 
 router = Router(tags=["audit"])
@@ -26,40 +28,32 @@ class AuditOut(Schema):
     changes: dict[str, Any]
 
 
-class AuditPage(Schema):
-    items: list[AuditOut]
-    next_before_id: int | None
-
-
 @router.get(
     "",
     auth=staff(Action.AUDIT_VIEW),
-    response=AuditPage,
+    response=list[AuditOut],
     summary="Audit entries newest first (who changed what, when)",
 )
+@keyset_paginate(max_limit=500)
 def audit(
     request: HttpRequest,
     object_type: str = Query("", max_length=60),
     object_id: str = Query("", max_length=40),
-    before_id: int | None = Query(None, ge=1),
-    limit: int = Query(50, ge=1, le=500),
-) -> dict[str, Any]:
-    entries = list(audit_list(object_type=object_type, object_id=object_id, before_id=before_id)[: limit + 1])
-    more = len(entries) > limit
-    entries = entries[:limit]
-    return {
-        "items": [
-            {
-                "id": e.pk,
-                "occurred_at": e.occurred_at,
-                "actor": e.actor.username if e.actor else None,
-                "action": e.action,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "object_label": e.object_label,
-                "changes": e.changes,
-            }
-            for e in entries
-        ],
-        "next_before_id": entries[-1].pk if more and entries else None,
-    }
+) -> Keyset:
+    return Keyset(audit_list(object_type=object_type, object_id=object_id), show=_audit_out)
+
+
+def _audit_out(entries: list[AuditEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.pk,
+            "occurred_at": e.occurred_at,
+            "actor": e.actor.username if e.actor else None,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "object_label": e.object_label,
+            "changes": e.changes,
+        }
+        for e in entries
+    ]

@@ -3,7 +3,6 @@ contacts, notes, duplicates and merge."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.inputs import Text
 from lojal.core.jsonout import json_response
 from lojal.core.openapi import raises
+from lojal.core.pagination import Keyset, cursor_of, keyset_paginate
 from lojal.customers import creation, duplicates, projections, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
@@ -26,7 +26,6 @@ from lojal.customers.schemas import (
     CustomerBatch,
     CustomerCreate,
     CustomerDetail,
-    CustomerList,
     CustomerPatch,
     CustomerSummary,
     DuplicateOut,
@@ -34,7 +33,6 @@ from lojal.customers.schemas import (
     MergeIn,
     NoteIn,
     SearchResults,
-    TimelinePage,
 )
 from lojal.customers.search import customer_search_ids
 from lojal.timeline import selectors as timeline_selectors
@@ -68,13 +66,6 @@ def event_out(event: Event) -> dict[str, Any]:
     }
 
 
-def _decode_before(token: str) -> tuple[dt.datetime, int]:
-    cursor = timeline_selectors.cursor_decode(token)
-    if cursor is None:
-        raise ValidationError.for_field("before", _("This cursor is not valid."))
-    return cursor
-
-
 def detail(request: HttpRequest, customer_id: int, timeline_limit: int = 50) -> dict[str, Any]:
     """The customer as the API shows it, national number masked unless the role may see it."""
     found = projections.customer_detail(customer_id, timeline_limit=timeline_limit)
@@ -92,7 +83,7 @@ def _shown(request: HttpRequest, found: dict[str, Any]) -> dict[str, Any]:
     events = found["timeline"]
     has_more = found.pop("timeline_has_more")
     found["timeline_next"] = (
-        timeline_selectors.cursor_encode((events[-1]["occurred_at"], events[-1]["id"]))
+        cursor_of(events[-1], model=Event, ordering=timeline_selectors.NEWEST_FIRST)
         if has_more and events
         else None
     )
@@ -108,18 +99,17 @@ class ListFilters(Schema):
     kind: Text = ""
     q: Text = Field(default="", max_length=200)
     sort: Text = "name"
-    cursor: Text | None = None
-    limit: int = Field(default=50, ge=1, le=200)
 
 
 @router.get(
     "",
     auth=staff(Action.CUSTOMER_VIEW),
-    response=CustomerList,
+    response=list[CustomerSummary],
     summary="List customers (filters, sorting, cursor pagination)",
 )
-def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
-    page = selectors.customer_page(
+@keyset_paginate()
+def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> Keyset:
+    rows = selectors.customer_rows(
         filters=selectors.CustomerFilters(
             stage=filters.stage,
             vip_tier=filters.vip_tier,
@@ -131,10 +121,8 @@ def customers_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
             match_national_id=selectors.national_ids_visible_to(request.user),
         ),
         sort=filters.sort,
-        cursor=filters.cursor,
-        limit=filters.limit,
     )
-    return {"items": projections.customer_summaries(page.ids), "next_cursor": page.next_cursor}
+    return Keyset(rows, show=lambda page: projections.customer_summaries([row["id"] for row in page]))
 
 
 @router.post(
@@ -196,15 +184,17 @@ def customers_search(
     response=list[DuplicateOut],
     summary="Suspected duplicate pairs, strongest first",
 )
-def duplicates_list(
-    request: HttpRequest, status: str = "open", limit: int = Query(100, ge=1, le=500)
-) -> list[dict[str, Any]]:
+@keyset_paginate(default_limit=100, max_limit=500)
+def duplicates_list(request: HttpRequest, status: str = "open") -> Keyset:
     if status not in DuplicateSuspicion.Status.values:
         raise ValidationError.for_field(
             "status",
             _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(DuplicateSuspicion.Status.values)},
         )
-    pairs = selectors.duplicate_list(status=status, limit=limit)
+    return Keyset(selectors.duplicates_with_status(status=status), show=_pairs_out)
+
+
+def _pairs_out(pairs: list[DuplicateSuspicion]) -> list[dict[str, Any]]:
     return [
         {
             "id": p.pk,
@@ -324,27 +314,18 @@ def contact_remove(request: HttpRequest, customer_id: int, contact_id: int) -> S
 @router.get(
     "/{customer_id}/timeline",
     auth=staff(Action.CUSTOMER_VIEW),
-    response=TimelinePage,
+    response=list[EventOut],
     summary="The customer's timeline, newest first",
 )
+@keyset_paginate()
 def timeline(
     request: HttpRequest,
     customer_id: int,
-    before: str | None = None,
     kind: list[str] = Query(default=[]),  # noqa: B008
-    limit: int = Query(50, ge=1, le=200),
-) -> dict[str, Any]:
+) -> Keyset:
     selectors.customer_get(customer_id=customer_id)
-    page = timeline_selectors.event_list(
-        customer_id=customer_id,
-        limit=limit,
-        before=_decode_before(before) if before else None,
-        kinds=kind or None,
-    )
-    return {
-        "items": [event_out(e) for e in page.events],
-        "next_before": timeline_selectors.cursor_encode(page.next_before),
-    }
+    events = timeline_selectors.events_of(customer_id=customer_id, kinds=kind or None)
+    return Keyset(events, show=lambda page: [event_out(e) for e in page])
 
 
 @router.post(

@@ -47,7 +47,7 @@ def contact_person_clean(*, data: Mapping[str, Any], region: str | None) -> dict
     person_id = data.get("person_id")
     if person_id not in (None, ""):
         person = (
-            Customer.objects.filter(pk=person_id, kind=Kind.PERSON, deleted_at__isnull=True).first()
+            Customer.objects.live().filter(pk=person_id, kind=Kind.PERSON).first()
             if str(person_id).isdigit()
             else None
         )

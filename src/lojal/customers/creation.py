@@ -381,9 +381,11 @@ def _check_numbers_in_batch(
             numbers_in_batch[key] = index
     if not numbers_in_batch:
         return
-    taken = Customer.objects.filter(
-        national_id__in=[compact for _country, compact in numbers_in_batch], deleted_at__isnull=True
-    ).values_list("national_id_country", "national_id", "customer_number")
+    taken = (
+        Customer.objects.live()
+        .filter(national_id__in=[compact for _country, compact in numbers_in_batch])
+        .values_list("national_id_country", "national_id", "customer_number")
+    )
     for country, compact, number in taken:
         if (country, compact) in numbers_in_batch:
             errors.setdefault(f"items[{numbers_in_batch[(country, compact)]}].national_id", []).append(

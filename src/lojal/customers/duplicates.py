@@ -44,7 +44,7 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 def _groups_by(model: type[Model], key: str) -> list[list[int]]:
     """Groups of live customers that share a value of ``key`` in ``model`` (a full scan)."""
-    live = model.objects.filter(customer__deleted_at__isnull=True).exclude(**{key: ""})  # type: ignore[attr-defined]
+    live = model.objects.of_live_customers().exclude(**{key: ""})  # type: ignore[attr-defined]
     values = list(
         live.values(key)
         .annotate(n=Count("customer_id", distinct=True))
@@ -60,7 +60,7 @@ def _groups_by(model: type[Model], key: str) -> list[list[int]]:
 
 def _national_id_groups() -> list[list[int]]:
     """Deleted or merged customers may still hold a number; live ones sharing a number are suspects."""
-    live = Customer.objects.filter(deleted_at__isnull=True).exclude(national_id="")
+    live = Customer.objects.live().exclude(national_id="")
     numbers = list(
         live.values("national_id")
         .annotate(n=Count("id"))
@@ -246,9 +246,10 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
         raise ValidationError.for_field("other_id", _("A customer cannot be merged with itself."))
     found = {
         c.pk: c
-        for c in Customer.objects.select_for_update().filter(
-            Q(pk=keep_id) | Q(pk=other_id),
-            deleted_at__isnull=True,  # not pk__in: huge ids overflow SQLite
+        for c in Customer.objects.select_for_update()
+        .live()
+        .filter(
+            Q(pk=keep_id) | Q(pk=other_id),  # not pk__in: huge ids overflow SQLite
         )
     }
     if keep_id not in found or other_id not in found:

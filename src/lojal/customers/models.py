@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,18 @@ class Tag(models.Model):
         return self.name
 
 
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def live(self) -> CustomerQuerySet:
+        """Customers not deleted: deleting (and merging away) only stamps ``deleted_at``."""
+        return self.filter(deleted_at__isnull=True)
+
+
+class ContactPointQuerySet(models.QuerySet[Any]):
+    def of_live_customers(self) -> ContactPointQuerySet:
+        """Contact points of customers not deleted; a deleted customer's rows stay until erasure."""
+        return self.filter(customer__deleted_at__isnull=True)
+
+
 class Customer(models.Model):
     """The one record every transaction, case, timeline event and segment keys on."""
 
@@ -117,6 +131,8 @@ class Customer(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = CustomerQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -157,6 +173,8 @@ class EmailAddress(models.Model):
     label = models.CharField(_("label"), max_length=30, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
 
+    objects = ContactPointQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["customer", "address"], name="email_once_per_customer")
@@ -181,6 +199,8 @@ class PhoneNumber(models.Model):
     number = models.CharField(_("phone"), max_length=20)
     label = models.CharField(_("label"), max_length=10, choices=Label.choices, default=Label.MOBILE)
     is_primary = models.BooleanField(_("primary"), default=False)
+
+    objects = ContactPointQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["customer", "number"], name="phone_once_per_customer")]
@@ -214,6 +234,8 @@ class Address(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.SE)
     is_primary = models.BooleanField(_("primary"), default=False)
     match_key = models.CharField(max_length=200, blank=True)
+
+    objects = ContactPointQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["match_key"], name="address_match_key")]
@@ -252,6 +274,12 @@ class ContactPerson(models.Model):
         return phone_display(self.phone) if self.phone else ""
 
 
+class DuplicateSuspicionQuerySet(models.QuerySet["DuplicateSuspicion"]):
+    def between_live_customers(self) -> DuplicateSuspicionQuerySet:
+        """Pairs whose customers are both still live: merging or deleting one ends the question."""
+        return self.filter(first__deleted_at__isnull=True, second__deleted_at__isnull=True)
+
+
 class DuplicateSuspicion(models.Model):
     """A pair of customers that look like the same one, and why; staff merge or dismiss it."""
 
@@ -270,6 +298,8 @@ class DuplicateSuspicion(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = DuplicateSuspicionQuerySet.as_manager()
 
     class Meta:
         constraints = [

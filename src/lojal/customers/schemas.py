@@ -205,22 +205,12 @@ class CustomerDetail(CustomerSummary):
     timeline_next: str | None
 
 
-class CustomerList(Schema):
-    items: list[CustomerSummary]
-    next_cursor: str | None
-
-
 class SearchResult(CustomerSummary):
     matched_on: str
 
 
 class SearchResults(Schema):
     items: list[SearchResult]
-
-
-class TimelinePage(Schema):
-    items: list[EventOut]
-    next_before: str | None
 
 
 class NoteIn(Strict):

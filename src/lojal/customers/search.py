@@ -49,7 +49,7 @@ def customer_search_ids(*, query: str, limit: int = 20, match_national_id: bool 
         for customer_id in ids:
             hits.setdefault(customer_id, matched_on)
 
-    live = Customer.objects.filter(deleted_at__isnull=True)
+    live = Customer.objects.live()
     if len(text) <= 100:
         # The ERP's customer number is what staff type: the id of any source the customer was
         # imported from, matched whole (the import writes these keys; the index is on the id).
@@ -60,16 +60,16 @@ def customer_search_ids(*, query: str, limit: int = 20, match_national_id: bool 
     if "@" in text:
         address = text.lower()
         exact = list(
-            EmailAddress.objects.filter(address=address, customer__deleted_at__isnull=True).values_list(
-                "customer_id", flat=True
-            )[:limit]
+            EmailAddress.objects.of_live_customers()
+            .filter(address=address)
+            .values_list("customer_id", flat=True)[:limit]
         )
         add(exact, "email")
         if len(hits) < limit:
             prefix = list(
-                EmailAddress.objects.filter(
-                    address__gte=address, address__lt=address + "\uffff", customer__deleted_at__isnull=True
-                ).values_list("customer_id", flat=True)[:limit]
+                EmailAddress.objects.of_live_customers()
+                .filter(address__gte=address, address__lt=address + "\uffff")
+                .values_list("customer_id", flat=True)[:limit]
             )
             add(prefix, "email")
         return [SearchHit(pk, why) for pk, why in list(hits.items())[:limit]]
@@ -89,9 +89,9 @@ def customer_search_ids(*, query: str, limit: int = 20, match_national_id: bool 
         if phones:
             add(
                 list(
-                    PhoneNumber.objects.filter(
-                        number__in=phones, customer__deleted_at__isnull=True
-                    ).values_list("customer_id", flat=True)[:limit]
+                    PhoneNumber.objects.of_live_customers()
+                    .filter(number__in=phones)
+                    .values_list("customer_id", flat=True)[:limit]
                 ),
                 "phone",
             )

@@ -1,15 +1,12 @@
-"""Reads for customers: filtered lists with keyset cursors, the customer 360 view, search, duplicates."""
+"""Reads for customers: filtered lists in keyset order, the customer 360 view, search, duplicates."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +28,6 @@ SORTS = {
 PAGE_SIZE_MAX = 200
 #: The most search hits the customer list pages through; more means the search should be narrowed.
 SEARCH_PAGE_MAX = 300
-_CURSOR_TYPES = {"sort_name": str, "id": int, "customer_number": int, "created_at": str}
 
 
 def national_ids_visible_to(user: Any) -> bool:
@@ -65,7 +61,7 @@ class CustomerFilters:
 
 
 def customers_filtered(*, filters: CustomerFilters) -> QuerySet[Customer]:
-    customers = Customer.objects.filter(deleted_at__isnull=True)
+    customers = Customer.objects.live()
     if filters.stage:
         customers = customers.filter(lifecycle_stage=filters.stage)
     if filters.vip_tier:
@@ -82,68 +78,21 @@ def customers_filtered(*, filters: CustomerFilters) -> QuerySet[Customer]:
     return customers
 
 
-def _encode_cursor(values: list[Any]) -> str:
-    raw = json.dumps([v.isoformat() if isinstance(v, dt.datetime) else v for v in values])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, sort: str) -> list[Any]:
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(values, list) or len(values) != len(SORTS[sort]):
-            raise ValueError
-        for name, value in zip(SORTS[sort], values, strict=True):
-            if type(value) is not _CURSOR_TYPES[name.lstrip("-")]:  # a forged cursor must not reach SQL
-                raise ValueError
-        if sort.lstrip("-") == "created":
-            values[0] = dt.datetime.fromisoformat(values[0])
-        return values
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ValidationError.for_field(
-            "cursor", _("This cursor is not valid for this sort order.")
-        ) from None
-
-
-@dataclass(frozen=True)
-class CustomerPage:
-    """Ids of one page in order (read them with ``projections.customer_summaries``) and the next cursor."""
-
-    ids: list[int]
-    next_cursor: str | None
-
-
-def customer_page(
-    *, filters: CustomerFilters, sort: str = "name", cursor: str | None = None, limit: int = 50
-) -> CustomerPage:
-    """One page of customers after ``cursor``; the cost does not grow with how deep the page is."""
+def customer_rows(*, filters: CustomerFilters, sort: str = "name") -> QuerySet[Customer, dict[str, Any]]:
+    """The ids (with their sort keys) of the customers the API lists, in ``sort`` order, for
+    keyset pages: read a page's summaries with ``projections.customer_summaries``."""
     if sort not in SORTS:
         raise ValidationError.for_field(
             "sort", _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(SORTS)}
         )
-    if not 1 <= limit <= PAGE_SIZE_MAX:
-        raise ValidationError.for_field("limit", _("Must be between 1 and %(max)d.") % {"max": PAGE_SIZE_MAX})
     order = SORTS[sort]
     customers = customers_filtered(filters=filters)
     if filters.q:
         hits = customer_search_ids(
             query=filters.q, limit=PAGE_SIZE_MAX, match_national_id=filters.match_national_id
         )
-        ids = [hit.customer_id for hit in hits]
-        customers = customers.filter(pk__in=ids)
-    if cursor:
-        values = _decode_cursor(cursor, sort)
-        names = [name.lstrip("-") for name in order]
-        after = "lt" if order[0].startswith("-") else "gt"
-        condition = Q(**{f"{names[0]}__{after}": values[0]})
-        if len(names) == 2:
-            condition |= Q(**{names[0]: values[0], f"{names[1]}__{after}": values[1]})
-        customers = customers.filter(condition)
-    names = [name.lstrip("-") for name in order]
-    rows = list(customers.order_by(*order).values_list("id", *names)[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = _encode_cursor(list(rows[limit - 1][1:]))
-    return CustomerPage(ids=[row[0] for row in rows[:limit]], next_cursor=next_cursor)
+        customers = customers.filter(pk__in=[hit.customer_id for hit in hits])
+    return customers.order_by(*order).values("id", *{name.lstrip("-") for name in order} - {"id"})
 
 
 def _with_list_relations(customers: QuerySet[Customer]) -> QuerySet[Customer]:
@@ -180,7 +129,8 @@ def customer_exists(*, customer_id: int) -> bool:
 def customer_get(*, customer_id: int) -> Customer:
     """One live customer with everything the 360 view shows, in a fixed number of queries."""
     customer = (
-        Customer.objects.filter(pk=customer_id, deleted_at__isnull=True)
+        Customer.objects.live()
+        .filter(pk=customer_id)
         .select_related("account_manager")
         .prefetch_related(
             "emails",
@@ -217,13 +167,17 @@ def duplicate_list(
 ) -> list[DuplicateSuspicion]:
     """Suspected duplicate pairs, strongest evidence first, with both customers, their account
     managers and tags loaded in a fixed number of queries."""
-    return list(
-        DuplicateSuspicion.objects.filter(
-            status=status, first__deleted_at__isnull=True, second__deleted_at__isnull=True
-        )
+    return list(duplicates_with_status(status=status)[:limit])
+
+
+def duplicates_with_status(*, status: str = DuplicateSuspicion.Status.OPEN) -> QuerySet[DuplicateSuspicion]:
+    """Suspected duplicate pairs, strongest evidence first, customers and their relations loaded."""
+    return (
+        DuplicateSuspicion.objects.between_live_customers()
+        .filter(status=status)
         .select_related("first__account_manager", "second__account_manager")
         .prefetch_related("first__tags", "second__tags")
-        .order_by("-score", "-id")[:limit]
+        .order_by("-score", "-id")
     )
 
 

@@ -76,8 +76,8 @@ def check_national_id_free(
 ) -> None:
     if national_id is None:
         return
-    holders = Customer.objects.filter(
-        national_id_country=national_id.country, national_id=national_id.compact, deleted_at__isnull=True
+    holders = Customer.objects.live().filter(
+        national_id_country=national_id.country, national_id=national_id.compact
     )
     if exclude_id is not None:
         holders = holders.exclude(pk=exclude_id)
@@ -136,7 +136,7 @@ def primary_copies(customer: Customer, cleaned: Mapping[str, Any]) -> None:
 
 
 def customer_get_for_update(customer_id: int) -> Customer:
-    customer = Customer.objects.select_for_update().filter(pk=customer_id, deleted_at__isnull=True).first()
+    customer = Customer.objects.select_for_update().live().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     return customer

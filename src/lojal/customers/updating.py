@@ -168,9 +168,11 @@ def _check_numbers_free(changed: list[tuple[int, _Change]], actor: Any) -> None:
     }
     if not wanted:
         return
-    holders = Customer.objects.filter(
-        national_id__in=[compact for _country, compact in wanted], deleted_at__isnull=True
-    ).values_list("national_id_country", "national_id", "pk", "customer_number")
+    holders = (
+        Customer.objects.live()
+        .filter(national_id__in=[compact for _country, compact in wanted])
+        .values_list("national_id_country", "national_id", "pk", "customer_number")
+    )
     for country, compact, pk, number in holders:
         found = wanted.get((country, compact))
         if found is not None and found[1] != pk:
@@ -194,9 +196,7 @@ def customers_update_batch(
     ids = list(dict.fromkeys(pk for pk, _data in items))
     if not ids:
         return []
-    customers = {
-        c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=ids, deleted_at__isnull=True)
-    }
+    customers = {c.pk: c for c in Customer.objects.select_for_update().live().filter(pk__in=ids)}
     stored = _stored(ids, tags=any("tags" in data for _pk, data in items))
     changed: list[tuple[int, _Change]] = []
     for index, (pk, data) in enumerate(items):

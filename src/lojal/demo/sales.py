@@ -49,11 +49,7 @@ def _price(text: str) -> float:
 def demo_sales_load(*, actor: Any, seed: int = 1, share: float = 0.6) -> dict[str, int]:
     """Import products, transactions for about ``share`` of the customers, and holdings; returns counts."""
     rng = random.Random(seed)
-    customers = list(
-        Customer.objects.filter(deleted_at__isnull=True)
-        .order_by("pk")
-        .values_list("customer_number", "country")
-    )
+    customers = list(Customer.objects.live().order_by("pk").values_list("customer_number", "country"))
     today = timezone.localdate()
     counts: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as directory:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -19,6 +19,7 @@ from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, ValidationError
 from lojal.core.inputs import Text
 from lojal.core.openapi import raises
+from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.imports import retention, selectors, services
 from lojal.imports.models import ImportJob
 from lojal.imports.tasks import import_check_task, import_commit_task
@@ -77,22 +78,12 @@ class JobOut(Schema):
     )
 
 
-class JobPage(Schema):
-    items: list[JobOut]
-    next_before_id: int | None
-
-
 class RejectionOut(Schema):
     line: int
     field: str
     column: str = Field("", description="the file's column header the field was read from")
     reason: str
     value: str
-
-
-class RejectionPage(Schema):
-    items: list[RejectionOut]
-    next_cursor: int | None
 
 
 class MappingIn(Schema):
@@ -180,14 +171,10 @@ def import_upload(
     return Status(202, job_out(job))
 
 
-@router.get("", auth=staff(Action.IMPORT_RUN), response=JobPage, summary="Imports, newest first")
-def import_list(
-    request: HttpRequest, before_id: int | None = Query(None, ge=1), limit: int = Query(50, ge=1, le=200)
-) -> dict[str, Any]:
-    jobs = list(selectors.job_list(before_id=before_id)[: limit + 1])
-    more = len(jobs) > limit
-    jobs = jobs[:limit]
-    return {"items": [job_out(job) for job in jobs], "next_before_id": jobs[-1].pk if more and jobs else None}
+@router.get("", auth=staff(Action.IMPORT_RUN), response=list[JobOut], summary="Imports, newest first")
+@keyset_paginate()
+def import_list(request: HttpRequest) -> Keyset:
+    return Keyset(selectors.job_list(), show=lambda page: [job_out(job) for job in page])
 
 
 @router.get(
@@ -200,19 +187,17 @@ def import_read(request: HttpRequest, job_id: int) -> dict[str, Any]:
 @router.get(
     "/{job_id}/rejections",
     auth=staff(Action.IMPORT_RUN),
-    response=RejectionPage,
+    response=list[RejectionOut],
     summary="Rejected rows: line, field, reason",
 )
-def import_rejections(
-    request: HttpRequest, job_id: int, cursor: int = Query(0, ge=0), limit: int = Query(200, ge=1, le=1000)
-) -> dict[str, Any]:
+@keyset_paginate(default_limit=200, max_limit=1000)
+def import_rejections(request: HttpRequest, job_id: int) -> Keyset:
     job = services.import_job_get(job_id)
     columns = {field: header for header, field in job.mapping.items() if field}
-    rows = list(selectors.rejection_list(job_id=job_id, after_id=cursor)[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "items": [
+    rows = selectors.rejection_list(job_id=job_id)
+    return Keyset(
+        rows,
+        show=lambda page: [
             {
                 "line": r.line,
                 "field": r.field,
@@ -220,10 +205,9 @@ def import_rejections(
                 "reason": r.reason,
                 "value": r.value,
             }
-            for r in rows
+            for r in page
         ],
-        "next_cursor": rows[-1].pk if more and rows else None,
-    }
+    )
 
 
 @router.put(

@@ -230,9 +230,9 @@ class CustomerResolver:
         if numbers := wanted.get("customer_number"):
             as_int = {text: int(text) for text in numbers if text.isdigit() and len(text) < 18}
             by_number = dict(
-                Customer.objects.filter(
-                    customer_number__in=as_int.values(), deleted_at__isnull=True
-                ).values_list("customer_number", "pk")
+                Customer.objects.live()
+                .filter(customer_number__in=as_int.values())
+                .values_list("customer_number", "pk")
             )
             for text, number in as_int.items():
                 if number in by_number:
@@ -251,9 +251,9 @@ class CustomerResolver:
                     except ValidationError:
                         continue
             by_id = dict(
-                Customer.objects.filter(
-                    national_id__in=set(compact.values()), deleted_at__isnull=True
-                ).values_list("national_id", "pk")
+                Customer.objects.live()
+                .filter(national_id__in=set(compact.values()))
+                .values_list("national_id", "pk")
             )
             for text, compact_id in compact.items():
                 if compact_id in by_id:
@@ -266,9 +266,11 @@ class CustomerResolver:
                 except ValidationError:
                     continue
             owners: dict[str, set[int]] = {}
-            for address, customer_id in EmailAddress.objects.filter(
-                address__in=set(normal.values()), customer__deleted_at__isnull=True
-            ).values_list("address", "customer_id"):
+            for address, customer_id in (
+                EmailAddress.objects.of_live_customers()
+                .filter(address__in=set(normal.values()))
+                .values_list("address", "customer_id")
+            ):
                 owners.setdefault(address, set()).add(customer_id)
             for text, address in normal.items():
                 if address in owners:

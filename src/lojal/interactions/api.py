@@ -17,10 +17,10 @@ from lojal.core.bodylimits import body_read
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.inputs import ReceivedText, SaneDateTime, Text
 from lojal.core.openapi import raises
+from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.interactions import selectors, services, sms, telephony
 from lojal.interactions.emails import ingest, outbound
 from lojal.interactions.models import Interaction
-from lojal.timeline import selectors as timeline_selectors
 
 router = Router(tags=["interactions"])
 inbound_router = Router(tags=["inbound"])
@@ -66,11 +66,6 @@ class InteractionDetail(InteractionOut):
     delivery_state: str
     attachments: list[AttachmentOut]
     defects: list[str]
-
-
-class InteractionPageOut(Schema):
-    items: list[InteractionOut]
-    next_cursor: str | None
 
 
 def _flags(interaction: Interaction) -> list[str]:
@@ -124,60 +119,35 @@ def _detail(interaction: Interaction) -> dict[str, Any]:
     }
 
 
-def _cursor(token: str | None) -> tuple[dt.datetime, int] | None:
-    if not token:
-        return None
-    cursor = timeline_selectors.cursor_decode(token)
-    if cursor is None:
-        raise ValidationError.for_field("cursor", _("This cursor is not valid."))
-    return cursor
-
-
 class ListQuery(Schema):
     customer_id: int
     channel: Literal["", "email", "call", "chat", "web_form", "sms", "meeting", "letter", "portal"] = ""
     q: Text = Field(default="", max_length=200)
-    cursor: Text | None = None
-    limit: int = Field(default=50, ge=1, le=200)
 
 
 @router.get(
     "",
     auth=staff(Action.CUSTOMER_VIEW),
-    response=InteractionPageOut,
+    response=list[InteractionOut],
     summary="A customer's interactions, newest first",
 )
-def interactions_list(request: HttpRequest, filters: Query[ListQuery]) -> dict[str, Any]:
-    page = selectors.interaction_list(
-        customer_id=filters.customer_id,
-        channel=filters.channel,
-        query=filters.q.strip(),
-        limit=filters.limit,
-        before=_cursor(filters.cursor),
+@keyset_paginate()
+def interactions_list(request: HttpRequest, filters: Query[ListQuery]) -> Keyset:
+    rows = selectors.interactions_of(
+        customer_id=filters.customer_id, channel=filters.channel, query=filters.q.strip()
     )
-    return {
-        "items": [_out(item) for item in page.items],
-        "next_cursor": timeline_selectors.cursor_encode(page.next_before),
-    }
-
-
-class PageQuery(Schema):
-    cursor: Text | None = None
-    limit: int = Field(default=50, ge=1, le=200)
+    return Keyset(rows, show=lambda page: [_out(item) for item in page])
 
 
 @router.get(
     "/unmatched",
     auth=staff(Action.INBOX_TRIAGE),
-    response=InteractionPageOut,
+    response=list[InteractionOut],
     summary="Interactions not yet matched to a customer",
 )
-def unmatched_list(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
-    page = selectors.unmatched_list(limit=filters.limit, before=_cursor(filters.cursor))
-    return {
-        "items": [_out(item) for item in page.items],
-        "next_cursor": timeline_selectors.cursor_encode(page.next_before),
-    }
+@keyset_paginate()
+def unmatched_list(request: HttpRequest) -> Keyset:
+    return Keyset(selectors.unmatched(), show=lambda page: [_out(item) for item in page])
 
 
 @router.get(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.contact_points import email_normalise
 from lojal.core.errors import NotFound, ValidationError
-from lojal.customers.creation import customer_create
+from lojal.customers.leads import lead_from_contact
 from lojal.interactions.models import (
     Channel,
     ChatAgentPresence,
@@ -57,18 +57,7 @@ def _customer_id(session: ChatSession) -> int:
     found = customer_for(session.visitor_email)
     if found is not None:
         return found
-    name = session.visitor_name.strip()
-    first, _space, last = name.partition(" ")
-    customer = customer_create(
-        actor=None,
-        data={
-            "kind": "person",
-            "first_name": first if last else "",
-            "last_name": last or first or session.visitor_email.split("@")[0],
-            "emails": [session.visitor_email],
-        },
-    )
-    return customer.pk
+    return lead_from_contact(actor=None, name=session.visitor_name, email=session.visitor_email).pk
 
 
 def chat_start(*, name: str, email: str, text: str) -> ChatSession:

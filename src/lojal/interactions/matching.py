@@ -47,12 +47,10 @@ def customer_for_sender(value: str) -> int | None:
     if remembered is not None and (live := _live(remembered)) is not None:
         return live
     rows = (
-        EmailAddress.objects.filter(address=keys[0], customer__deleted_at__isnull=True).values_list(
-            "customer_id", flat=True
-        )
+        EmailAddress.objects.of_live_customers().filter(address=keys[0]).values_list("customer_id", flat=True)
         if "@" in text
-        else PhoneNumber.objects.filter(number__in=keys, customer__deleted_at__isnull=True).values_list(
-            "customer_id", flat=True
-        )
+        else PhoneNumber.objects.of_live_customers()
+        .filter(number__in=keys)
+        .values_list("customer_id", flat=True)
     )
     return rows.order_by("-is_primary", "customer_id").first()

@@ -36,7 +36,7 @@ def _page(rows: QuerySet[Interaction], limit: int, before: tuple[dt.datetime, in
     if before is not None:
         occurred_at, interaction_id = before
         rows = rows.filter(Q(occurred_at__lt=occurred_at) | Q(occurred_at=occurred_at, id__lt=interaction_id))
-    found = list(rows.order_by("-occurred_at", "-id")[: limit + 1])
+    found = list(rows[: limit + 1])
     next_before = (found[limit - 1].occurred_at, found[limit - 1].id) if len(found) > limit else None
     return InteractionPage(items=found[:limit], next_before=next_before)
 
@@ -50,17 +50,27 @@ def interaction_list(
     before: tuple[dt.datetime, int] | None = None,
 ) -> InteractionPage:
     """A customer's interactions newest first, optionally one channel and containing ``query``."""
+    return _page(interactions_of(customer_id=customer_id, channel=channel, query=query), limit, before)
+
+
+def interactions_of(*, customer_id: int, channel: str = "", query: str = "") -> QuerySet[Interaction]:
+    """A customer's interactions newest first, optionally one channel and containing ``query``."""
     rows = Interaction.objects.filter(customer_id=customer_id).select_related("staff")
     if channel:
         rows = rows.filter(channel=channel)
     if query:
         rows = rows.filter(text_contains(query, "subject", "body_text"))
-    return _page(rows, limit, before)
+    return rows.order_by("-occurred_at", "-id")
 
 
 def unmatched_list(*, limit: int = 50, before: tuple[dt.datetime, int] | None = None) -> InteractionPage:
     """Interactions no customer could be found for, newest first: the inbox staff clear by hand."""
-    return _page(Interaction.objects.filter(customer__isnull=True), limit, before)
+    return _page(unmatched(), limit, before)
+
+
+def unmatched() -> QuerySet[Interaction]:
+    """Interactions no customer could be found for, newest first."""
+    return Interaction.objects.filter(customer__isnull=True).order_by("-occurred_at", "-id")
 
 
 def unmatched_count() -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lojal.core.audit import audit_record
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.inputs import date_fault
-from lojal.customers.creation import customer_create
+from lojal.customers.leads import lead_from_contact
 from lojal.customers.models import Customer
 from lojal.interactions.emails.quoting import reply_split
 from lojal.interactions.matching import customer_for_sender, sender_key
@@ -115,7 +115,7 @@ def interaction_log(
     occurred_at: dt.datetime | None = None,
 ) -> Interaction:
     """Staff log a call, meeting, letter or portal message by hand (the quick-entry form and the API)."""
-    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+    if not Customer.objects.live().filter(pk=customer_id).exists():
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     if channel not in {Channel.CALL, Channel.MEETING, Channel.LETTER, Channel.PORTAL, Channel.SMS}:
         raise ValidationError.for_field("channel", _("Choose call, meeting, letter or portal message."))
@@ -160,7 +160,7 @@ def interaction_link(*, actor: Any, interaction_id: int, customer_id: int, remem
     interaction = _unmatched(interaction_id)
     if interaction.customer_id is not None:
         raise ValidationError.for_field("interaction", _("This one is already on a customer's timeline."))
-    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    customer = Customer.objects.live().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     targets = [interaction]
@@ -194,21 +194,19 @@ def interaction_link(*, actor: Any, interaction_id: int, customer_id: int, remem
 
 
 def interaction_create_customer(*, actor: Any, interaction_id: int) -> Customer:
-    """One click in the unmatched inbox: a new lead from the sender's name and address, then linked."""
+    """One click in the unmatched inbox: a new lead from the sender's name and address (or the customer
+    who has that address by now), then linked."""
     with transaction.atomic():
         interaction = _unmatched(interaction_id)
         if interaction.customer_id is not None:
             raise ValidationError.for_field("interaction", _("This one is already on a customer's timeline."))
-        name = interaction.sender_name.strip().strip('"') or interaction.sender.split("@")[0]
-        first, _space, last = name.partition(" ")
-        data: dict[str, Any] = {"kind": "person", "first_name": first[:100], "last_name": last[:100]}
-        if "@" in interaction.sender:
-            data["emails"] = [interaction.sender]
-        elif interaction.sender:
-            data["phones"] = [interaction.sender]
-        if not last:
-            data["last_name"], data["first_name"] = first[:100], ""
-        customer = customer_create(actor=actor, data=data)
+        sender = interaction.sender
+        customer = lead_from_contact(
+            actor=actor,
+            name=interaction.sender_name,
+            email=sender if "@" in sender else "",
+            phone="" if "@" in sender else sender,
+        )
         interaction_link(actor=actor, interaction_id=interaction.pk, customer_id=customer.pk)
     return customer
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from lojal.core.contact_points import email_normalise, phone_normalise
 from lojal.core.errors import LojalError, NotFound, ValidationError
-from lojal.customers.creation import customer_create
+from lojal.customers.leads import lead_from_contact
 from lojal.interactions.models import Channel, Direction, Interaction, WebForm
 from lojal.interactions.services import customer_for, interaction_record
 
@@ -137,22 +137,13 @@ def webform_submit(*, form: WebForm, data: Mapping[str, str], remote_address: st
     with transaction.atomic():
         customer_id = customer_for(sender)
         if customer_id is None:
-            name = cleaned.get("name", "")
-            first, _space, last = name.partition(" ")
-            customer = customer_create(
+            customer_id = lead_from_contact(
                 actor=None,
-                data={
-                    "kind": "person",
-                    "first_name": first if last else "",
-                    "last_name": last or first or sender.split("@")[0],
-                    "emails": [cleaned["email"]] if cleaned.get("email") else [],
-                    "phones": [cleaned["phone"]] if cleaned.get("phone") else [],
-                    "preferred_language": form.language
-                    if form.language in {"sv", "nb", "da", "fi", "en"}
-                    else "sv",
-                },
-            )
-            customer_id = customer.pk
+                name=cleaned.get("name", ""),
+                email=cleaned.get("email", ""),
+                phone=cleaned.get("phone", ""),
+                language=form.language,
+            ).pk
         lines = [
             f"{name.capitalize()}: {value}"
             for name, value in cleaned.items()

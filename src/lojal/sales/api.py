@@ -8,18 +8,18 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
-from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.core.errors import Conflict, NotFound
 from lojal.core.inputs import Attributes, SaneDate, SaneDateTime, Text
 from lojal.core.openapi import raises
+from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.customers.selectors import customer_exists
 from lojal.sales import selectors, services
 from lojal.sales.models import Holding, Transaction
-from lojal.timeline.selectors import cursor_decode, cursor_encode
 
 router = Router(tags=["sales"])
 
@@ -86,11 +86,6 @@ class TransactionOut(Schema):
     source: str
     external_id: str
     attributes: dict[str, Any]
-
-
-class TransactionPage(Schema):
-    items: list[TransactionOut]
-    next_cursor: str | None
 
 
 class HoldingIn(Schema):
@@ -190,27 +185,14 @@ def customer_revenue(request: HttpRequest, customer_id: int) -> dict[str, Any]:
 @router.get(
     "/customers/{customer_id}/transactions",
     auth=staff(Action.CUSTOMER_VIEW),
-    response=TransactionPage,
+    response=list[TransactionOut],
     summary="A customer's transactions, newest first",
 )
-def customer_transactions(
-    request: HttpRequest, customer_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=500)
-) -> dict[str, Any]:
+@keyset_paginate(max_limit=500)
+def customer_transactions(request: HttpRequest, customer_id: int) -> Keyset:
     _customer_exists(customer_id)
     rows = selectors.transaction_list(customer_id=customer_id)
-    if cursor:
-        decoded = cursor_decode(cursor)
-        if decoded is None:
-            raise ValidationError.for_field("cursor", _("This cursor is not valid."))
-        moment, last_id = decoded
-        rows = rows.filter(occurred_at__lte=moment).exclude(occurred_at=moment, id__gte=last_id)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return {
-        "items": [_transaction_out(row) for row in page],
-        "next_cursor": cursor_encode((page[-1].occurred_at, page[-1].pk)) if more and page else None,
-    }
+    return Keyset(rows, show=lambda page: [_transaction_out(row) for row in page])
 
 
 @router.post(

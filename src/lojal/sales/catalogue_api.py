@@ -16,6 +16,7 @@ from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, NotFound
 from lojal.core.inputs import Text
 from lojal.core.openapi import raises
+from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.sales import catalogue, catalogue_selectors
 from lojal.sales.models import Product, ProductCategory
 
@@ -45,11 +46,6 @@ class ProductOut(Schema):
         default=False,
         description="made by an import from its article code alone; name and the rest to fill in",
     )
-
-
-class ProductPage(Schema):
-    items: list[ProductOut]
-    next_cursor: int | None = Field(None, description="pass as cursor for the next page; null on the last")
 
 
 class ProductIn(Schema):
@@ -91,9 +87,10 @@ def _category_out(category: ProductCategory) -> dict[str, Any]:
 @router.get(
     "/products",
     auth=staff(Action.CUSTOMER_VIEW),
-    response=ProductPage,
+    response=list[ProductOut],
     summary="Products: search by code or name, filter; by id",
 )
+@keyset_paginate(max_limit=500)
 def product_list(
     request: HttpRequest,
     q: str = Query("", max_length=100),
@@ -105,16 +102,10 @@ def product_list(
         pattern="^(yes|no|incomplete)?$",
         description="'yes', 'no', 'incomplete' (to complete), or empty for all",
     ),
-    cursor: int = Query(0, ge=0),
-    limit: int = Query(50, ge=1, le=500),
-) -> dict[str, Any]:
+) -> Keyset:
     filters = catalogue_selectors.ProductFilters(q=q.strip(), category=category, active=active)
-    rows = list(
-        catalogue_selectors.product_list(filters=filters).filter(pk__gt=cursor).order_by("pk")[: limit + 1]
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": [_product_out(p) for p in rows], "next_cursor": rows[-1].pk if more and rows else None}
+    rows = catalogue_selectors.product_list(filters=filters).order_by("id")
+    return Keyset(rows, show=lambda page: [_product_out(p) for p in page])
 
 
 @router.post(
@@ -161,8 +152,10 @@ def product_update(request: HttpRequest, product_id: int, payload: ProductPatch)
     response=list[CategoryOut],
     summary="Product categories by name",
 )
-def category_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_category_out(c) for c in catalogue_selectors.category_list()]
+@keyset_paginate(default_limit=200, max_limit=500)
+def category_list(request: HttpRequest) -> Keyset:
+    rows = catalogue_selectors.category_list().order_by("name", "id")
+    return Keyset(rows, show=lambda page: [_category_out(c) for c in page])
 
 
 @router.post(

@@ -113,7 +113,7 @@ def lifecycle_promote(
     ``among`` has just recorded a qualifying transaction (an import's committed rows), so the
     transactions are not searched again: right after a large insert their statistics may still say
     the table is empty, and that search was then planned as a scan per customer."""
-    candidates = Customer.objects.filter(lifecycle_stage__in=PROMOTABLE_STAGES, deleted_at__isnull=True)
+    candidates = Customer.objects.live().filter(lifecycle_stage__in=PROMOTABLE_STAGES)
     if not (among is not None and among_qualified):
         qualifying = Transaction.objects.filter(
             customer_id=OuterRef("pk"), kind__in=settings.QUALIFYING_TRANSACTION_KINDS
@@ -143,7 +143,8 @@ def lifecycle_retire_inactive(*, now: dt.datetime | None = None, after_days: int
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     open_holding = Holding.objects.filter(customer_id=OuterRef("pk")).exclude(status__in=ENDED_STATUSES)
     candidates = (
-        Customer.objects.filter(lifecycle_stage__in=CUSTOMER_STAGES, deleted_at__isnull=True)
+        Customer.objects.live()
+        .filter(lifecycle_stage__in=CUSTOMER_STAGES)
         .annotate(last_transaction=Max("transactions__occurred_at"))
         .filter(Q(last_transaction__lt=cutoff))
         .exclude(Exists(open_holding))

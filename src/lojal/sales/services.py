@@ -25,7 +25,7 @@ from lojal.timeline.services import event_record
 
 
 def _customer(customer_id: int) -> Customer:
-    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    customer = Customer.objects.live().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     return customer

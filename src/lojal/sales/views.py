@@ -18,7 +18,7 @@ PANEL_TRANSACTIONS = 10
 
 @allowed_to(Action.CUSTOMER_VIEW)
 def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
-    if not Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists():
+    if not Customer.objects.live().filter(pk=customer_id).exists():
         raise Http404
     revenue = selectors.customer_revenue(customer_id=customer_id)
     monthly = selectors.customer_monthly_revenue(customer_id=customer_id)
@@ -43,7 +43,7 @@ def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @allowed_to(Action.CUSTOMER_VIEW)
 def customer_transactions(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    customer = Customer.objects.live().filter(pk=customer_id).first()
     if customer is None:
         raise Http404
     from django.core.paginator import Paginator

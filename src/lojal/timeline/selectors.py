@@ -7,10 +7,13 @@ import binascii
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from lojal.core.inputs import date_fault
 from lojal.timeline.models import Event
+
+#: The timeline's order, and the keys of its keyset pages.
+NEWEST_FIRST = ("-occurred_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -29,17 +32,23 @@ def event_list(
 ) -> EventPage:
     """The customer's events newest first; ``before`` is the (occurred_at, id) of the last one seen;
     ``query`` keeps those whose summary or text contains it."""
+    events = events_of(customer_id=customer_id, kinds=kinds, query=query)
+    if before is not None:
+        occurred_at, event_id = before
+        events = events.filter(Q(occurred_at__lt=occurred_at) | Q(occurred_at=occurred_at, id__lt=event_id))
+    rows = list(events[: limit + 1])
+    next_before = (rows[limit - 1].occurred_at, rows[limit - 1].id) if len(rows) > limit else None
+    return EventPage(events=rows[:limit], next_before=next_before)
+
+
+def events_of(*, customer_id: int, kinds: list[str] | None = None, query: str = "") -> QuerySet[Event]:
+    """The customer's events newest first (the order of the ``(customer_id, occurred_at)`` index)."""
     events = Event.objects.filter(customer_id=customer_id).select_related("actor")
     if kinds:
         events = events.filter(kind__in=kinds)
     if query:
         events = events.filter(text_contains(query, "summary", "body"))
-    if before is not None:
-        occurred_at, event_id = before
-        events = events.filter(Q(occurred_at__lt=occurred_at) | Q(occurred_at=occurred_at, id__lt=event_id))
-    rows = list(events.order_by("-occurred_at", "-id")[: limit + 1])
-    next_before = (rows[limit - 1].occurred_at, rows[limit - 1].id) if len(rows) > limit else None
-    return EventPage(events=rows[:limit], next_before=next_before)
+    return events.order_by(*NEWEST_FIRST)
 
 
 def text_contains(query: str, *fields: str) -> Q:

@@ -76,7 +76,7 @@ def email_compose(
     reply_to_id: int | None = None,
 ) -> Interaction:
     """Put one email to a customer in the outbox and on the timeline; the worker sends it after commit."""
-    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    customer = Customer.objects.live().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     errors: dict[str, list[str]] = {}

@@ -166,7 +166,7 @@ class Command(BaseCommand):
         self._load(count=count, seed=options["seed"])
 
     def _status(self) -> None:
-        customers = Customer.objects.filter(deleted_at__isnull=True).count()
+        customers = Customer.objects.live().count()
         demo_user = staff_get(username="demo") is not None
         if customers and demo_user:
             self.stdout.write(f"Demo data is present: {customers:,} customers; sign in as demo / demo.")
