@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import re
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -158,13 +159,37 @@ def date_expr(column: str | pl.Expr) -> Parsed:
 def _localised(naive: pl.Expr, zone_name: str) -> pl.Expr:
     """Local wall-clock times in ``zone_name`` as UTC, the way ``datetime.replace(tzinfo=ZoneInfo)``
     reads them: an ambiguous time (the hour clocks go back) is the earlier, and a time that does not
-    exist (the hour clocks skip) takes the offset in force before the skip."""
+    exist (the hour clocks skip) takes the offset in force before the skip. Polars' zone data
+    (chrono-tz) holds no transitions after 2037 and, before 1970, may not be the system's copy that
+    Python and the rest of Lojal use: times outside 1970-2037 are converted by zoneinfo, one by one
+    (they are rare in a file)."""
     utc = naive.dt.replace_time_zone(zone_name, ambiguous="earliest", non_existent="null")
     shift = pl.duration(hours=3)  # longer than any daylight-saving skip
     skipped = (naive - shift).dt.replace_time_zone(
         zone_name, ambiguous="earliest", non_existent="null"
     ) + shift
-    return pl.coalesce(utc, skipped).dt.convert_time_zone("UTC")
+    modern = pl.coalesce(utc, skipped).dt.convert_time_zone("UTC")
+    outside = naive.map_batches(lambda series: _by_zoneinfo(series, zone_name), return_dtype=_UTC)
+    return pl.coalesce(outside, modern)
+
+
+_UTC = pl.Datetime("us", "UTC")
+
+
+def _by_zoneinfo(naive: pl.Series, zone_name: str) -> pl.Series:
+    """``naive`` in ``zone_name`` as UTC where the year is outside 1970-2037, else null."""
+    years = naive.dt.year()
+    outside = (years < 1970) | (years > 2037)
+    result = pl.Series(naive.name, [None] * len(naive), dtype=_UTC)
+    if not outside.any():
+        return result
+    zone = ZoneInfo(zone_name)
+    positions = outside.arg_true()
+    moments = [
+        None if moment is None else moment.replace(tzinfo=zone).astimezone(dt.UTC)
+        for moment in naive.gather(positions).to_list()
+    ]
+    return result.scatter(positions, pl.Series(moments, dtype=_UTC))
 
 
 def moment_expr(column: str | pl.Expr, zone_name: str) -> Parsed:
