@@ -262,3 +262,12 @@ def test_row_hash_is_the_importers_md5_of_the_mapped_cells(rows: list[tuple[str,
         for a, b, c, d in rows
     ]
     assert hashes.to_list() == wanted
+
+
+def test_a_whole_number_column_refuses_decimals_instead_of_rounding_them() -> None:
+    assert _parsed(["1 234", "-7", "1 234,5", "0,0"], "sv_SE", scale=0) == [
+        (Decimal(1234), None),
+        (Decimal(-7), None),
+        (None, "More than 0 decimals: 1 234,5"),
+        (None, "More than 0 decimals: 0,0"),
+    ]
