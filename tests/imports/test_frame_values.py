@@ -271,3 +271,13 @@ def test_a_whole_number_column_refuses_decimals_instead_of_rounding_them() -> No
         (None, "More than 0 decimals: 1 234,5"),
         (None, "More than 0 decimals: 0,0"),
     ]
+
+
+def test_reasons_are_in_the_language_active_when_the_parse_is_built() -> None:
+    from django.utils import translation
+
+    with translation.override("sv"):
+        assert _parsed(["1 23,5", "1,2345"], "sv_SE") == [
+            (None, "Inte ett tal: 1 23,5: tusentalsavgränsare står bara mellan grupper om tre siffror."),
+            (None, "Fler än 3 decimaler: 1,2345"),
+        ]
