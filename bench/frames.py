@@ -89,6 +89,11 @@ def _timed(label: str, work: Any, rows_wanted: int) -> float:
 
 def run(args: argparse.Namespace) -> int:
     django_setup({"LOJAL_TESTING": "1"})
+    # Imported before the clocks start: both readers are timed on their work, not on loading polars.
+    import lojal.imports.columnar.frames
+    import lojal.imports.columnar.values
+    import lojal.imports.reading  # noqa: F401
+
     with tempfile.TemporaryDirectory(prefix="lojal-bench-frames-") as directory:
         path = Path(directory) / "transactions.csv"
         started = time.perf_counter()

@@ -363,6 +363,6 @@ def row_hash_expr(columns: list[str], *, optional: list[str] | None = None, suff
 
 def _md5_hex(texts: pl.Series) -> pl.Series:
     md5 = hashlib.md5
-    return pl.Series(
-        [md5(text.encode(), usedforsecurity=False).hexdigest() for text in texts], dtype=pl.String
-    )
+    # polars hands the UTF-8 bytes over as they are: no str object and no encode per row.
+    digests = [md5(text, usedforsecurity=False).hexdigest() for text in texts.cast(pl.Binary).to_list()]
+    return pl.Series(texts.name, digests, dtype=pl.String)
