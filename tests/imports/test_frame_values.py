@@ -220,6 +220,10 @@ MOMENT_FORMS = (
         dt.datetime(1949, 5, 1),
         dt.datetime(2100, 4, 1),
         dt.datetime(2090, 3, 26, 2, 30),
+        dt.datetime(2037, 10, 25, 2, 30),
+        dt.datetime(2037, 6, 1, 12),
+        dt.datetime(2038, 6, 1, 12),
+        dt.datetime(1970, 1, 1),
     ]
 )
 def test_moments_read_as_values_parse_moment_reads_them_daylight_saving_included(
@@ -281,3 +285,20 @@ def test_reasons_are_in_the_language_active_when_the_parse_is_built() -> None:
             (None, "Inte ett tal: 1 23,5: tusentalsavgränsare står bara mellan grupper om tre siffror."),
             (None, "Fler än 3 decimaler: 1,2345"),
         ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("sv_SE", "1 234 567,50"),
+        ("sv_SE", "1.234.567,50"),
+        ("sv_SE", "1\u00a0234\u00a0567,50"),
+        ("nb_NO", "1\u202f234\u202f567,50"),
+        ("da_DK", "1.234.567,50"),
+        ("fi_FI", "1 234 567,50"),
+        ("en_GB", "1,234,567.50"),
+        ("en_US", "1 234 567.50"),
+    ],
+)
+def test_the_issues_three_groupings_are_accepted_in_their_locales(locale: str, text: str) -> None:
+    assert _parsed([text], locale) == [(Decimal("1234567.50"), None)]
