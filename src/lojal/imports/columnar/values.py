@@ -1,7 +1,7 @@
 """Cells to values as polars expressions: numbers in a locale's notation, dates and points in time, and
-a row's content hash. Each parser gives two expressions over the same column: the value (null where
-the cell is empty or rejected) and the reason (null where the cell is empty or fine; else the value
-and why, fit to show the user), so a batch of a million cells is checked without a Python loop.
+a row's content hash. Each parser gives one struct expression over the column with two fields: the
+value (null where the cell is empty or rejected) and the reason (null where the cell is empty or
+fine; else the value and why, fit to show the user), so a batch is checked without a Python loop.
 
 Numbers are strict (the issue "One clean way to write"): a group separator stands only between
 groups of exactly three digits, the first group has one to three digits and no leading zero, and
