@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import create_cost
 
     create_cost.add_parser(sub)
+    from bench import frames
+
+    frames.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -88,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_smtpd(args)
     if args.benchmark == "imports":
         return imports.run(args)
+    if args.benchmark == "frames":
+        return frames.run(args)
     if args.benchmark == "create-cost":
         return create_cost.run(args)
     from bench.customers import run
