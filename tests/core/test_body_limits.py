@@ -152,6 +152,21 @@ def test_import_upload_with_form_fields_over_djangos_limit_is_413_not_500(
     assert ImportJob.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_import_upload_with_too_many_form_fields_is_a_400_problem_not_500(
+    api: ApiClient, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    fields: dict[str, Any] = {f"extra{n}": "x" for n in range(30)}
+    with (FIXTURES / "customers_semicolon_cp1252.csv").open("rb") as handle:
+        response = api.client.post("/api/v1/imports", {"file": handle, "kind": "customers", **fields})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Too many form fields"
+    assert ImportJob.objects.count() == 0
+
+
 def test_form_post_over_the_limit_gets_a_413_page_and_creates_nothing(
     staff_client: Client, settings: Any
 ) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
@@ -40,6 +40,8 @@ class RequestGuardMiddleware:
             field = self._nul_field(request)
         except RequestDataTooBig as error:
             return too_large_response(request, limit=getattr(error, "limit", None))
+        except (TooManyFieldsSent, TooManyFilesSent) as error:
+            return _too_many_parts(request, error)
         if field and _is_received(request):
             request.POST = _without_nul(request.POST)  # type: ignore[assignment]
             field = None
@@ -79,6 +81,17 @@ class RequestGuardMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return key.replace("\x00", "") or "form"
         return None
+
+
+def _too_many_parts(request: HttpRequest, error: Exception) -> HttpResponse:
+    """400 for a form with more fields or files than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    DATA_UPLOAD_MAX_NUMBER_FILES): a problem document under /api/, a plain answer elsewhere."""
+    files = isinstance(error, TooManyFilesSent)
+    title = "Too many files" if files else "Too many form fields"
+    detail = str(error)
+    if request.path_info.startswith("/api/"):
+        return problem_response(status=400, title=title, detail=detail)
+    return HttpResponse(f"{title}: {detail}", status=400, content_type="text/plain; charset=utf-8")
 
 
 def _is_received(request: HttpRequest) -> bool:
