@@ -203,13 +203,14 @@ def test_create_answer_in_swedish_renders_the_event_in_swedish(api: ApiClient) -
 
 
 @pytest.mark.postgres
-def test_create_on_postgresql_writes_in_one_statement_and_reads_nothing_back(api: ApiClient) -> None:
+def test_create_on_postgresql_takes_its_id_from_the_insert_and_reads_nothing_back(api: ApiClient) -> None:
     # given
     payload = {"last_name": "Berg", "emails": ["berg@example.se"], "phones": ["+46701234599"]}
     # when
     with CaptureQueriesContext(connection) as queries:
         response = api.post("customers", payload)
-    # then: besides the token check, three statements: numbers, the insert, the duplicate check
+    # then: besides the token check, four statements: the number, the customer's insert answering
+    # with its id, one insert of everything that refers to it, the duplicate check
     assert response.status_code == 201
     statements = [
         " ".join(q["sql"].split())
@@ -217,11 +218,13 @@ def test_create_on_postgresql_writes_in_one_statement_and_reads_nothing_back(api
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT pg_get_serial_sequence"))
         and "accounts_apitoken" not in q["sql"]
     ]
-    assert len(statements) == 3, statements
-    assert statements[0].startswith("SELECT nextval(")
-    assert statements[1].startswith("WITH step0 AS (INSERT INTO")
-    assert "jsonb_populate_recordset" in statements[1]
-    assert "FROM customers_emailaddress a" in statements[2]
+    assert len(statements) == 4, statements
+    assert statements[0] == "SELECT nextval('lojal_seq_customer_number') FROM generate_series(1, 1)"
+    assert statements[1].startswith('INSERT INTO "customers_customer"')
+    assert statements[1].endswith('RETURNING "customers_customer"."id"')
+    assert statements[2].startswith('WITH "step0" AS (INSERT INTO')
+    assert "jsonb_populate_recordset" in statements[2]
+    assert "FROM customers_emailaddress a" in statements[3]
 
 
 @pytest.mark.parametrize("microsecond", [0, 1, 500, 999, 1000, 123456])
