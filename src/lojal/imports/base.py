@@ -49,7 +49,7 @@ def rows_with_keys(statement: str, params: list[Any], keys: Sequence[Any]) -> li
             key_set, value = "(SELECT unnest(%s::text[]))", list(keys)
     else:
         key_set, value = "(SELECT value FROM json_each(%s))", json.dumps(list(keys))
-    text = sql.SQL(statement).format(keys=sql.SQL(key_set)).as_string()  # type: ignore[arg-type]
+    text = sql.SQL(statement).format(keys=sql.SQL(key_set)).as_string()
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute(text, [*params, value])
