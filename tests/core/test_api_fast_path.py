@@ -221,7 +221,7 @@ def test_create_on_postgresql_takes_its_id_from_the_insert_and_reads_nothing_bac
     assert len(statements) == 4, statements
     assert statements[0] == "SELECT nextval('lojal_seq_customer_number') FROM generate_series(1, 1)"
     assert statements[1].startswith('INSERT INTO "customers_customer"')
-    assert statements[1].endswith('RETURNING "customers_customer"."id"')
+    assert statements[1].endswith('RETURNING "id"')
     assert statements[2].startswith('WITH "step0" AS (INSERT INTO')
     assert "jsonb_populate_recordset" in statements[2]
     assert "FROM customers_emailaddress a" in statements[3]
