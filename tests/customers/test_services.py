@@ -576,6 +576,24 @@ def test_batch_with_one_bad_item_creates_nothing_and_names_the_item(admin_user: 
     assert Event.objects.count() == 0
 
 
+def test_batch_of_many_gives_every_customer_its_own_id_contact_points_event_and_audit(
+    admin_user: User,
+) -> None:
+    # given more customers than SQLite takes in one statement
+    items = [batch_item(n) for n in range(70)]
+    # when
+    created = customers_create_batch(actor=admin_user, items=items)
+    # then each answer is the stored customer, and what refers to it is its own
+    assert [c.display_name for c in created] == [f"Batch{n} Kund" for n in range(70)]
+    stored = dict(Customer.objects.values_list("pk", "display_name"))
+    assert {c.pk: c.display_name for c in created} == stored
+    assert dict(EmailAddress.objects.values_list("customer_id", "address")) == {
+        c.pk: f"batch{n}@example.se" for n, c in enumerate(created)
+    }
+    assert sorted(Event.objects.values_list("customer_id", flat=True)) == sorted(stored)
+    assert sorted(int(e.object_id) for e in customer_audit()) == sorted(stored)
+
+
 def _refuse_email_at_the_database(address: str) -> None:
     """Make the database itself refuse one email address, as a clash found only on insert would."""
     with connection.cursor() as cursor:
