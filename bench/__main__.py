@@ -73,12 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     from bench import imports
 
     imports.add_parser(sub)
-    from bench import create_cost
+    from bench import create_cost, service_cost
 
     create_cost.add_parser(sub)
     from bench import frames
 
     frames.add_parser(sub)
+    service_cost.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         return frames.run(args)
     if args.benchmark == "create-cost":
         return create_cost.run(args)
+    if args.benchmark == "service-cost":
+        return service_cost.run(args)
     from bench.customers import run
 
     return run(args)

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, connection
 
 from lojal.accounts.models import User
 from lojal.core.errors import Conflict, NotFound, ValidationError
@@ -571,6 +572,56 @@ def test_batch_with_one_bad_item_creates_nothing_and_names_the_item(admin_user: 
     assert caught.value.message == "2 customers have errors; none was created."
     assert Customer.objects.count() == 0
     assert EmailAddress.objects.count() == 0
+    assert customer_audit() == []
+    assert Event.objects.count() == 0
+
+
+def test_batch_of_many_gives_every_customer_its_own_id_contact_points_event_and_audit(
+    admin_user: User,
+) -> None:
+    # given more customers than SQLite takes in one statement
+    items = [batch_item(n) for n in range(70)]
+    # when
+    created = customers_create_batch(actor=admin_user, items=items)
+    # then each answer is the stored customer, and what refers to it is its own
+    assert [c.display_name for c in created] == [f"Batch{n} Kund" for n in range(70)]
+    stored = dict(Customer.objects.values_list("pk", "display_name"))
+    assert {c.pk: c.display_name for c in created} == stored
+    assert dict(EmailAddress.objects.values_list("customer_id", "address")) == {
+        c.pk: f"batch{n}@example.se" for n, c in enumerate(created)
+    }
+    assert sorted(Event.objects.values_list("customer_id", flat=True)) == sorted(stored)
+    assert sorted(int(e.object_id) for e in customer_audit()) == sorted(stored)
+
+
+def _refuse_email_at_the_database(address: str) -> None:
+    """Make the database itself refuse one email address, as a clash found only on insert would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"ALTER TABLE customers_emailaddress ADD CONSTRAINT refused CHECK (address <> '{address}')"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refused BEFORE INSERT ON customers_emailaddress "
+                f"WHEN NEW.address = '{address}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_batch_refused_by_the_database_in_the_middle_leaves_nothing_behind(
+    admin_user: User, size: int
+) -> None:
+    # given the database refuses the middle item's email, written after every customer of the batch
+    _refuse_email_at_the_database(f"batch{size // 2}@example.se")
+    items = [batch_item(n, tags=["Mässa"]) for n in range(size)]
+    # when
+    with pytest.raises(IntegrityError):
+        customers_create_batch(actor=admin_user, items=items)
+    # then no customer, contact point, tag link, audit entry or event is left
+    assert Customer.objects.count() == 0
+    assert EmailAddress.objects.count() == 0
+    assert Customer.tags.through.objects.count() == 0
     assert customer_audit() == []
     assert Event.objects.count() == 0
 

@@ -11,11 +11,12 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from psycopg import sql
 
 _BATCH = 2000
 _FEW = 20
@@ -60,15 +61,18 @@ def _adapted(
         yield values
 
 
-def _values_insert(table: str, columns: list[str], rows: list[list[Any]], params: list[Any]) -> str:
-    """One multi-row INSERT statement for adapted ``rows``; their values are appended to ``params``."""
-    quote = connection.ops.quote_name
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+def _names(columns: Sequence[str]) -> sql.Composed:
+    return sql.SQL(", ").join(map(sql.Identifier, columns))
+
+
+def _values_insert(table: str, columns: list[str], rows: list[list[Any]], params: list[Any]) -> sql.Composed:
+    """One multi-row INSERT statement for adapted ``rows`` (PostgreSQL); their values are appended
+    to ``params``."""
+    one = sql.SQL("({})").format(sql.SQL(", ").join([sql.Placeholder()] * len(columns)))
     for values in rows:
         params.extend(values)
-    return (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) "
-        f"VALUES {', '.join([one] * len(rows))}"
+    return sql.SQL("INSERT INTO {table} ({columns}) VALUES {rows}").format(
+        table=sql.Identifier(table), columns=_names(columns), rows=sql.SQL(", ").join([one] * len(rows))
     )
 
 
@@ -79,14 +83,18 @@ def _copy(
     rows: Iterable[Sequence[Any]],
 ) -> int:
     """PostgreSQL's COPY: the fastest way in, one round trip for the whole set."""
-    quote = connection.ops.quote_name
     count = 0
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        statement = f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
-        with cursor.cursor.copy(statement) as copy:
-            for values in _adapted(rows, adapters):
-                copy.write_row(values)
-                count += 1
+    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+        table=sql.Identifier(table), columns=_names(columns)
+    )
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(statement) as copy,
+    ):
+        for values in _adapted(rows, adapters):
+            copy.write_row(values)
+            count += 1
     return count
 
 
@@ -138,7 +146,7 @@ def _insert_rows(target: _Target, rows: Iterable[Sequence[Any]]) -> int:
                 target.table, target.columns, list(_adapted(first, target.adapters)), params
             )
             with connection.cursor() as cursor:
-                cursor.execute(statement, params)
+                cursor.execute(statement.as_string(cursor.cursor), params)
         return len(first)
     quote = connection.ops.quote_name
     sql = (
@@ -193,6 +201,42 @@ def bulk_insert_many(inserts: Sequence[Insert], *, returning: str = "") -> list[
         return [row[0] for row in cursor.fetchall()] if returning else None
 
 
+def bulk_insert_returning(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *, returning: str = "id"
+) -> list[Any]:
+    """Insert ``rows`` like :func:`bulk_insert` and answer with each row's ``returning`` column, in
+    the order of the rows: the ids the insert itself gave them. On PostgreSQL one statement for the
+    whole set (the rows as one JSON parameter, the same text for any number of rows); on SQLite
+    multi-row INSERTs with as many rows as its bound-parameter limit allows."""
+    target = _target(model, columns)
+    rows = list(rows)
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        statement, params = _json_inserts([(target, rows)], returning)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return [row[0] for row in cursor.fetchall()]
+    return _insert_returning_in_chunks(target, rows, returning)
+
+
+def _insert_returning_in_chunks(target: _Target, rows: list[Sequence[Any]], returning: str) -> list[Any]:
+    quote = connection.ops.quote_name
+    per_statement = max(1, (connection.features.max_query_params or 999) // len(target.columns))
+    one = "(" + ", ".join(["%s"] * len(target.columns)) + ")"
+    answers: list[Any] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = list(_adapted(rows[start : start + per_statement], target.adapters))
+            cursor.execute(
+                f"INSERT INTO {quote(target.table)} ({', '.join(quote(c) for c in target.columns)}) "
+                f"VALUES {', '.join([one] * len(chunk))} RETURNING {quote(returning)}",
+                [value for values in chunk for value in values],
+            )
+            answers.extend(row[0] for row in cursor.fetchall())
+    return answers
+
+
 _JSON_STATEMENTS: dict[tuple[Any, ...], str] = {}
 _to_json = DjangoJSONEncoder().default
 
@@ -202,19 +246,7 @@ def _json_inserts(tables: list[tuple[_Target, list[Sequence[Any]]]], returning: 
     key = (*((target.table, tuple(target.columns)) for target, _rows in tables), returning)
     statement = _JSON_STATEMENTS.get(key)
     if statement is None:
-        quote = connection.ops.quote_name
-        parts = []
-        for target, _rows in tables:
-            columns = ", ".join(quote(column) for column in target.columns)
-            rows = f"jsonb_populate_recordset(NULL::{quote(target.table)}, %s::jsonb)"
-            parts.append(f"INSERT INTO {quote(target.table)} ({columns}) SELECT {columns} FROM {rows}")
-        *first, last = parts
-        if returning:
-            last = last.replace("::jsonb)", "::jsonb) WITH ORDINALITY") + (
-                f" ORDER BY ordinality RETURNING {quote(returning)}"
-            )
-        ctes = ", ".join(f"step{number} AS ({part})" for number, part in enumerate(first))
-        statement = _JSON_STATEMENTS[key] = f"WITH {ctes} {last}" if first else last
+        statement = _JSON_STATEMENTS[key] = _json_statement([target for target, _rows in tables], returning)
     return statement, [
         orjson.dumps(
             [dict(zip(target.columns, _json_ready(row, target), strict=True)) for row in rows],
@@ -222,6 +254,34 @@ def _json_inserts(tables: list[tuple[_Target, list[Sequence[Any]]]], returning: 
         ).decode()
         for target, rows in tables
     ]
+
+
+def _json_statement(targets: list[_Target], returning: str) -> str:
+    """Each target's INSERT from one JSON parameter, all but the last as data-modifying CTEs; the
+    last answers with its ``returning`` column in the order of its rows."""
+
+    def insert(target: _Target, ordered: bool) -> sql.Composed:
+        return sql.SQL(
+            "INSERT INTO {table} ({columns}) SELECT {columns} "
+            "FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb){ordinality}"
+        ).format(
+            table=sql.Identifier(target.table),
+            columns=_names(target.columns),
+            ordinality=sql.SQL(" WITH ORDINALITY ORDER BY ordinality") if ordered else sql.SQL(""),
+        )
+
+    *first, last = targets
+    statement = insert(last, bool(returning))
+    if returning:
+        statement = sql.SQL("{} RETURNING {}").format(statement, sql.Identifier(returning))
+    if first:
+        steps = sql.SQL(", ").join(
+            sql.SQL("{} AS ({})").format(sql.Identifier(f"step{number}"), insert(target, False))
+            for number, target in enumerate(first)
+        )
+        statement = sql.SQL("WITH {} {}").format(steps, statement)
+    with connection.cursor() as cursor:
+        return statement.as_string(cursor.cursor)
 
 
 def _json_ready(row: Sequence[Any], target: _Target) -> list[Any]:
@@ -240,29 +300,37 @@ def bulk_update(
     the new values in the order of ``columns``. On PostgreSQL the rows go into a temporary table with
     one COPY and the table is changed with one ``UPDATE ... FROM``; on SQLite one ``executemany``."""
     target = _target(model, [key, *columns])
-    quote = connection.ops.quote_name
     table, key_column, names = target.table, target.columns[0], target.columns[1:]
     if connection.vendor != "postgresql":
-        sql = (
+        quote = connection.ops.quote_name
+        statement = (
             f"UPDATE {quote(table)} SET {', '.join(f'{quote(name)} = %s' for name in names)} "
             f"WHERE {quote(key_column)} = %s"
         )
         # The key goes last, to the WHERE.
-        return _executemany(sql, ([*values[1:], values[0]] for values in _adapted(rows, target.adapters)))
-    staging = quote(f"lojal_update_{table}")
-    listed = ", ".join(quote(column) for column in target.columns)
-    with connection.cursor() as cursor:
-        # The temporary table takes its column types from the table itself.
-        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {staging} AS SELECT {listed} FROM {quote(table)} WITH NO DATA"
+        return _executemany(
+            statement, ([*values[1:], values[0]] for values in _adapted(rows, target.adapters))
         )
-        count = _copy(f"lojal_update_{table}", target.columns, target.adapters, rows)
+    staging = f"lojal_update_{table}"
+    parts = {
+        "table": sql.Identifier(table),
+        "staging": sql.Identifier(staging),
+        "columns": _names(target.columns),
+        "key": sql.Identifier(key_column),
+        "assignments": sql.SQL(", ").join(
+            sql.SQL("{name} = u.{name}").format(name=sql.Identifier(name)) for name in names
+        ),
+    }
+    with connection.cursor() as cursor:
+
+        def run(statement: LiteralString) -> None:
+            cursor.execute(sql.SQL(statement).format(**parts).as_string(cursor.cursor))
+
+        run("DROP TABLE IF EXISTS {staging}")
+        # The temporary table takes its column types from the table itself.
+        run("CREATE TEMPORARY TABLE {staging} AS SELECT {columns} FROM {table} WITH NO DATA")
+        count = _copy(staging, target.columns, target.adapters, rows)
         if count:
-            assignments = ", ".join(f"{quote(name)} = u.{quote(name)}" for name in names)
-            cursor.execute(
-                f"UPDATE {quote(table)} AS t SET {assignments} FROM {staging} AS u "
-                f"WHERE t.{quote(key_column)} = u.{quote(key_column)}"
-            )
-        cursor.execute(f"DROP TABLE {staging}")
+            run("UPDATE {table} AS t SET {assignments} FROM {staging} AS u WHERE t.{key} = u.{key}")
+        run("DROP TABLE {staging}")
     return count

@@ -10,15 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import signals
-from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lojal.core.bulk import Insert, bulk_insert, bulk_insert_many
+from lojal.core.audit import AuditRow, audit_insert
+from lojal.core.bulk import Insert, bulk_insert_many, bulk_insert_returning
 from lojal.core.errors import ValidationError
-from lojal.core.models import AuditEntry
 from lojal.core.sequences import sequence_next
 from lojal.customers import duplicates
 from lojal.customers.derived import refresh_derived
@@ -51,7 +49,6 @@ ADDRESS_COLUMNS = (
     "is_primary",
     "match_key",
 )
-AUDIT_COLUMNS = ("occurred_at", "actor_id", "action", "object_type", "object_id", "object_label", "changes")
 _KINDS = Kind.values
 
 Prepared = tuple[str, dict[str, Any]]
@@ -85,32 +82,12 @@ def _prepare(data: Mapping[str, Any]) -> Prepared:
     return kind, customer_clean(data={k: v for k, v in data.items() if k != "kind"}, kind=kind, partial=False)
 
 
-_BLANK: dict[str, Any] = {}
-
-
-def _blank_customer() -> Customer:
-    """``Customer()`` without ``Model.__init__``'s look-up of every field's default: a copy of a blank
-    customer's attributes. Only while every default is a constant and nothing listens to the model's
-    init signals; otherwise the plain constructor."""
-    if not _BLANK:
-        constant = not any(f.has_default() and callable(f.default) for f in Customer._meta.concrete_fields)
-        listened = signals.pre_init.has_listeners(Customer) or signals.post_init.has_listeners(Customer)
-        if not constant or listened:
-            return Customer()
-        _BLANK.update((name, value) for name, value in Customer().__dict__.items() if name != "_state")
-    customer = Customer.__new__(Customer)
-    customer.__dict__.update(_BLANK)
-    customer._state = ModelState()
-    return customer
-
-
 def _build(cleaned: Mapping[str, Any], kind: str, number: int) -> Customer:
-    customer = _blank_customer()
-    customer.kind, customer.customer_number = kind, number
-    for field in PLAIN_FIELDS:
-        if field in cleaned:
-            setattr(customer, field, cleaned[field])
-    customer.attributes = dict(customer.attributes)  # never the blank template's own dict
+    customer = Customer(
+        kind=kind,
+        customer_number=number,
+        **{field: cleaned[field] for field in PLAIN_FIELDS if field in cleaned},
+    )
     customer.lifecycle_stage = cleaned.get("lifecycle_stage") or Stage.LEAD
     apply_national_id(customer, cleaned.get("national_id"))
     primary_copies(customer, cleaned)
@@ -132,35 +109,6 @@ def audit_values(cleaned: Mapping[str, Any]) -> dict[str, list[Any]]:
         else:
             values[field] = [None, value]
     return values
-
-
-def _numbers_and_ids(count: int) -> tuple[list[int], list[int] | None]:
-    """Customer numbers for ``count`` new customers and, on PostgreSQL, their ids too (from the id
-    column's own sequence, in the same round trip), so that everything that refers to them can be
-    written before they are read back; elsewhere the ids are None and are read back after the insert."""
-    if connection.vendor != "postgresql":
-        return sequence_next(name="customer_number", count=count), None
-    with connection.cursor() as cursor:
-        if count == 1:
-            # Without the row count as a parameter the prepared statement keeps one generic plan.
-            cursor.execute("SELECT nextval('lojal_seq_customer_number'), nextval(%s)", [_id_sequence(cursor)])
-        else:
-            cursor.execute(
-                "SELECT nextval('lojal_seq_customer_number'), nextval(%s) FROM generate_series(1, %s)",
-                [_id_sequence(cursor), count],
-            )
-        rows = cursor.fetchall()
-    return [row[0] for row in rows], [row[1] for row in rows]
-
-
-_ID_SEQUENCE: dict[str, str] = {}
-
-
-def _id_sequence(cursor: Any) -> str:
-    if "name" not in _ID_SEQUENCE:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Customer._meta.db_table])
-        _ID_SEQUENCE["name"] = cursor.fetchone()[0]
-    return _ID_SEQUENCE["name"]
 
 
 def contact_point_inserts(items: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Insert]:
@@ -201,66 +149,56 @@ def contact_point_inserts(items: Sequence[tuple[int, Mapping[str, Any]]]) -> lis
 def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
     """Write validated customers and everything that belongs to them; returns them with their ids.
 
-    On PostgreSQL a single customer (or a few) takes three round trips: numbers and ids, then one
-    statement inserting the customers, their contact points, tags, audit entries and timeline events
-    (answering with the events' ids), then the duplicate check. Larger sets go in with one COPY per
-    table.
+    The customers go in first, with one insert that hands their ids back (``RETURNING``); then
+    everything that refers to them. On PostgreSQL a single customer (or a few) takes four
+    round trips: its number, the customer, one statement inserting its contact points, tags, audit
+    entry and timeline event (answering with the event's id), then the duplicate check. Larger sets
+    go in with one COPY per table.
     """
-    numbers, ids = _numbers_and_ids(len(prepared))
+    numbers = sequence_next(name="customer_number", count=len(prepared))
     customers = [
         _build(cleaned, kind, number) for (kind, cleaned), number in zip(prepared, numbers, strict=True)
     ]
     now = timezone.now()
-    actor_id = events.actor_id_of(actor)
     for customer in customers:
         customer.created_at = customer.updated_at = now
-    if ids is not None:
-        for customer, pk in zip(customers, ids, strict=True):
-            customer.pk = pk
-        columns = ("id", *CUSTOMER_COLUMNS)
-        inserts: list[Insert] = [(Customer, columns, ([getattr(c, n) for n in columns] for c in customers))]
-    else:
-        bulk_insert(
-            Customer, CUSTOMER_COLUMNS, ([getattr(c, n) for n in CUSTOMER_COLUMNS] for c in customers)
-        )
-        by_number = dict(
-            Customer.objects.filter(customer_number__in=numbers).values_list("customer_number", "pk")
-        )
-        for customer in customers:
-            customer.pk = by_number[customer.customer_number]
-        inserts = []
-    for customer in customers:
+    # Not bulk_create: preparing every field of every customer through the ORM costs about 75 ms
+    # per 1,000 customers and 0.3 ms per single create, a third of what the whole create costs.
+    ids = bulk_insert_returning(
+        Customer, CUSTOMER_COLUMNS, ([getattr(c, n) for n in CUSTOMER_COLUMNS] for c in customers)
+    )
+    for customer, pk in zip(customers, ids, strict=True):
+        customer.pk = pk
         customer._state.adding = False
+    actor_id = events.actor_id_of(actor)
     pairs = list(zip(customers, (cleaned for _kind, cleaned in prepared), strict=True))
     drafts = [
         events.customer_created(
-            customer_id=c.pk, name=c.display_name, stage=c.lifecycle_stage, occurred_at=now, actor_id=actor_id
+            customer_id=c.pk,
+            name=c.display_name,
+            stage=c.lifecycle_stage,
+            occurred_at=now,
+            actor_id=actor_id,
         )
         for c in customers
     ]
     tag_ids, tag_names = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
-    inserts += contact_point_inserts([(c.pk, cleaned) for c, cleaned in pairs])
+    inserts = contact_point_inserts([(c.pk, cleaned) for c, cleaned in pairs])
     inserts += [
         (
             Customer.tags.through,
             ("customer_id", "tag_id"),
             ((c.pk, tag_ids[name.casefold()]) for c, cleaned in pairs for name in cleaned.get("tags", [])),
         ),
-        (
-            AuditEntry,
-            AUDIT_COLUMNS,
-            (
-                (
-                    now,
-                    actor_id,
-                    "create",
-                    "customers.customer",
-                    str(c.pk),
-                    str(c)[:200],
-                    audit_values(cleaned),
-                )
-                for c, cleaned in pairs
-            ),
+        audit_insert(
+            AuditRow(
+                occurred_at=now,
+                actor_id=actor_id,
+                action="create",
+                obj=c,
+                changes=audit_values(cleaned),
+            )
+            for c, cleaned in pairs
         ),
         events_insert(drafts),
     ]

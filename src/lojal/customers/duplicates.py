@@ -7,14 +7,16 @@ single new customer, a batch, and a full scan after an import.
 from __future__ import annotations
 
 import difflib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, LiteralString
 
 from django.db import connection, transaction
 from django.db.models import Count, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from lojal.core.audit import audit_record
 from lojal.core.bulk import bulk_insert
@@ -98,46 +100,55 @@ def _name_address_pairs() -> list[tuple[int, int]]:
 
 # Every other live customer sharing an email, a phone, a national number or an address with one of
 # the given customers, in one round trip; names come along for the "similar name" check.
-_SUSPECTS_SQL = """
+_SUSPECTS_SQL: LiteralString = """
     SELECT a.customer_id, b.customer_id, 'email', '', '' FROM customers_emailaddress a
       JOIN customers_emailaddress b ON b.address = a.address AND b.customer_id <> a.customer_id
       JOIN customers_customer o ON o.id = b.customer_id AND o.deleted_at IS NULL
-     WHERE a.customer_id IN ({ids})
+     WHERE a.customer_id {ids}
     UNION ALL
     SELECT a.customer_id, b.customer_id, 'phone', '', '' FROM customers_phonenumber a
       JOIN customers_phonenumber b ON b.number = a.number AND b.customer_id <> a.customer_id
       JOIN customers_customer o ON o.id = b.customer_id AND o.deleted_at IS NULL
-     WHERE a.customer_id IN ({ids})
+     WHERE a.customer_id {ids}
     UNION ALL
     SELECT me.id, o.id, 'national_id', '', '' FROM customers_customer me
       JOIN customers_customer o ON o.national_id = me.national_id AND o.national_id_country = me.national_id_country
        AND o.id <> me.id AND o.deleted_at IS NULL
-     WHERE me.id IN ({ids}) AND me.national_id <> '' AND me.deleted_at IS NULL
+     WHERE me.id {ids} AND me.national_id <> '' AND me.deleted_at IS NULL
     UNION ALL
     SELECT a.customer_id, b.customer_id, 'name_address', me.display_name, o.display_name FROM customers_address a
       JOIN customers_address b ON b.match_key = a.match_key AND b.customer_id <> a.customer_id
       JOIN customers_customer me ON me.id = a.customer_id
       JOIN customers_customer o ON o.id = b.customer_id AND o.deleted_at IS NULL
-     WHERE a.customer_id IN ({ids}) AND a.match_key <> ''
+     WHERE a.customer_id {ids} AND a.match_key <> ''
 """
+
+
+def _suspects_statement(ids: LiteralString) -> str:
+    return sql.SQL(_SUSPECTS_SQL).format(ids=sql.SQL(ids)).as_string()
+
+
+# A single customer (every create, change and merge) compares with one scalar: PostgreSQL then keeps
+# one generic plan for the prepared statement instead of planning the four-way union afresh on every
+# call, which costs several times what running it does. Many go as one parameter, an array on
+# PostgreSQL (it plans faster than a thousand placeholders) and a JSON array on SQLite.
+_SUSPECTS_OF_ONE = _suspects_statement("= %s")
+_SUSPECTS_OF_ARRAY = _suspects_statement("= ANY(%s)")
+_SUSPECTS_OF_JSON = _suspects_statement("IN (SELECT value FROM json_each(%s))")
 
 
 def _suspects_of(customer_ids: Sequence[int]) -> dict[tuple[int, int], set[str]]:
     reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
     for chunk in _chunks(sorted(set(customer_ids))):
-        params: list[Any]
+        ids: Any
         if len(chunk) == 1:
-            # A single customer (every create, change and merge) compares with one scalar: PostgreSQL
-            # then keeps one generic plan for the prepared statement instead of planning the
-            # four-way union afresh on every call, which costs several times what running it does.
-            sql, params = _SUSPECTS_SQL.replace("IN ({ids})", "= %s"), [chunk[0]] * 4
+            statement, ids = _SUSPECTS_OF_ONE, chunk[0]
         elif connection.vendor == "postgresql":
-            # One array parameter plans faster than a thousand placeholders.
-            sql, params = _SUSPECTS_SQL.replace("IN ({ids})", "= ANY(%s)"), [list(chunk)] * 4
+            statement, ids = _SUSPECTS_OF_ARRAY, list(chunk)
         else:
-            sql, params = _SUSPECTS_SQL.format(ids=", ".join(["%s"] * len(chunk))), list(chunk) * 4
+            statement, ids = _SUSPECTS_OF_JSON, json.dumps(list(chunk))
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statement, [ids] * 4)
             rows = cursor.fetchall()
         for mine, other, reason, my_name, other_name in rows:
             if (

@@ -12,11 +12,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lojal.core.audit import jsonable
+from lojal.core.audit import AUDIT_COLUMNS, jsonable
 from lojal.core.bulk import bulk_insert, bulk_update
 from lojal.core.errors import Conflict, LojalError, NotFound, ValidationError
 from lojal.core.models import AuditEntry
-from lojal.customers.creation import AUDIT_COLUMNS, contact_point_inserts
+from lojal.customers.creation import contact_point_inserts
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import Address, Customer, EmailAddress, PhoneNumber
 from lojal.customers.services import (

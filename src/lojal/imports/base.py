@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from lojal.core.bulk import bulk_insert
 from lojal.core.contact_points import email_normalise
@@ -28,35 +29,39 @@ _FILE_FIELD = {"emails": "email", "phones": "phone", "national_id_country": "cou
 REJECTION_COLUMNS = ("job_id", "line", "field", "reason", "value")
 
 
-def rows_with_keys(sql: str, params: list[Any], keys: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` whose ``{keys}`` stands for a list of many keys passed as one parameter (text keys
-    as one text split by the server on PostgreSQL, numbers as an array; a JSON array on SQLite): no
-    per-key placeholders to build or plan. Text keys are a set joined to the table, so its index is
+def rows_with_keys(statement: str, params: list[Any], keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run ``statement`` whose ``{keys}`` stands for a set of many keys passed as one parameter (text
+    keys as one text split by the server on PostgreSQL, numbers as an array; a JSON array on SQLite):
+    no per-key placeholders to build or plan. The keys are a set joined to the table, so its index is
     used however many there are."""
     if not keys:
         return []
     value: Any
     if connection.vendor == "postgresql" and not all(isinstance(key, str) for key in keys):
-        clause, value = "= ANY(%s)", list(keys)
+        key_set, value = "(SELECT unnest(%s))", list(keys)
     elif connection.vendor == "postgresql":
         joined = "\x1f".join(keys)
         if joined.count("\x1f") == len(keys) - 1:
             # One text to send, split by the server: dumping a list of thousands of strings as an
             # array costs the client more than the query.
-            clause, value = "IN (SELECT unnest(string_to_array(%s, chr(31))))", joined
+            key_set, value = "(SELECT unnest(string_to_array(%s, chr(31))))", joined
         else:
-            clause, value = "IN (SELECT unnest(%s::text[]))", list(keys)
+            key_set, value = "(SELECT unnest(%s::text[]))", list(keys)
     else:
-        clause, value = "IN (SELECT value FROM json_each(%s))", json.dumps(list(keys))
-    sql = sql.replace("IN {keys}", clause)
+        key_set, value = "(SELECT value FROM json_each(%s))", json.dumps(list(keys))
+    text = sql.SQL(statement).format(keys=sql.SQL(key_set)).as_string()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Planned for each batch's keys, never as a prepared generic plan: this runs once per
-            # 5,000 rows, so planning costs nothing, and a generic plan can miss the partial index.
-            with connection.wrap_database_errors:
-                cursor.cursor.execute(sql, [*params, value], prepare=False)
-        else:
-            cursor.execute(sql, [*params, value])
+        if connection.vendor != "postgresql":
+            cursor.execute(text, [*params, value])
+            return cursor.fetchall()
+        # Planned for each batch's keys, never as a prepared generic plan: this runs once per 5,000
+        # rows, so planning costs nothing, and a generic plan can miss the partial index.
+        server = connection.connection
+        threshold, server.prepare_threshold = server.prepare_threshold, None
+        try:
+            cursor.execute(text, [*params, value])
+        finally:
+            server.prepare_threshold = threshold
         return cursor.fetchall()
 
 
