@@ -201,42 +201,6 @@ def bulk_insert_many(inserts: Sequence[Insert], *, returning: str = "") -> list[
         return [row[0] for row in cursor.fetchall()] if returning else None
 
 
-def bulk_insert_returning(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *, returning: str = "id"
-) -> list[Any]:
-    """Insert ``rows`` like :func:`bulk_insert` and answer with each row's ``returning`` column, in
-    the order of the rows: the ids the insert itself gave them. On PostgreSQL one statement for the
-    whole set (the rows as one JSON parameter, the same text for any number of rows); on SQLite
-    multi-row INSERTs with as many rows as its bound-parameter limit allows."""
-    target = _target(model, columns)
-    rows = list(rows)
-    if not rows:
-        return []
-    if connection.vendor == "postgresql":
-        statement, params = _json_inserts([(target, rows)], returning)
-        with connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            return [row[0] for row in cursor.fetchall()]
-    return _insert_returning_in_chunks(target, rows, returning)
-
-
-def _insert_returning_in_chunks(target: _Target, rows: list[Sequence[Any]], returning: str) -> list[Any]:
-    quote = connection.ops.quote_name
-    per_statement = max(1, (connection.features.max_query_params or 999) // len(target.columns))
-    one = "(" + ", ".join(["%s"] * len(target.columns)) + ")"
-    answers: list[Any] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = list(_adapted(rows[start : start + per_statement], target.adapters))
-            cursor.execute(
-                f"INSERT INTO {quote(target.table)} ({', '.join(quote(c) for c in target.columns)}) "
-                f"VALUES {', '.join([one] * len(chunk))} RETURNING {quote(returning)}",
-                [value for values in chunk for value in values],
-            )
-            answers.extend(row[0] for row in cursor.fetchall())
-    return answers
-
-
 _JSON_STATEMENTS: dict[tuple[Any, ...], str] = {}
 _to_json = DjangoJSONEncoder().default
 
