@@ -17,11 +17,13 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from lojal.core.bulk import bulk_insert
 from lojal.core.errors import Conflict
@@ -36,7 +38,7 @@ from lojal.sales.lifecycle import lifecycle_promote
 from lojal.sales.models import Channel, Currency, Product, Transaction, TransactionKind
 from lojal.sales.money import amount_fault, quantity_fault
 from lojal.timeline import events
-from lojal.timeline.services import events_record_many
+from lojal.timeline.services import events_record_frame
 
 STAGED_COLUMNS = (
     "job_id",
@@ -57,7 +59,7 @@ STAGED_COLUMNS = (
     "attributes",
     "product_code",  # staging only: a new article's code, for the commit to make its stub product
 )
-_EVENT_CHUNK = 5000  # transactions read back, and their events written, per round
+_EVENT_CHUNK = 200_000  # transactions read back, and their events written, per round
 _STAGING_ONLY = {"product_code"}
 REPORT_CODES = 100  # new article codes named in the report; the count covers them all
 
@@ -551,32 +553,77 @@ class TransactionImporter(Importer):
 
 
 def _events_record(*, source: str, created_at: Any, after_id: int, actor_id: int | None) -> None:
-    """The timeline events of the transactions just inserted, from the same builder as a transaction
-    recorded through the API (so both read alike), written a chunk at a time: the rows are read back
-    with their ids and product names, never held all at once."""
+    """The timeline events of the transactions just inserted, from the set-based form of the builder
+    a transaction recorded through the API takes (so both read alike), written a chunk at a time: the
+    rows are read back with their ids and product names as frames, never held all at once."""
     last = after_id
-    while True:
-        chunk = list(
-            Transaction.objects.filter(source=source, created_at=created_at, pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", "customer_id", "occurred_at", "kind", "amount", "currency", "product__name")[
-                :_EVENT_CHUNK
-            ]
+    while (facts := _new_transactions(source=source, created_at=created_at, after_id=last)).height:
+        last = int(facts["transaction_id"].max())  # type: ignore[arg-type]
+        events_record_frame(events.transactions_recorded(facts, actor_id=actor_id))
+
+
+def _new_transactions(*, source: str, created_at: Any, after_id: int) -> pl.DataFrame:
+    """Up to :data:`_EVENT_CHUNK` transactions of ``source`` inserted at ``created_at`` with ids above
+    ``after_id``, in id order, as a frame of :data:`lojal.timeline.events.TRANSACTION_FACTS`."""
+    schema = events.TRANSACTION_FACTS
+    if connection.vendor == "postgresql":
+        # Read out with COPY: one text stream for the chunk, parsed by polars, no Python row objects.
+        query = sql.SQL(
+            "COPY (SELECT t.id, t.customer_id, (extract(epoch FROM t.occurred_at) * 1000000)::bigint, "
+            "t.kind, t.amount, t.currency, coalesce(p.name, '') FROM {transactions} t "
+            "LEFT JOIN {products} p ON p.id = t.product_id "
+            "WHERE t.source = {source} AND t.created_at = {created_at} AND t.id > {after} "
+            "ORDER BY t.id LIMIT {limit}) TO STDOUT (FORMAT csv)"
+        ).format(
+            transactions=sql.Identifier(Transaction._meta.db_table),
+            products=sql.Identifier(Product._meta.db_table),
+            source=sql.Literal(source),
+            created_at=sql.Literal(created_at),
+            after=sql.Literal(after_id),
+            limit=sql.Literal(_EVENT_CHUNK),
         )
-        if not chunk:
-            return
-        last = chunk[-1][0]
-        events_record_many(
-            events.transaction_recorded(
-                customer_id=customer_id,
-                transaction=events.TransactionFacts(
-                    kind=kind, amount=amount, currency=currency, product=product or "", transaction_id=pk
-                ),
-                occurred_at=occurred_at,
-                actor_id=actor_id,
-            )
-            for pk, customer_id, occurred_at, kind, amount, currency, product in chunk
+        buffer = bytearray()
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(query) as copy,
+        ):
+            for block in copy:
+                buffer += block
+        if not buffer:
+            return pl.DataFrame(schema=schema)
+        read = pl.read_csv(
+            bytes(buffer),
+            has_header=False,
+            new_columns=list(schema),
+            schema_overrides={**schema, "occurred_at": pl.Int64, "amount": pl.String},
         )
+        return read.with_columns(
+            pl.col("occurred_at").cast(pl.Datetime("us", "UTC")),
+            pl.col("amount").cast(schema["amount"]),
+            pl.col("product").fill_null(""),
+        ).select(list(schema))
+    rows = list(
+        Transaction.objects.filter(source=source, created_at=created_at, pk__gt=after_id)
+        .order_by("pk")
+        .values_list("pk", "customer_id", "occurred_at", "kind", "amount", "currency", "product__name")[
+            :_EVENT_CHUNK
+        ]
+    )
+    frame = pl.DataFrame(rows, schema=list(schema), orient="row")
+    return (
+        frame.with_columns(
+            pl.col("occurred_at").dt.convert_time_zone("UTC").cast(schema["occurred_at"]),
+            pl.col("product").fill_null(""),
+            *(
+                pl.col(name).cast(dtype)
+                for name, dtype in schema.items()
+                if name not in ("occurred_at", "product")
+            ),
+        )
+        if rows
+        else pl.DataFrame(schema=schema)
+    )
 
 
 def _occurrences_add(job_id: int, counts: Counter[str]) -> Counter[str]:
