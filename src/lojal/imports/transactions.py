@@ -30,6 +30,7 @@ from lojal.core.errors import Conflict
 from lojal.core.inputs import date_fault
 from lojal.core.text import fold
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
+from lojal.imports.columnar.transaction_rows import TYPED, typed_rows
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
 from lojal.imports.rules.numbers import NumberError, number_parse
 from lojal.imports.values import number_error_text, number_locale, parse_moment
@@ -303,8 +304,9 @@ class TransactionImporter(Importer):
                 wanted[name] = {value for row in to_parse if (value := row[1][at])}
             self.resolver.load_wanted(wanted)
         staged: list[tuple[Any, ...]] = []
-        for line, values, attributes, digest, key, target_id in to_parse:
-            parsed = self._parse(line, values)
+        for (line, values, attributes, digest, key, target_id), parsed in zip(
+            to_parse, self._typed(to_parse), strict=True
+        ):
             if parsed is None:
                 continue
             new_code = ""
@@ -331,6 +333,41 @@ class TransactionImporter(Importer):
                 self.counts.created += 1
         bulk_insert(StagedTransaction, STAGED_COLUMNS, staged)
         self.flush_rejections()
+
+    def _typed(
+        self, to_parse: list[tuple[int, list[str], Any, Any, Any, Any]]
+    ) -> list[tuple[Any, ...] | None]:
+        """The typed values of each row (None: rejected), in order: the rows written in the common forms
+        as columns at once, the others one by one by :meth:`_parse`, which says why a value is refused."""
+        if not to_parse:
+            return []
+        columns = list(zip(*(row[1] for row in to_parse), strict=True))
+        cells = {name: columns[at] for name, at in self.position.items()}
+        customers = None
+        if len(self.references) == 1:
+            name, at = self.references[0]
+            cells["customer"] = columns[at]
+            customers = {
+                value: found for (field, value), found in self.resolver.found.items() if field == name
+            }
+        typed = typed_rows(
+            pl.DataFrame({name: pl.Series(name, values, dtype=pl.String) for name, values in cells.items()}),
+            locale=self.number_locale,
+            zone_name=self.zone_name,
+            default_currency=self.job.default_currency,
+            customers=customers,
+            products=self.products,
+            kind_of=kind_of,
+            channel_of=channel_of,
+            currency_of=_currency,
+            currencies=CURRENCIES,
+        )
+        return [
+            row if taken else self._parse(line, values)
+            for (line, values, *_rest), taken, row in zip(
+                to_parse, typed["taken"].to_list(), typed.select(TYPED).rows(), strict=True
+            )
+        ]
 
     def _customer(self, values: list[str]) -> tuple[int | None, str, str, str]:
         """(customer id, field, reason when not found, the value looked for) of a row, as
