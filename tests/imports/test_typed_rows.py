@@ -4,14 +4,19 @@ whichever way a row goes, it gets the values (or the rejection) the row-by-row c
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lojal.imports.columnar.transaction_rows import TYPED
 from lojal.imports.models import ImportJob
 from lojal.imports.transactions import TransactionImporter
+from lojal.sales.models import Transaction
+from tests.imports.helpers import run
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +99,17 @@ def importer(locale: str, currency: str) -> TransactionImporter:
     return checker
 
 
+def typed_in_batch(checker: TransactionImporter, to_parse: list[tuple[Any, ...]]) -> list[Any]:
+    """What the check stages per row: the columns' values where they took the row, else the scalar's."""
+    typed = checker._typed(to_parse)
+    return [
+        row if taken else checker._parse(line, values)
+        for (line, values, *_rest), taken, row in zip(
+            to_parse, typed["taken"].to_list(), typed.select(TYPED).rows(), strict=True
+        )
+    ]
+
+
 @settings(
     max_examples=80,
     deadline=None,
@@ -115,7 +131,7 @@ def test_rows_typed_as_columns_get_the_values_the_row_by_row_check_gives(
     ]
 
     # when they are typed as a batch, and one by one
-    batch = checker._typed(to_parse)
+    batch = typed_in_batch(checker, to_parse)
     batch_rejections = sorted(checker._rejections)
     checker._rejections = []
     single = [checker._parse(row[0], row[1]) for row in to_parse]
@@ -139,7 +155,7 @@ def test_rows_in_the_common_forms_are_typed_without_the_row_by_row_check(
     monkeypatch.setattr(checker, "_parse", lambda line, values: pytest.fail(f"line {line} went row by row"))
 
     # when they are typed
-    typed = checker._typed(to_parse)
+    typed = typed_in_batch(checker, to_parse)
 
     # then each has its values, none went through the row-by-row check
     assert [(row[2], str(row[4]), str(row[5]), row[6], row[7] and str(row[7]), row[8]) for row in typed] == [
@@ -148,3 +164,35 @@ def test_rows_in_the_common_forms_are_typed_without_the_row_by_row_check(
         ("refund", "0.500", "-5.00", "EUR", None, ""),
     ]
     assert typed[0][1] == dt.datetime(2025, 3, 24, 7, 36, tzinfo=dt.UTC)
+
+
+def test_rows_typed_either_way_are_staged_and_committed_in_file_order(tmp_path: Path) -> None:
+    # given customers, and rows in the common forms around one only the row-by-row check reads (a
+    # local time the clocks skip), one it rejects, and one with an article new to the catalogue
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "Verifikation;Kundnr;Datum;Typ;Antal;Belopp;Valuta;Artikel\n"
+        "T-1;K-1001;2026-03-14 10:00;köp;2;1 199,90;SEK;\n"
+        "T-2;K-1001;2026-03-29 02:30;köp;1;5,00;SEK;\n"
+        "T-3;K-1001;2026-03-14;köp;1;-5;SEK;\n"
+        "T-4;K-1001;2026-03-15;retur;1;-5;eur;NY-1\n",
+        encoding="utf-8",
+    )
+
+    # when it is checked and committed, skipping the bad row
+    job = run("transactions", path, source="erp", skip_bad_rows=True)
+
+    # then the good rows are stored with their values, the skipped local time dated as Python dates it
+    assert (job.status, job.created_count, job.rejected_count) == ("done", 3, 1)
+    stored = list(
+        Transaction.objects.order_by("pk").values_list(
+            "external_id", "occurred_at", "kind", "amount", "currency"
+        )
+    )
+    assert stored == [
+        ("T-1", dt.datetime(2026, 3, 14, 9, 0, tzinfo=dt.UTC), "purchase", Decimal("1199.90"), "SEK"),
+        ("T-2", dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC), "purchase", Decimal("5.00"), "SEK"),
+        ("T-4", dt.datetime(2026, 3, 14, 23, 0, tzinfo=dt.UTC), "refund", Decimal("-5.00"), "EUR"),
+    ]
+    assert Transaction.objects.get(external_id="T-4").product.code == "NY-1"

@@ -7,6 +7,7 @@ neither parsed nor staged, which is what makes the nightly re-import of a full E
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import Counter
@@ -25,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg import sql
 
-from lojal.core.bulk import bulk_insert
 from lojal.core.errors import Conflict
 from lojal.core.inputs import date_fault
 from lojal.core.text import fold
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
+from lojal.imports.columnar.staging import frame_stage
 from lojal.imports.columnar.transaction_rows import TYPED, typed_rows
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
 from lojal.imports.rules.numbers import NumberError, number_parse
@@ -303,44 +304,73 @@ class TransactionImporter(Importer):
             for name, at in self.references:
                 wanted[name] = {value for row in to_parse if (value := row[1][at])}
             self.resolver.load_wanted(wanted)
-        staged: list[tuple[Any, ...]] = []
-        for (line, values, attributes, digest, key, target_id), parsed in zip(
-            to_parse, self._typed(to_parse), strict=True
-        ):
-            if parsed is None:
-                continue
-            new_code = ""
-            if parsed[3] is None and "product_code" in self.position:
-                new_code = values[self.position["product_code"]]
-                if new_code and new_code not in self.new_products:
-                    self.new_products[new_code] = None
-            staged.append(
-                (
-                    job.pk,
-                    line,
-                    "update" if target_id else "create",
-                    target_id,
-                    *parsed,
-                    key,
-                    digest,
-                    attributes,
-                    new_code,
-                )
-            )
-            if target_id:
-                self.counts.updated += 1
-            else:
-                self.counts.created += 1
-        bulk_insert(StagedTransaction, STAGED_COLUMNS, staged)
+        self._stage(to_parse)
         self.flush_rejections()
 
-    def _typed(
-        self, to_parse: list[tuple[int, list[str], Any, Any, Any, Any]]
-    ) -> list[tuple[Any, ...] | None]:
-        """The typed values of each row (None: rejected), in order: the rows written in the common forms
+    def _stage(self, to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None]]) -> None:
+        """Type the rows and stage those that pass, in file order: the rows written in the common forms
         as columns at once, the others one by one by :meth:`_parse`, which says why a value is refused."""
         if not to_parse:
-            return []
+            return
+        typed = self._typed(to_parse)
+        taken = typed.get_column("taken")
+        slow_at: list[int] = []
+        slow_rows: list[tuple[Any, ...]] = []
+        for at, ((line, cells, *_rest), ok) in enumerate(zip(to_parse, taken.to_list(), strict=True)):
+            if not ok and (parsed := self._parse(line, cells)) is not None:
+                slow_at.append(at)
+                # The moment in UTC, as the columns hold it (the scalar check gives it in local time).
+                slow_rows.append((parsed[0], parsed[1].astimezone(dt.UTC), *parsed[2:]))
+        code_at = self.position.get("product_code")
+        size = len(to_parse)
+        meta = pl.DataFrame(
+            {
+                "line": pl.Series([row[0] for row in to_parse], dtype=pl.Int64),
+                "target_id": pl.Series([row[5] for row in to_parse], dtype=pl.Int64),
+                "external_id": pl.Series([row[4] for row in to_parse], dtype=pl.String),
+                "row_hash": pl.Series([row[3] for row in to_parse], dtype=pl.String),
+                "attributes": pl.Series(
+                    [json.dumps(row[2], ensure_ascii=False) if row[2] else "{}" for row in to_parse]
+                    if self.attribute_columns
+                    else ["{}"] * size,
+                    dtype=pl.String,
+                ),
+                "product_code": pl.Series(
+                    [row[1][code_at] for row in to_parse] if code_at is not None else [""] * size,
+                    dtype=pl.String,
+                ),
+            }
+        )
+        typed_values = typed.select(TYPED)
+        parts = [pl.concat([meta, typed_values], how="horizontal").filter(taken)]
+        if slow_rows:
+            slow = pl.DataFrame(slow_rows, schema=typed_values.schema, orient="row")
+            parts.append(pl.concat([meta[slow_at], slow], how="horizontal"))
+        staged = (
+            pl.concat(parts)
+            .sort("line")
+            .with_columns(
+                job_id=pl.lit(self.job.pk, pl.Int64),
+                action=pl.when(pl.col("target_id").is_null())
+                .then(pl.lit("create"))
+                .otherwise(pl.lit("update")),
+                # Kept only for an article the catalogue does not have: the commit makes its stub.
+                product_code=pl.when(pl.col("product_id").is_null())
+                .then(pl.col("product_code"))
+                .otherwise(pl.lit("")),
+            )
+        )
+        for code in staged.filter(pl.col("product_code") != "")["product_code"].unique(maintain_order=True):
+            self.new_products.setdefault(code, None)
+        updated = int(staged["target_id"].is_not_null().sum())
+        self.counts.updated += updated
+        self.counts.created += staged.height - updated
+        frame_stage(StagedTransaction, staged.select(STAGED_COLUMNS))
+
+    def _typed(
+        self, to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None]]
+    ) -> pl.DataFrame:
+        """The columns of :data:`TYPED` and ``taken`` per row (false: left to :meth:`_parse`)."""
         columns = list(zip(*(row[1] for row in to_parse), strict=True))
         cells = {name: columns[at] for name, at in self.position.items()}
         customers = None
@@ -350,7 +380,7 @@ class TransactionImporter(Importer):
             customers = {
                 value: found for (field, value), found in self.resolver.found.items() if field == name
             }
-        typed = typed_rows(
+        return typed_rows(
             pl.DataFrame({name: pl.Series(name, values, dtype=pl.String) for name, values in cells.items()}),
             locale=self.number_locale,
             zone_name=self.zone_name,
@@ -362,12 +392,6 @@ class TransactionImporter(Importer):
             currency_of=_currency,
             currencies=CURRENCIES,
         )
-        return [
-            row if taken else self._parse(line, values)
-            for (line, values, *_rest), taken, row in zip(
-                to_parse, typed["taken"].to_list(), typed.select(TYPED).rows(), strict=True
-            )
-        ]
 
     def _customer(self, values: list[str]) -> tuple[int | None, str, str, str]:
         """(customer id, field, reason when not found, the value looked for) of a row, as
