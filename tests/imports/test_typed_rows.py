@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lojal.imports import transactions
 from lojal.imports.columnar.transaction_rows import TYPED
 from lojal.imports.models import ImportJob
 from lojal.imports.transactions import TransactionImporter
@@ -166,7 +167,11 @@ def test_rows_in_the_common_forms_are_typed_without_the_row_by_row_check(
     assert typed[0][1] == dt.datetime(2025, 3, 24, 7, 36, tzinfo=dt.UTC)
 
 
-def test_rows_typed_either_way_are_staged_and_committed_in_file_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("columns_from", [0, 500])
+def test_rows_typed_either_way_are_staged_and_committed_in_file_order(
+    columns_from: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transactions, "COLUMNS_FROM", columns_from)  # typed as columns, or row by row
     # given customers, and rows in the common forms around one only the row-by-row check reads (a
     # local time the clocks skip), one it rejects, and one with an article new to the catalogue
     run("customers", "customers_semicolon_cp1252.csv", source="erp")

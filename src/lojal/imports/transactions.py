@@ -31,7 +31,7 @@ from lojal.core.inputs import date_fault
 from lojal.core.text import fold
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
 from lojal.imports.columnar.staging import frame_stage
-from lojal.imports.columnar.transaction_rows import TYPED, typed_rows
+from lojal.imports.columnar.transaction_rows import COLUMNS_FROM, TYPED, TYPED_SCHEMA, typed_rows
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
 from lojal.imports.rules.numbers import NumberError, number_parse
 from lojal.imports.values import number_error_text, number_locale, parse_moment
@@ -312,7 +312,14 @@ class TransactionImporter(Importer):
         as columns at once, the others one by one by :meth:`_parse`, which says why a value is refused."""
         if not to_parse:
             return
-        typed = self._typed(to_parse)
+        if len(to_parse) >= COLUMNS_FROM:
+            typed = self._typed(to_parse)
+        else:
+            size = len(to_parse)
+            typed = pl.DataFrame(
+                [pl.Series(name, [None] * size, dtype) for name, dtype in TYPED_SCHEMA.items()]
+                + [pl.Series("taken", [False] * size, pl.Boolean)]
+            )
         taken = typed.get_column("taken")
         slow_at: list[int] = []
         slow_rows: list[tuple[Any, ...]] = []

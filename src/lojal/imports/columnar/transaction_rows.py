@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import polars as pl
 
@@ -30,13 +31,28 @@ TYPED = (
 _MONEY = pl.Decimal(MAX_DIGITS + 2, 2)
 _QUANTITY = pl.Decimal(MAX_DIGITS + 3, 3)
 _UTC = pl.Datetime("us", "UTC")
+#: The types of the :data:`TYPED` columns.
+TYPED_SCHEMA: dict[str, pl.DataType] = {
+    "customer_id": pl.Int64(),
+    "occurred_at": _UTC,
+    "kind": pl.String(),
+    "product_id": pl.Int64(),
+    "quantity": _QUANTITY,
+    "amount": _MONEY,
+    "currency": pl.String(),
+    "margin": _MONEY,
+    "channel": pl.String(),
+}
+#: Fewer rows than this to type (a re-import's changed rows) go row by row: the columns' fixed cost
+#: per batch is more than the rows' own.
+COLUMNS_FROM = 500
 
 
 def _number(cell: pl.Expr, locale: str, places: int, dtype: pl.Decimal) -> pl.Expr:
     """The number in ``cell`` when it is written plainly in ``locale`` (digits, the locale's or a
     space's grouping by threes, its decimal mark, at most ``places`` decimals), else null; a negative
     zero is null too, as the scalar check refuses it by name."""
-    decimal, groups = number_symbols(locale)
+    decimal, groups = _symbols(locale)
     spaced = list(groups[:2])
     grouped = "|".join(rf"[1-9][0-9]{{0,2}}(?:{re.escape(group)}[0-9]{{3}})+" for group in spaced)
     pattern = (
@@ -45,6 +61,11 @@ def _number(cell: pl.Expr, locale: str, places: int, dtype: pl.Decimal) -> pl.Ex
     text = cell.str.replace_many(spaced, [""] * len(spaced)).str.replace(decimal, ".", literal=True)
     value = pl.when(cell.str.contains(pattern)).then(text).cast(dtype, strict=False)
     return pl.when(~(cell.str.starts_with("-") & (value == 0))).then(value)
+
+
+@lru_cache(maxsize=8)
+def _symbols(locale: str) -> tuple[str, tuple[str, ...]]:
+    return number_symbols(locale)
 
 
 def _moment(cell: pl.Expr, zone_name: str) -> pl.Expr:
