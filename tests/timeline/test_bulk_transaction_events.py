@@ -127,3 +127,22 @@ def test_events_written_from_a_frame_read_back_as_the_drafts_written_one_by_one(
     assert stored[2:] == stored[:2]
     assert stored[0][3] == 'Återbetalning på 1\xa0234,50 SEK: Kaffe "Bryggare" Åre'
     assert stored[0][1] == moment
+
+
+def test_without_a_column_renderer_the_summaries_come_from_the_scalar_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given no renderer that says transaction summaries as columns
+    from lojal.timeline import rendering
+
+    monkeypatch.setattr(rendering, "_COLUMN_RENDERERS", {})
+    facts = [
+        (3, 1, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), "withdrawal", Decimal("-12345.60"), "NOK", "Fond"),
+        (None, 2, dt.datetime(2026, 3, 2, tzinfo=dt.UTC), "trade", Decimal("-5.00"), "EUR", ""),
+    ]
+
+    # when the set-based builder shapes the events, then its rows are the scalar builder's
+    with translation.override("nb"):
+        assert frame_rows(events.transactions_recorded(facts_frame(facts), actor_id=4)) == scalar_rows(
+            facts, 4
+        )

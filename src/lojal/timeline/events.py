@@ -17,7 +17,7 @@ from decimal import Context, Decimal, Inexact
 from typing import Any
 
 import polars as pl
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lojal.timeline.models import Event
 from lojal.timeline.rendering import event_summaries, event_summary
@@ -384,11 +384,15 @@ def transactions_recorded(facts: pl.DataFrame, *, actor_id: int | None = None) -
     columns = {name: pl.col(name) for name in ("kind", "amount", "currency", "product")}
     summary = event_summaries(kind=kind, data=columns)
     if summary is None:
-        # No renderer says these summaries as columns: the scalar one, row by row, says them exactly.
-        summary = pl.struct(*columns).map_elements(
-            lambda values: event_summary(kind=kind, data=_summary_data(values), summary=""),
-            return_dtype=pl.String,
-        )
+        # No renderer says these summaries as columns: the scalar one, row by row, says them exactly,
+        # in this thread's language (polars may call it from a thread of its own).
+        language = translation.get_language()
+
+        def scalar(values: dict[str, Any]) -> str:
+            with translation.override(language):
+                return event_summary(kind=kind, data=_summary_data(values), summary="")
+
+        summary = pl.struct(*columns).map_elements(scalar, return_dtype=pl.String)
     return frame.select(
         pl.col("customer_id").cast(pl.Int64),
         pl.col("occurred_at"),
