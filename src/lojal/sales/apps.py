@@ -6,7 +6,9 @@ class SalesConfig(AppConfig):
     label = "sales"
 
     def ready(self) -> None:
-        from lojal.sales.rendering import sales_event_summary
+        from lojal.sales.rendering import sales_event_summaries, sales_event_summary
         from lojal.timeline.services import summary_renderer_register
 
-        summary_renderer_register(prefix="sales.", render=sales_event_summary)
+        summary_renderer_register(
+            prefix="sales.", render=sales_event_summary, render_columns=sales_event_summaries
+        )

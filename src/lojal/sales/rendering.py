@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+import polars as pl
 from django.utils import translation
 from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language, gettext_lazy
@@ -92,3 +93,62 @@ def sales_event_summary(*, kind: str, data: dict[str, Any]) -> str:
         status = dict(HoldingStatus.choices).get(data.get("status", ""), data.get("status", ""))
         return _("Holding %(name)s: %(status)s") % {"name": data["name"], "status": status}
     return ""
+
+
+def _grouped_money(amount: pl.Expr, currency: pl.Expr, language: str | None) -> pl.Expr | None:
+    """:func:`_money` over a column of amounts as text with two decimals ("-1234.50"), or None when the
+    language does not group by threes (then only the scalar path formats it exactly)."""
+    decimal_separator, thousand_separator, grouping = _number_style(language)
+    if grouping != 3:
+        return None
+    digits = amount.str.strip_prefix("-")
+    whole, cents = digits.str.extract(r"^([0-9]+)\.", 1), digits.str.extract(r"\.([0-9]{2})$", 1)
+    # Groups of three counted from the right: from the left of the reversed digits.
+    grouped = (
+        whole.str.reverse()
+        .str.replace_all(r"([0-9]{3})", "${1},")
+        .str.strip_suffix(",")
+        .str.reverse()
+        .str.replace_all(",", thousand_separator, literal=True)
+    )
+    sign = pl.when(amount.str.starts_with("-")).then(pl.lit("-")).otherwise(pl.lit(""))
+    return pl.concat_str([sign, grouped, pl.lit(decimal_separator), cents, pl.lit(" "), currency])
+
+
+def transaction_summaries(
+    *, kind: pl.Expr, amount: pl.Expr, currency: pl.Expr, product: pl.Expr
+) -> pl.Expr | None:
+    """:func:`transaction_summary` as one expression over columns (``amount`` as text with two
+    decimals, ``product`` "" for none), in the active language; None when only the scalar form can
+    say it exactly."""
+    language = get_language()
+    shown = pl.when(kind.is_in(list(_OUTGOING))).then(amount.str.strip_prefix("-")).otherwise(amount)
+    money = _grouped_money(shown, currency, language)
+    if money is None:
+        return None
+    phrases = _phrases(language)
+    labels = {value: str(label) for value, label in TransactionKind.choices}
+    before, _sep, after = _("%(kind)s of %(amount)s").partition("%(amount)s")
+    kind_before, _sep, kind_after = before.partition("%(kind)s")
+    # The words around the amount for each known kind; other kinds as the scalar form says them.
+    prefix = kind.replace_strict(
+        {kind: phrase.partition("%(amount)s")[0] for kind, phrase in phrases.items()},
+        default=pl.concat_str([pl.lit(kind_before), kind.replace(labels), pl.lit(kind_after)]),
+        return_dtype=pl.String,
+    )
+    suffix = kind.replace_strict(
+        {kind: phrase.partition("%(amount)s")[2] for kind, phrase in phrases.items()},
+        default=pl.lit(after),
+        return_dtype=pl.String,
+    )
+    text = pl.concat_str([prefix, money, suffix])
+    return pl.when(product != "").then(pl.concat_str([text, pl.lit(": "), product])).otherwise(text)
+
+
+def sales_event_summaries(*, kind: str, data: dict[str, pl.Expr]) -> pl.Expr | None:
+    """:func:`sales_event_summary` over columns of event data, for the kinds a bulk path writes."""
+    if kind == "sales.transaction":
+        return transaction_summaries(
+            kind=data["kind"], amount=data["amount"], currency=data["currency"], product=data["product"]
+        )
+    return None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+import polars as pl
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
@@ -22,10 +23,28 @@ _FIELD_ALIASES = {
 #: Summaries of other apps' event kinds, by kind prefix ("sales."): the app that owns the kinds
 #: registers its renderer when Django starts, so the timeline never imports the apps that use it.
 _RENDERERS: dict[str, Callable[..., str]] = {}
+#: The same summaries as polars expressions over columns of event data, for bulk writes.
+_COLUMN_RENDERERS: dict[str, Callable[..., pl.Expr | None]] = {}
 
 
-def summary_renderer_register(*, prefix: str, render: Callable[..., str]) -> None:
+def summary_renderer_register(
+    *, prefix: str, render: Callable[..., str], render_columns: Callable[..., pl.Expr | None] | None = None
+) -> None:
+    """``render(kind=..., data=...)`` gives one summary; ``render_columns(kind=..., data=...)``, when
+    given, the same texts as an expression over columns (``data``: key -> expression), or None where
+    it cannot say them exactly."""
     _RENDERERS[prefix] = render
+    if render_columns is not None:
+        _COLUMN_RENDERERS[prefix] = render_columns
+
+
+def event_summaries(*, kind: str, data: dict[str, pl.Expr]) -> pl.Expr | None:
+    """:func:`event_summary` for many events of one ``kind`` as an expression over columns of their
+    data, in the active language; None when no renderer gives it as one."""
+    for prefix, render in _COLUMN_RENDERERS.items():
+        if kind.startswith(prefix):
+            return render(kind=kind, data=data)
+    return None
 
 
 def _field_label(name: str) -> str:
