@@ -59,7 +59,9 @@ def _by_the_issue_rule(text: str, locale: str) -> Decimal | None:
 
     - accepted by the rule, refused by Babel 2.19: a plain or narrow space as group separator where
       the locale's own is a no-break space; the other mark ("1.234,50" in Swedish, "1,234.50" nowhere
-      else since the point is English's decimal mark); the minus sign U+2212 that Babel itself writes.
+      else since the point is English's decimal mark); the minus sign U+2212 that Babel itself writes;
+      a plus sign before a grouped number ("+1 000", which Babel's strict check refuses though it
+      takes "+12" and "-1 000").
     - refused by the rule, accepted by Babel: a decimal mark with no digits before or after (",5",
       "12,"); exponents, NaN, Infinity, underscores and digits of other scripts; a value with more
       decimals than the column holds or more than MAX_DIGITS digits before the mark.
@@ -78,6 +80,8 @@ def _by_the_issue_rule(text: str, locale: str) -> Decimal | None:
         return None
     own = get_group_symbol(locale)
     canonical = text.translate({ord(group): own for group in used})
+    if re.match(r"\+[0-9]", canonical):
+        canonical = canonical[1:]
     try:
         number = parse_decimal(canonical, locale=locale, strict=True)
     except NumberFormatError:
@@ -100,6 +104,7 @@ number_like = st.text(alphabet="0123456789 ,.-+\u2212\u00a0\u202fa", min_size=1,
 )
 @example(texts=["1,234,567.50", "1,23", "1 234.5", "1.234,5", "01,234", "1,234."], locale="en_US")
 @example(texts=["1.234.567,50", "1.23,4", "1 234,5", "−1.234,5"], locale="da_DK")
+@example(texts=["+1 000", "+1 000,5", "+12", "+-1 000"], locale="sv_SE")
 def test_decimal_expr_agrees_with_babel_strict_parsing_but_for_the_named_differences(
     texts: list[str], locale: str
 ) -> None:

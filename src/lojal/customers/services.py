@@ -10,7 +10,7 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -317,3 +317,11 @@ def contact_person_remove(*, actor: Any, organisation_id: int, contact_id: int) 
         )
     )
     contact.delete()
+
+
+def customer_statistics_refresh() -> None:
+    """Bring PostgreSQL's planner statistics of the customer table up to date after a bulk load, so a
+    query planned right after does not assume the table is as small as before the load."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Customer._meta.db_table)}")

@@ -29,7 +29,7 @@ from psycopg import sql
 from lojal.core.errors import Conflict
 from lojal.core.inputs import date_fault
 from lojal.core.text import fold
-from lojal.customers.models import Customer
+from lojal.customers.services import customer_statistics_refresh
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
 from lojal.imports.columnar.staging import frame_stage
 from lojal.imports.columnar.transaction_rows import COLUMNS_FROM, TYPED, TYPED_SCHEMA, typed_rows
@@ -613,12 +613,11 @@ class TransactionImporter(Importer):
                     _("Transactions with some of these ids were recorded since the check: check again.")
                 ) from None
         _events_record(source=job.source, created_at=now, after_id=before_insert, actor_id=actor_id)
-        if job.created_count and connection.vendor == "postgresql":
+        if job.created_count:
             # Customers imported just before may not be in the statistics yet: the promotion's look-up
             # of the staged rows' customers was then planned for an empty table, and at 20,000
             # customers and 200,000 rows took a minute instead of a second.
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {quote(Customer._meta.db_table)}")
+            customer_statistics_refresh()
         lifecycle_promote(
             among=StagedTransaction.objects.filter(
                 job_id=job.pk, action="create", kind__in=settings.QUALIFYING_TRANSACTION_KINDS
