@@ -62,7 +62,7 @@ STAGED_COLUMNS = (
     "attributes",
     "product_code",  # staging only: a new article's code, for the commit to make its stub product
 )
-_EVENT_CHUNK = 200_000  # transactions read back, and their events written, per round
+_EVENT_CHUNK = 50_000  # transactions read back, and their events written, per round
 _STAGING_ONLY = {"product_code"}
 REPORT_CODES = 100  # new article codes named in the report; the count covers them all
 
