@@ -827,14 +827,21 @@ def test_unknown_article_codes_become_products_to_complete_and_the_rows_keep_the
     # when checked
     job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
     # then the report names the new articles and nothing is written yet
-    assert job.mapping["Artikelnr"] == "product_code"
+    assert (job.mapping["Artikelnr"], job.mapping["Benämning"]) == ("product_code", "product_name")
     assert (job.report["new_product_count"], job.report["new_products"]) == (2, ["KAF-100", "FIL-205"])
+    assert job.report["new_product_names"] == {
+        "KAF-100": "Kaffebryggare Moccamaster",
+        "FIL-205": "Filter 100-pack",
+    }
     assert not any(field == "product_code" for _line, field, _reason in rejections(job))
     assert list(Product.objects.values_list("code", flat=True)) == ["KAF-999"]
     # when committed
     services.import_job_commit(job_id=job.pk, actor=None)
     stubs = {p.code: (p.name, p.needs_completion) for p in Product.objects.exclude(pk=known.pk)}
-    assert stubs == {"KAF-100": ("KAF-100", True), "FIL-205": ("FIL-205", True)}
+    assert stubs == {
+        "KAF-100": ("Kaffebryggare Moccamaster", True),
+        "FIL-205": ("Filter 100-pack", True),
+    }
     products = dict(Transaction.objects.values_list("external_id", "product__code"))
     assert products == {"F-5001": "KAF-100", "F-5002": "FIL-205", "F-5009": "KAF-100", "F-5010": "KAF-100"}
     # and a second file naming them finds them, with nothing new to make
@@ -848,9 +855,93 @@ def test_the_dry_run_page_and_the_api_say_which_products_will_be_created(staff_c
     run("customers", "customers_semicolon_cp1252.csv", source="erp")
     job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
     page = staff_client.get(f"/imports/{job.pk}/").content.decode()
-    assert "2 new products will be created: KAF-100, FIL-205." in page
+    assert (
+        "2 new products will be created: KAF-100 (Kaffebryggare Moccamaster), FIL-205 (Filter 100-pack)."
+        in page
+    )
     body = staff_client.get(f"/api/v1/imports/{job.pk}").json()
     assert (body["new_product_count"], body["new_products"]) == (2, ["KAF-100", "FIL-205"])
+    assert body["new_product_names"] == {
+        "KAF-100": "Kaffebryggare Moccamaster",
+        "FIL-205": "Filter 100-pack",
+    }
+
+
+def test_a_product_in_the_catalogue_keeps_its_name_whatever_the_file_calls_it() -> None:
+    # given a catalogue that has one of the file's articles under its own name
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    Product.objects.create(code="KAF-100", name="Moccamaster KB741")
+    # when checked, only the other article is new
+    job = check("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
+    assert (job.report["new_products"], job.report["new_product_names"]) == (
+        ["FIL-205"],
+        {"FIL-205": "Filter 100-pack"},
+    )
+    # and when that one is added by hand between the check and the commit
+    Product.objects.create(code="FIL-205", name="Kaffefilter 4")
+    services.import_job_commit(job_id=job.pk, actor=None)
+    # then both keep the catalogue's names and are not marked to complete; the rows name them
+    names = {p.code: (p.name, p.needs_completion) for p in Product.objects.all()}
+    assert names == {"KAF-100": ("Moccamaster KB741", False), "FIL-205": ("Kaffefilter 4", False)}
+    products = dict(Transaction.objects.values_list("external_id", "product__code"))
+    assert products == {"F-5001": "KAF-100", "F-5002": "FIL-205", "F-5009": "KAF-100", "F-5010": "KAF-100"}
+
+
+def test_a_file_without_a_description_column_names_its_new_products_by_code(tmp_path: Path) -> None:
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    file = write(
+        tmp_path / "t.csv",
+        "Fakturanr;Kundnr;Fakturadatum;Artikelnr;Belopp\n"
+        "F-1;K-1001;2026-03-02;KAF-100;100,00\nF-2;K-1002;2026-03-03;FIL-205;50,00\n",
+    )
+    job = check("transactions", file, source="erp")
+    assert "product_name" not in job.mapping.values()
+    assert "new_product_names" not in job.report
+    services.import_job_commit(job_id=job.pk, actor=None)
+    stubs = {p.code: (p.name, p.needs_completion) for p in Product.objects.all()}
+    assert stubs == {"KAF-100": ("KAF-100", True), "FIL-205": ("FIL-205", True)}
+
+
+def test_a_new_products_name_is_the_first_description_the_file_gives_for_its_code(tmp_path: Path) -> None:
+    # given a file whose first row of an article has no description and whose later rows differ
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    file = write(
+        tmp_path / "t.csv",
+        "Fakturanr;Kundnr;Fakturadatum;Artikelnr;Beskrivning;Belopp\n"
+        "F-1;K-1001;2026-03-02;KAF-100;;100,00\n"
+        "F-2;K-1002;2026-03-03;KAF-100;  Kaffebryggare   Moccamaster ;100,00\n"
+        "F-3;K-1003;2026-03-04;KAF-100;Moccamaster KB741;100,00\n"
+        "F-4;K-1001;2026-03-05;FIL-205;;50,00\n",
+    )
+    # when checked and committed
+    job = check("transactions", file, source="erp")
+    assert job.mapping["Beskrivning"] == "product_name"
+    assert job.report["new_product_names"] == {"KAF-100": "Kaffebryggare Moccamaster"}
+    services.import_job_commit(job_id=job.pk, actor=None)
+    # then the article is named by its first non-empty description, the other by its code
+    stubs = {p.code: (p.name, p.needs_completion) for p in Product.objects.all()}
+    assert stubs == {"KAF-100": ("Kaffebryggare Moccamaster", True), "FIL-205": ("FIL-205", True)}
+    # and the description is no attribute of the transactions
+    assert list(Transaction.objects.order_by("external_id").values_list("attributes", flat=True)) == [{}] * 4
+
+
+def test_a_rejected_rows_description_still_names_the_new_product(tmp_path: Path) -> None:
+    # given a file whose first row of an article is refused for its amount
+    run("customers", "customers_semicolon_cp1252.csv", source="erp")
+    file = write(
+        tmp_path / "t.csv",
+        "Fakturanr;Kundnr;Fakturadatum;Artikelnr;Benämning;Belopp\n"
+        "F-1;K-1001;2026-03-02;FIL-205;Filter 100-pack;12O,00\n"
+        "F-2;K-1002;2026-03-03;FIL-205;Filter;50,00\n",
+    )
+    # when committed, skipping the bad row
+    job = run("transactions", file, source="erp", skip_bad_rows=True)
+    # then the article is named as the file first described it
+    assert [(line, field) for line, field, _reason in rejections(job)] == [(2, "amount")]
+    assert list(Product.objects.values_list("code", "name", "needs_completion")) == [
+        ("FIL-205", "Filter 100-pack", True)
+    ]
+    assert list(Transaction.objects.values_list("external_id", "product__code")) == [("F-2", "FIL-205")]
 
 
 @pytest.mark.parametrize(
@@ -872,6 +963,29 @@ def test_an_article_column_is_mapped_to_the_product_code(header: str) -> None:
     from lojal.imports.mapping import mapping_guess
 
     assert mapping_guess("transactions", ["Kundnr", "Datum", header, "Belopp"])[header] == "product_code"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Benämning",
+        "Beskrivning",
+        "Artikelbenämning",
+        "Varebeskrivelse",
+        "Varenavn",
+        "Beskrivelse",
+        "Tuotenimi",
+        "Description",
+        "Item name",
+        "Produktnamn",
+        "Product name",
+    ],
+)
+def test_an_article_description_column_is_mapped_to_the_product_name(header: str) -> None:
+    from lojal.imports.mapping import mapping_guess
+
+    mapping = mapping_guess("transactions", ["Kundnr", "Datum", "Artikelnr", header, "Belopp"])
+    assert (mapping["Artikelnr"], mapping[header]) == ("product_code", "product_name")
 
 
 def test_staff_find_an_imported_customer_by_the_erps_customer_number(staff_client: Any) -> None:
@@ -919,9 +1033,9 @@ def test_a_changed_attribute_updates_the_customer_and_keeps_the_others(tmp_path:
 def test_a_transaction_files_unmapped_columns_are_its_attributes() -> None:
     run("customers", "customers_semicolon_cp1252.csv", source="erp")
     job = run("transactions", "transactions_visma_malformed_amounts.csv", source="erp", skip_bad_rows=True)
-    assert job.report["attribute_columns"] == ["Benämning", "Projekt"]
+    assert job.report["attribute_columns"] == ["Projekt"]
     first = Transaction.objects.get(external_id="F-5001")
-    assert first.attributes == {"Benämning": "Kaffebryggare Moccamaster", "Projekt": "Vårkampanj"}
+    assert first.attributes == {"Projekt": "Vårkampanj"}
 
 
 def test_the_cli_dry_run_names_new_products_and_attribute_columns() -> None:
@@ -938,8 +1052,11 @@ def test_the_cli_dry_run_names_new_products_and_attribute_columns() -> None:
         stdout=out,
         stderr=io.StringIO(),
     )
-    assert "2 new products will be created: KAF-100, FIL-205." in out.getvalue()
-    assert "Kept as free attributes: Benämning, Projekt." in out.getvalue()
+    assert (
+        "2 new products will be created: KAF-100 (Kaffebryggare Moccamaster), FIL-205 (Filter 100-pack)."
+        in out.getvalue()
+    )
+    assert "Kept as free attributes: Projekt." in out.getvalue()
     assert "line 4: amount: Not a number: 1,234,56 (several decimal marks)." in out.getvalue()
     assert not Product.objects.exists()
 

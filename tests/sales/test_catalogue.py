@@ -326,3 +326,36 @@ def test_stub_products_are_listed_to_complete_until_someone_changes_them(
     assert Product.objects.get(code="FIL-205").needs_completion is False
     html = staff_client.get("/sales/products/", {"active": "incomplete"}).content.decode()
     assert "1 product" in html and "FIL-205" not in html
+
+
+def test_stubs_are_named_as_given_and_a_product_in_the_catalogue_keeps_its_name() -> None:
+    # given a product from the catalogue
+    product("KAF-100", "Moccamaster KB741")
+    # when stubs are made with the descriptions an invoice file gave for their codes
+    ids = catalogue.product_stubs_create(
+        actor=None,
+        codes=["KAF-100", "FIL-205", "BRY-7", "KAN-3"],
+        names={
+            "KAF-100": "Kaffebryggare Moccamaster",
+            "FIL-205": "  Filter \t 100-pack ",
+            "BRY-7": "   ",
+            "KAN-3": "K" * 250,
+        },
+    )
+    # then each stub has its description as name (the code when there is none), still to complete,
+    # and the product the catalogue had is untouched
+    assert set(ids) == {"KAF-100", "FIL-205", "BRY-7", "KAN-3"}
+    assert {p.code: (p.name, p.needs_completion) for p in Product.objects.all()} == {
+        "KAF-100": ("Moccamaster KB741", False),
+        "FIL-205": ("Filter 100-pack", True),
+        "BRY-7": ("BRY-7", True),
+        "KAN-3": ("K" * 200, True),
+    }
+    created = AuditEntry.objects.filter(object_type="sales.product", action="create")
+    entry = created.get(object_id=str(ids["FIL-205"]))
+    assert entry.changes == {
+        "code": [None, "FIL-205"],
+        "name": [None, "Filter 100-pack"],
+        "needs_completion": [None, True],
+    }
+    assert created.count() == 4  # KAF-100's own creation and the three stubs'

@@ -62,6 +62,10 @@ class JobOut(Schema):
         default_factory=list, description="article codes the commit adds as products to complete (first 100)"
     )
     new_product_count: int = 0
+    new_product_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="the name each of new_products gets, by code, where the file describes the article (else the code)",
+    )
     attribute_columns: list[str] = Field(
         default_factory=list,
         description="columns kept as free attributes of each row's customer or transaction",
@@ -116,6 +120,7 @@ def job_out(job: ImportJob) -> dict[str, Any]:
         "skipped_lines": job.skipped_lines,
         "new_products": job.report.get("new_products", []),
         "new_product_count": job.report.get("new_product_count", 0),
+        "new_product_names": job.report.get("new_product_names", {}),
         "attribute_columns": job.report.get("attribute_columns", []),
         "error": job.error,
         "created_at": job.created_at,

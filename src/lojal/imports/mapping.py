@@ -298,6 +298,28 @@ FIELDS: dict[str, dict[str, tuple[object, list[str]]]] = {
                 "instrument",
             ],
         ),
+        # The article's description beside its code on an invoice line: it only names the product
+        # the import makes for a code the catalogue does not have yet.
+        "product_name": (
+            _("Product name (names new products)"),
+            [
+                "product name",
+                "produktnamn",
+                "produktnavn",
+                "benamning",
+                "artikelbenamning",
+                "beskrivning",
+                "artikelbeskrivning",
+                "varebeskrivelse",
+                "varenavn",
+                "beskrivelse",
+                "tuotenimi",
+                "nimike",
+                "description",
+                "item name",
+                "item description",
+            ],
+        ),
         "quantity": (_("Quantity"), ["quantity", "qty", "antal", "antall", "maengde", "cds", "maara"]),
         "amount": (
             _("Amount"),

@@ -53,7 +53,7 @@ class ImportJob(models.Model):
     rejected_count = models.BigIntegerField(_("rejected"), default=0)
     skipped_lines = models.JSONField(default=list, blank=True)
     # What the commit will do besides the rows: {"new_products": [codes], "new_product_count": n,
-    # "attribute_columns": [headers]}; written by the check.
+    # "new_product_names": {code: name}, "attribute_columns": [headers]}; written by the check.
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
@@ -87,6 +87,16 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return round(self.fraction_done * 100)
+
+    @property
+    def new_products_shown(self) -> list[str]:
+        """The report's new article codes as the dry run names them: "KAF-100 (Kaffebryggare)" where
+        the file describes the article, else the code alone."""
+        names = self.report.get("new_product_names", {})
+        return [
+            f"{code} ({names[code]})" if code in names else code
+            for code in self.report.get("new_products", [])
+        ]
 
 
 class ImportRejection(models.Model):
@@ -165,8 +175,10 @@ class StagedTransaction(models.Model):
     external_id = models.CharField(max_length=100)
     row_hash = models.CharField(max_length=32)
     attributes = models.JSONField(default=dict)
-    # An article code the catalogue did not have at the check: the commit makes its stub product.
+    # An article code the catalogue did not have at the check: the commit makes its stub product,
+    # named by the first description the file gave for the code ("" when none).
     product_code = models.CharField(max_length=60, blank=True, default="")
+    product_name = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["job", "external_id"], name="staged_tx_job_external_id")]

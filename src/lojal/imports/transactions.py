@@ -61,9 +61,10 @@ STAGED_COLUMNS = (
     "row_hash",
     "attributes",
     "product_code",  # staging only: a new article's code, for the commit to make its stub product
+    "product_name",  # staging only: the name that stub gets (the file's first description of the code)
 )
 _EVENT_CHUNK = 50_000  # transactions read back, and their events written, per round
-_STAGING_ONLY = {"product_code"}
+_STAGING_ONLY = {"product_code", "product_name"}
 REPORT_CODES = 100  # new article codes named in the report; the count covers them all
 
 _KIND_WORDS = {
@@ -175,6 +176,7 @@ class TransactionImporter(Importer):
         self.zone_name = settings.TIME_ZONE
         self.number_locale = number_locale(job.number_locale)
         self.new_products: dict[str, None] = {}  # article codes new to the catalogue, in file order
+        self.product_names: dict[str, str] = {}  # a new code's first description in the file
         self.position = {name: place for place, (_index, name) in enumerate(self.columns)}
         self.indexes = [index for index, _name in self.columns]
         # The mapped cells of a row as a tuple, taken in C (one getter rather than a loop per row).
@@ -330,6 +332,7 @@ class TransactionImporter(Importer):
                 # The moment in UTC, as the columns hold it (the scalar check gives it in local time).
                 slow_rows.append((parsed[0], parsed[1].astimezone(dt.UTC), *parsed[2:]))
         code_at = self.position.get("product_code")
+        self._names_note(to_parse, code_at)
         size = len(to_parse)
         meta = pl.DataFrame(
             {
@@ -367,6 +370,7 @@ class TransactionImporter(Importer):
                 .then(pl.col("product_code"))
                 .otherwise(pl.lit("")),
             )
+            .with_columns(product_name=self._names_of(pl.col("product_code")))
         )
         for code in staged.filter(pl.col("product_code") != "")["product_code"].unique(maintain_order=True):
             self.new_products.setdefault(code, None)
@@ -374,6 +378,33 @@ class TransactionImporter(Importer):
         self.counts.updated += updated
         self.counts.created += staged.height - updated
         frame_stage(StagedTransaction, staged.select(STAGED_COLUMNS))
+
+    def _names_note(
+        self, to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None]], code_at: int | None
+    ) -> None:
+        """Remember the first description the file gives for each code the catalogue does not have, from
+        every row read (one rejected for its amount describes its article just as well). Once noted a
+        name never changes, so every staged row of a code that carries one carries the same."""
+        name_at = self.position.get("product_name")
+        if code_at is None or name_at is None:
+            return
+        names, products = self.product_names, self.products
+        for _line, values, *_rest in to_parse:
+            code = values[code_at]
+            if (
+                code
+                and code not in names
+                and code not in products
+                and (name := " ".join(values[name_at].split()))
+            ):
+                names[code] = name[:200]  # a product's name holds 200 characters
+
+    def _names_of(self, codes: pl.Expr) -> pl.Expr:
+        if not self.product_names:
+            return pl.lit("", pl.String)
+        return codes.replace_strict(
+            list(self.product_names), list(self.product_names.values()), default="", return_dtype=pl.String
+        )
 
     def _typed(
         self, to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None]]
@@ -425,6 +456,8 @@ class TransactionImporter(Importer):
         report = super().report()
         if shown := list(self.new_products)[:REPORT_CODES]:
             report.update(new_products=shown, new_product_count=len(self.new_products))
+            if names := {code: self.product_names[code] for code in shown if code in self.product_names}:
+                report["new_product_names"] = names
         return report
 
     def _number(self, text: str) -> Decimal:
@@ -559,13 +592,17 @@ class TransactionImporter(Importer):
                 _("The checked rows are gone (the database restarted since the check): check again.")
             )
         with connection.cursor() as cursor:
-            codes = (
+            # Each code's staged names are all "" or its one first description, so the largest is it.
+            names = dict(
                 StagedTransaction.objects.filter(job_id=job.pk)
                 .exclude(product_code="")
-                .values_list("product_code", flat=True)
-                .distinct()
+                .values("product_code")
+                .annotate(name=Max("product_name"))
+                .values_list("product_code", "name")
             )
-            if job.report.get("new_product_count") and product_stubs_create(actor=actor, codes=list(codes)):
+            if job.report.get("new_product_count") and product_stubs_create(
+                actor=actor, codes=list(names), names=names
+            ):
                 cursor.execute(
                     f"UPDATE {staged} SET product_id = p.id FROM {quote(Product._meta.db_table)} AS p "
                     f"WHERE {staged}.job_id = %s AND {staged}.product_code <> '' "

@@ -100,16 +100,23 @@ def product_create(*, actor: Any, data: Mapping[str, Any]) -> Product:
     return product
 
 
-def product_stubs_create(*, actor: Any, codes: Iterable[str]) -> dict[str, int]:
+def product_stubs_create(
+    *, actor: Any, codes: Iterable[str], names: Mapping[str, str] | None = None
+) -> dict[str, int]:
     """The products with these article codes, id by code; codes the catalogue does not have yet are
-    added as stubs (the code as name, marked to complete), so a transaction naming an article the
-    product file has not brought yet is kept with it rather than refused."""
+    added as stubs marked to complete, so a transaction naming an article the product file has not
+    brought yet is kept with it rather than refused. A stub is named by ``names`` (the description the
+    source gave for its code), else by its code; a product the catalogue has keeps its name."""
     wanted = {code for code in codes if code}
     found = dict(Product.objects.filter(code__in=wanted).values_list("code", "pk"))
     missing = sorted(wanted - set(found))
     if missing:
+        names = names or {}
+        stub_names = {
+            code: " ".join(str(names.get(code) or "").split())[:200] or code[:200] for code in missing
+        }
         Product.objects.bulk_create(
-            [Product(code=code[:60], name=code[:200], needs_completion=True) for code in missing],
+            [Product(code=code[:60], name=stub_names[code], needs_completion=True) for code in missing],
             ignore_conflicts=True,  # one made meanwhile by other means is just as good
         )
         found = dict(Product.objects.filter(code__in=wanted).values_list("code", "pk"))
@@ -117,8 +124,12 @@ def product_stubs_create(*, actor: Any, codes: Iterable[str]) -> dict[str, int]:
             audit_record(
                 actor=actor,
                 action="create",
-                obj=Product(pk=found[code], code=code, name=code),
-                changes={"code": [None, code], "needs_completion": [None, True]},
+                obj=Product(pk=found[code], code=code, name=stub_names[code]),
+                changes={
+                    "code": [None, code],
+                    "name": [None, stub_names[code]],
+                    "needs_completion": [None, True],
+                },
             )
     return found
 

@@ -140,7 +140,7 @@ class Command(BaseCommand):
         if job.skipped_lines:
             self.stdout.write(f"Skipped totals rows on lines {', '.join(map(str, job.skipped_lines))}.")
         if count := job.report.get("new_product_count"):
-            codes = ", ".join(job.report["new_products"]) + (
+            codes = ", ".join(job.new_products_shown) + (
                 " …" if count > len(job.report["new_products"]) else ""
             )
             self.stdout.write(f"{count} new products will be created: {codes}.")
