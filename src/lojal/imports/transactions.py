@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from psycopg import sql
 
 from lojal.core.errors import Conflict
+from lojal.core.frames import frame_insert
 from lojal.core.inputs import date_fault
 from lojal.core.text import fold
 from lojal.customers.services import customer_statistics_refresh
 from lojal.imports.base import CustomerResolver, Importer, Row, rows_with_keys
-from lojal.imports.columnar.staging import frame_stage
 from lojal.imports.columnar.transaction_rows import COLUMNS_FROM, TYPED, TYPED_SCHEMA, typed_rows
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
 from lojal.imports.rules.numbers import NumberError, number_parse
@@ -377,7 +377,7 @@ class TransactionImporter(Importer):
         updated = int(staged["target_id"].is_not_null().sum())
         self.counts.updated += updated
         self.counts.created += staged.height - updated
-        frame_stage(StagedTransaction, staged.select(STAGED_COLUMNS))
+        frame_insert(StagedTransaction, staged.select(STAGED_COLUMNS))
 
     def _names_note(
         self, to_parse: list[tuple[int, list[str], dict[str, str], str, str, int | None]], code_at: int | None

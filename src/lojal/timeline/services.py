@@ -4,17 +4,15 @@ change, with a draft from one of the builders in :mod:`lojal.timeline.events`.""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
-from django.db import connection
 from django.utils.translation import gettext as _
-from psycopg import sql
 
 from lojal.core.bulk import Insert, bulk_insert
 from lojal.core.errors import ValidationError
+from lojal.core.frames import frame_insert
 from lojal.core.inputs import text_fault
 from lojal.timeline import events
 from lojal.timeline.events import EVENT_COLUMNS, EventDraft
@@ -43,57 +41,10 @@ def events_record_many(drafts: Iterable[EventDraft]) -> int:
     return bulk_insert(Event, EVENT_COLUMNS, (draft.row() for draft in drafts))
 
 
-_FRAME_BATCH = 2000
-
-
 def events_record_frame(frame: pl.DataFrame) -> int:
     """Append the events of a frame from a set-based builder in :mod:`lojal.timeline.events` (columns
-    :data:`EVENT_COLUMNS`, ``data`` as JSON text): COPY on PostgreSQL, batched inserts on SQLite, no
-    Python object per value. Returns how many."""
-    if not frame.height:
-        return 0
-    table = Event._meta.db_table
-    if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        # Texts always quoted, so an empty body is "" and only a missing actor is NULL.
-        frame.select(EVENT_COLUMNS).write_csv(
-            buffer,
-            include_header=False,
-            quote_style="non_numeric",
-            null_value="",
-            datetime_format="%Y-%m-%d %H:%M:%S%.6f%:z",
-        )
-        statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, EVENT_COLUMNS))
-        )
-        with (
-            connection.cursor() as cursor,
-            connection.wrap_database_errors,
-            cursor.cursor.copy(statement) as copy,
-        ):
-            copy.write(buffer.getbuffer())
-        return frame.height
-    # Stored as the ORM stores a moment on SQLite: naive UTC text, microseconds only when there are any.
-    moment = pl.col("occurred_at").dt.convert_time_zone("UTC")
-    rows = frame.select(
-        *(
-            pl.when(moment.dt.microsecond() != 0)
-            .then(moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
-            .otherwise(moment.dt.strftime("%Y-%m-%d %H:%M:%S"))
-            if name == "occurred_at"
-            else pl.col(name)
-            for name in EVENT_COLUMNS
-        )
-    )
-    quote = connection.ops.quote_name
-    statement_text = (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(name) for name in EVENT_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})"
-    )
-    with connection.cursor() as cursor:
-        for batch in rows.iter_slices(_FRAME_BATCH):
-            cursor.executemany(statement_text, batch.rows())
-    return frame.height
+    :data:`EVENT_COLUMNS`, ``data`` as JSON text), without a Python object per value. Returns how many."""
+    return frame_insert(Event, frame.select(EVENT_COLUMNS))
 
 
 def events_insert(drafts: Iterable[EventDraft]) -> Insert:

@@ -1,6 +1,6 @@
-"""Frames into the import's staging tables: COPY on PostgreSQL from the frame's CSV text, batched
-executemany on SQLite, values stored as the ORM stores them (moments as UTC, JSON as text) and no
-Python object made per value on PostgreSQL."""
+"""Polars frames into a table (an import's staging, the timeline's events): COPY on PostgreSQL from the
+frame's CSV text, batched executemany on SQLite, values stored as the ORM stores them (moments as UTC,
+JSON as text) and no Python object made per value on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from psycopg import sql
 _BATCH = 2000
 
 
-def frame_stage(model: type[models.Model], frame: pl.DataFrame) -> int:
+def frame_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
     """Insert ``frame``'s rows into ``model``'s table; its columns are the table's, JSON columns as
     text. Returns how many rows."""
     if not frame.height:
