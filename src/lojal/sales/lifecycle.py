@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
@@ -20,7 +21,7 @@ from lojal.core.models import AuditEntry
 from lojal.customers.models import Customer, Stage
 from lojal.sales.models import ENDED_STATUSES, Holding, Transaction
 from lojal.timeline import events
-from lojal.timeline.services import events_record_many
+from lojal.timeline.services import events_record_frame
 
 PROMOTABLE_STAGES = (Stage.LEAD.value, Stage.REGISTRANT.value, Stage.FORMER.value)
 CUSTOMER_STAGES = (Stage.CUSTOMER.value, Stage.AT_RISK.value)
@@ -32,21 +33,15 @@ _STAGE_IDS = "lojal_stage_change_ids"  # a temporary table: the ids of the custo
 def _record_changes(
     changes: Sequence[tuple[int, str, str]], *, new_stage: str, reason: str, actor: Any = None
 ) -> None:
-    """Stage changes as timeline events and audit entries, written in bulk."""
+    """Stage changes as timeline events (shaped as one frame, not one draft per customer) and audit
+    entries, written in bulk."""
     if not changes:
         return
     now = timezone.now()
     actor_id = events.actor_id_of(actor)
-    events_record_many(
-        events.stage_changed(
-            customer_id=customer_id,
-            old_stage=old,
-            new_stage=new_stage,
-            reason=reason,
-            occurred_at=now,
-            actor_id=actor_id,
-        )
-        for customer_id, old, _label in changes
+    moved = pl.DataFrame(changes, schema={**events.STAGE_CHANGES, "label": pl.String()}, orient="row")
+    events_record_frame(
+        events.stages_changed(moved, new_stage=new_stage, reason=reason, occurred_at=now, actor_id=actor_id)
     )
     bulk_insert(
         AuditEntry,

@@ -1,7 +1,7 @@
 """One typed builder per event kind: the only code that decides an event's kind, data, stored summary
-and actor. Single writes (``event_record``) and bulk writes (an import's COPY, a batch of stage
-changes) take the same unsaved :class:`EventDraft` from these builders, so an event reads the same
-whichever path wrote it.
+and actor. Single writes (``event_record``) and bulk writes take the same unsaved :class:`EventDraft`
+from these builders, or, for an import's transactions and a batch of stage changes, the same rows as a
+frame from their set-based forms, so an event reads the same whichever path wrote it.
 
 The stored summary is only a fallback and what the timeline search looks in; pages and the API render
 the summary from kind and data at read time, in the reader's language (:mod:`lojal.timeline.rendering`).
@@ -201,6 +201,42 @@ def stage_changed(
         data={"from": old_stage, "to": new_stage, "reason": reason},
         occurred_at=occurred_at,
         actor_id=actor_id,
+    )
+
+
+#: The columns of a frame of stage changes, for :func:`stages_changed`: a customer, the stage it leaves.
+STAGE_CHANGES: dict[str, pl.DataType] = {"customer_id": pl.Int64(), "old_stage": pl.String()}
+
+
+def stages_changed(
+    changes: pl.DataFrame,
+    *,
+    new_stage: str,
+    reason: str = "",
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> pl.DataFrame:
+    """:func:`stage_changed` for many customers moved to one stage for one reason (columns as
+    :data:`STAGE_CHANGES`): a frame of :data:`EVENT_COLUMNS` whose rows are the drafts' rows, with
+    ``data`` as its JSON text, in the active language. An event differs from another only by its
+    customer and the stage left, so the scalar builder shapes one draft per distinct stage left (a
+    handful) and the customers take theirs by column, without a Python call per customer."""
+    moment = occurred_at or timezone.now()
+    summaries, data = {}, {}
+    for old in changes["old_stage"].unique().to_list():
+        draft = stage_changed(
+            customer_id=0, old_stage=old, new_stage=new_stage, reason=reason, occurred_at=moment
+        )
+        summaries[old], data[old] = draft.summary, json.dumps(draft.data, ensure_ascii=False)
+    old_stage = pl.col("old_stage")
+    return changes.select(
+        pl.col("customer_id").cast(pl.Int64),
+        pl.lit(moment.astimezone(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias("occurred_at"),
+        pl.lit(Event.Kind.STAGE_CHANGED.value).alias("kind"),
+        old_stage.replace_strict(summaries, return_dtype=pl.String).alias("summary"),
+        pl.lit("").alias("body"),
+        old_stage.replace_strict(data, return_dtype=pl.String).alias("data"),
+        pl.lit(actor_id, dtype=pl.Int64).alias("actor_id"),
     )
 
 
