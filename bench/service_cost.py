@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench.customers import _load_average
@@ -43,8 +44,6 @@ def run(args: argparse.Namespace) -> int:
         }
     )
     from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from lojal.accounts.models import User
     from lojal.customers.creation import customer_create, customers_create_batch
@@ -56,15 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
     for _ in range(WARM_UP):
         customer_create(actor=actor, data=next(records))
-    walls, cpus, statements = [], [], []
-    for _ in range(args.creates):
-        record = next(records)
-        with CaptureQueriesContext(connection) as queries:
-            wall, cpu = time.perf_counter(), time.process_time()
-            customer_create(actor=actor, data=record)
-            cpus.append(time.process_time() - cpu)
-            walls.append(time.perf_counter() - wall)
-        statements.append(len(queries.captured_queries))
+    singles = [next(records) for _ in range(args.creates)]
+    walls, cpus, statements = _timed(lambda record: customer_create(actor=actor, data=record), singles)
     print(
         f"{args.creates} single creates on {args.database}: wall median {statistics.median(walls) * 1000:.2f} ms, "
         f"CPU median {statistics.median(cpus) * 1000:.2f} ms (this process), "
@@ -72,15 +64,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     customers_create_batch(actor=actor, items=[next(records) for _ in range(BATCH)])  # warm-up
-    walls, cpus, statements = [], [], []
-    for _ in range(args.batches):
-        items = [next(records) for _ in range(BATCH)]
-        with CaptureQueriesContext(connection) as queries:
-            wall, cpu = time.perf_counter(), time.process_time()
-            customers_create_batch(actor=actor, items=items)
-            cpus.append(time.process_time() - cpu)
-            walls.append(time.perf_counter() - wall)
-        statements.append(len(queries.captured_queries))
+    batches = [[next(records) for _ in range(BATCH)] for _ in range(args.batches)]
+    walls, cpus, statements = _timed(lambda items: customers_create_batch(actor=actor, items=items), batches)
     print(
         f"{args.batches} batches of {BATCH} on {args.database}: wall median "
         f"{statistics.median(walls) * 1000:.0f} ms ({BATCH / statistics.median(walls):.0f} creates/s), "
@@ -88,3 +73,19 @@ def run(args: argparse.Namespace) -> int:
         f"statements per batch {min(statements)}-{max(statements)}; load average {_load_average()}"
     )
     return 0
+
+
+def _timed(call: Callable[[Any], Any], inputs: list[Any]) -> tuple[list[float], list[float], list[int]]:
+    """``call`` on each input in turn: its wall time, CPU time of this process and SQL statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    walls, cpus, statements = [], [], []
+    for each in inputs:
+        with CaptureQueriesContext(connection) as queries:
+            wall, cpu = time.perf_counter(), time.process_time()
+            call(each)
+            cpus.append(time.process_time() - cpu)
+            walls.append(time.perf_counter() - wall)
+        statements.append(len(queries.captured_queries))
+    return walls, cpus, statements
