@@ -70,3 +70,25 @@ def audit_insert(entries: Iterable[AuditRow]) -> Insert:
     """The insert of ``entries`` as one step of :func:`lojal.core.bulk.bulk_insert_many`, for a service
     that writes its records and their audit entries in one statement."""
     return (AuditEntry, AUDIT_COLUMNS, (entry.row() for entry in entries))
+
+
+def audit_read(
+    *, actor: Any, action: str, object_type: str, object_id: int | str, label: str, details: dict[str, Any]
+) -> None:
+    """Record that ``actor`` read personal data (a customer's 360 view, its national number): one
+    INSERT of plain values (no record to load or render first), so the hottest reads stay cheap."""
+    AuditEntry.objects.create(
+        actor_id=getattr(actor, "pk", None),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_label=label[:200],
+        changes=details,
+    )
+
+
+def audit_purge(*, before: dt.datetime) -> int:
+    """Delete audit entries older than ``before`` (the retention rule for the audit log)."""
+    from lojal.core.retention import delete_batched
+
+    return delete_batched(AuditEntry.objects.filter(occurred_at__lt=before))
