@@ -76,15 +76,22 @@ def audit_read(
     *, actor: Any, action: str, object_type: str, object_id: int | str, label: str, details: dict[str, Any]
 ) -> None:
     """Record that ``actor`` read personal data (a customer's 360 view, its national number): one
-    INSERT of plain values (no record to load or render first), so the hottest reads stay cheap."""
-    AuditEntry.objects.create(
-        actor_id=getattr(actor, "pk", None),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        object_label=label[:200],
-        changes=details,
+    INSERT of plain values through the bulk path (no model instance, no save machinery: half the cost
+    of ``objects.create``), so the hottest reads stay cheap."""
+    from django.utils import timezone
+
+    from lojal.core.bulk import bulk_insert
+
+    row = (
+        timezone.now(),
+        getattr(actor, "pk", None),
+        action,
+        object_type,
+        str(object_id),
+        label[:200],
+        details,
     )
+    bulk_insert(AuditEntry, AUDIT_COLUMNS, [row])
 
 
 def audit_purge(*, before: dt.datetime) -> int:

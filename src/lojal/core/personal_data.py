@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lojal.core.audit import audit_purge
 from lojal.core.privacy import (
@@ -44,7 +45,7 @@ retention_rule(
         label=_("Audit entries"),
         setting="RETAIN_AUDIT_MONTHS",
         unit="months",
-        action=_("deleted"),
+        action=pgettext_lazy("retention", "deleted"),
         run=_audit_rule,
     )
 )

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lojal.core.privacy import (
     Category,
@@ -77,7 +78,7 @@ retention_rule(
         label=_("Uploaded import files"),
         setting="IMPORT_KEEP_DAYS",
         unit="days",
-        action=_("deleted"),
+        action=pgettext_lazy("retention", "deleted"),
         run=_files_rule,
         zero_means_off=False,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lojal.core.privacy import (
     Category,
@@ -102,7 +103,7 @@ retention_rule(
         label=_("Emails, calls, chats and other interactions"),
         setting="RETAIN_INTERACTIONS_MONTHS",
         unit="months",
-        action=_("deleted"),
+        action=pgettext_lazy("retention", "deleted"),
         run=_interactions_rule,
     )
 )
