@@ -26,6 +26,9 @@ ACTION_LABELS: dict[str, Any] = {
     "cancel": _("cancelled"),
 }
 
+#: Where a read happened, as the audit page names it.
+VIA_LABELS: dict[str, Any] = {"page": _("customer page"), "api": _("API"), "edit form": _("edit form")}
+
 
 @dataclass(frozen=True)
 class AuditFilters:

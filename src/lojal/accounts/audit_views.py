@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lojal.accounts.audit_filters import ACTION_LABELS, AuditFilters, parse_day, parse_id
+from lojal.accounts.audit_filters import ACTION_LABELS, VIA_LABELS, AuditFilters, parse_day, parse_id
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.accounts.selectors import staff_list
@@ -38,13 +38,16 @@ def audit(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError:  # a cursor from another list or a hand-edited address: the first page
         entries, next_cursor = keyset_page(filters.entries(), cursor=None, limit=PAGE_SIZE)
+    for entry in entries:  # the words for the page, in the reader's language
+        via = entry.changes.get("via", "") if isinstance(entry.changes, dict) else ""
+        setattr(entry, "action_label", str(ACTION_LABELS.get(entry.action, entry.action)))  # noqa: B010
+        setattr(entry, "via_label", str(VIA_LABELS.get(via, via)))  # noqa: B010
     kept = {key: value for key, value in params.items() if key != "cursor" and value}
     return render(
         request,
         "core/audit.html",
         {
             "entries": entries,
-            "labels": {key: str(label) for key, label in ACTION_LABELS.items()},
             "actions": [
                 (READS, str(ACTION_LABELS[READS])),
                 *sorted(

@@ -7,6 +7,7 @@ import importlib
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from lojal.core.errors import LojalError
 from lojal.core.privacy import (
@@ -23,6 +24,10 @@ from lojal.core.privacy import (
 )
 from lojal.customers import selectors
 
+ERASURE_MISSING = gettext_noop(
+    "erasure is not available in this installation; the customers are listed for manual erasure"
+)
+ERASURE_REFUSED = gettext_noop("some were refused (legal hold or open case) and are listed")
 #: How many due customers a run erases at most (each erasure touches many tables); the rest next night.
 ERASE_PER_RUN = 500
 PENDING_LISTED = 200
@@ -44,7 +49,7 @@ def former_customers_rule(cutoff: dt.datetime) -> RuleOutcome:
         return RuleOutcome(
             rows=0,
             pending=total,
-            note="erasure is not available in this installation; the customers are listed for manual erasure",
+            note=ERASURE_MISSING,
             pending_ids=tuple(due_ids[:PENDING_LISTED]),
         )
     erased, refused = 0, []
@@ -58,7 +63,7 @@ def former_customers_rule(cutoff: dt.datetime) -> RuleOutcome:
     return RuleOutcome(
         rows=erased,
         pending=total - erased,
-        note=f"{len(refused)} refused (legal hold or open case)" if refused else "",
+        note=ERASURE_REFUSED if refused else "",
         pending_ids=tuple(refused[:PENDING_LISTED]),
     )
 

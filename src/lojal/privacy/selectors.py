@@ -76,7 +76,7 @@ def _retention_text(declaration: PersonalData) -> str:
 
 
 def register_rows() -> list[RegisterRow]:
-    """The register of processing, one row per declared group of fields, in model order."""
+    """The register of processing, one row per declared group of fields, by category and model."""
     rows = []
     for declaration in declared():
         model = apps.get_model(declaration.model)
@@ -94,7 +94,7 @@ def register_rows() -> list[RegisterRow]:
                 retention=_retention_text(declaration),
             )
         )
-    return sorted(rows, key=lambda row: (row.model, row.fields))
+    return sorted(rows, key=lambda row: (row.category, row.model, row.fields))
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,14 @@ def rule_rows() -> list[RuleRow]:
 def retention_run_list() -> QuerySet[RetentionRun]:
     """Retention runs, newest first (keyset order)."""
     return RetentionRun.objects.order_by("-id")
+
+
+def retention_runs_shown(limit: int) -> list[RetentionRun]:
+    """The newest runs with their rule's name and their note in the reader's language (``label``,
+    ``note_text``); notes Lojal writes are looked up in the translations, others shown as stored."""
+    runs = list(retention_run_list()[:limit])
+    for run in runs:
+        rule = retention_rule_get(run.rule)
+        setattr(run, "label", str(rule.label) if rule else run.rule)  # noqa: B010
+        setattr(run, "note_text", _(run.note) if run.note else "")  # noqa: B010
+    return runs

@@ -6,11 +6,13 @@ import datetime as dt
 import logging
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from lojal.core.privacy import RetentionRule, retention_rules
 from lojal.privacy.models import RetentionRun
 
 logger = logging.getLogger(__name__)
+RULE_OFF = gettext_noop("off: kept until deleted by hand")
 
 
 def retention_run(*, now: dt.datetime | None = None, only: list[str] | None = None) -> list[RetentionRun]:
@@ -31,7 +33,7 @@ def _run_one(rule: RetentionRule, now: dt.datetime) -> RetentionRun:
         started_at=timezone.now(), rule=rule.key, limit=rule.limit(), unit=rule.unit, cutoff=cutoff
     )
     if cutoff is None:
-        run.note = "off"
+        run.note = RULE_OFF
     else:
         try:
             outcome = rule.run(cutoff)

@@ -36,7 +36,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "rows": selectors.register_rows(),
             "rules": selectors.rule_rows(),
-            "runs": list(selectors.retention_run_list()[:RECENT_RUNS]),
+            "runs": selectors.retention_runs_shown(RECENT_RUNS),
         },
     )
 
