@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -151,11 +150,6 @@ def declarations_load() -> None:
             module = f"{config.name}.personal_data"
             if find_spec(module) is not None:
                 import_module(module)
-
-
-def describe(value: Any) -> str:
-    """A lazy text as text (for CSV and JSON)."""
-    return str(value)
 
 
 # Shared wording of the register, so the same purpose reads the same on every row (and is translated once).
