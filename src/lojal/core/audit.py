@@ -70,3 +70,21 @@ def audit_insert(entries: Iterable[AuditRow]) -> Insert:
     """The insert of ``entries`` as one step of :func:`lojal.core.bulk.bulk_insert_many`, for a service
     that writes its records and their audit entries in one statement."""
     return (AuditEntry, AUDIT_COLUMNS, (entry.row() for entry in entries))
+
+
+def audit_insert_values(
+    model: type[models.Model],
+    action: str,
+    entries: Iterable[tuple[dt.datetime, int | None, Any, str, dict[str, Any]]],
+) -> Insert:
+    """:func:`audit_insert` for records of ``model`` written without model objects (set-based
+    creates): each entry is (occurred_at, actor id, the record's id, its label, changes)."""
+    object_type = model._meta.label_lower
+    return (
+        AuditEntry,
+        AUDIT_COLUMNS,
+        (
+            (occurred_at, actor_id, action, object_type, str(pk), label[:200], changes)
+            for occurred_at, actor_id, pk, label, changes in entries
+        ),
+    )

@@ -161,6 +161,79 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     return _insert_rows(_target(model, columns), rows)
 
 
+def bulk_insert_returning(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: str = "id"
+) -> list[Any]:
+    """Insert ``rows`` into ``model``'s table and answer with each row's ``returning`` column (its new
+    id), in the order of the rows, as ``bulk_create`` does, but from plain values: no model instance
+    and no per-field preparing of one. On PostgreSQL many rows go into a temporary table with one
+    COPY and on with one ``INSERT ... SELECT ... ORDER BY ... RETURNING`` (the insert keeps the
+    select's order, as Django's own bulk insert from arrays relies on); a few, and every set on
+    SQLite, as multi-row ``INSERT ... VALUES ... RETURNING``."""
+    if not rows:
+        return []
+    target = _target(model, columns)
+    answer = str(model._meta.get_field(returning).column)
+    if connection.vendor == "postgresql" and len(rows) >= _FEW:
+        return _copy_returning(target, rows, answer)
+    limit = connection.features.max_query_params or 65535
+    per_statement = max(1, min(len(rows), limit // len(target.columns), 500))
+    found: list[Any] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = list(_adapted(rows[start : start + per_statement], target.adapters))
+            if connection.vendor == "postgresql":
+                params: list[Any] = []
+                statement = sql.SQL("{} RETURNING {}").format(
+                    _values_insert(target.table, target.columns, chunk, params), sql.Identifier(answer)
+                )
+                cursor.execute(statement.as_string(cursor.cursor), params)
+            else:
+                quote = connection.ops.quote_name
+                one = f"({', '.join(['%s'] * len(target.columns))})"
+                cursor.execute(
+                    f"INSERT INTO {quote(target.table)} ({', '.join(map(quote, target.columns))}) "
+                    f"VALUES {', '.join([one] * len(chunk))} RETURNING {quote(answer)}",
+                    [value for values in chunk for value in values],
+                )
+            found.extend(row[0] for row in cursor.fetchall())
+    return found
+
+
+def _copy_returning(target: _Target, rows: Sequence[Sequence[Any]], answer: str) -> list[Any]:
+    staging = f"lojal_insert_{target.table}"
+    parts = {
+        "table": sql.Identifier(target.table),
+        "staging": sql.Identifier(staging),
+        "columns": _names(target.columns),
+        "answer": sql.Identifier(answer),
+    }
+    with connection.cursor() as cursor:
+
+        def run(statement: LiteralString) -> None:
+            cursor.execute(sql.SQL(statement).format(**parts).as_string(cursor.cursor))
+
+        run("DROP TABLE IF EXISTS {staging}")
+        # The temporary table takes its column types from the table itself, and a position to keep order.
+        run(
+            "CREATE TEMPORARY TABLE {staging} AS SELECT {columns}, 0::bigint AS lojal_position "
+            "FROM {table} WITH NO DATA"
+        )
+        _copy(
+            staging,
+            [*target.columns, "lojal_position"],
+            target.adapters,
+            ((*values, index) for index, values in enumerate(rows)),
+        )
+        run(
+            "INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ORDER BY lojal_position "
+            "RETURNING {answer}"
+        )
+        found = [row[0] for row in cursor.fetchall()]
+        run("DROP TABLE {staging}")
+    return found
+
+
 def _executemany(sql: str, rows: Iterable[Sequence[Any]]) -> int:
     """Run ``sql`` for each row, _BATCH rows per ``executemany``; returns how many rows."""
     count = 0
