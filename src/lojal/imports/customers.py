@@ -514,6 +514,7 @@ class CustomerImporter(Importer):
                         industry=cleaned.get("industry", ""),
                     )
                     placed.append((customer_id, place["city"], place["country"], names[2]))
+            bulk_update(Customer, ("city", "country", "search_text"), placed)
             changes = [(row[1], row[3], row[6]["update"]) for row in chunk if row[2] == "update" and row[3]]
             try:
                 updated = customers_update_batch(
