@@ -161,6 +161,10 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     return _insert_rows(_target(model, columns), rows)
 
 
+#: The text of each multi-row insert answering with a column, by table, columns, rows and column.
+_RETURNING_STATEMENTS: dict[tuple[Any, ...], str] = {}
+
+
 def bulk_insert_returning(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: str = "id"
 ) -> list[Any]:
@@ -183,11 +187,14 @@ def bulk_insert_returning(
         for start in range(0, len(rows), per_statement):
             chunk = list(_adapted(rows[start : start + per_statement], target.adapters))
             if connection.vendor == "postgresql":
-                params: list[Any] = []
-                statement = sql.SQL("{} RETURNING {}").format(
-                    _values_insert(target.table, target.columns, chunk, params), sql.Identifier(answer)
-                )
-                cursor.execute(statement.as_string(cursor.cursor), params)
+                key = (target.table, tuple(target.columns), len(chunk), answer)
+                text = _RETURNING_STATEMENTS.get(key)
+                if text is None:
+                    statement = sql.SQL("{} RETURNING {}").format(
+                        _values_insert(target.table, target.columns, chunk, []), sql.Identifier(answer)
+                    )
+                    text = _RETURNING_STATEMENTS[key] = statement.as_string(cursor.cursor)
+                cursor.execute(text, [value for values in chunk for value in values])
             else:
                 quote = connection.ops.quote_name
                 one = f"({', '.join(['%s'] * len(target.columns))})"
