@@ -149,9 +149,9 @@ class _Written:
 def _insert(prepared: Sequence[Prepared], actor: Any) -> _Written:
     """Write validated customers and everything that belongs to them.
 
-    The customers go in first, as plain rows that the database answers with their ids
-    (:func:`bulk_insert_returning`: no model object per customer); then everything that refers to
-    them. On PostgreSQL a single customer (or a few) takes four round trips: its number, the
+    The customers go in first, as plain rows that the database answers with their ids beside their
+    numbers (:func:`bulk_insert_returning`: no model object per customer); then everything that
+    refers to them. On PostgreSQL a single customer (or a few) takes four round trips: its number, the
     customer, one statement inserting its contact points, tags, audit entry and timeline event
     (answering with the event's id), then the duplicate check. Larger sets go in with one COPY per
     table, their creation events built as one frame (:func:`events.customers_created`).
@@ -162,7 +162,9 @@ def _insert(prepared: Sequence[Prepared], actor: Any) -> _Written:
         customer_values(kind, cleaned, number=number, now=now)
         for (kind, cleaned), number in zip(prepared, numbers, strict=True)
     ]
-    ids = bulk_insert_returning(Customer, CUSTOMER_COLUMNS, [customer_row(values) for values in rows])
+    ids = bulk_insert_returning(
+        Customer, CUSTOMER_COLUMNS, [customer_row(values) for values in rows], key="customer_number"
+    )
     actor_id = events.actor_id_of(actor)
     cleaned_all = [cleaned for _kind, cleaned in prepared]
     tag_ids, tag_names = _tag_ids([name for cleaned in cleaned_all for name in cleaned.get("tags", [])])
