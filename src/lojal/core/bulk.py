@@ -184,7 +184,7 @@ def bulk_insert_returning(
         return []
     target = _target(model, columns)
     position = list(columns).index(key)
-    answer = (target.columns[position], str(model._meta.get_field(returning).column))
+    answer = (target.columns[position], _target(model, [returning]).columns[0])
     if connection.vendor == "postgresql" and len(rows) >= _FEW:
         found = _copy_returning(target, rows, answer)
     else:

@@ -140,7 +140,7 @@ class _Written:
 
     ids: list[int]
     rows: list[dict[str, Any]]
-    cleaned: list[Mapping[str, Any]]
+    cleaned: Sequence[Mapping[str, Any]]
     tag_names: dict[str, str]
     drafts: list[EventDraft] | None
     event_ids: Sequence[int | None]

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
+from django.db.models import Field
 
 from lojal.customers.derived import derived_names
 from lojal.customers.models import Customer, Stage
@@ -55,7 +56,9 @@ def _defaults() -> dict[str, Any]:
     defaults = {}
     for name in CUSTOMER_COLUMNS:
         if name not in ("kind", "customer_number", "attributes", "created_at", "updated_at"):
-            value = Customer._meta.get_field(name).get_default()
+            field = Customer._meta.get_field(name)
+            assert isinstance(field, Field)
+            value = field.get_default()
             defaults[name] = value.value if isinstance(value, Enum) else value  # a choice as its text
     return defaults
 

@@ -155,15 +155,16 @@ def customers_created(
     builder shapes one summary per distinct stage (a handful) around a mark, and each customer's name
     takes the mark's place by column, without a Python call per customer."""
     moment = occurred_at or timezone.now()
-    before, after = {}, {}
+    before: dict[str, str | None] = {}
+    after: dict[str, str | None] = {}
     for stage in created["stage"].unique().to_list():
-        summary = event_summary(
+        text = event_summary(
             kind=Event.Kind.CUSTOMER_CREATED.value, data={"name": _NAME_MARK, "stage": stage}, summary=""
         )
-        if summary.count(_NAME_MARK) != 1:  # a translation without the name, or with it twice
+        if text.count(_NAME_MARK) != 1:  # a translation without the name, or with it twice
             before[stage], after[stage] = None, None
             continue
-        before[stage], after[stage] = summary.split(_NAME_MARK)
+        before[stage], after[stage] = text.split(_NAME_MARK)
     stage = pl.col("stage")
     spliced = pl.concat_str(
         [
@@ -179,7 +180,7 @@ def customers_created(
             return event_summary(kind=Event.Kind.CUSTOMER_CREATED.value, data=values, summary="")
 
     summary = spliced
-    if any(text is None for text in before.values()):
+    if any(part is None for part in before.values()):
         summary = pl.coalesce(
             spliced, pl.struct("name", "stage").map_elements(scalar, return_dtype=pl.String)
         )
