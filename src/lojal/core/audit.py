@@ -99,3 +99,21 @@ def audit_purge(*, before: dt.datetime) -> int:
     from lojal.core.retention import delete_batched
 
     return delete_batched(AuditEntry.objects.filter(occurred_at__lt=before))
+
+
+def audit_insert_values(
+    model: type[models.Model],
+    action: str,
+    entries: Iterable[tuple[dt.datetime, int | None, Any, str, dict[str, Any]]],
+) -> Insert:
+    """:func:`audit_insert` for records of ``model`` written without model objects (set-based
+    creates): each entry is (occurred_at, actor id, the record's id, its label, changes)."""
+    object_type = model._meta.label_lower
+    return (
+        AuditEntry,
+        AUDIT_COLUMNS,
+        (
+            (occurred_at, actor_id, action, object_type, str(pk), label[:200], changes)
+            for occurred_at, actor_id, pk, label, changes in entries
+        ),
+    )
