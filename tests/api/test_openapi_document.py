@@ -1,0 +1,72 @@
+"""The OpenAPI document describes each operation's own schemas: no two apps' schemas share a name,
+where the later would silently stand in for the earlier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from ninja import Router, Schema
+from pydantic import create_model
+
+from lojal.core.openapi import LojalAPI
+
+pytestmark = pytest.mark.django_db
+
+
+def _document() -> dict[str, Any]:
+    return Client().get("/api/v1/openapi.json").json()  # type: ignore[no-any-return]
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return document["components"]["schemas"][name]  # type: ignore[no-any-return]
+
+
+def test_a_customers_email_items_are_documented_as_addresses_not_as_outbound_emails() -> None:
+    document = _document()
+    create = document["paths"]["/api/v1/customers"]["post"]["requestBody"]["content"]["application/json"]
+    emails = _resolve(document, create["schema"])["properties"]["emails"]["anyOf"][0]["items"]["anyOf"][0]
+
+    email = _resolve(document, emails)
+
+    assert email["required"] == ["address"]
+    assert set(email["properties"]) == {"address", "label", "is_primary"}
+
+
+def test_the_outbound_email_body_is_documented_with_its_own_fields() -> None:
+    document = _document()
+    send = document["paths"]["/api/v1/interactions/emails"]["post"]["requestBody"]["content"]
+    body = _resolve(document, send["application/json"]["schema"])
+
+    assert body["required"] == ["customer_id", "to", "subject", "body"]
+
+
+# Two classes of one name, as two apps would each declare their own `EmailIn`.
+NamedPayload = create_model("Payload", __base__=Schema, name=(str, ...))
+SameNamedPayload = create_model("Payload", __base__=Schema, amount=(int, ...))
+
+
+def _api_with_two_schemas_named_alike() -> LojalAPI:
+    api = LojalAPI(urls_namespace="clash-test")
+    router = Router()
+
+    @router.post("/a")
+    def a(request: Any, payload: NamedPayload) -> None:  # type: ignore[valid-type]
+        return None
+
+    @router.post("/b")
+    def b(request: Any, payload: SameNamedPayload) -> None:  # type: ignore[valid-type]
+        return None
+
+    api.add_router("/", router)
+    return api
+
+
+def test_two_different_schemas_of_one_name_are_refused_when_the_document_is_built() -> None:
+    api = _api_with_two_schemas_named_alike()
+
+    with pytest.raises(ImproperlyConfigured, match="'Payload'"):
+        api.get_openapi_schema(path_prefix="")
