@@ -12,6 +12,8 @@ from ninja import Router, Schema
 from pydantic import create_model
 
 from lojal.core.openapi import LojalAPI
+from lojal.customers.models import Customer
+from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,26 @@ def test_two_different_schemas_of_one_name_are_refused_when_the_document_is_buil
 
     with pytest.raises(ImproperlyConfigured, match="'Payload'"):
         api.get_openapi_schema(path_prefix="")
+
+
+@pytest.mark.parametrize("field", ["preferred_language", "vip_tier", "lifecycle_stage"])
+@pytest.mark.parametrize("schema_name", ["CustomerCreate", "CustomerPatch"])
+def test_a_choice_that_refuses_null_is_not_documented_as_nullable(schema_name: str, field: str) -> None:
+    # The service refuses null for these (422 naming the field); the document used to offer it.
+    prop = _document()["components"]["schemas"][schema_name]["properties"][field]
+
+    assert "anyOf" not in prop
+    assert prop["type"] == "string"
+    assert None not in prop["enum"]
+    assert field not in _document()["components"]["schemas"][schema_name].get("required", [])
+
+
+@pytest.mark.parametrize("field", ["preferred_language", "vip_tier", "lifecycle_stage"])
+def test_null_for_a_choice_is_refused_naming_the_field_and_nothing_is_created(
+    api: ApiClient, field: str
+) -> None:
+    response = api.post("customers", {"last_name": "Lund", field: None})
+
+    assert response.status_code == 422, response.content
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+    assert not Customer.objects.exists()

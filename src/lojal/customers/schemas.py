@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from lojal.core.inputs import SaneDate, Text
 
@@ -87,11 +88,13 @@ class CustomerFields(Strict):
         default=None, max_length=20, description="Objects, or plain numbers in any format."
     )
     addresses: list[AddressIn] | None = Field(default=None, max_length=20)
-    preferred_language: LanguageLiteral | None = None
+    # A choice may be left out but not sent as null, which the services refuse naming the field:
+    # SkipJsonSchema keeps null out of the document.
+    preferred_language: LanguageLiteral | SkipJsonSchema[None] = None
     account_manager_id: int | None = None
-    vip_tier: TierLiteral | None = None
+    vip_tier: TierLiteral | SkipJsonSchema[None] = None
     tags: list[Text] | None = Field(default=None, max_length=50)
-    lifecycle_stage: StageLiteral | None = None
+    lifecycle_stage: StageLiteral | SkipJsonSchema[None] = None
     stage_reason: Text | None = Field(default=None, max_length=300)
 
 
