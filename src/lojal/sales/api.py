@@ -14,7 +14,7 @@ from pydantic import Field
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, NotFound
-from lojal.core.inputs import Attributes, SaneDate, SaneDateTime, Text
+from lojal.core.inputs import Attributes, DecimalNumber, SaneDate, SaneDateTime, Text
 from lojal.core.openapi import raises
 from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.customers.selectors import customer_exists
@@ -61,10 +61,10 @@ class RevenueOut(Schema):
 class TransactionIn(Schema):
     occurred_at: SaneDateTime
     kind: Text
-    amount: Decimal
+    amount: DecimalNumber
     currency: Text = Field(..., max_length=3)
-    quantity: Decimal = Decimal(1)
-    margin: Decimal | None = None
+    quantity: DecimalNumber = Decimal(1)
+    margin: DecimalNumber | None = None
     channel: Text = ""
     product_code: Text = Field("", max_length=60)
     source: Text = Field("", max_length=60)
