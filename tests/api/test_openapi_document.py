@@ -95,3 +95,21 @@ def test_null_for_a_choice_is_refused_naming_the_field_and_nothing_is_created(
     assert response.status_code == 422, response.content
     assert [error["field"] for error in response.json()["errors"]] == [field]
     assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("schema_name", "field", "allowed"),
+    [
+        (
+            "TransactionIn",
+            "kind",
+            ["purchase", "refund", "deposit", "withdrawal", "trade", "subscription_payment"],
+        ),
+        ("TransactionIn", "currency", ["SEK", "NOK", "DKK", "EUR", "USD", "GBP", "ISK"]),
+        ("ProductIn", "currency", ["SEK", "NOK", "DKK", "EUR", "USD", "GBP", "ISK"]),
+    ],
+)
+def test_a_sales_choice_is_documented_with_the_values_the_service_accepts(
+    schema_name: str, field: str, allowed: list[str]
+) -> None:
+    assert _document()["components"]["schemas"][schema_name]["properties"][field]["enum"] == allowed

@@ -19,7 +19,7 @@ from lojal.core.openapi import raises
 from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.customers.selectors import customer_exists
 from lojal.sales import selectors, services
-from lojal.sales.models import Holding, Transaction
+from lojal.sales.models import Currency, Holding, Transaction, TransactionKind
 
 router = Router(tags=["sales"])
 
@@ -60,9 +60,10 @@ class RevenueOut(Schema):
 
 class TransactionIn(Schema):
     occurred_at: SaneDateTime
-    kind: Text
+    # Choices are checked by the service (422 naming the field) and listed here for the document.
+    kind: Text = Field(..., json_schema_extra={"enum": list(TransactionKind.values)})
     amount: DecimalNumber
-    currency: Text = Field(..., max_length=3)
+    currency: Text = Field(..., max_length=3, json_schema_extra={"enum": list(Currency.values)})
     quantity: DecimalNumber = Decimal(1)
     margin: DecimalNumber | None = None
     channel: Text = ""

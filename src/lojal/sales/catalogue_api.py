@@ -18,7 +18,7 @@ from lojal.core.inputs import DecimalNumber, Text
 from lojal.core.openapi import raises
 from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.sales import catalogue, catalogue_selectors
-from lojal.sales.models import Product, ProductCategory
+from lojal.sales.models import Currency, Product, ProductCategory
 
 router = Router(tags=["products"])
 
@@ -53,7 +53,7 @@ class ProductIn(Schema):
     name: Text = Field(..., max_length=200)
     category_id: int | None = None
     unit_price: DecimalNumber | None = None
-    currency: Text = Field("SEK", max_length=3)
+    currency: Text = Field("SEK", max_length=3, json_schema_extra={"enum": list(Currency.values)})
     is_active: bool = True
 
 
