@@ -118,6 +118,7 @@ def _scalar(text: str) -> dt.datetime | None:
 @settings(max_examples=300, deadline=None, database=None)
 @given(texts=st.lists(moment_like, min_size=1, max_size=20))
 @example(texts=["2026-03-14 13:45", "2026-03-14 24:00", "2026-03-14 13:45+01", "2026-03-14T13:45:00.5Z"])
+@example(texts=["2026-03-14 00", "2026-03-14 1345", "2026-03-14 13+01", "2026-03-14 13:45:00.1234567"])
 def test_the_columnar_moment_parser_accepts_exactly_what_the_scalar_one_accepts(texts: list[str]) -> None:
     parsed = moment_expr("cell", ZONE)
     frame = pl.DataFrame({"cell": texts}, schema={"cell": pl.String}).select(
@@ -129,6 +130,25 @@ def test_the_columnar_moment_parser_accepts_exactly_what_the_scalar_one_accepts(
             assert (value, reason is not None) == (None, True), text
         else:
             assert (value, reason) == (wanted, None), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-03-14 00", "2026-03-14 1345", "2026-03-14 13+01", "2026-03-14T13", "2026-03-14 13:45:00.1234567"],
+)
+def test_a_time_outside_hh_mm_is_refused_as_the_columnar_reader_refuses_it(text: str) -> None:
+    # Python's fromisoformat reads "13" and "1345" and cuts a seventh decimal; the documented forms
+    # are HH:MM[:SS[.ffffff]] with an optional offset, and the columnar reader holds to them.
+    with pytest.raises(ValueError, match="Not a time"):
+        values.parse_moment(text, ZONE)
+
+
+def test_an_offset_after_hours_only_is_not_read_as_local_time() -> None:
+    # The quick path for "YYYY-MM-DD HH:MM" once took "2026-03-14 13+01" (16 characters) and put the
+    # local zone in place of its offset.
+    with pytest.raises(ValueError):
+        values.parse_moment("2026-03-14 13+01", ZONE)
+    assert values.parse_moment("2026-03-14 13:45+01", ZONE) == dt.datetime(2026, 3, 14, 12, 45, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("text", ["", "   "])
