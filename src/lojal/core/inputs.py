@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 #: A lone surrogate (U+D800-U+DFFF) becomes U+FFFD, the replacement character.
@@ -103,3 +105,30 @@ SaneDate = Annotated[dt.date, AfterValidator(_checked(date_fault))]
 SaneDateTime = Annotated[dt.datetime, AfterValidator(_checked(date_fault))]
 ReceivedText = Annotated[str, BeforeValidator(received_text)]
 Attributes = Annotated[dict[str, Any], AfterValidator(_checked(attributes_fault))]
+
+
+#: A decimal number as JSON carries it: a number, or a string of ASCII digits with an optional sign,
+#: full stop and exponent. Pydantic alone would also read "1_000" or Arabic-Indic digits, which the
+#: document could not describe; a client can send exactly what the pattern says.
+DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_DECIMAL_TEXT = re.compile(DECIMAL_PATTERN)
+
+
+def decimal_text_fault(value: Any) -> str | None:
+    """Why ``value``, a string sent for a decimal number, is not one as the document describes."""
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+        return _("Must be a number written with digits and a full stop, such as 1234.50.")
+    return None
+
+
+def _decimal_text(value: Any) -> Any:
+    if reason := decimal_text_fault(value):
+        raise PydanticCustomError("lojal_input", reason)
+    return value
+
+
+DecimalNumber = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_text),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
+]

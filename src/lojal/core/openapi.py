@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from ninja import NinjaAPI
 from ninja.openapi.schema import BODY_CONTENT_TYPES, OpenAPISchema
 from ninja.operation import Operation
@@ -103,6 +104,16 @@ class LojalOpenAPISchema(OpenAPISchema):
                 },
             )
         return answers
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        # Ninja names a component after its class and lets a later class of the same name replace an
+        # earlier one, so two apps' `EmailIn` would document one operation's body with the other's.
+        for name, definition in definitions.items():
+            if name in self.schemas and self.schemas[name] != definition:
+                raise ImproperlyConfigured(
+                    f"Two different schemas are both named {name!r} in the OpenAPI document: rename one."
+                )
+        super().add_schema_definitions(definitions)
 
     def get_components(self) -> dict[str, Any]:
         components = super().get_components()

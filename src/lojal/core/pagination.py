@@ -63,9 +63,9 @@ class KeysetPagination(PaginationBase):
     ) -> None:
         super().__init__(**kwargs)
         # The limit's bounds differ per list, and ninja reads them from the Input schema for the
-        # OpenAPI document and the 422 answer, so each operation gets its own schema.
+        # OpenAPI document and the 422 answer, so each pair of bounds gets its own schema, named apart.
         self.Input = create_model(  # type: ignore[misc]
-            "KeysetPageInput",
+            f"KeysetPage{default_limit}Of{max_limit}Input",
             __base__=Schema,  # type: ignore[arg-type]
             cursor=(
                 str | None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from ninja import Schema
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from lojal.core.inputs import SaneDate, Text
 
@@ -15,6 +15,17 @@ KindLiteral = Literal["person", "organisation"]
 StageLiteral = Literal["lead", "registrant", "customer", "at_risk", "former"]
 TierLiteral = Literal["none", "silver", "gold", "platinum"]
 LanguageLiteral = Literal["sv", "nb", "da", "fi", "en"]
+
+
+def _documented_without_null(choice: Any) -> WithJsonSchema:
+    """A choice that may be left out but not sent as null (the services refuse null, naming the field):
+    the document lists the values only."""
+    return WithJsonSchema({"type": "string", "enum": list(get_args(choice))})
+
+
+StageChoice = Annotated[StageLiteral | None, _documented_without_null(StageLiteral)]
+TierChoice = Annotated[TierLiteral | None, _documented_without_null(TierLiteral)]
+LanguageChoice = Annotated[LanguageLiteral | None, _documented_without_null(LanguageLiteral)]
 
 
 class Strict(BaseModel):
@@ -87,11 +98,11 @@ class CustomerFields(Strict):
         default=None, max_length=20, description="Objects, or plain numbers in any format."
     )
     addresses: list[AddressIn] | None = Field(default=None, max_length=20)
-    preferred_language: LanguageLiteral | None = None
+    preferred_language: LanguageChoice = None
     account_manager_id: int | None = None
-    vip_tier: TierLiteral | None = None
+    vip_tier: TierChoice = None
     tags: list[Text] | None = Field(default=None, max_length=50)
-    lifecycle_stage: StageLiteral | None = None
+    lifecycle_stage: StageChoice = None
     stage_reason: Text | None = Field(default=None, max_length=300)
 
 

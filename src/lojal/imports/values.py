@@ -20,6 +20,11 @@ from lojal.imports.rules import numbers
 
 _NORDIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _SLASHED_ISO = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+#: A time of day as files write it: HH:MM, HH:MM:SS or HH:MM:SS.ffffff (or ",ffffff"), then an optional
+#: offset (Z, +01, +0100, +01:00). The columnar reader uses the same pattern; Python's fromisoformat
+#: alone would also read "13", "1345" and cut a seventh decimal of a second.
+TIME_PATTERN = r"^([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,6}))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
+_TIME = re.compile(TIME_PATTERN)
 MAX_DIGITS = numbers.MAX_DIGITS
 
 
@@ -109,7 +114,14 @@ def parse_moment(value: Any, zone_name: str = "") -> dt.datetime:
     ("2026-03-14 13:45", "14.3.2026 13:45"), ISO 8601 with an offset, or a spreadsheet cell.
     ``zone_name`` saves a bulk caller the settings lookup per row."""
     zone_name = zone_name or settings.TIME_ZONE
-    if isinstance(value, str) and len(value) in (16, 19) and value[4] == "-" and value[10] in " T":
+    if (
+        isinstance(value, str)
+        and len(value) in (16, 19)
+        and value[4] == "-"
+        and value[10] in " T"
+        and value[13] == ":"
+        and (len(value) == 16 or value[16] == ":")
+    ):
         try:  # the common ERP form, "2026-03-14 13:45[:00]"
             return dt.datetime.fromisoformat(value).replace(tzinfo=_zone(zone_name))
         except ValueError:
@@ -124,6 +136,8 @@ def parse_moment(value: Any, zone_name: str = "") -> dt.datetime:
     date_part, _sep, time_part = text.replace("T", " ", 1).partition(" ")
     day = parse_date(date_part)
     time_part = time_part.strip()
+    if not _TIME.fullmatch(time_part):
+        raise ValueError(_("Not a time: %(value)s") % {"value": text[:40]})
     if time_part.endswith("Z"):
         time_part = time_part[:-1] + "+00:00"
     try:

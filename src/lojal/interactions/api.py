@@ -224,7 +224,7 @@ def interaction_log(request: HttpRequest, payload: LogIn) -> Status[dict[str, An
     return Status(201, _out(interaction))
 
 
-class EmailIn(Schema):
+class EmailSendIn(Schema):
     customer_id: int
     to: Text = Field(max_length=254)
     subject: Text = Field(max_length=300)
@@ -239,7 +239,7 @@ class EmailIn(Schema):
     summary="Send an email (queued, sent after commit)",
 )
 @raises(NotFound)
-def email_send(request: HttpRequest, payload: EmailIn) -> Status[dict[str, Any]]:
+def email_send(request: HttpRequest, payload: EmailSendIn) -> Status[dict[str, Any]]:
     user = staff_user(request)
     interaction = outbound.email_compose(actor=user, **payload.dict())
     return Status(202, _out(interaction))

@@ -14,12 +14,12 @@ from pydantic import Field
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, NotFound
-from lojal.core.inputs import Attributes, SaneDate, SaneDateTime, Text
+from lojal.core.inputs import Attributes, DecimalNumber, SaneDate, SaneDateTime, Text
 from lojal.core.openapi import raises
 from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.customers.selectors import customer_exists
 from lojal.sales import selectors, services
-from lojal.sales.models import Holding, Transaction
+from lojal.sales.models import Currency, Holding, Transaction, TransactionKind
 
 router = Router(tags=["sales"])
 
@@ -60,11 +60,12 @@ class RevenueOut(Schema):
 
 class TransactionIn(Schema):
     occurred_at: SaneDateTime
-    kind: Text
-    amount: Decimal
-    currency: Text = Field(..., max_length=3)
-    quantity: Decimal = Decimal(1)
-    margin: Decimal | None = None
+    # Choices are checked by the service (422 naming the field) and listed here for the document.
+    kind: Text = Field(..., json_schema_extra={"enum": list(TransactionKind.values)})
+    amount: DecimalNumber
+    currency: Text = Field(..., max_length=3, json_schema_extra={"enum": list(Currency.values)})
+    quantity: DecimalNumber = Decimal(1)
+    margin: DecimalNumber | None = None
     channel: Text = ""
     product_code: Text = Field("", max_length=60)
     source: Text = Field("", max_length=60)

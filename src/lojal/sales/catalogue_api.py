@@ -14,11 +14,11 @@ from pydantic import Field
 from lojal.accounts.api_auth import staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.errors import Conflict, NotFound
-from lojal.core.inputs import Text
+from lojal.core.inputs import DecimalNumber, Text
 from lojal.core.openapi import raises
 from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.sales import catalogue, catalogue_selectors
-from lojal.sales.models import Product, ProductCategory
+from lojal.sales.models import Currency, Product, ProductCategory
 
 router = Router(tags=["products"])
 
@@ -52,8 +52,8 @@ class ProductIn(Schema):
     code: Text = Field(..., max_length=60)
     name: Text = Field(..., max_length=200)
     category_id: int | None = None
-    unit_price: Decimal | None = None
-    currency: Text = Field("SEK", max_length=3)
+    unit_price: DecimalNumber | None = None
+    currency: Text = Field("SEK", max_length=3, json_schema_extra={"enum": list(Currency.values)})
     is_active: bool = True
 
 
@@ -61,7 +61,7 @@ class ProductPatch(Schema):
     code: Text | None = Field(None, max_length=60)
     name: Text | None = Field(None, max_length=200)
     category_id: int | None = None
-    unit_price: Decimal | None = None
+    unit_price: DecimalNumber | None = None
     currency: Text | None = Field(None, max_length=3)
     is_active: bool | None = None
 

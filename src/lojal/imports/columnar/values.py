@@ -25,6 +25,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from django.utils.translation import gettext as _
 
 from lojal.core.inputs import EARLIEST_DATE, LATEST_DATE, date_fault
+from lojal.imports.values import TIME_PATTERN
 
 #: Digits before the decimal mark at most, as in lojal.imports.values (a 14-digit amount is already
 #: a hundred thousand billion).
@@ -188,7 +189,7 @@ _DATE_FORMATS = (
     (r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})$", (1, 2, 3)),
 )
 # The time of day after a date, as datetime.fromisoformat reads it in the forms ERPs write.
-_TIME = r"^([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,6}))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
+_TIME = TIME_PATTERN
 
 
 def _date_from_text(text: pl.Expr) -> pl.Expr:
