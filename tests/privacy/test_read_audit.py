@@ -235,6 +235,15 @@ def test_audit_api_filters_by_customer_actor_action_and_dates(
     assert found(since=(day + dt.timedelta(days=1)).isoformat(), action="reads") == [ids[2]]
 
 
+@pytest.mark.parametrize("value", ["0", "1700000000", "2026-1-5", "2026-02-30", "1899-12-31"])
+def test_audit_api_refuses_a_day_not_written_as_a_calendar_day(
+    api_as: Callable[[str], ApiClient], value: str
+) -> None:
+    response = api_as(Role.PRIVACY_OFFICER).get("audit", until=value)
+    assert response.status_code == 422
+    assert "until" in response.content.decode()
+
+
 def test_audit_api_pages_with_a_cursor(api_as: Callable[[str], ApiClient], history: dict[str, Any]) -> None:
     dpo = api_as(Role.PRIVACY_OFFICER)
     first = dpo.get("audit", action="reads", limit=2).json()

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from lojal.accounts.api_auth import staff
 from lojal.accounts.audit_filters import AuditFilters
 from lojal.accounts.roles import Action
+from lojal.core.inputs import QueryDate
 from lojal.core.models import AuditEntry
 from lojal.core.pagination import Keyset, keyset_paginate
 
@@ -47,8 +48,8 @@ def audit(
         max_length=40,
         description='e.g. "update", "read", "reveal", "customer.exported"; "reads" for every read of personal data',
     ),
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: QueryDate | None = None,
+    until: QueryDate | None = None,
 ) -> Keyset:
     """``since`` and ``until`` are days, both inclusive, in LOJAL_TIME_ZONE."""
     filters = AuditFilters(

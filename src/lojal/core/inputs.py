@@ -132,3 +132,17 @@ DecimalNumber = Annotated[
     BeforeValidator(_decimal_text),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
 ]
+
+
+def _calendar_day(value: Any) -> Any:
+    """A query's day as the document describes it (YYYY-MM-DD); pydantic alone would also read a
+    number as seconds since 1970."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise PydanticCustomError("lojal_input", _("Must be a day written as YYYY-MM-DD."))
+
+
+#: A day given in a query string: YYYY-MM-DD only, within 1900-2100.
+QueryDate = Annotated[dt.date, BeforeValidator(_calendar_day), AfterValidator(_checked(date_fault))]
