@@ -28,7 +28,7 @@ from lojal.imports import reading
 
 LINE = "line"
 TRANSCODE_CHUNK = 1024 * 1024
-PIECE_BYTES = 8 * 1024 * 1024
+PIECE_BYTES = 2 * 1024 * 1024
 _TOTALS = f"(?i){reading._TOTALS.pattern}"
 
 
@@ -204,6 +204,9 @@ def _csv_frames(path: Path, source: FrameSource) -> Iterator[pl.DataFrame]:
             infer_schema=False,
             empty_string_is_null=False,
             truncate_ragged_lines=True,
+            # A piece may begin with a short or a long row: the schema, not its first row, sets the width.
+            missing_columns="insert",
+            extra_columns="ignore",
             row_index_name=LINE,
             row_index_offset=records + 1,
             encoding="utf8",
