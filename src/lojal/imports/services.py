@@ -178,8 +178,9 @@ def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 
 _READ_AHEAD = 2
 #: Rows per batch when the check reads polars frames: the columnar work and the look-ups per batch cost
-#: little per row at this size, and memory stays a few megabytes a batch whatever the file's size.
-FRAME_ROWS = 50_000
+#: little per row at this size (1M rows: 10.3 s of CPU at 20,000, 11.1 s at 50,000), and the peak
+#: memory of the check stays low whatever the file's size (263 MB at 20,000, 357 MB at 50,000).
+FRAME_ROWS = 20_000
 Batch = TypeVar("Batch")
 
 
