@@ -124,6 +124,21 @@ def test_a_file_larger_than_one_batch_streams_in_batches_with_file_line_numbers(
     assert source.skipped_totals == [_via_table(path)[2][0]]
 
 
+@pytest.mark.parametrize("piece_bytes", [1, 7, 64])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_file_read_in_small_pieces_reads_as_in_one(
+    tmp_path: Path, case: str, piece_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is read a piece at a time, cut only where a record ends: never inside a quoted cell
+    with a line break or a doubled quote, so any piece size gives the same rows and line numbers."""
+    text, encoding = CASES[case]
+    text += 'K-9;"Dubbel ""citat""\növer två rader";1\nK-10;"a;b";2\n' if ";" in text else ""
+    path = _write(tmp_path, text, encoding)
+    expected = _via_table(path)
+    monkeypatch.setattr(frames, "PIECE_BYTES", piece_bytes)
+    assert _via_frames(path, batch_rows=3) == expected
+
+
 def test_header_can_be_forced_either_way(tmp_path: Path) -> None:
     path = _write(tmp_path, "K-1;2026-03-14\nK-2;2026-03-15\n")
     for has_header in (True, False):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -74,15 +75,16 @@ def test_look_ups_run_ahead_in_the_reader_thread_and_give_what_the_check_alone_g
     path = tmp_path / "again.csv"
     path.write_text("\n".join(lines))
     monkeypatch.setattr(services, "BATCH_ROWS", 7)
+    monkeypatch.setattr(services, "FRAME_ROWS", 7)
     outcomes = []
     prepared_in: list[str] = []
-    real_prepare = services.TransactionImporter.prepare
+    real_prepare = services.TransactionImporter.prepare_frame
 
-    def prepare(self: services.TransactionImporter, rows: list) -> object:
+    def prepare(self: services.TransactionImporter, rows: Any) -> object:
         prepared_in.append("main" if threading.current_thread() is threading.main_thread() else "another")
         return real_prepare(self, rows)
 
-    monkeypatch.setattr(services.TransactionImporter, "prepare", prepare)
+    monkeypatch.setattr(services.TransactionImporter, "prepare_frame", prepare)
     for inside_a_transaction in (False, True):
         prepared_in.clear()
         job = services.import_job_create(

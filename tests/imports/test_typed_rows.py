@@ -8,14 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lojal.imports import transactions
 from lojal.imports.columnar.transaction_rows import TYPED
 from lojal.imports.models import ImportJob
 from lojal.imports.transactions import TransactionImporter
+from lojal.imports.transactions import check as transaction_check
 from lojal.sales.models import Transaction
 from tests.imports.helpers import run
 
@@ -102,7 +103,13 @@ def importer(locale: str, currency: str) -> TransactionImporter:
 
 def typed_in_batch(checker: TransactionImporter, to_parse: list[tuple[Any, ...]]) -> list[Any]:
     """What the check stages per row: the columns' values where they took the row, else the scalar's."""
-    typed = checker._typed(to_parse)
+    cells = pl.DataFrame(
+        {
+            name: pl.Series([row[1][at] for row in to_parse], dtype=pl.String)
+            for name, at in checker.position.items()
+        }
+    )
+    typed = checker._typed(cells)
     return [
         row if taken else checker._parse(line, values)
         for (line, values, *_rest), taken, row in zip(
@@ -167,11 +174,18 @@ def test_rows_in_the_common_forms_are_typed_without_the_row_by_row_check(
     assert typed[0][1] == dt.datetime(2025, 3, 24, 7, 36, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize("columns_from", [0, 500])
+@pytest.mark.parametrize("as_columns", [True, False])
 def test_rows_typed_either_way_are_staged_and_committed_in_file_order(
-    columns_from: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    as_columns: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(transactions, "COLUMNS_FROM", columns_from)  # typed as columns, or row by row
+    if not as_columns:
+        # every row left to the row-by-row check, as if the columns had taken none
+        typed_rows = transaction_check.typed_rows
+
+        def none_taken(*args: Any, **kwargs: Any) -> pl.DataFrame:
+            return typed_rows(*args, **kwargs).with_columns(taken=pl.lit(False))
+
+        monkeypatch.setattr(transaction_check, "typed_rows", none_taken)
     # given customers, and rows in the common forms around one only the row-by-row check reads (a
     # local time the clocks skip), one it rejects, and one with an article new to the catalogue
     run("customers", "customers_semicolon_cp1252.csv", source="erp")

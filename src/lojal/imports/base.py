@@ -176,6 +176,19 @@ class Importer:
         """Work on a batch that needs no result of the batches before it; given to :meth:`check`."""
         return None
 
+    #: Whether the check reads the file as polars frames (:mod:`lojal.imports.columnar.frames`: a
+    #: ``line`` column and the cells as text columns ``c0``, ``c1``, ...) rather than as rows of cells;
+    #: then :meth:`prepare_frame` and :meth:`check_frame` take the batches.
+    reads_frames = False
+
+    def prepare_frame(self, frame: Any) -> Any:
+        """As :meth:`prepare`, for an importer that :attr:`reads_frames`."""
+        return None
+
+    def check_frame(self, frame: Any, prepared: Any = None) -> None:
+        """As :meth:`check`, for an importer that :attr:`reads_frames`."""
+        raise NotImplementedError
+
     def check(self, rows: Sequence[Row], prepared: Any = None) -> None:
         """Stage or reject each row of a batch; ``prepared`` is what :meth:`prepare` gave for it, when
         it ran ahead in the reader's thread (else the check prepares the batch itself)."""

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Generator, Iterator, Mapping
 from pathlib import Path
 from queue import Full, Queue
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,6 +30,7 @@ from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, LojalError, NotFound, ValidationError
 from lojal.imports.base import Importer, Row
 from lojal.imports.catalogue import HoldingImporter, ProductImporter
+from lojal.imports.columnar.frames import UnreadableText, open_frames
 from lojal.imports.customers import CustomerImporter
 from lojal.imports.mapping import KINDS, mapping_check, mapping_guess
 from lojal.imports.models import (
@@ -40,7 +41,7 @@ from lojal.imports.models import (
     StagedRow,
     StagedTransaction,
 )
-from lojal.imports.reading import Table, open_table
+from lojal.imports.reading import open_table
 from lojal.imports.rules.numbers import SUPPORTED_LOCALES
 from lojal.imports.transactions import TransactionImporter
 from lojal.sales.models import Currency
@@ -176,19 +177,27 @@ def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 
 
 _READ_AHEAD = 2
+#: Rows per batch when the check reads polars frames: the columnar work and the look-ups per batch cost
+#: little per row at this size (1M rows: 10.3 s of CPU at 20,000, 11.1 s at 50,000), and the peak
+#: memory of the check stays low whatever the file's size (263 MB at 20,000, 357 MB at 50,000).
+FRAME_ROWS = 20_000
+Batch = TypeVar("Batch")
 
 
 def _batches_read_ahead(
-    table: Table, size: int, prepare: Callable[[list[Row]], Any] | None = None
-) -> Generator[tuple[list[Row], float, Any], None, None]:
-    """The table's rows in batches, each with the fraction of the file read once it was taken and what
-    ``prepare`` made of it, read by a thread up to two batches ahead: reading, splitting and preparing
-    the next rows (which waits for the database on a connection of the thread's own) goes on while
-    the check of this batch works. An error reading the file is raised here, in the caller."""
-    queue: Queue[tuple[list[Row], float, Any] | BaseException | None] = Queue(maxsize=_READ_AHEAD)
+    batches: Iterator[Batch],
+    fraction: Callable[[], float],
+    prepare: Callable[[Batch], Any] | None = None,
+) -> Generator[tuple[Batch, float, Any], None, None]:
+    """The batches (of rows, or polars frames), each with the fraction of the file read once it was
+    taken and what ``prepare`` made of it, read by a thread up to two batches ahead: reading, splitting
+    and preparing the next batch (which waits for the database on a connection of the thread's own)
+    goes on while the check of this batch works. An error reading the file is raised here, in the
+    caller."""
+    queue: Queue[tuple[Batch, float, Any] | BaseException | None] = Queue(maxsize=_READ_AHEAD)
     stop = threading.Event()
 
-    def put(item: tuple[list[Row], float, Any] | BaseException | None) -> bool:
+    def put(item: tuple[Batch, float, Any] | BaseException | None) -> bool:
         while not stop.is_set():
             try:
                 queue.put(item, timeout=0.1)
@@ -199,9 +208,9 @@ def _batches_read_ahead(
 
     def read() -> None:
         try:
-            for batch in _batches(table.rows, size):
-                fraction = table.fraction_done()
-                if not put((batch, fraction, prepare(batch) if prepare else None)):
+            for batch in batches:
+                done = fraction()
+                if not put((batch, done, prepare(batch) if prepare else None)):
                     return
             put(None)
         except BaseException as error:  # handed to the caller, which decides what it means
@@ -222,13 +231,34 @@ def _batches_read_ahead(
         reader.join()
 
 
-def _ahead(importer: Importer) -> Callable[[list[Row]], Any] | None:
+def _ahead(importer: Importer) -> Callable[[Any], Any] | None:
     """The importer's preparation to run in the reader's thread, when that is safe: on PostgreSQL (a
     second connection beside the check's), and outside a transaction, whose uncommitted rows another
     connection could not see (a check called inside one prepares each batch itself)."""
     if importer.prepares_ahead and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        return importer.prepare
+        return importer.prepare_frame if importer.reads_frames else importer.prepare
     return None
+
+
+@contextlib.contextmanager
+def _checked_batches(
+    job: ImportJob, importer: Importer
+) -> Iterator[tuple[Iterator[tuple[Any, float, Any]], Callable[[Any, Any], None], list[int]]]:
+    """The job's file in batches as the importer reads them (polars frames or rows of cells), the
+    importer's check for a batch, and the lines of totals rows skipped (filled as reading goes)."""
+    path = Path(job.file_path)
+    if importer.reads_frames:
+        with open_frames(path, has_header=job.has_header, batch_rows=FRAME_ROWS) as source:
+            batches = _batches_read_ahead(source.batches(), source.fraction_done, _ahead(importer))
+            with contextlib.closing(batches):
+                yield batches, importer.check_frame, source.skipped_totals
+        return
+    with open_table(path, has_header=job.has_header) as table:
+        row_batches = _batches_read_ahead(
+            _batches(table.rows, BATCH_ROWS), table.fraction_done, _ahead(importer)
+        )
+        with contextlib.closing(row_batches):
+            yield row_batches, importer.check, table.skipped_totals
 
 
 def _analyze_staging() -> None:
@@ -283,13 +313,10 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
     importer = IMPORTERS[job.kind](job)
     rows_done = 0
     try:
-        with (
-            open_table(Path(job.file_path), has_header=job.has_header) as table,
-            contextlib.closing(_batches_read_ahead(table, BATCH_ROWS, _ahead(importer))) as batches,
-        ):
+        with _checked_batches(job, importer) as (batches, check, skipped_totals):
             for number, (batch, fraction, prepared) in enumerate(batches, start=1):
                 with transaction.atomic():
-                    importer.check(batch, prepared)
+                    check(batch, prepared)
                 rows_done += len(batch)
                 if number in (1, 10, 100, 1000):
                     _analyze_staging()
@@ -298,7 +325,13 @@ def import_job_check(*, job_id: int, progress: Progress | None = None) -> Import
                     progress(job)
                 if _cancel_requested(job):
                     return _cancelled(job)
-            skipped = table.skipped_totals[:100]
+            skipped = skipped_totals[:100]
+    except UnreadableText as error:
+        return _fail(
+            job,
+            _("The file is not readable text after row %(rows)d: %(error)s")
+            % {"rows": rows_done, "error": error.detail},
+        )
     except LojalError as error:
         return _fail(job, error.message)
     except (UnicodeDecodeError, csv.Error) as error:

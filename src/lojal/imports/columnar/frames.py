@@ -16,7 +16,7 @@ import codecs
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from lojal.imports import reading
 
 LINE = "line"
 TRANSCODE_CHUNK = 1024 * 1024
+PIECE_BYTES = 2 * 1024 * 1024
 _TOTALS = f"(?i){reading._TOTALS.pattern}"
 
 
@@ -47,6 +48,21 @@ class FrameSource:
     skipped_totals: list[int] = field(default_factory=list)
     _frames: Iterator[pl.DataFrame] = field(default_factory=lambda: iter(()))
     _cleanup: list[Path] = field(default_factory=list)
+    _lines_expected: float = 0.0  # a CSV file's size over the bytes per line of its first megabyte
+    _last_line: int = 0
+    _finished: bool = False
+    _fraction_of: Callable[[], float] | None = None  # an XLSX table's own, by rows
+
+    def fraction_done(self) -> float:
+        """How far through the file reading is, 0..1, for progress: by lines against the number the
+        file's size suggests for CSV (so never quite 1 until the end), by rows for XLSX."""
+        if self._finished:
+            return 1.0
+        if self._fraction_of is not None:
+            return self._fraction_of()
+        if self._lines_expected:
+            return min(0.99, self._last_line / self._lines_expected)
+        return 0.0
 
     @property
     def columns(self) -> list[str]:
@@ -56,6 +72,8 @@ class FrameSource:
         """The rows, batch by batch; totals rows are added to ``skipped_totals`` as they pass."""
         try:
             for frame in _readable(self._frames):
+                if frame.height:
+                    self._last_line = int(frame[LINE].max())  # type: ignore[arg-type]
                 totals = _first_filled(self.columns).str.contains(_TOTALS).fill_null(False)
                 found = frame.filter(totals)
                 if found.height:
@@ -63,6 +81,7 @@ class FrameSource:
                     frame = frame.filter(~totals)
                 if frame.height:
                     yield frame
+            self._finished = True
         finally:
             self.close()
 
@@ -79,13 +98,20 @@ class FrameSource:
         self.close()
 
 
+class UnreadableText(ValidationError):
+    """Bytes past the sniffed sample that are no text in the file's encoding; ``detail`` says what."""
+
+    def __init__(self, detail: str) -> None:
+        reason = _("The file is not readable text: %(error)s") % {"error": detail}
+        super().__init__(f"file: {reason}", errors={"file": [reason]})
+        self.detail = detail
+
+
 def _readable(frames: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
     try:
         yield from frames
     except (pl.exceptions.ComputeError, UnicodeDecodeError) as error:
-        raise ValidationError.for_field(
-            "file", _("The file is not readable text: %(error)s") % {"error": str(error).splitlines()[0]}
-        ) from None
+        raise UnreadableText(str(error).splitlines()[0]) from None
 
 
 def _first_filled(columns: list[str]) -> pl.Expr:
@@ -121,8 +147,17 @@ def _open_csv(path: Path, *, has_header: bool | None, batch_rows: int) -> FrameS
                 "file", _("The file is not readable text: %(error)s") % {"error": error}
             ) from None
         source._cleanup.append(text_path)
+    source._lines_expected = _lines_expected(text_path)
     source._frames = _csv_frames(text_path, source)
     return source
+
+
+def _lines_expected(path: Path) -> float:
+    """The lines a file of this size holds if all are as long as those of its first megabyte."""
+    with path.open("rb") as handle:
+        sample = handle.read(TRANSCODE_CHUNK)
+    lines = sample.count(b"\n") or 1
+    return path.stat().st_size / (len(sample) / lines)
 
 
 def transcode_to_utf8(path: Path, encoding: str) -> Path:
@@ -141,6 +176,10 @@ def transcode_to_utf8(path: Path, encoding: str) -> Path:
 
 
 def _csv_frames(path: Path, source: FrameSource) -> Iterator[pl.DataFrame]:
+    """The file's records as frames of exactly ``source.batch_rows`` (the last one fewer), the header
+    row and blank rows taken out. The file is read a few megabytes at a time, cut where a record ends,
+    and each piece parsed by polars from memory: ``scan_csv`` maps the whole file into the process,
+    which made its resident memory grow with the file's size."""
     columns = source.columns
     whitespace = source.delimiter == reading.WHITESPACE
     if whitespace:
@@ -150,33 +189,84 @@ def _csv_frames(path: Path, source: FrameSource) -> Iterator[pl.DataFrame]:
     else:
         schema = dict.fromkeys(columns, pl.String)
         separator, quote = source.delimiter, '"'
-    frames = pl.scan_csv(
-        path,
-        has_header=False,
-        separator=separator,
-        quote_char=quote,
-        schema=schema,
-        infer_schema=False,
-        empty_string_is_null=False,
-        truncate_ragged_lines=True,
-        row_index_name=LINE,
-        row_index_offset=1,
-        encoding="utf8",
-    )
-    if whitespace:
-        fields = pl.col("raw").str.extract_all(r"\S+")
-        frames = frames.select(
-            LINE,
-            *(fields.list.get(index, null_on_oob=True).alias(name) for index, name in enumerate(columns)),
-        )
-    cleaned = frames.select(
-        pl.col(LINE).cast(pl.Int64), *(pl.col(name).fill_null("").str.strip_chars() for name in columns)
-    ).filter(pl.any_horizontal([pl.col(name) != "" for name in columns]))
     header_pending = source.has_header
-    for frame in cleaned.collect_batches(chunk_size=source.batch_rows):
+    size = source.batch_rows
+    pending: list[pl.DataFrame] = []
+    held = 0
+    records = 0
+    for piece in _record_pieces(path, quoted=quote is not None):
+        read = pl.read_csv(
+            piece,
+            has_header=False,
+            separator=separator,
+            quote_char=quote,
+            schema=schema,
+            infer_schema=False,
+            empty_string_is_null=False,
+            truncate_ragged_lines=True,
+            # A piece may begin with a short or a long row: the schema, not its first row, sets the width.
+            missing_columns="insert",
+            extra_columns="ignore",
+            row_index_name=LINE,
+            row_index_offset=records + 1,
+            encoding="utf8",
+        )
+        records += read.height
+        if whitespace:
+            fields = pl.col("raw").str.extract_all(r"\S+")
+            read = read.select(
+                LINE,
+                *(fields.list.get(index, null_on_oob=True).alias(name) for index, name in enumerate(columns)),
+            )
+        frame = read.select(
+            pl.col(LINE).cast(pl.Int64), *(pl.col(name).fill_null("").str.strip_chars() for name in columns)
+        ).filter(pl.any_horizontal([pl.col(name) != "" for name in columns]))
         if header_pending and frame.height:
             frame, header_pending = frame.slice(1), False
-        yield frame
+        pending.append(frame)
+        held += frame.height
+        while held >= size:
+            joined = pl.concat(pending) if len(pending) > 1 else pending[0]
+            yield joined.slice(0, size)
+            rest = joined.slice(size)
+            pending, held = [rest], rest.height
+    if held:
+        yield pl.concat(pending) if len(pending) > 1 else pending[0]
+
+
+def _record_pieces(path: Path, *, quoted: bool) -> Iterator[bytes]:
+    """The UTF-8 file in pieces of about :data:`PIECE_BYTES`, each ending where a record ends: at a line
+    break outside quotes (an even number of quote marks before it, as a doubled quote inside a quoted
+    cell counts two). A piece that has no such line break is read on until one comes."""
+    carried = b""
+    with path.open("rb") as handle:
+        first = True
+        while chunk := handle.read(PIECE_BYTES):
+            if first and chunk.startswith(codecs.BOM_UTF8):
+                chunk = chunk[len(codecs.BOM_UTF8) :]
+            first = False
+            data = carried + chunk
+            cut = _record_end(data, quoted=quoted)
+            if cut < 0:
+                carried = data
+                continue
+            yield data[: cut + 1]
+            carried = data[cut + 1 :]
+    if carried:
+        yield carried
+
+
+def _record_end(data: bytes, *, quoted: bool) -> int:
+    """The position of the last line break in ``data`` that ends a record, or -1."""
+    at = data.rfind(b"\n")
+    if not quoted:
+        return at
+    quotes = data.count(b'"')
+    while at >= 0:
+        if (quotes - data.count(b'"', at)) % 2 == 0:
+            return at
+        at = data.rfind(b"\n", 0, at)
+    return -1
 
 
 def _open_xlsx(path: Path, *, has_header: bool | None, batch_rows: int) -> FrameSource:
@@ -192,6 +282,7 @@ def _open_xlsx(path: Path, *, has_header: bool | None, batch_rows: int) -> Frame
     )
     # The table skips totals rows itself; the source reports what the table found.
     source.skipped_totals = table.skipped_totals
+    source._fraction_of = table.fraction_done
 
     def frames() -> Iterator[pl.DataFrame]:
         width = len(source.headers)
