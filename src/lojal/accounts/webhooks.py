@@ -59,7 +59,7 @@ def _parse(header: str) -> tuple[int, list[str]]:
             signatures.append(value.lower())
     if timestamp is None or not signatures:
         raise SignatureRefused(
-            _("The %(header)s header must read t=<unix time>,v1=<hex HMAC-SHA256>.")
+            _("The %(header)s header must read t=(unix time),v1=(hex HMAC-SHA256).")
             % {"header": SIGNATURE_HEADER}
         )
     return timestamp, signatures

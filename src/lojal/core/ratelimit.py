@@ -43,6 +43,11 @@ _PURGE_ONE_IN = 200
 _PURGE_AFTER_SECONDS = 3600
 
 
+def _clock() -> float:
+    """Seconds since the epoch (one place, so tests can move time on)."""
+    return time.time()
+
+
 class DatabaseStorage(Storage):
     """A `limits` storage on the RateCounter table (fixed windows only)."""
 
@@ -56,7 +61,7 @@ class DatabaseStorage(Storage):
         return DatabaseError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = time.time()
+        now = _clock()
         with connection.cursor() as cursor:
             cursor.execute(_INCREMENT_SQL, [key, amount, now + expiry, now, now])
             row = cursor.fetchone()
@@ -66,7 +71,7 @@ class DatabaseStorage(Storage):
 
     def get(self, key: str) -> int:
         hits = (
-            RateCounter.objects.filter(key=key, expires_at__gt=time.time())
+            RateCounter.objects.filter(key=key, expires_at__gt=_clock())
             .values_list("hits", flat=True)
             .first()
         )
@@ -74,7 +79,7 @@ class DatabaseStorage(Storage):
 
     def get_expiry(self, key: str) -> float:
         expires_at = RateCounter.objects.filter(key=key).values_list("expires_at", flat=True).first()
-        return float(expires_at) if expires_at is not None else time.time()
+        return float(expires_at) if expires_at is not None else _clock()
 
     def check(self) -> bool:
         return True
@@ -89,7 +94,7 @@ class DatabaseStorage(Storage):
 
 def rate_counters_purge(*, older_than_seconds: float = _PURGE_AFTER_SECONDS) -> int:
     """Deletes counters whose windows ended more than ``older_than_seconds`` ago; returns how many."""
-    deleted, _ = RateCounter.objects.filter(expires_at__lt=time.time() - older_than_seconds).delete()
+    deleted, _ = RateCounter.objects.filter(expires_at__lt=_clock() - older_than_seconds).delete()
     return deleted
 
 
@@ -173,7 +178,7 @@ def rate_limit_check(request: HttpRequest) -> int | None:
         if limiter.hit(item, rule.group, address):
             return None
         reset_at = limiter.get_window_stats(item, rule.group, address).reset_time
-        return max(1, math.ceil(reset_at - time.time()))
+        return max(1, math.ceil(reset_at - _clock()))
     return None
 
 
