@@ -89,7 +89,7 @@ if _env_bool("ADMIN", True):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lojal.core.csp.ContentSecurityPolicyMiddleware",
     "lojal.core.middleware.RequestGuardMiddleware",
     # Counts only the login, token, web form and chat requests (lojal.core.ratelimit).
     "lojal.core.ratelimit.RateLimitMiddleware",

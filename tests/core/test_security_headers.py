@@ -102,3 +102,14 @@ def test_lojal_https_turns_on_secure_cookies_and_hsts() -> None:
         "600",
         "True",
     ]
+
+
+def test_the_policy_built_once_follows_a_changed_setting(settings: Any) -> None:
+    Client().get("/login/")  # the site policy is built and kept
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["https://img.example"]}
+    }
+
+    response = Client().get("/login/")
+
+    assert "img-src https://img.example" in response["Content-Security-Policy"]
