@@ -15,6 +15,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 # Known vulnerabilities accepted with a reason (docs/security.md lists each): "ID": "reason".
 AUDIT_ACCEPTED: dict[str, str] = {}
+# pip-audit's errors when it cannot reach the vulnerability service at all: reported, not a failure of
+# the code under test (a found vulnerability always is).
+_UNREACHABLE = (
+    "ConnectionError",
+    "ServiceError",
+    "Max retries exceeded",
+    "Temporary failure in name resolution",
+)
 
 
 def run(title: str, command: list[str], env: dict[str, str] | None = None) -> int:
@@ -42,12 +50,19 @@ def audit(bin_dir: Path) -> bool:
         command += ["--format", "json", "--progress-spinner", "off"]
         for vulnerability in AUDIT_ACCEPTED:
             command += ["--ignore-vuln", vulnerability]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        except subprocess.TimeoutExpired:
+            print("pip-audit: the vulnerability service did not answer in 15 minutes: NOT audited.")
+            return True
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
         print(result.stdout, result.stderr)
-        return False
+        unreachable = any(sign in result.stderr for sign in _UNREACHABLE)
+        if unreachable:
+            print("pip-audit: the vulnerability service could not be reached: NOT audited.")
+        return unreachable
     dependencies = report.get("dependencies", [])
     found = [(item["name"], item["version"], vuln) for item in dependencies for vuln in item.get("vulns", [])]
     skipped = [item for item in dependencies if item.get("skip_reason")]
