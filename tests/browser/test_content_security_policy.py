@@ -63,6 +63,8 @@ def test_main_pages_report_no_content_security_policy_violation(
         "/interactions/chats/",
         "/sales/products/",
         "/account/tokens/",
+        "/privacy/",
+        "/audit/",
         "/api/v1/docs",
     ):
         response = page.goto(f"{live_server.url}{path}")
