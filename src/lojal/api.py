@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lojal.accounts.api_auth import BearerToken, StaffSession
 from lojal.core.bodylimits import too_large_response
 from lojal.core.errors import LojalError
-from lojal.core.jsonout import FastRenderer
+from lojal.core.jsonout import FastParser, FastRenderer
 from lojal.core.openapi import LojalAPI
 from lojal.core.problems import problem_response
 
@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 api = LojalAPI(
     renderer=FastRenderer(),
+    parser=FastParser(),
     title="Lojal API",
     version="1",
     description="Customers, contacts, timeline, search and duplicates. Errors are RFC 9457 problem documents.",

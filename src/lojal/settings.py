@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -87,7 +90,10 @@ if _env_bool("ADMIN", True):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lojal.core.csp.ContentSecurityPolicyMiddleware",
     "lojal.core.middleware.RequestGuardMiddleware",
+    # Counts only the login, token, web form and chat requests (lojal.core.ratelimit).
+    "lojal.core.ratelimit.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The *ForPages wrappers run Django's middleware of the same name except for API calls with a
     # Bearer token, which need none of it (lojal.core.middleware).
@@ -99,6 +105,8 @@ MIDDLEWARE = [
     "lojal.core.middleware.MessagesForPages",
     "lojal.core.middleware.FrameOptionsForPages",
     "lojal.core.middleware.HtmxForPages",
+    # Last, as django-axes asks: turns a locked-out login into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if TESTING:
@@ -155,6 +163,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -230,13 +243,73 @@ TASKS = {
     }
 }
 
+# Security headers and cookies (docs/security.md). LOJAL_HTTPS: Lojal is served over TLS (itself or
+# behind a proxy), so cookies go over TLS only and browsers are told to use nothing else (HSTS, which
+# Django sends on secure requests only).
+HTTPS = _env_bool("HTTPS")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS or _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The pages hand htmx the CSRF token from the template (hx-headers); no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = int(_env("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and _env_bool("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_SSL_REDIRECT = HTTPS and _env_bool("SSL_REDIRECT")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if _env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# django-csp: no inline script or style anywhere, no eval, no framing, except that the public web form
+# and chat pages may be framed by the sites in LOJAL_PUBLIC_FRAME_ANCESTORS ("https://shop.example
+# https://www.example"; empty, the default: by any site, as a contact form or chat on one's site must).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+LOJAL_PUBLIC_FRAME_ANCESTORS = _env("PUBLIC_FRAME_ANCESTORS", "").split()
+
+# Rate limits (lojal.core.ratelimit): "N/second|minute|hour|day" per client address, empty to turn one
+# off; counted in the database. LOJAL_PROXY_COUNT: how many proxies of one's own stand in front, so the
+# client address is read from X-Forwarded-For (0: REMOTE_ADDR, never a header a client can forge).
+LOJAL_PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+LOJAL_RATE_LOGIN = _env("RATE_LOGIN", "20/minute")
+LOJAL_RATE_TOKEN = _env("RATE_TOKEN", "10/minute")
+# Per address and minute, against bursts; the forms and the chat also limit each sender per hour.
+LOJAL_RATE_WEBFORM = _env("RATE_WEBFORM", "10/minute")
+LOJAL_RATE_CHAT_START = _env("RATE_CHAT_START", "10/minute")
+LOJAL_RATE_CHAT_SEND = _env("RATE_CHAT_SEND", "30/minute")
+LOJAL_RATE_CHAT_POLL = _env("RATE_CHAT_POLL", "300/minute")
+
+# Login lockout (django-axes, failures kept in the database): after LOJAL_LOGIN_FAILURE_LIMIT failed
+# logins for one username, or from one client address, further attempts are refused for
+# LOJAL_LOGIN_LOCKOUT_MINUTES after the last failure; the pages' form and POST /api/v1/auth/token alike.
+AXES_FAILURE_LIMIT = int(_env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(_env("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "lojal.core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "lojal.accounts.lockout.lockout_response"
+# Resetting on success would clear every failure from the address too, which an attacker with one
+# account of their own could use; failures expire after the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = not TESTING
+
+# Signed inbound webhooks (lojal.accounts.webhooks): how old a signature's timestamp may be.
+LOJAL_WEBHOOK_TOLERANCE_SECONDS = int(_env("WEBHOOK_TOLERANCE_SECONDS", "300"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 

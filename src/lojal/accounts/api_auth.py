@@ -7,14 +7,17 @@ body: a caller without the right gets 403 and learns nothing about what a valid 
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from lojal.accounts.models import User
 from lojal.accounts.services import token_authenticate
+from lojal.accounts.webhooks import SIGNATURE_HEADER, signature_verify
+from lojal.core.bodylimits import body_read
 from lojal.core.errors import PermissionDenied
 
 
@@ -60,6 +63,28 @@ class StaffSession(APIKeyCookie):
         if user is not None and user.is_authenticated:
             return _permitted(user, self.actions)
         return None
+
+
+class SignedWebhook(APIKeyHeader):
+    """``X-Lojal-Signature: t=<unix time>,v1=<hex>``: an integration's call signed with its webhook
+    secret (lojal.accounts.webhooks), for the inbound endpoints only. A call that carries the header and
+    fails the check gets a 401 saying why; one without it goes on to the token and session checks."""
+
+    param_name = SIGNATURE_HEADER
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not key:
+            return None
+        # Read once within the endpoint's body limit, and kept for the handler to read again.
+        body = body_read(request)
+        request._body = body
+        request._stream = BytesIO(body)
+        return signature_verify(header=key, body=body)
+
+
+def signed_or_staff(*actions: str) -> list[SignedWebhook | BearerToken | StaffSession]:
+    """An inbound endpoint's ``auth``: a signed call from an integration, or staff allowed ``actions``."""
+    return [SignedWebhook(), *staff(*actions)]
 
 
 def staff(*actions: str) -> list[BearerToken | StaffSession]:

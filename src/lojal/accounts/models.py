@@ -46,3 +46,21 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class WebhookSecret(models.Model):
+    """A secret one integration (a telephony or SMS provider, a mail relay) signs its inbound webhook
+    calls with, so that it never holds a staff token. The secret itself is not stored: it is derived from
+    SECRET_KEY and this row's salt (lojal.accounts.webhooks), so a copy of the database does not hold it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    salt = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -24,4 +24,17 @@ personal_data(
         kept=Kept.WITH_STAFF,
     ),
     NotPersonal(model="accounts.ApiToken", fields=("name",), reason="a label the staff member gives a token"),
+    NotPersonal(
+        model="accounts.WebhookSecret", fields=("name",), reason="the name of an integration, not of a person"
+    ),
+    # django-axes' failed logins (lojal.accounts.lockout): deleted once the cool-off has passed.
+    PersonalData(
+        model="axes.AccessAttempt",
+        fields=("username", "ip_address", "user_agent"),
+        category=Category.SECURITY,
+        subjects=Subjects.EVERYONE,
+        purpose=Purpose.PROTECTION,
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        kept=Kept.SHORT,
+    ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from lojal.accounts.models import ApiToken, User
+from lojal.accounts.models import ApiToken, User, WebhookSecret
 
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:
@@ -26,3 +26,7 @@ def staff_get(*, username: str = "", user_id: int | None = None, active_only: bo
     if user_id is not None:
         users = users.filter(pk=user_id)
     return users.first()
+
+
+def webhook_secret_list() -> QuerySet[WebhookSecret]:
+    return WebhookSecret.objects.all()

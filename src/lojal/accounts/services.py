@@ -12,8 +12,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lojal.accounts.models import ApiToken, User
+from lojal.accounts.models import ApiToken, User, WebhookSecret
 from lojal.accounts.roles import Role
+from lojal.accounts.webhooks import webhook_secret_value
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.rawsql import aware
@@ -139,3 +140,34 @@ def token_authenticate(*, secret: str) -> User | None:
     if last_used is None or (now - last_used).total_seconds() > 60:
         ApiToken.objects.filter(pk=row[0]).update(last_used_at=now)
     return user
+
+
+@dataclass(frozen=True)
+class IssuedWebhookSecret:
+    """A new integration's webhook secret: ``secret`` is what the integration signs its calls with."""
+
+    webhook_secret: WebhookSecret
+    secret: str
+
+
+def webhook_secret_create(*, name: str, actor: User | None = None) -> IssuedWebhookSecret:
+    """A webhook secret for one integration (lojal.accounts.webhooks); the name must be new."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError.for_field("name", _("Give the integration a name of 1 to 100 characters."))
+    if WebhookSecret.objects.filter(name=name).exists():
+        raise Conflict(_("A webhook secret named %(name)s exists already.") % {"name": name})
+    row = WebhookSecret.objects.create(name=name, salt=secrets.token_hex(32))
+    audit_record(actor=actor, action="create", obj=row, label=name)
+    return IssuedWebhookSecret(webhook_secret=row, secret=webhook_secret_value(salt=row.salt))
+
+
+def webhook_secret_revoke(*, name: str, actor: User | None = None) -> WebhookSecret:
+    """Stops accepting calls signed with the named integration's secret."""
+    row = WebhookSecret.objects.filter(name=name, revoked_at__isnull=True).first()
+    if row is None:
+        raise NotFound(_("No active webhook secret is named %(name)s.") % {"name": name})
+    row.revoked_at = timezone.now()
+    row.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="update", obj=row, label=name, changes={"revoked": [None, name]})
+    return row

@@ -45,3 +45,16 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.last_value}"
+
+
+class RateCounter(models.Model):
+    """One rate limit's hits in its current window, for one client (lojal.core.ratelimit). In the
+    database so that every web process counts the same hits: Lojal runs without a cache server."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    hits = models.IntegerField(default=0)
+    # Seconds since the epoch: compared and computed in SQL the same way on SQLite and PostgreSQL.
+    expires_at = models.FloatField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.hits}"

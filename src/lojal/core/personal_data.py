@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from lojal.core.audit import audit_purge
 from lojal.core.privacy import (
     Category,
+    Kept,
     LegalBasis,
     NotPersonal,
     PersonalData,
@@ -37,6 +38,17 @@ personal_data(
         retention="audit",
     ),
     NotPersonal(model="core.Sequence", fields=("name", "last_value"), reason="a named counter"),
+    # The key names the client address a rate limit counts (lojal.core.ratelimit); purged an hour
+    # after its window ends.
+    PersonalData(
+        model="core.RateCounter",
+        fields=("key",),
+        category=Category.SECURITY,
+        subjects=Subjects.EVERYONE,
+        purpose=Purpose.PROTECTION,
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        kept=Kept.SHORT,
+    ),
 )
 
 retention_rule(

@@ -162,6 +162,7 @@ class Category:
     STAFF = _("Staff accounts")
     AUDIT = _("Audit log (who read or changed what)")
     IMPORTS = _("Imported files and their rejected values")
+    SECURITY = _("Security (network addresses and usernames of login attempts and limited requests)")
 
 
 class Subjects:
@@ -178,9 +179,11 @@ class Purpose:
     ACCOUNTABILITY = _("Security and accountability: showing who read or changed personal data")
     IMPORT = _("Loading customer and sales data from other systems and reporting rows that could not be read")
     STAFF = _("Signing staff in and showing who did what")
+    PROTECTION = _("Protecting logins and public forms against password guessing and floods")
 
 
 class Kept:
     WITH_CUSTOMER = _("As long as the customer record")
     WITH_STAFF = _("While the staff account exists")
     UNTIL_COMMIT = _("Until the import is committed or cancelled")
+    SHORT = _("Minutes: until the rate limit's window or the login lockout's cool-off has passed")

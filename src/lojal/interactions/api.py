@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from lojal.accounts.api_auth import require, staff, staff_user
+from lojal.accounts.api_auth import require, signed_or_staff, staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.bodylimits import body_read
 from lojal.core.errors import NotFound, ValidationError
@@ -281,7 +281,7 @@ def _received(interaction: Interaction) -> dict[str, Any]:
 
 @inbound_router.post(
     "/email",
-    auth=staff(Action.INBOUND_POST),
+    auth=signed_or_staff(Action.INBOUND_POST),
     response={201: Received},
     summary="Receive one raw RFC 5322 message (body = the message bytes, e.g. Content-Type: message/rfc822)",
 )
@@ -306,7 +306,10 @@ class CallEventIn(Schema):
 
 
 @inbound_router.post(
-    "/calls", auth=staff(Action.INBOUND_POST), response=Received, summary="A telephony system's call event"
+    "/calls",
+    auth=signed_or_staff(Action.INBOUND_POST),
+    response=Received,
+    summary="A telephony system's call event",
 )
 def inbound_call(request: HttpRequest, payload: CallEventIn) -> dict[str, Any]:
     return _received(telephony.call_event_apply(**payload.dict()))
@@ -322,7 +325,7 @@ class SmsInbound(Schema):
 
 @inbound_router.post(
     "/sms",
-    auth=staff(Action.INBOUND_POST),
+    auth=signed_or_staff(Action.INBOUND_POST),
     response={201: Received},
     summary="An SMS a customer sent (provider-neutral)",
 )

@@ -5,7 +5,11 @@ kept out by the honeypot, the signed time trap and the rate limits instead."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,12 +59,34 @@ _CHAT_WIDGET = """(function () {
 """
 
 
+def _framable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page other sites may show in a frame: no X-Frame-Options, and the Content-Security-Policy's
+    frame-ancestors from LOJAL_PUBLIC_FRAME_ANCESTORS (any site unless the setting names some)."""
+
+    @wraps(view)
+    def framed(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        # None drops the directive: no restriction, as a page with no X-Frame-Options has.
+        ancestors = list(settings.LOJAL_PUBLIC_FRAME_ANCESTORS) or None
+        response._csp_replace = {"frame-ancestors": ancestors}  # type: ignore[attr-defined]
+        return response
+
+    return xframe_options_exempt(framed)
+
+
+def _with_retry_after(response: HttpResponse) -> HttpResponse:
+    """A 429 for a sender past their hourly limit says when to try again."""
+    if response.status_code == 429:
+        response["Retry-After"] = str(webforms.TooMany.retry_after)
+    return response
+
+
 def _remote_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
 @csrf_exempt
-@xframe_options_exempt
+@_framable
 @require_http_methods(["GET", "POST"])
 def webform(request: HttpRequest, key: str) -> HttpResponse:
     try:
@@ -78,18 +104,20 @@ def webform(request: HttpRequest, key: str) -> HttpResponse:
                 errors, message, status = error.errors, error.message, error.status
             else:
                 return render(request, "interactions/public/form_done.html", {"form": form})
-        return render(
-            request,
-            "interactions/public/form.html",
-            {
-                "form": form,
-                "fields": webforms.form_fields(form),
-                "values": request.POST if request.method == "POST" else {},
-                "errors": errors,
-                "message": message if not errors else "",
-                "started": webforms.time_trap_token(),
-            },
-            status=status,
+        return _with_retry_after(
+            render(
+                request,
+                "interactions/public/form.html",
+                {
+                    "form": form,
+                    "fields": webforms.form_fields(form),
+                    "values": request.POST if request.method == "POST" else {},
+                    "errors": errors,
+                    "message": message if not errors else "",
+                    "started": webforms.time_trap_token(),
+                },
+                status=status,
+            )
         )
 
 
@@ -111,7 +139,7 @@ def chat_widget(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
-@xframe_options_exempt
+@_framable
 @require_http_methods(["GET", "POST"])
 def chat_start(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
@@ -128,11 +156,13 @@ def chat_start(request: HttpRequest) -> HttpResponse:
             status = error.status
         else:
             return redirect("public:chat_session", token=session.token)
-    return render(
-        request,
-        "interactions/public/chat_start.html",
-        {"errors": errors, "values": request.POST, "online": chat.agents_online()},
-        status=status,
+    return _with_retry_after(
+        render(
+            request,
+            "interactions/public/chat_start.html",
+            {"errors": errors, "values": request.POST, "online": chat.agents_online()},
+            status=status,
+        )
     )
 
 
@@ -143,7 +173,7 @@ def _session(token: str) -> chat.ChatSession:
         raise Http404(error.message) from None
 
 
-@xframe_options_exempt
+@_framable
 def chat_session(request: HttpRequest, token: str) -> HttpResponse:
     session = _session(token)
     context = {"session": session, "chat_lines": chat.messages_after(session=session)}
@@ -155,7 +185,7 @@ def chat_session(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
-@xframe_options_exempt
+@_framable
 @require_POST
 def chat_send(request: HttpRequest, token: str) -> HttpResponse:
     session = _session(token)
@@ -173,7 +203,7 @@ def chat_send(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
-@xframe_options_exempt
+@_framable
 @require_POST
 def chat_end(request: HttpRequest, token: str) -> HttpResponse:
     session = _session(token)

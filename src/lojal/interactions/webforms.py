@@ -35,8 +35,11 @@ DEFAULT_FIELDS = [
 
 
 class TooMany(LojalError):
+    """Over a sender's hourly limit; the pages answer 429 with Retry-After set to the hour."""
+
     status = 429
     title = "Too many requests"
+    retry_after = 3600
 
 
 @dataclass(frozen=True)
