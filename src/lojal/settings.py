@@ -87,6 +87,8 @@ if _env_bool("ADMIN", True):
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lojal.core.middleware.RequestGuardMiddleware",
+    # The database unavailable (restarted, connection cut): 503 with Retry-After, never a 500.
+    "lojal.core.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The *ForPages wrappers run Django's middleware of the same name except for API calls with a
     # Bearer token, which need none of it (lojal.core.middleware).
