@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
 
     frames.add_parser(sub)
     service_cost.add_parser(sub)
+    from bench import outbox_kill
+
+    outbox_kill.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -96,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         return frames.run(args)
     if args.benchmark == "create-cost":
         return create_cost.run(args)
+    if args.benchmark == "outbox-kill":
+        return outbox_kill.run(args)
     if args.benchmark == "service-cost":
         return service_cost.run(args)
     from bench.customers import run

@@ -8,9 +8,9 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
-import httpx
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -89,7 +89,12 @@ def test_connection_cut_mid_create_writes_nothing_and_answers_503(
 ) -> None:
     monkeypatch.setattr(creation, "bulk_insert_many", _cut_once(creation.bulk_insert_many))
     headers = {"Authorization": f"Bearer {token}"}
-    body = {"kind": "person", "first_name": "Nils", "last_name": "Holm", "emails": [{"address": "nils@example.se"}]}
+    body = {
+        "kind": "person",
+        "first_name": "Nils",
+        "last_name": "Holm",
+        "emails": [{"address": "nils@example.se"}],
+    }
     url = f"{live_server.url}/api/v1/customers"
 
     cut = httpx.post(url, json=body, headers=headers, timeout=30)
