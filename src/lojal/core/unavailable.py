@@ -4,6 +4,7 @@ check (CONN_HEALTH_CHECKS) opens a fresh one on the next request, so the service
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait; a PostgreSQL restart or a failover usually takes a few.
 RETRY_AFTER_SECONDS = 5
+SQLITE_FULL = 13
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
 
@@ -78,3 +80,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.views import defaults
 
     return defaults.server_error(request)
+
+
+def is_storage_full(error: BaseException | None) -> bool:
+    """True when the database (or the file system under it) has no room left: SQLite's SQLITE_FULL
+    ("database or disk is full"), PostgreSQL's disk_full class 53100 ("could not extend file"), ENOSPC."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        if getattr(error, "sqlstate", None) == "53100":
+            return True
+        if getattr(error, "sqlite_errorcode", None) == SQLITE_FULL:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
