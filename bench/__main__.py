@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import outbox_kill
 
     outbox_kill.add_parser(sub)
+    from bench import pg_restart
+
+    pg_restart.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -99,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return frames.run(args)
     if args.benchmark == "create-cost":
         return create_cost.run(args)
+    if args.benchmark == "pg-restart":
+        return pg_restart.run(args)
     if args.benchmark == "outbox-kill":
         return outbox_kill.run(args)
     if args.benchmark == "service-cost":
