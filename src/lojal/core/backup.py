@@ -93,7 +93,7 @@ def sqlite_checksums(path: Path) -> dict[str, dict[str, Any]]:
     """Rows and SHA-256 of every table of the SQLite file at ``path``, rows in primary-key order."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        result = {}
+        result: dict[str, dict[str, Any]] = {}
         for table in _sqlite_tables(db):
             quoted = '"' + table.replace('"', '""') + '"'
             keys = [row[1] for row in db.execute(f"PRAGMA table_info({quoted})") if row[5]]
@@ -124,7 +124,7 @@ def _postgres_tables(cursor: Any) -> list[str]:
 def postgres_checksums(cursor: Any) -> dict[str, dict[str, Any]]:
     """Rows and SHA-256 of every table in the current schema, each row as PostgreSQL's text of the row,
     in primary-key order (in byte order of the row's text where a table has no primary key)."""
-    result = {}
+    result: dict[str, dict[str, Any]] = {}
     for table in _postgres_tables(cursor):
         cursor.execute(
             """SELECT a.attname FROM pg_index i
@@ -152,7 +152,7 @@ def postgres_checksums(cursor: Any) -> dict[str, dict[str, Any]]:
 
 
 def file_checksums(directory: Path) -> dict[str, dict[str, Any]]:
-    result = {}
+    result: dict[str, dict[str, Any]] = {}
     if not directory.is_dir():
         return result
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):

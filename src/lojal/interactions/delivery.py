@@ -46,7 +46,8 @@ def email_send(*, outbound_id: int) -> str:
         if outbound is None or outbound.state != OutboundEmail.State.QUEUED:
             return outbound.state if outbound is not None else "missing"
         message = _message_of(outbound)
-        raw = message.message().as_bytes(linesep="\r\n")
+        # As Django's SMTP backend renders it; its message class takes the line separator.
+        raw = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
         outbound.state = OutboundEmail.State.SENDING
         outbound.attempts += 1
         outbound.lease_expires_at = timezone.now() + dt.timedelta(seconds=settings.LOJAL_OUTBOX_LEASE_SECONDS)

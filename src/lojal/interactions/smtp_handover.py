@@ -44,7 +44,7 @@ def smtp_hand_over(
             refused[recipient] = (code, reply)
     if len(refused) == len(recipients):
         _reset(connection)
-        raise smtplib.SMTPRecipientsRefused(refused)  # type: ignore[arg-type]
+        raise smtplib.SMTPRecipientsRefused(refused)
     code, reply = connection.docmd("data")
     if code != 354:
         _reset(connection)
