@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import pg_restart
 
     pg_restart.add_parser(sub)
+    from bench import load
+
+    load.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -102,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         return frames.run(args)
     if args.benchmark == "create-cost":
         return create_cost.run(args)
+    if args.benchmark == "load":
+        return load.run(args)
     if args.benchmark == "pg-restart":
         return pg_restart.run(args)
     if args.benchmark == "outbox-kill":

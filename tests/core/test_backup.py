@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from lojal.core.backup import backup_create, postgres_checksums, sqlite_checksums
+from lojal.core.backup import backup_create, backup_read_manifest, postgres_checksums, sqlite_checksums
 from lojal.customers.models import Customer
 from lojal.imports import services as import_services
 from lojal.interactions.emails.ingest import email_ingest
@@ -120,6 +120,10 @@ def test_sqlite_backup_restores_into_an_empty_file_with_every_table_and_file_equ
     db.close()
     (stored_name,) = manifest.files
     assert (restored_files / stored_name).read_bytes() == expected["import_file"]
+
+    second = _lojal(["backup", str(tmp_path / "second.tar")], environment)
+    assert second.returncode == 0, second.stderr
+    assert backup_read_manifest(source=tmp_path / "second.tar").tables == manifest.tables
 
     again = _lojal(["restore", str(archive)], environment)
     assert again.returncode == 1

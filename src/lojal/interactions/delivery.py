@@ -117,7 +117,10 @@ def _hand_over(message: DjangoEmail, raw: bytes, mark_sent: Callable[[], bool]) 
         if not mark_sent():
             return False
         message.connection = backend
-        message.send()
+        try:
+            message.send()
+        except Exception as error:  # marked sent already: whether it left is not known
+            raise UnconfirmedAtEnd(f"{type(error).__name__}: {error}") from error
         return True
     backend.open()
     try:
