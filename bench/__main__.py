@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import load
 
     load.add_parser(sub)
+    from bench import import_cost
+
+    import_cost.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -113,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         return outbox_kill.run(args)
     if args.benchmark == "service-cost":
         return service_cost.run(args)
+    if args.benchmark == "import-cost":
+        return import_cost.run(args)
     from bench.customers import run
 
     return run(args)

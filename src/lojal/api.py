@@ -119,6 +119,7 @@ def _add_routers() -> None:
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
     from lojal.interactions.api import router as interactions_router
+    from lojal.privacy.api import router as privacy_router
     from lojal.sales.api import router as sales_router
 
     api.add_router("/auth", accounts_router)
@@ -128,6 +129,7 @@ def _add_routers() -> None:
     api.add_router("/inbound", inbound_router)
     api.add_router("/sales", sales_router)
     api.add_router("/imports", imports_router)
+    api.add_router("/privacy", privacy_router)
 
 
 _add_routers()
