@@ -80,6 +80,15 @@ def main(argv: list[str] | None = None) -> int:
 
     frames.add_parser(sub)
     service_cost.add_parser(sub)
+    from bench import outbox_kill
+
+    outbox_kill.add_parser(sub)
+    from bench import pg_restart
+
+    pg_restart.add_parser(sub)
+    from bench import load
+
+    load.add_parser(sub)
     from bench import import_cost
 
     import_cost.add_parser(sub)
@@ -99,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         return frames.run(args)
     if args.benchmark == "create-cost":
         return create_cost.run(args)
+    if args.benchmark == "load":
+        return load.run(args)
+    if args.benchmark == "pg-restart":
+        return pg_restart.run(args)
+    if args.benchmark == "outbox-kill":
+        return outbox_kill.run(args)
     if args.benchmark == "service-cost":
         return service_cost.run(args)
     if args.benchmark == "import-cost":

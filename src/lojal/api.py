@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -17,6 +17,7 @@ from lojal.core.errors import LojalError
 from lojal.core.jsonout import FastParser, FastRenderer
 from lojal.core.openapi import LojalAPI
 from lojal.core.problems import problem_response
+from lojal.core.unavailable import unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,13 @@ def _too_large_problem(request: HttpRequest, exc: RequestDataTooBig) -> HttpResp
     # A body that grew past its limit while read (sent chunked), or a multipart form's fields past
     # DATA_UPLOAD_MAX_MEMORY_SIZE: 413, as when Content-Length says so up front.
     return too_large_response(request, limit=getattr(exc, "limit", None))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _unavailable_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The database restarted or the connection was cut: 503 with Retry-After; the next request reconnects.
+    return unavailable_response(request, exc)
 
 
 @api.exception_handler(Exception)

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lojal.core.csp.ContentSecurityPolicyMiddleware",
     "lojal.core.middleware.RequestGuardMiddleware",
+    # The database unavailable (restarted, connection cut): 503 with Retry-After, never a 500.
+    "lojal.core.unavailable.DatabaseUnavailableMiddleware",
     # Counts only the login, token, web form and chat requests (lojal.core.ratelimit).
     "lojal.core.ratelimit.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -215,6 +217,12 @@ EMAIL_HOST_PASSWORD = _env("EMAIL_PASSWORD")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = _env("EMAIL_FROM", "lojal@localhost")
+# Seconds one SMTP operation may take; a claim's lease (below) must be longer than a whole send.
+EMAIL_TIMEOUT = int(_env("EMAIL_TIMEOUT", "60"))
+# The outbox: a worker's claim on an email lasts this long; the recovery (every LOJAL_OUTBOX_RECOVER_SECONDS,
+# a worker task) queues again what a worker killed mid-send left, and what lost its task.
+LOJAL_OUTBOX_LEASE_SECONDS = int(_env("OUTBOX_LEASE_SECONDS", "600"))
+LOJAL_OUTBOX_RECOVER_SECONDS = int(_env("OUTBOX_RECOVER_SECONDS", "60"))
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if _env("EMAIL_BACKEND", "smtp") == "console"
@@ -333,6 +341,9 @@ REPORTING_CURRENCY = _env("REPORTING_CURRENCY", "SEK").upper()
 # "EUR=11.45,NOK=0.98": what one unit of each currency is worth in REPORTING_CURRENCY.
 CURRENCY_RATES = _env("CURRENCY_RATES", "")
 IMPORT_DIR = Path(_env("IMPORT_DIR", str(VAR_DIR / "imports")))
+# Where `lojal backup` and `lojal restore` find pg_dump and pg_restore (default: PATH, then the newest
+# /usr/lib/postgresql/*/bin); they must be at least as new as the server.
+LOJAL_PG_BIN_DIR = _env("PG_BIN_DIR")
 # Uploaded import files are deleted this many days after their import finished (done, cancelled, failed).
 IMPORT_KEEP_DAYS = int(_env("IMPORT_KEEP_DAYS", "7"))
 # An import checked (or uploaded) and left uncommitted this long is cancelled and its file deleted.

@@ -21,6 +21,7 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 handler404 = not_found
+handler500 = "lojal.core.unavailable.server_error"
 
 
 urlpatterns = [

@@ -56,6 +56,9 @@ class ImportJob(models.Model):
     # "new_product_names": {code: name}, "attribute_columns": [headers]}; written by the check.
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # A commit that failed for want of room (disk full) or of the database: nothing was written and the
+    # checked rows are kept, so the same job can be committed again once the cause is gone.
+    is_commit_retryable = models.BooleanField(default=False)
     cancel_requested = models.BooleanField(default=False)
 
     created_by = models.ForeignKey(
@@ -82,7 +85,10 @@ class ImportJob(models.Model):
 
     @property
     def can_commit(self) -> bool:
-        return self.status == self.Status.CHECKED and (self.skip_bad_rows or not self.rejected_count)
+        committable = self.status == self.Status.CHECKED or (
+            self.status == self.Status.FAILED and self.is_commit_retryable
+        )
+        return committable and (self.skip_bad_rows or not self.rejected_count)
 
     @property
     def percent(self) -> int:

@@ -144,7 +144,8 @@ def _cancel_abandoned(now: dt.datetime) -> list[int]:
     """Cancel jobs checked (or uploaded) and then left uncommitted for LOJAL_IMPORT_ABANDONED_DAYS:
     their staged rows and file hold the same personal data as a finished import's."""
     cutoff = now - dt.timedelta(days=settings.IMPORT_ABANDONED_DAYS)
-    stale = ImportJob.objects.filter(status__in=ABANDONABLE).filter(
+    waiting = Q(status__in=ABANDONABLE) | Q(status=ImportJob.Status.FAILED, is_commit_retryable=True)
+    stale = ImportJob.objects.filter(waiting).filter(
         Q(checked_at__lte=cutoff) | Q(checked_at__isnull=True, created_at__lte=cutoff)
     )
     cancelled = []

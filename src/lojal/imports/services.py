@@ -22,12 +22,13 @@ from queue import Full, Queue
 from typing import IO, Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, LojalError, NotFound, ValidationError
+from lojal.core.unavailable import is_database_unavailable, is_storage_full
 from lojal.imports.base import Importer, Row
 from lojal.imports.catalogue import HoldingImporter, ProductImporter
 from lojal.imports.columnar.frames import UnreadableText, open_frames
@@ -365,7 +366,8 @@ def import_job_commit(*, job_id: int, actor: Any) -> ImportJob:
         job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None:
             raise NotFound(_("No import with id %(id)s.") % {"id": job_id})
-        if job.status != ImportJob.Status.CHECKED:
+        retrying = job.status == ImportJob.Status.FAILED and job.is_commit_retryable
+        if job.status != ImportJob.Status.CHECKED and not retrying:
             raise Conflict(
                 _("Only a checked import can be committed (this one is: %(status)s).")
                 % {"status": job.get_status_display()}
@@ -376,7 +378,8 @@ def import_job_commit(*, job_id: int, actor: Any) -> ImportJob:
                 % {"count": job.rejected_count}
             )
         job.status, job.phase_started_at = ImportJob.Status.COMMITTING, timezone.now()
-        job.save(update_fields=["status", "phase_started_at"])
+        job.is_commit_retryable, job.error, job.finished_at = False, "", None
+        job.save(update_fields=["status", "phase_started_at", "is_commit_retryable", "error", "finished_at"])
     importer = IMPORTERS[job.kind](job)
     started = time.monotonic()
     try:
@@ -407,6 +410,8 @@ def import_job_commit(*, job_id: int, actor: Any) -> ImportJob:
     except LojalError as error:
         return _fail(job, error.message)
     except Exception as error:
+        if is_storage_full(error) or is_database_unavailable(error):
+            return _fail_retryably(job, error)
         logger.exception("Import %s failed while committing", job.pk)
         return _fail(job, _("The commit failed and changed nothing: %(error)s") % {"error": error})
     logger.info("Import %s committed in %.1f s", job.pk, time.monotonic() - started)
@@ -432,6 +437,30 @@ def _cancelled(job: ImportJob) -> ImportJob:
     _clear_staging(job.pk)
     job.status, job.finished_at, job.cancel_requested = ImportJob.Status.CANCELLED, timezone.now(), True
     job.save(update_fields=["status", "finished_at", "cancel_requested"])
+    return job
+
+
+def _fail_retryably(job: ImportJob, error: BaseException) -> ImportJob:
+    """The commit's transaction was rolled back for want of disk space or of the database: nothing of
+    the import is written, the checked rows stay staged, and the job says why and can be committed again."""
+    logger.warning("Import %s could not commit: %s", job.pk, error)
+    if is_storage_full(error):
+        message = _(
+            "The commit failed because the database's disk is full; nothing was written. Free disk space, "
+            "then commit again: the checked rows are kept."
+        )
+    else:
+        message = _(
+            "The commit failed because the database became unavailable; nothing was written. Commit again "
+            "when it is back: the checked rows are kept."
+        )
+    job.status, job.finished_at, job.error = ImportJob.Status.FAILED, timezone.now(), message
+    job.is_commit_retryable = True
+    try:
+        job.save(update_fields=["status", "finished_at", "error", "is_commit_retryable"])
+    except DatabaseError:
+        # Not even this small write fits: the job stays "committing" until a person looks; the log says why.
+        logger.exception("Import %s: could not record the failed commit", job.pk)
     return job
 
 

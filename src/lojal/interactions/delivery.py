@@ -4,23 +4,38 @@ on this module while the services that queue messages depend on the tasks."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Protocol, cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage as DjangoEmail
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from lojal.interactions.models import Channel, EmailMessage, Interaction, OutboundEmail
+from lojal.interactions.smtp_handover import RefusedAtEnd, UnconfirmedAtEnd, smtp_hand_over
 
 logger = logging.getLogger(__name__)
 
 
 def email_send(*, outbound_id: int) -> str:
-    """Send one queued email; a second call (a retried task) finds it no longer queued and does nothing."""
+    """Send one queued email exactly once, whoever runs this and however often.
+
+    1. Claim: queued -> sending with a lease, numbered by ``attempts``, in its own committed transaction;
+       the exact bytes to send are stored with it.
+    2. Hand the message to the SMTP server up to, not including, the final dot.
+    3. Mark it sent (only if this claim is still the newest: a claim whose lease ran out and was taken
+       over must not send), committed; then write the dot.
+    A worker killed before step 3 commits left nothing at the server, and the recovery
+    (emails.recovery.outbox_recover) queues the row again once the lease runs out. A worker killed
+    between the commit and the dot, a window of two system calls, loses that one email: the outbox says
+    sent, the server never got it. Nothing is ever sent twice."""
     with transaction.atomic():
         outbound = (
             OutboundEmail.objects.select_for_update(of=("self",))
@@ -30,9 +45,54 @@ def email_send(*, outbound_id: int) -> str:
         )
         if outbound is None or outbound.state != OutboundEmail.State.QUEUED:
             return outbound.state if outbound is not None else "missing"
+        message = _message_of(outbound)
+        # As Django's SMTP backend renders it; its message class takes the line separator.
+        raw = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
         outbound.state = OutboundEmail.State.SENDING
         outbound.attempts += 1
-        outbound.save(update_fields=["state", "attempts"])
+        outbound.lease_expires_at = timezone.now() + dt.timedelta(seconds=settings.LOJAL_OUTBOX_LEASE_SECONDS)
+        outbound.save(update_fields=["state", "attempts", "lease_expires_at"])
+        EmailMessage.objects.filter(pk=outbound.interaction.email.pk).update(raw=raw)
+    claim = OutboundEmail.objects.filter(
+        pk=outbound.pk, state=OutboundEmail.State.SENDING, attempts=outbound.attempts
+    )
+
+    def mark_sent() -> bool:
+        return bool(
+            claim.update(state=OutboundEmail.State.SENT, sent_at=timezone.now(), lease_expires_at=None)
+        )
+
+    try:
+        handed_over = _hand_over(message, raw, mark_sent)
+    except UnconfirmedAtEnd as error:
+        # Already marked sent; the server may well have it, and sending again could deliver it twice.
+        OutboundEmail.objects.filter(pk=outbound.pk).update(
+            last_error=f"The server did not confirm the message: {error}"[:2000]
+        )
+        return OutboundEmail.State.SENT
+    except RefusedAtEnd as error:
+        OutboundEmail.objects.filter(pk=outbound.pk, attempts=outbound.attempts).update(
+            state=OutboundEmail.State.FAILED,
+            sent_at=None,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return OutboundEmail.State.FAILED
+    except Exception as error:  # SMTP refusals, timeouts, DNS before the dot: the row says why
+        claim.update(
+            state=OutboundEmail.State.FAILED,
+            lease_expires_at=None,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return OutboundEmail.State.FAILED
+    if not handed_over:
+        logger.warning(
+            "Outbound email %s was claimed again after its lease ran out; not sent here.", outbound.pk
+        )
+        return "superseded"
+    return OutboundEmail.State.SENT
+
+
+def _message_of(outbound: OutboundEmail) -> DjangoEmail:
     interaction = outbound.interaction
     stored = interaction.email
     headers = {"Message-ID": stored.message_id, "Auto-Submitted": "no"}
@@ -40,26 +100,41 @@ def email_send(*, outbound_id: int) -> str:
         headers["In-Reply-To"] = stored.in_reply_to
     if stored.references:
         headers["References"] = stored.references
-    message = DjangoEmail(
+    return DjangoEmail(
         subject=interaction.subject,
         body=interaction.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[outbound.to_address],
         headers=headers,
-        connection=get_connection(fail_silently=False),
     )
+
+
+def _hand_over(message: DjangoEmail, raw: bytes, mark_sent: Callable[[], bool]) -> bool:
+    """Through the configured mail backend: SMTP step by step (interactions.smtp_handover); any other backend (the
+    console in development, the test suite's memory) after the mark, which keeps "never twice"."""
+    backend = get_connection(fail_silently=False)
+    if not isinstance(backend, SmtpBackend):
+        if not mark_sent():
+            return False
+        message.connection = backend
+        try:
+            message.send()
+        except Exception as error:  # marked sent already: whether it left is not known
+            raise UnconfirmedAtEnd(f"{type(error).__name__}: {error}") from error
+        return True
+    backend.open()
     try:
-        message.send()
-    except Exception as error:  # SMTP refusals, timeouts, DNS: the row says why
-        OutboundEmail.objects.filter(pk=outbound.pk).update(
-            state=OutboundEmail.State.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
+        assert backend.connection is not None
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        return smtp_hand_over(
+            connection=backend.connection,
+            sender=sanitize_address(message.from_email, encoding),
+            recipients=[sanitize_address(address, encoding) for address in message.recipients()],
+            raw=raw,
+            confirm=mark_sent,
         )
-        return OutboundEmail.State.FAILED
-    EmailMessage.objects.filter(pk=stored.pk).update(raw=message.message().as_bytes())
-    OutboundEmail.objects.filter(pk=outbound.pk).update(
-        state=OutboundEmail.State.SENT, sent_at=timezone.now()
-    )
-    return OutboundEmail.State.SENT
+    finally:
+        backend.close()
 
 
 class SmsAdapter(Protocol):

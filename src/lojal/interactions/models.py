@@ -167,7 +167,10 @@ class SenderIdentity(models.Model):
 
 
 class OutboundEmail(models.Model):
-    """The outbox: one row per email staff sent; the worker moves it queued -> sending -> sent once."""
+    """The outbox: one row per email staff sent; the worker moves it queued -> sending -> sent once.
+
+    A claim ("sending") holds a lease; ``attempts`` numbers the claims, so only the worker holding the
+    newest claim may mark the row sent (lojal.interactions.delivery explains the order of steps)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -181,6 +184,18 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Until when the worker that claimed the row ("sending") is trusted to finish; past it, the outbox
+    # recovery queues the row again (the message was then never handed over, see delivery.email_send).
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["state"],
+                name="outbound_unfinished",
+                condition=models.Q(state__in=["queued", "sending"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.to_address} {self.state}"

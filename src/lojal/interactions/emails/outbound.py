@@ -1,6 +1,6 @@
 """Email out: staff compose on the customer page; the message goes into the outbox in the same
-transaction and the worker sends it through SMTP after commit, at most once (queued -> sending -> sent;
-a send that died half-way stays "sending" for a person to check rather than going out twice)."""
+transaction and the worker sends it through SMTP after commit, once (queued -> sending -> sent; a send a
+killed worker left half-way goes out again after its lease: lojal.interactions.delivery and .outbox)."""
 
 from __future__ import annotations
 
