@@ -32,6 +32,10 @@ class Action(models.TextChoices):
     SALES_RECORD = "sales.record", _("Record transactions and holdings")
     IMPORT_RUN = "import.run", _("Import files from other systems")
     CATALOGUE_MANAGE = "catalogue.manage", _("Manage products and product categories")
+    # A data subject's rights (GDPR articles 15 and 17): see docs/gdpr.md.
+    CUSTOMER_EXPORT = "customer.export", _("Export everything about a customer (right of access)")
+    CUSTOMER_ERASE = "customer.erase", _("Erase a customer's personal data (right to erasure)")
+    LEGAL_HOLD_MANAGE = "legal_hold.manage", _("Place and lift legal holds on customers")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -57,6 +61,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.SALES_RECORD,
             Action.IMPORT_RUN,
             Action.CATALOGUE_MANAGE,
+            # The export holds the full national number (the person's own copy): only roles that may
+            # see numbers may export. Erasure and legal holds stay with administrators.
+            Action.CUSTOMER_EXPORT,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.
