@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lojal.interactions",
     "lojal.sales",
     "lojal.imports",
+    "lojal.privacy",
     "lojal.demo",
 ]
 if _env_bool("ADMIN", True):
