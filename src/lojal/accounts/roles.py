@@ -21,6 +21,10 @@ class Action(models.TextChoices):
     CUSTOMER_CHANGE = "customer.change", _("Change customers")
     CUSTOMER_DELETE = "customer.delete", _("Delete customers")
     CUSTOMER_MERGE = "customer.merge", _("Merge duplicate customers")
+    # A data subject's rights (GDPR articles 15 and 17): see docs/gdpr.md.
+    CUSTOMER_EXPORT = "customer.export", _("Export everything about a customer (right of access)")
+    CUSTOMER_ERASE = "customer.erase", _("Erase a customer's personal data (right to erasure)")
+    LEGAL_HOLD_MANAGE = "legal_hold.manage", _("Place and lift legal holds on customers")
     NATIONAL_ID_VIEW = "national_id.view", _("See national identity numbers unmasked")
     NOTE_ADD = "note.add", _("Add notes")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
@@ -32,10 +36,6 @@ class Action(models.TextChoices):
     SALES_RECORD = "sales.record", _("Record transactions and holdings")
     IMPORT_RUN = "import.run", _("Import files from other systems")
     CATALOGUE_MANAGE = "catalogue.manage", _("Manage products and product categories")
-    # A data subject's rights (GDPR articles 15 and 17): see docs/gdpr.md.
-    CUSTOMER_EXPORT = "customer.export", _("Export everything about a customer (right of access)")
-    CUSTOMER_ERASE = "customer.erase", _("Erase a customer's personal data (right to erasure)")
-    LEGAL_HOLD_MANAGE = "legal_hold.manage", _("Place and lift legal holds on customers")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}

@@ -10,8 +10,8 @@ from typing import Any
 from django.db import models
 
 from lojal.core.bulk import Insert
+from lojal.core.data_subject import ERASED, erased_changes
 from lojal.core.models import AuditEntry
-from lojal.core.personal_data import ERASED, erased_changes
 
 #: Columns of an entry written in bulk, in the order :meth:`AuditRow.row` gives them.
 AUDIT_COLUMNS = ("occurred_at", "actor_id", "action", "object_type", "object_id", "object_label", "changes")

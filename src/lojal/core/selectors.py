@@ -21,12 +21,3 @@ def audit_list(
     if before_id:
         entries = entries.filter(id__lt=before_id)
     return entries.order_by("-id")
-
-
-def audit_about(*, object_type: str, object_ids: list[str]) -> QuerySet[AuditEntry]:
-    """Every audit entry about these objects, oldest first (a data subject's export)."""
-    return (
-        AuditEntry.objects.filter(object_type=object_type, object_id__in=object_ids)
-        .select_related("actor")
-        .order_by("occurred_at", "id")
-    )

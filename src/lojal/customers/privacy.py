@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_entries_erase, audit_record
+from lojal.core.data_subject import DataSubject, ExportSection
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.inputs import text_fault
-from lojal.core.personal_data import DataSubject, ExportSection
 from lojal.core.text import sort_key
 from lojal.customers import selectors
 from lojal.customers.models import (

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast, Lower
 
-from lojal.core.personal_data import DataSubject
+from lojal.core.data_subject import DataSubject
 from lojal.imports.models import ImportJob, ImportRejection, StagedRow, StagedTransaction
 from lojal.imports.retention import FINISHED, file_kept, import_file_delete
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from lojal.core.audit import audit_entries_erase
-from lojal.core.personal_data import DataSubject, ExportFile, ExportSection
+from lojal.core.data_subject import DataSubject, ExportFile, ExportSection
 from lojal.interactions.models import (
     Attachment,
     ChatMessage,

@@ -5,9 +5,11 @@ says the data must be kept (a legal hold; an open case once cases exist)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
@@ -26,6 +28,24 @@ def erasure_refusal(*, customer_id: int) -> str:
     """Why the customer cannot be erased now ("" when it can): what the confirm page shows first."""
     subject = customers_privacy.data_subject(customer_id=customer_id)
     return "; ".join(reason for check in ERASURE_CHECKS if (reason := check(subject)))
+
+
+@contextmanager
+def _freed_space_zeroed() -> Iterator[None]:
+    """SQLite leaves a changed or deleted row's old bytes in the file's free space; with secure_delete
+    on, it overwrites them with zeros, so the erased values are gone from the file too (PostgreSQL's
+    old row versions go with VACUUM: docs/gdpr.md)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA secure_delete = ON")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
 def _reason_clean(reason: str) -> str:
@@ -61,7 +81,8 @@ def customer_erase(*, customer_id: int, actor: Any, reason: str) -> dict[str, in
     if refusals:
         message = _("The data cannot be erased: %(reasons)s") % {"reasons": "; ".join(refusals)}
         raise Conflict(message, errors={"erasure": refusals})
-    counts = erasure_steps(subject, actor=actor, reason=cleaned)
+    with _freed_space_zeroed():
+        counts = erasure_steps(subject, actor=actor, reason=cleaned)
     customer.refresh_from_db()
     audit_record(
         actor=actor,

@@ -20,8 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from lojal.core.audit import audit_record
-from lojal.core.personal_data import DataSubject, ExportSection
-from lojal.core.selectors import audit_about
+from lojal.core.data_subject import DataSubject, ExportSection, audit_entries_about
 from lojal.customers import privacy as customers_privacy
 from lojal.customers import selectors as customer_selectors
 from lojal.privacy.sections import EXPORT_SECTIONS
@@ -45,7 +44,7 @@ class ExportArchive:
 
 
 def _audit_rows(subject: DataSubject) -> Iterator[dict[str, Any]]:
-    entries = audit_about(
+    entries = audit_entries_about(
         object_type="customers.customer", object_ids=[str(pk) for pk in subject.customer_ids]
     )
     for entry in entries.iterator(chunk_size=2000):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lojal.core.personal_data import DataSubject, ExportSection
+from lojal.core.data_subject import DataSubject, ExportSection
 from lojal.customers import privacy as customers_privacy
 from lojal.imports import privacy as imports_privacy
 from lojal.interactions import privacy as interactions_privacy

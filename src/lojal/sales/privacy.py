@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lojal.core.audit import audit_entries_erase
-from lojal.core.personal_data import DataSubject, ExportSection
+from lojal.core.data_subject import DataSubject, ExportSection
 from lojal.sales.models import CustomerSourceKey, Holding, Transaction
 
 TRANSACTION_COLUMNS = (

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import translation
 
-from lojal.core.personal_data import DataSubject, ExportSection
+from lojal.core.data_subject import DataSubject, ExportSection
 from lojal.timeline.models import Event
 
 #: Keys of an event's data that hold what someone wrote or a person's name; an erased event loses them.

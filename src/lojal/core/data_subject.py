@@ -8,6 +8,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
+from lojal.core.models import AuditEntry
+
 #: What an erased free text or an erased value in the audit log reads.
 ERASED = "(erased)"
 
@@ -68,6 +72,15 @@ class ExportSection:
     single: bool = False
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def audit_entries_about(*, object_type: str, object_ids: list[str]) -> QuerySet[AuditEntry]:
+    """Every audit entry about these objects, oldest first: the audit log's part of an export."""
+    return (
+        AuditEntry.objects.filter(object_type=object_type, object_id__in=object_ids)
+        .select_related("actor")
+        .order_by("occurred_at", "id")
+    )
 
 
 def erased_changes(changes: Any) -> Any:

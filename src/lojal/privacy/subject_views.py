@@ -73,4 +73,4 @@ def legal_hold(request: HttpRequest, customer_id: int) -> HttpResponse:
         messages.error(request, problem.message)
     else:
         messages.success(request, _("The legal hold was saved."))
-    return redirect("privacy:erase", customer.pk)
+    return redirect("subject_rights:erase", customer.pk)
