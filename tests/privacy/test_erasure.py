@@ -245,3 +245,19 @@ def test_an_erased_customer_cannot_be_changed(person: Person, admin_user: User) 
     with pytest.raises(Conflict):
         customer_update(actor=admin_user, customer_id=person.customer.pk, data={"first_name": FIRST_NAME})
     assert Customer.objects.get(pk=person.customer.pk).first_name == ""
+
+
+@pytest.mark.postgres
+def test_postgres_drops_only_the_search_words_no_other_customer_has(admin_user: User) -> None:
+    gone = factories.person(admin_user, first_name="Onlyhisword", last_name="Sharedword")
+    kept = factories.person(admin_user, first_name="Kept", last_name="Sharedword")
+
+    customer_erase(customer_id=gone.pk, actor=admin_user, reason="asked")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM customer_search_word WHERE word IN ('onlyhisword', 'sharedword', 'kept')"
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == ["kept", "sharedword"]
+    assert [hit.customer_id for hit in customer_search_ids(query="Sharedwrd")] == [kept.pk]
+    assert customer_search_ids(query="Onlyhisword") == []

@@ -276,11 +276,12 @@ def _search_words_forget(words: set[str], customer_ids: tuple[int, ...]) -> None
     customers = connection.ops.quote_name(Customer._meta.db_table)
     with connection.cursor() as cursor:
         for word in sorted(words):
+            # The tsvector's GIN index finds the customers with the word; the LIKE keeps whole words.
             cursor.execute(
                 "DELETE FROM customer_search_word WHERE word = %s AND NOT EXISTS ("
-                f"SELECT 1 FROM {customers} c WHERE c.search_text LIKE %s "
+                f"SELECT 1 FROM {customers} c WHERE c.search_vector @@ plainto_tsquery('simple', %s) "
                 "AND ' ' || c.search_text || ' ' LIKE %s)",
-                [word, f"%{word}%", f"% {word} %"],
+                [word, word, f"% {word} %"],
             )
 
 

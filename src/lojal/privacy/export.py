@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -73,19 +72,31 @@ def export_sections(subject: DataSubject, *, actor: Any) -> list[ExportSection]:
     return sections
 
 
+def _scalar_text(value: Any) -> str | None:
+    """A date, time or amount as text, the same in the JSON and the CSV files (None: not one of those)."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return None
+
+
 class _Encoder(DjangoJSONEncoder):
     """Dates as ISO 8601, amounts as exact decimal text, bytes (never expected) as a length note."""
 
     def default(self, o: Any) -> Any:
-        if isinstance(o, Decimal):
-            return str(o)
+        if (text := _scalar_text(o)) is not None:
+            return text
         if isinstance(o, bytes | memoryview):
             return f"({len(o)} bytes)"
         return super().default(o)
 
 
+_ENCODER = _Encoder(ensure_ascii=False)
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, cls=_Encoder, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def _cell(value: Any) -> str:
@@ -96,8 +107,10 @@ def _cell(value: Any) -> str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dt.datetime | dt.date | Decimal | int | float):
-        return _json(value).strip('"')
+    if isinstance(value, int | float):
+        return str(value)
+    if (text := _scalar_text(value)) is not None:
+        return text
     return _json(value)
 
 
