@@ -261,3 +261,25 @@ def test_postgres_drops_only_the_search_words_no_other_customer_has(admin_user: 
         assert sorted(row[0] for row in cursor.fetchall()) == ["kept", "sharedword"]
     assert [hit.customer_id for hit in customer_search_ids(query="Sharedwrd")] == [kept.pk]
     assert customer_search_ids(query="Onlyhisword") == []
+
+
+def test_an_import_naming_an_erased_customers_number_does_not_write_the_person_back(
+    person: Person, admin_user: User, tmp_path: Path
+) -> None:
+    customer_erase(customer_id=person.customer.pk, actor=admin_user, reason="asked")
+    upload = tmp_path / "again.csv"
+    upload.write_text(
+        f"lojal number,first name,last name,email\r\n{person.customer.customer_number},{FIRST_NAME},{LAST_NAME},{EMAIL}\r\n",
+        encoding="utf-8",
+    )
+
+    job = import_services.import_job_create(
+        actor=admin_user, kind="customers", upload=upload, file_name="again.csv", source="erp"
+    )
+    job = import_services.import_job_check(job_id=job.pk)
+
+    assert list(ImportRejection.objects.filter(job=job).values_list("line", "field")) == [
+        (2, "customer_number")
+    ]
+    assert not StagedRow.objects.filter(job=job, target_id=person.customer.pk).exists()
+    assert Customer.objects.get(pk=person.customer.pk).first_name == ""
