@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
 
     frames.add_parser(sub)
     service_cost.add_parser(sub)
+    from bench import import_cost
+
+    import_cost.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -98,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         return create_cost.run(args)
     if args.benchmark == "service-cost":
         return service_cost.run(args)
+    if args.benchmark == "import-cost":
+        return import_cost.run(args)
     from bench.customers import run
 
     return run(args)

@@ -1,6 +1,6 @@
 """What creating customers costs through the services themselves, in process, on a fresh database:
 single creates (``customer_create``) and batches of 1,000 (``customers_create_batch``), each with
-wall time, CPU time and SQL statements per create. No HTTP and no earlier load needed, so two
+wall time, CPU time and SQL statements per create; then customer reads through the API in process. No HTTP and no earlier load needed, so two
 versions of the code can be compared on the same server in a minute."""
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--creates", type=int, default=300, help="timed single creates (default 300)")
     parser.add_argument("--batches", type=int, default=5, help="timed batches of 1,000 (default 5)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--reads",
+        type=int,
+        default=1000,
+        help="timed customer reads, GET /api/v1/customers/{id} in process (default 1,000; 0: none)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             "LOJAL_VAR_DIR": str(RESULTS / f"var-service-cost-{args.database}"),
             "LOJAL_LOG_LEVEL": "ERROR",
             "LOJAL_DEMO": "",
+            "LOJAL_ALLOWED_HOSTS": "testserver",
         }
     )
     from django.core.management import call_command
@@ -72,7 +79,39 @@ def run(args: argparse.Namespace) -> int:
         f"CPU median {statistics.median(cpus) * 1000:.0f} ms, "
         f"statements per batch {min(statements)}-{max(statements)}; load average {_load_average()}"
     )
+    if args.reads:
+        _customer_reads(args)
     return 0
+
+
+def _customer_reads(args: argparse.Namespace) -> None:
+    """``GET /api/v1/customers/{id}`` through Django's whole stack in process (middleware, token, the
+    handler, the JSON answer and the audit log's read entry), as a service agent who sees numbers."""
+    from django.test import Client
+
+    from lojal.accounts.services import token_create, user_create
+    from lojal.customers.models import Customer
+
+    reader = user_create(
+        username="service-cost-reader", password="unused-bench-password", role="service_agent"
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=reader, name='bench').secret}")
+    ids = list(Customer.objects.order_by("?").values_list("pk", flat=True)[: args.reads])
+    for customer_id in ids[:WARM_UP]:
+        client.get(f"/api/v1/customers/{customer_id}")
+    paths = [f"/api/v1/customers/{ids[n % len(ids)]}" for n in range(args.reads)]
+
+    def read(path: str) -> None:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+
+    walls, cpus, statements = _timed(read, paths)
+    print(
+        f"{args.reads} customer reads (GET /api/v1/customers/{{id}}) on {args.database}: wall median "
+        f"{statistics.median(walls) * 1000:.2f} ms, CPU median {statistics.median(cpus) * 1000:.2f} ms, "
+        f"statements per read {min(statements)}-{max(statements)}; load average {_load_average()}"
+    )
 
 
 def _timed(call: Callable[[Any], Any], inputs: list[Any]) -> tuple[list[float], list[float], list[int]]:

@@ -111,6 +111,7 @@ def _add_routers() -> None:
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
     from lojal.interactions.api import router as interactions_router
+    from lojal.privacy.api import router as privacy_router
     from lojal.privacy.subject_api import router as subject_rights_router
     from lojal.sales.api import router as sales_router
 
@@ -123,6 +124,7 @@ def _add_routers() -> None:
     api.add_router("/inbound", inbound_router)
     api.add_router("/sales", sales_router)
     api.add_router("/imports", imports_router)
+    api.add_router("/privacy", privacy_router)
 
 
 _add_routers()

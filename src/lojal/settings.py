@@ -265,6 +265,16 @@ IMPORT_KEEP_DAYS = int(_env("IMPORT_KEEP_DAYS", "7"))
 # An import checked (or uploaded) and left uncommitted this long is cancelled and its file deleted.
 IMPORT_ABANDONED_DAYS = int(_env("IMPORT_ABANDONED_DAYS", "30"))
 
+# GDPR retention (docs/gdpr.md): personal data past these limits is deleted or anonymised by the
+# worker's nightly retention run; 0 turns a rule off (kept until deleted by hand).
+RETAIN_INTERACTIONS_MONTHS = int(_env("RETAIN_INTERACTIONS_MONTHS", "36"))
+RETAIN_ATTACHMENTS_MONTHS = int(_env("RETAIN_ATTACHMENTS_MONTHS", "24"))
+RETAIN_FORMER_CUSTOMERS_YEARS = int(_env("RETAIN_FORMER_CUSTOMERS_YEARS", "3"))
+RETAIN_AUDIT_MONTHS = int(_env("RETAIN_AUDIT_MONTHS", "36"))
+RETAIN_IMPORT_REJECTED_VALUES_DAYS = int(_env("RETAIN_IMPORT_REJECTED_VALUES_DAYS", "30"))
+# Revealing a full national identity number asks for a reason (page form, API `reason`).
+NATIONAL_ID_REASON_REQUIRED = _env_bool("NATIONAL_ID_REASON_REQUIRED", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

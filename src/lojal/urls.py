@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("lojal.interactions.public_urls")),
     path("sales/", include("lojal.sales.urls")),
     path("imports/", include("lojal.imports.urls")),
+    path("privacy/", include("lojal.privacy.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

@@ -142,3 +142,30 @@ def test_returning_gives_the_last_inserts_ids_in_order_on_postgres(db: Any) -> N
         return
     assert returned is not None
     assert [AuditEntry.objects.get(pk=pk).object_id for pk in returned] == ["10", "11", "12"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 19, 20, 1200])
+def test_bulk_insert_returning_answers_each_rows_id_in_the_order_of_the_rows(count: int) -> None:
+    # given tags to create, given in an order that is not the order of their names
+    from lojal.core.bulk import bulk_insert_returning
+    from lojal.customers.models import Tag
+
+    names = [f"tag {index:05d}" for index in reversed(range(count))]
+
+    # when they are inserted (one statement for a few, COPY and INSERT ... SELECT for many on PostgreSQL)
+    ids = bulk_insert_returning(Tag, ("name",), [(name,) for name in names], key="name")
+
+    # then each id is the one its row got, in the order the rows were given
+    stored = dict(Tag.objects.values_list("name", "pk"))
+    assert ids == [stored[name] for name in names]
+    assert len(set(ids)) == count
+
+
+@pytest.mark.django_db
+def test_bulk_insert_returning_inserts_nothing_for_no_rows() -> None:
+    from lojal.core.bulk import bulk_insert_returning
+    from lojal.customers.models import Tag
+
+    assert bulk_insert_returning(Tag, ("name",), [], key="name") == []
+    assert not Tag.objects.exists()

@@ -1080,3 +1080,21 @@ def test_an_unknown_number_format_is_refused(tmp_path: Path) -> None:
         )
     assert list(refused.value.errors) == ["number_locale"]
     assert not services.ImportJob.objects.exists()
+
+
+def test_a_country_without_an_address_is_kept_on_the_new_customer(tmp_path: Path) -> None:
+    # given a register row that names only the customer's country, and one with a street too
+    given = write(
+        tmp_path / "k.csv", "Kundnr;Namn;Adress;Land\n1;Kari Nordmann;;Norge\n2;Per Åström;Storgatan 1;SE\n"
+    )
+
+    # when it is imported
+    job = run("customers", given, source="erp")
+
+    # then the country is on the customer though no address was made, and the other has its address
+    assert (job.created_count, job.rejected_count) == (2, 0)
+    kari = CustomerSourceKey.objects.get(source="erp", external_id="1").customer
+    assert (kari.city, kari.country, kari.addresses.count()) == ("", "NO", 0)
+    assert kari.search_text == "kari nordmann"
+    per = CustomerSourceKey.objects.get(source="erp", external_id="2").customer
+    assert (per.country, per.addresses.count()) == ("SE", 1)

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     SALES = "sales", _("Sales")
     MARKETING = "marketing", _("Marketing")
     READ_ONLY = "read_only", _("Read-only")
+    PRIVACY_OFFICER = "privacy_officer", _("Data protection officer")
 
 
 class Action(models.TextChoices):
@@ -36,6 +37,7 @@ class Action(models.TextChoices):
     SALES_RECORD = "sales.record", _("Record transactions and holdings")
     IMPORT_RUN = "import.run", _("Import files from other systems")
     CATALOGUE_MANAGE = "catalogue.manage", _("Manage products and product categories")
+    PRIVACY_VIEW = "privacy.view", _("Read the register of processing and the retention runs")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -71,6 +73,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SALES: frozenset(_FRONT_LINE | {Action.SALES_RECORD}),
     Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD}),
     Role.READ_ONLY: frozenset(_EVERYONE),
+    # The data protection officer checks what is kept and who read it, and changes nothing.
+    Role.PRIVACY_OFFICER: frozenset(_EVERYONE | {Action.AUDIT_VIEW, Action.PRIVACY_VIEW}),
 }
 
 

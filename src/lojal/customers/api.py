@@ -17,7 +17,7 @@ from lojal.core.inputs import Text
 from lojal.core.jsonout import json_response
 from lojal.core.openapi import raises
 from lojal.core.pagination import Keyset, cursor_of, keyset_paginate
-from lojal.customers import creation, duplicates, projections, selectors, services
+from lojal.customers import creation, duplicates, projections, read_audit, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
     BatchCreated,
@@ -40,6 +40,8 @@ from lojal.timeline import services as timeline_services
 from lojal.timeline.models import Event
 
 router = Router(tags=["customers"])
+#: The header an integration may send instead of the `reason` query parameter.
+REASON_HEADER = "X-Lojal-Reason"
 
 
 def staff_ref(user: Any) -> dict[str, Any] | None:
@@ -66,19 +68,23 @@ def event_out(event: Event) -> dict[str, Any]:
     }
 
 
-def detail(request: HttpRequest, customer_id: int, timeline_limit: int = 50) -> dict[str, Any]:
-    """The customer as the API shows it, national number masked unless the role may see it."""
+def detail(
+    request: HttpRequest, customer_id: int, timeline_limit: int = 50, reason: str = ""
+) -> dict[str, Any]:
+    """The customer as the API shows it, national number masked unless the role may see it (and, when a
+    reason is required for the full number, gave one)."""
     found = projections.customer_detail(customer_id, timeline_limit=timeline_limit)
     if found is None:
         selectors.customer_get(customer_id=customer_id)  # raises NotFound, naming a merge if there was one
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
-    return _shown(request, found)
+    return _shown(request, found, reason=reason)
 
 
-def _shown(request: HttpRequest, found: dict[str, Any]) -> dict[str, Any]:
+def _shown(request: HttpRequest, found: dict[str, Any], reason: str = "") -> dict[str, Any]:
     """A customer projection as this caller may see it, with the cursor to the rest of its timeline."""
+    user = request.user if reason or not read_audit.reason_required() else None
     found["national_id"] = selectors.national_id_shown(
-        user=request.user, kind=found["national_id_kind"], formatted=found["national_id"]
+        user=user, kind=found["national_id_kind"], formatted=found["national_id"]
     )
     events = found["timeline"]
     has_more = found.pop("timeline_has_more")
@@ -240,10 +246,66 @@ def customers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
     summary="Read a customer with its newest timeline entries",
 )
 def customer_read(
-    request: HttpRequest, customer_id: int, timeline_limit: int = Query(50, ge=0, le=200)
+    request: HttpRequest,
+    customer_id: int,
+    timeline_limit: int = Query(50, ge=0, le=200),
+    reason: str = Query(
+        "",
+        max_length=read_audit.REASON_MAX_LENGTH,
+        description="Why you read the full national number (or the `X-Lojal-Reason` header); with "
+        "LOJAL_NATIONAL_ID_REASON_REQUIRED on, the number is masked without one. Kept in the audit log.",
+    ),
 ) -> HttpResponse:
     # The hottest read: the projection already has the schema's shape, so it skips re-validation.
-    return json_response(detail(request, customer_id, timeline_limit))
+    reason = read_audit.reason_clean(reason or request.headers.get(REASON_HEADER, ""))
+    found = detail(request, customer_id, timeline_limit, reason=reason)
+    read_audit.customer_read_record(
+        actor=request.user,
+        customer_id=customer_id,
+        label=found["display_name"],
+        via="api",
+        national_id_shown=read_audit.national_id_needs_reveal(
+            kind=found["national_id_kind"], formatted=found["national_id"]
+        ),
+        reason=reason,
+    )
+    return json_response(found)
+
+
+class NationalIdOut(Schema):
+    national_id: str
+    national_id_country: str
+    national_id_kind: str
+
+
+@router.get(
+    "/{customer_id}/national-id",
+    auth=staff(Action.NATIONAL_ID_VIEW),
+    response=NationalIdOut,
+    summary="Reveal a customer's full national identity number (recorded in the audit log)",
+)
+@raises(ValidationError)
+def national_id_reveal(
+    request: HttpRequest,
+    customer_id: int,
+    reason: str = Query(
+        "",
+        max_length=read_audit.REASON_MAX_LENGTH,
+        description="Why you need the number (or the `X-Lojal-Reason` header); required when "
+        "LOJAL_NATIONAL_ID_REASON_REQUIRED is on (422 without it).",
+    ),
+) -> dict[str, Any]:
+    revealed = read_audit.national_id_reveal(
+        actor=request.user,
+        customer_id=customer_id,
+        reason=reason or request.headers.get(REASON_HEADER, ""),
+        via="api",
+    )
+    return {
+        "national_id": revealed.national_id,
+        "national_id_country": revealed.country,
+        "national_id_kind": revealed.kind,
+    }
 
 
 @router.patch(

@@ -9,32 +9,33 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lojal.core.audit import AuditRow, audit_insert
-from lojal.core.bulk import Insert, bulk_insert_many
+from lojal.core.audit import audit_insert_values
+from lojal.core.bulk import Insert, bulk_insert_many, bulk_insert_returning
 from lojal.core.errors import ValidationError
 from lojal.core.sequences import sequence_next
 from lojal.customers import duplicates
-from lojal.customers.derived import refresh_derived
-from lojal.customers.models import Address, Customer, EmailAddress, Kind, PhoneNumber, Stage
+from lojal.customers.models import Address, Customer, EmailAddress, Kind, PhoneNumber
+from lojal.customers.rows import CUSTOMER_COLUMNS, customer_row, customer_values, customers_from_rows
 from lojal.customers.services import (
-    PLAIN_FIELDS,
-    apply_national_id,
     check_national_id_free,
     duplicates_check_on_commit,
     national_id_taken,
-    primary_copies,
     tags_resolve,
 )
 from lojal.customers.validation import customer_clean
 from lojal.timeline import events
 from lojal.timeline.events import EventDraft
-from lojal.timeline.services import events_insert
+from lojal.timeline.services import events_insert, events_record_frame
 
 BATCH_MAX = 1000
+#: Fewer customers than this go in with one statement for all their rows (see :func:`_insert`).
+ONE_STATEMENT_BELOW = 20
 ADDRESS_COLUMNS = (
     "customer_id",
     "label",
@@ -78,19 +79,6 @@ def _kind_of(data: Mapping[str, Any]) -> str:
 def _prepare(data: Mapping[str, Any]) -> Prepared:
     kind = _kind_of(data)
     return kind, customer_clean(data={k: v for k, v in data.items() if k != "kind"}, kind=kind, partial=False)
-
-
-def _build(cleaned: Mapping[str, Any], kind: str, number: int) -> Customer:
-    customer = Customer(
-        kind=kind,
-        customer_number=number,
-        **{field: cleaned[field] for field in PLAIN_FIELDS if field in cleaned},
-    )
-    customer.lifecycle_stage = cleaned.get("lifecycle_stage") or Stage.LEAD
-    apply_national_id(customer, cleaned.get("national_id"))
-    primary_copies(customer, cleaned)
-    refresh_derived(customer)
-    return customer
 
 
 def audit_values(cleaned: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -144,76 +132,99 @@ def contact_point_inserts(items: Sequence[tuple[int, Mapping[str, Any]]]) -> lis
     ]
 
 
-def _insert(prepared: Sequence[Prepared], actor: Any) -> list[Created]:
-    """Write validated customers and everything that belongs to them; returns them with their ids.
+@dataclass(frozen=True)
+class _Written:
+    """Customers just written: their ids and rows (as :mod:`lojal.customers.rows` built them), the
+    cleaned data they came from, stored tag names by folded name, and, for a set small enough to go
+    in as one statement, their creation events as written with the ids the database gave them."""
 
-    The customers go in first, with one ``bulk_create`` that hands their ids back (``RETURNING``);
-    then everything that refers to them. On PostgreSQL a single customer (or a few) takes four
-    round trips: its number, the customer, one statement inserting its contact points, tags, audit
-    entry and timeline event (answering with the event's id), then the duplicate check. Larger sets
-    go in with one COPY per table.
+    ids: list[int]
+    rows: list[dict[str, Any]]
+    cleaned: Sequence[Mapping[str, Any]]
+    tag_names: dict[str, str]
+    drafts: list[EventDraft] | None
+    event_ids: Sequence[int | None]
+
+
+def _insert(prepared: Sequence[Prepared], actor: Any) -> _Written:
+    """Write validated customers and everything that belongs to them.
+
+    The customers go in first, as plain rows that the database answers with their ids beside their
+    numbers (:func:`bulk_insert_returning`: no model object per customer); then everything that
+    refers to them. On PostgreSQL a single customer (or a few) takes four round trips: its number, the
+    customer, one statement inserting its contact points, tags, audit entry and timeline event
+    (answering with the event's id), then the duplicate check. Larger sets go in with one COPY per
+    table, their creation events built as one frame (:func:`events.customers_created`).
     """
     numbers = sequence_next(name="customer_number", count=len(prepared))
-    customers = [
-        _build(cleaned, kind, number) for (kind, cleaned), number in zip(prepared, numbers, strict=True)
+    now = timezone.now()
+    rows = [
+        customer_values(kind, cleaned, number=number, now=now)
+        for (kind, cleaned), number in zip(prepared, numbers, strict=True)
     ]
-    Customer.objects.bulk_create(customers)
-    if customers[0].pk is None:
-        # A database that cannot answer a bulk insert with the new rows (SQLite before 3.35).
-        by_number = dict(
-            Customer.objects.filter(customer_number__in=numbers).values_list("customer_number", "pk")
-        )
-        for customer in customers:
-            customer.pk = by_number[customer.customer_number]
+    ids = bulk_insert_returning(
+        Customer, CUSTOMER_COLUMNS, [customer_row(values) for values in rows], key="customer_number"
+    )
     actor_id = events.actor_id_of(actor)
-    pairs = list(zip(customers, (cleaned for _kind, cleaned in prepared), strict=True))
-    drafts = [
-        events.customer_created(
-            customer_id=c.pk,
-            name=c.display_name,
-            stage=c.lifecycle_stage,
-            occurred_at=c.created_at,
-            actor_id=actor_id,
-        )
-        for c in customers
-    ]
-    tag_ids, tag_names = _tag_ids([name for _customer, cleaned in pairs for name in cleaned.get("tags", [])])
-    inserts = contact_point_inserts([(c.pk, cleaned) for c, cleaned in pairs])
+    cleaned_all = [cleaned for _kind, cleaned in prepared]
+    tag_ids, tag_names = _tag_ids([name for cleaned in cleaned_all for name in cleaned.get("tags", [])])
+    inserts = contact_point_inserts(list(zip(ids, cleaned_all, strict=True)))
     inserts += [
         (
             Customer.tags.through,
             ("customer_id", "tag_id"),
-            ((c.pk, tag_ids[name.casefold()]) for c, cleaned in pairs for name in cleaned.get("tags", [])),
+            (
+                (pk, tag_ids[name.casefold()])
+                for pk, cleaned in zip(ids, cleaned_all, strict=True)
+                for name in cleaned.get("tags", [])
+            ),
         ),
-        audit_insert(
-            AuditRow(
-                occurred_at=c.created_at,
-                actor_id=actor_id,
-                action="create",
-                obj=c,
-                changes=audit_values(cleaned),
-            )
-            for c, cleaned in pairs
+        audit_insert_values(
+            Customer,
+            "create",
+            (
+                (
+                    now,
+                    actor_id,
+                    pk,
+                    f"{values['display_name']} ({values['customer_number']})",
+                    audit_values(cleaned),
+                )
+                for pk, values, cleaned in zip(ids, rows, cleaned_all, strict=True)
+            ),
         ),
-        events_insert(drafts),
     ]
-    event_ids: Sequence[int | None] = bulk_insert_many(inserts, returning="id") or [None] * len(customers)
-    created_ids = [c.pk for c in customers]
-    if len(created_ids) == 1:
-        duplicates.duplicates_check(customer_ids=created_ids, just_created=True)
+    drafts: list[EventDraft] | None = None
+    event_ids: Sequence[int | None] = [None] * len(ids)
+    if len(ids) < ONE_STATEMENT_BELOW:
+        drafts = [
+            events.customer_created(
+                customer_id=pk,
+                name=values["display_name"],
+                stage=values["lifecycle_stage"],
+                occurred_at=now,
+                actor_id=actor_id,
+            )
+            for pk, values in zip(ids, rows, strict=True)
+        ]
+        event_ids = bulk_insert_many([*inserts, events_insert(drafts)], returning="id") or event_ids
+    else:
+        bulk_insert_many(inserts)
+        created = pl.DataFrame(
+            {
+                "customer_id": ids,
+                "name": [values["display_name"] for values in rows],
+                "stage": [values["lifecycle_stage"] for values in rows],
+            },
+            schema=events.CUSTOMERS_CREATED,
+        )
+        events_record_frame(events.customers_created(created, occurred_at=now, actor_id=actor_id))
+    if len(ids) == 1:
+        duplicates.duplicates_check(customer_ids=ids, just_created=True)
     else:
         # A batch's duplicate search runs in the worker once the batch is committed, off the request.
-        duplicates_check_on_commit(customer_ids=created_ids)
-    return [
-        Created(
-            customer=c,
-            cleaned=cleaned,
-            tag_names=[tag_names[name.casefold()] for name in cleaned.get("tags", [])],
-            event_id=event_id,
-            event=draft,
-        )
-        for (c, cleaned), event_id, draft in zip(pairs, event_ids, drafts, strict=True)
-    ]
+        duplicates_check_on_commit(customer_ids=ids)
+    return _Written(ids, rows, cleaned_all, tag_names, drafts, event_ids)
 
 
 def _tag_ids(names: list[str]) -> tuple[dict[str, int], dict[str, str]]:
@@ -255,12 +266,20 @@ def customer_create_recorded(*, actor: Any, data: Mapping[str, Any]) -> Created:
     kind, cleaned = _prepare(data)
     try:
         with transaction.atomic():
-            return _insert([(kind, cleaned)], actor)[0]
+            written = _insert([(kind, cleaned)], actor)
     except IntegrityError:
         # The unique index on national numbers refused it (no look-up first: the index is the check,
         # and it also holds against a concurrent create); name the customer who has the number.
         check_national_id_free(cleaned.get("national_id"), actor=actor)
         raise
+    assert written.drafts is not None
+    return Created(
+        customer=customers_from_rows(written.ids, written.rows)[0],
+        cleaned=cleaned,
+        tag_names=[written.tag_names[name.casefold()] for name in cleaned.get("tags", [])],
+        event_id=written.event_ids[0],
+        event=written.drafts[0],
+    )
 
 
 @transaction.atomic
@@ -295,7 +314,8 @@ def customers_create_batch(*, actor: Any, items: Sequence[Mapping[str, Any]]) ->
             % {"count": failed_items},
             errors=errors,
         )
-    return [created.customer for created in _insert(prepared, actor)]
+    written = _insert(prepared, actor)
+    return customers_from_rows(written.ids, written.rows)
 
 
 def _check_numbers_in_batch(
@@ -326,8 +346,8 @@ def _check_numbers_in_batch(
             )
 
 
-def customers_create_validated(*, actor: Any, prepared: Sequence[Prepared]) -> list[Customer]:
+def customers_create_validated(*, actor: Any, prepared: Sequence[Prepared]) -> list[int]:
     """Create customers already validated by ``customer_clean`` (an import checks them in its dry run):
     the same set-based insert as a batch, in the caller's transaction, in the order given; their
-    duplicate search is booked at once in that transaction."""
-    return [created.customer for created in _insert(prepared, actor)]
+    duplicate search is booked at once in that transaction. Answers with their ids, in that order."""
+    return _insert(prepared, actor).ids

@@ -14,13 +14,28 @@ from lojal.customers.models import Customer, Kind
 def refresh_derived(customer: Customer) -> None:
     """Names, sort key (Nordic alphabet order, see :func:`sort_key`) and search text (names, city,
     industry) follow from the other fields."""
-    if customer.kind == Kind.ORGANISATION:
-        customer.display_name = customer.organisation_name
-        customer.sort_name = sort_key(customer.organisation_name, settings.DEFAULT_COUNTRY)
+    customer.display_name, customer.sort_name, customer.search_text = derived_names(
+        kind=customer.kind,
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        organisation_name=customer.organisation_name,
+        city=customer.city,
+        industry=customer.industry,
+    )
+
+
+def derived_names(
+    *, kind: str, first_name: str, last_name: str, organisation_name: str, city: str, industry: str
+) -> tuple[str, str, str]:
+    """The display name, sort key and search text of a customer with these fields, for a customer
+    object (:func:`refresh_derived`) or a row written without one."""
+    if kind == Kind.ORGANISATION:
+        display = organisation_name
+        sort = sort_key(organisation_name, settings.DEFAULT_COUNTRY)
     else:
-        customer.display_name = " ".join(p for p in (customer.first_name, customer.last_name) if p)
-        customer.sort_name = sort_key(f"{customer.last_name} {customer.first_name}", settings.DEFAULT_COUNTRY)
-    customer.search_text = fold(f"{customer.display_name} {customer.city} {customer.industry}")
+        display = " ".join(p for p in (first_name, last_name) if p)
+        sort = sort_key(f"{last_name} {first_name}", settings.DEFAULT_COUNTRY)
+    return display, sort, fold(f"{display} {city} {industry}")
 
 
 def sort_keys_recompute(customer_model: Any = Customer, *, batch: int = 5000) -> int:

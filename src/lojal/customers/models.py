@@ -136,10 +136,15 @@ class Customer(models.Model):
     erased_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    erasure_reason = models.CharField(_("reason for erasure"), max_length=500, blank=True)
+    # A database default too: set-based inserts (customers.rows) write only the columns a new customer has.
+    erasure_reason = models.CharField(
+        _("reason for erasure"), max_length=500, blank=True, default="", db_default=""
+    )
     # Why the data must be kept (a dispute, a bookkeeping or anti-money-laundering duty): while set,
     # erasure is refused with this reason. Set and lifted by administrators.
-    legal_hold_reason = models.CharField(_("legal hold"), max_length=500, blank=True)
+    legal_hold_reason = models.CharField(
+        _("legal hold"), max_length=500, blank=True, default="", db_default=""
+    )
 
     objects = CustomerQuerySet.as_manager()
 

@@ -209,3 +209,30 @@ def customer_since(*, customer: Customer) -> dt.date:
         return customer.customer_since
     first = timeline_selectors.first_transaction_at(customer_id=customer.pk)
     return timezone.localdate(first if first is not None else customer.created_at)
+
+
+def former_customers_due(*, before: dt.datetime) -> QuerySet[Customer]:
+    """Customers whose data the former-customer retention rule covers: former customers unchanged
+    since ``before`` and customers deleted before it (erased ones excluded when erasure records it)."""
+    from django.db.models import Q
+
+    due = Customer.objects.filter(
+        Q(lifecycle_stage="former", updated_at__lt=before) | Q(deleted_at__lt=before)
+    ).order_by("id")
+    if any(field.name == "erased_at" for field in Customer._meta.get_fields()):
+        due = due.filter(**{"erased_at__isnull": True})
+    return due
+
+
+def customer_national_id_get(*, customer_id: int) -> dict[str, Any]:
+    """A live customer's name and national number, for a reveal (no 360 view needed)."""
+    found = (
+        Customer.objects.live()
+        .filter(pk=customer_id)
+        .values("pk", "display_name", "national_id_display", "national_id_country", "national_id_kind")
+        .first()
+    )
+    if found is None:
+        customer_get(customer_id=customer_id)  # raises NotFound, naming a merge if there was one
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    return dict(found)

@@ -6,6 +6,7 @@ log and the timeline in one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -51,16 +52,28 @@ PLAIN_FIELDS = (
 
 
 def apply_national_id(customer: Customer, national_id: NationalId | None) -> None:
+    values = national_id_values(national_id, kind=customer.kind, birth_date=customer.birth_date)
+    for field, value in values.items():
+        setattr(customer, field, value)
+
+
+def national_id_values(
+    national_id: NationalId | None, *, kind: str, birth_date: dt.date | None
+) -> dict[str, Any]:
+    """The customer's fields a national number sets (a person's birth date too, when it has none)."""
     if national_id is None:
-        customer.national_id = customer.national_id_country = customer.national_id_kind = ""
-        customer.national_id_display = ""
-        return
-    customer.national_id = national_id.compact
-    customer.national_id_country = national_id.country
-    customer.national_id_kind = national_id.kind
-    customer.national_id_display = national_id.formatted
-    if customer.kind == Kind.PERSON and customer.birth_date is None:
-        customer.birth_date = birth_date_from(national_id)
+        return dict.fromkeys(
+            ("national_id", "national_id_country", "national_id_kind", "national_id_display"), ""
+        )
+    values: dict[str, Any] = {
+        "national_id": national_id.compact,
+        "national_id_country": national_id.country,
+        "national_id_kind": national_id.kind,
+        "national_id_display": national_id.formatted,
+    }
+    if kind == Kind.PERSON and birth_date is None:
+        values["birth_date"] = birth_date_from(national_id)
+    return values
 
 
 def national_id_taken(*, actor: Any, holder_number: int) -> str:
@@ -125,14 +138,23 @@ def _contact_points_write(customer: Customer, cleaned: Mapping[str, Any], *, is_
 
 
 def primary_copies(customer: Customer, cleaned: Mapping[str, Any]) -> None:
+    for field, value in primary_values(cleaned).items():
+        setattr(customer, field, value)
+
+
+def primary_values(cleaned: Mapping[str, Any]) -> dict[str, str]:
+    """The copies of the primary email, phone and address's city and country that the customer's row
+    keeps for lists and duplicate checks, for the kinds of contact point ``cleaned`` gives."""
+    values: dict[str, str] = {}
     if "emails" in cleaned:
-        customer.primary_email = cleaned["emails"][0]["address"] if cleaned["emails"] else ""
+        values["primary_email"] = cleaned["emails"][0]["address"] if cleaned["emails"] else ""
     if "phones" in cleaned:
-        customer.primary_phone = cleaned["phones"][0]["number"] if cleaned["phones"] else ""
+        values["primary_phone"] = cleaned["phones"][0]["number"] if cleaned["phones"] else ""
     if "addresses" in cleaned:
         first = cleaned["addresses"][0] if cleaned["addresses"] else None
-        customer.city = first["city"] if first else ""
-        customer.country = first["country"] if first else ""
+        values["city"] = first["city"] if first else ""
+        values["country"] = first["country"] if first else ""
+    return values
 
 
 def customer_get_for_update(customer_id: int) -> Customer:

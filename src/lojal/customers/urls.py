@@ -10,6 +10,7 @@ urlpatterns = [
     path("duplicates/<int:suspicion_id>/", views.merge, name="merge"),
     path("<int:customer_id>/", views.customer_detail, name="detail"),
     path("<int:customer_id>/edit/", views.customer_edit, name="edit"),
+    path("<int:customer_id>/national-id/", views.national_id_reveal, name="national_id_reveal"),
     path("<int:customer_id>/delete/", views.customer_delete, name="delete"),
     path("<int:customer_id>/notes/", views.note_add, name="note_add"),
     path("<int:customer_id>/timeline/", views.timeline, name="timeline"),

@@ -167,6 +167,9 @@ def _entry(item: Any, field: str, errors: _Errors, key: str) -> dict[str, Any] |
 
 def _primary_first(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Exactly one primary entry, placed first: the one marked primary, else the first given."""
+    if len(entries) == 1:  # the common case: one email, one phone, one address
+        entries[0]["is_primary"] = True
+        return entries
     if not entries:
         return entries
     index = next((i for i, entry in enumerate(entries) if entry.get("is_primary")), 0)

@@ -18,7 +18,8 @@ from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.accounts.selectors import staff_list
 from lojal.core.errors import LojalError, NotFound
-from lojal.customers import creation, selectors, services
+from lojal.core.nordic_ids import national_id_mask
+from lojal.customers import creation, read_audit, selectors, services
 from lojal.customers import duplicates as duplicate_services
 from lojal.customers.forms import ContactPersonForm, CustomerForm
 from lojal.customers.models import Country, Customer, Kind, Stage, Tag, VipTier
@@ -60,9 +61,38 @@ def _customer_or_404(customer_id: int) -> Customer:
 
 
 def _national_id_shown(request: HttpRequest, customer: Customer) -> str:
+    """The number as the page shows it: in full to roles that may see it, unless a reason is required
+    (then masked, with a form to reveal it and say why)."""
+    if read_audit.reason_required():
+        return national_id_mask(kind=customer.national_id_kind, formatted=customer.national_id_display)
     return selectors.national_id_shown(
         user=request.user, kind=customer.national_id_kind, formatted=customer.national_id_display
     )
+
+
+def _detail_context(request: HttpRequest, customer: Customer, *, record: bool = True) -> dict[str, Any]:
+    """The customer page's facts, and the read recorded in the audit log (full number shown or not)."""
+    shown = _national_id_shown(request, customer)
+    full_shown = bool(customer.national_id) and read_audit.national_id_needs_reveal(
+        kind=customer.national_id_kind, formatted=shown
+    )
+    if record:
+        read_audit.customer_read_record(
+            actor=request.user,
+            customer_id=customer.pk,
+            label=customer.display_name,
+            via="page",
+            national_id_shown=full_shown,
+        )
+    return {
+        "customer": customer,
+        "national_id": shown,
+        "national_id_revealable": read_audit.reason_required()
+        and selectors.national_ids_visible_to(request.user)
+        and read_audit.national_id_needs_reveal(
+            kind=customer.national_id_kind, formatted=customer.national_id_display
+        ),
+    }
 
 
 @allowed_to(Action.CUSTOMER_VIEW)
@@ -129,8 +159,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         request,
         "customers/detail.html",
         {
-            "customer": customer,
-            "national_id": _national_id_shown(request, customer),
+            **_detail_context(request, customer),
             "customer_since": selectors.customer_since(customer=customer),
             "contact_form": ContactPersonForm(),
             **_timeline_context(customer.pk),
@@ -194,7 +223,25 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     if request.method == "POST":
         data = request.POST.copy()
         data["kind"] = customer.kind
-    form = CustomerForm(data, initial=CustomerForm.initial_for(customer, user=request.user))
+    # With a reason required for the full number, the form shows it masked to everyone (left untouched
+    # it is kept); otherwise opening the form with the full number in it is a recorded read.
+    shown_to = None if read_audit.reason_required() else request.user
+    form = CustomerForm(data, initial=CustomerForm.initial_for(customer, user=shown_to))
+    full_in_form = (
+        shown_to is not None
+        and selectors.national_ids_visible_to(request.user)
+        and read_audit.national_id_needs_reveal(
+            kind=customer.national_id_kind, formatted=customer.national_id_display
+        )
+    )
+    if request.method == "GET" and full_in_form:
+        read_audit.customer_read_record(
+            actor=request.user,
+            customer_id=customer.pk,
+            label=customer.display_name,
+            via="edit form",
+            national_id_shown=True,
+        )
     if request.method == "POST":
         saved = _save_form(request, form, customer)
         if saved is not None:
@@ -254,9 +301,8 @@ def contact_add(request: HttpRequest, customer_id: int) -> HttpResponse:
         request,
         "customers/detail.html",
         {
-            "customer": customer,
+            **_detail_context(request, customer),
             "contact_form": form,
-            "national_id": _national_id_shown(request, customer),
             "open_contact_form": True,
             **_timeline_context(customer.pk),
         },
@@ -309,3 +355,44 @@ def merge(request: HttpRequest, suspicion_id: int) -> HttpResponse:
     first = _customer_or_404(suspicion.first_id)
     second = _customer_or_404(suspicion.second_id)
     return render(request, "customers/merge.html", {"suspicion": suspicion, "first": first, "second": second})
+
+
+@allowed_to(Action.NATIONAL_ID_VIEW)
+@require_POST
+def national_id_reveal(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Show a customer's full national number (with the reason, when one is required), recorded in the
+    audit log. htmx swaps the number into the page; without JavaScript the customer page is shown again."""
+    reason = request.POST.get("reason", "")
+    error = ""
+    try:
+        revealed = read_audit.national_id_reveal(
+            actor=request.user, customer_id=customer_id, reason=reason, via="page"
+        )
+    except NotFound as missing:
+        raise Http404(missing.message) from None
+    except LojalError as refused:
+        error = " ".join(refused.errors.get("reason", [])) or refused.message
+        revealed = None
+    context = {"customer_id": customer_id, "revealed": revealed, "error": error, "reason": reason}
+    if request.htmx:  # type: ignore[attr-defined]
+        found = selectors.customer_national_id_get(customer_id=customer_id) if revealed is None else {}
+        context["masked"] = national_id_mask(
+            kind=found.get("national_id_kind", ""), formatted=found.get("national_id_display", "")
+        )
+        # 200 either way: htmx swaps only successful answers, and the fragment carries the error.
+        return render(request, "customers/_national_id.html", context)
+    customer = _customer_or_404(customer_id)
+    page = {
+        **_detail_context(request, customer, record=False),  # the reveal above is the read recorded
+        "customer_since": selectors.customer_since(customer=customer),
+    }
+    if revealed is not None:
+        page["national_id"], page["national_id_revealable"] = revealed.national_id, False
+    else:
+        page["reveal_error"] = error
+    return render(
+        request,
+        "customers/detail.html",
+        {**page, "contact_form": ContactPersonForm(), **_timeline_context(customer.pk)},
+        status=200 if revealed else 422,
+    )

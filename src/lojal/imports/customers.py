@@ -17,7 +17,7 @@ from lojal.core.errors import ValidationError
 from lojal.core.nordic_ids import NationalId, national_id_parse
 from lojal.core.text import fold
 from lojal.customers.creation import customers_create_validated
-from lojal.customers.derived import refresh_derived
+from lojal.customers.derived import derived_names
 from lojal.customers.models import Customer, EmailAddress, Kind
 from lojal.customers.services import duplicates_check_on_commit
 from lojal.customers.updating import ItemError, customers_update_batch
@@ -497,17 +497,24 @@ class CustomerImporter(Importer):
                 CustomerSourceKey,
                 ("customer_id", "source", "external_id", "row_hash"),
                 (
-                    (customer.pk, self.source, row[4], row[5])
-                    for row, customer in zip(creates, created, strict=True)
+                    (customer_id, self.source, row[4], row[5])
+                    for row, customer_id in zip(creates, created, strict=True)
                     if row[4]
                 ),
             )
             placed = []
-            for row, customer in zip(creates, created, strict=True):
+            for row, customer_id in zip(creates, created, strict=True):
                 if place := row[6].get("place"):
-                    customer.city, customer.country = place["city"], place["country"]
-                    refresh_derived(customer)
-                    placed.append((customer.pk, customer.city, customer.country, customer.search_text))
+                    cleaned = row[6]["cleaned"]
+                    names = derived_names(
+                        kind=row[6]["kind"],
+                        first_name=cleaned.get("first_name", ""),
+                        last_name=cleaned.get("last_name", ""),
+                        organisation_name=cleaned.get("organisation_name", ""),
+                        city=place["city"],
+                        industry=cleaned.get("industry", ""),
+                    )
+                    placed.append((customer_id, place["city"], place["country"], names[2]))
             bulk_update(Customer, ("city", "country", "search_text"), placed)
             changes = [(row[1], row[3], row[6]["update"]) for row in chunk if row[2] == "update" and row[3]]
             try:

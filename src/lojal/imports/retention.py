@@ -175,3 +175,13 @@ def _purge_orphans(cutoff: dt.datetime) -> int:
             _unlink(str(path))
             deleted += 1
     return deleted
+
+
+def import_rejected_values_forget(*, before: dt.datetime) -> int:
+    """Blank the copied values of rejected rows of imports started before ``before``, whatever became of
+    the job (the file purge blanks them with the file; this catches jobs that never finished)."""
+    from lojal.core.retention import update_batched
+
+    return update_batched(
+        ImportRejection.objects.filter(job__created_at__lt=before).exclude(value=""), value=""
+    )

@@ -4,6 +4,7 @@ change, with a draft from one of the builders in :mod:`lojal.timeline.events`.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -72,3 +73,11 @@ def note_add(*, customer_id: int, text: str, actor: Any) -> Event:
 def events_reassign(*, from_customer_id: int, to_customer_id: int) -> int:
     """Move every event of one customer to another (a merge keeps both timelines)."""
     return Event.objects.filter(customer_id=from_customer_id).update(customer_id=to_customer_id)
+
+
+def events_purge(*, kind_prefix: str, before: dt.datetime) -> int:
+    """Delete the events whose kind starts with ``kind_prefix`` that occurred before ``before`` (the
+    retention of interactions removes their timeline entries with them)."""
+    from lojal.core.retention import delete_batched
+
+    return delete_batched(Event.objects.filter(kind__startswith=kind_prefix, occurred_at__lt=before))

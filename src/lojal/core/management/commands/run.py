@@ -36,6 +36,7 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             call_command("lifecycle", "--schedule", verbosity=0)
             call_command("purge_import_files", "--schedule", verbosity=0)
+            call_command("retention", "--schedule", verbosity=0)
         bin_dir = Path(sys.executable).parent
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lojal.settings"}
         web = subprocess.Popen(

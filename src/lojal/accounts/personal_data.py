@@ -1,0 +1,27 @@
+"""Personal data about staff (see lojal.core.privacy)."""
+
+from __future__ import annotations
+
+from lojal.core.privacy import (
+    Category,
+    Kept,
+    LegalBasis,
+    NotPersonal,
+    PersonalData,
+    Purpose,
+    Subjects,
+    personal_data,
+)
+
+personal_data(
+    PersonalData(
+        model="accounts.User",
+        fields=("username", "first_name", "last_name", "email", "last_login"),
+        category=Category.STAFF,
+        subjects=Subjects.STAFF,
+        purpose=Purpose.STAFF,
+        legal_basis=LegalBasis.CONTRACT,
+        kept=Kept.WITH_STAFF,
+    ),
+    NotPersonal(model="accounts.ApiToken", fields=("name",), reason="a label the staff member gives a token"),
+)
