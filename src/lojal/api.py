@@ -121,10 +121,13 @@ def _add_routers() -> None:
     from lojal.interactions.api import inbound_router
     from lojal.interactions.api import router as interactions_router
     from lojal.privacy.api import router as privacy_router
+    from lojal.privacy.subject_api import router as subject_rights_router
     from lojal.sales.api import router as sales_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/customers", customers_router)
+    # The data subject's rights act on one customer: /customers/{id}/export, /erase, /legal-hold.
+    api.add_router("/customers", subject_rights_router)
     api.add_router("/audit", audit_router)
     api.add_router("/interactions", interactions_router)
     api.add_router("/inbound", inbound_router)

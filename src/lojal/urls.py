@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", audit, name="audit"),
     path("", include("lojal.accounts.urls")),
     path("customers/", include("lojal.customers.urls")),
+    path("customers/", include("lojal.privacy.subject_urls")),
     path("interactions/", include("lojal.interactions.urls")),
     path("", include("lojal.interactions.public_urls")),
     path("sales/", include("lojal.sales.urls")),

@@ -22,6 +22,10 @@ class Action(models.TextChoices):
     CUSTOMER_CHANGE = "customer.change", _("Change customers")
     CUSTOMER_DELETE = "customer.delete", _("Delete customers")
     CUSTOMER_MERGE = "customer.merge", _("Merge duplicate customers")
+    # A data subject's rights (GDPR articles 15 and 17): see docs/gdpr.md.
+    CUSTOMER_EXPORT = "customer.export", _("Export everything about a customer (right of access)")
+    CUSTOMER_ERASE = "customer.erase", _("Erase a customer's personal data (right to erasure)")
+    LEGAL_HOLD_MANAGE = "legal_hold.manage", _("Place and lift legal holds on customers")
     NATIONAL_ID_VIEW = "national_id.view", _("See national identity numbers unmasked")
     NOTE_ADD = "note.add", _("Add notes")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
@@ -59,6 +63,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.SALES_RECORD,
             Action.IMPORT_RUN,
             Action.CATALOGUE_MANAGE,
+            # The export holds the full national number (the person's own copy): only roles that may
+            # see numbers may export. Erasure and legal holds stay with administrators.
+            Action.CUSTOMER_EXPORT,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 
 from lojal.core.bulk import Insert
+from lojal.core.data_subject import ERASED, erased_changes
 from lojal.core.models import AuditEntry
 
 #: Columns of an entry written in bulk, in the order :meth:`AuditRow.row` gives them.
@@ -51,6 +52,23 @@ def audit_record(
         object_label=(label or str(obj))[:200],
         changes=jsonable(changes or {}),
     )
+
+
+def audit_entries_erase(*, object_type: str, object_ids: Iterable[int | str], label: str = "") -> int:
+    """Blank what the audit entries about these objects copied of a person (labels, changed values),
+    keeping who did what to which record and when, and which fields changed. Returns how many."""
+    ids = [str(object_id) for object_id in object_ids]
+    erased = 0
+    for start in range(0, len(ids), 500):
+        entries = AuditEntry.objects.filter(object_type=object_type, object_id__in=ids[start : start + 500])
+        changed = []
+        for entry in entries.only("pk", "object_id", "changes"):
+            entry.object_label = label.format(id=entry.object_id) if label else ERASED
+            entry.changes = erased_changes(entry.changes)
+            changed.append(entry)
+        AuditEntry.objects.bulk_update(changed, ["object_label", "changes"], batch_size=500)
+        erased += len(changed)
+    return erased
 
 
 def jsonable(value: Any) -> Any:

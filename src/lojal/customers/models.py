@@ -130,6 +130,21 @@ class Customer(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The right to erasure (docs/gdpr.md): the row stays as an anonymous shell, so that transactions
+    # and counts stay, and says when, why and by whom it was erased.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A database default too: set-based inserts (customers.rows) write only the columns a new customer has.
+    erasure_reason = models.CharField(
+        _("reason for erasure"), max_length=500, blank=True, default="", db_default=""
+    )
+    # Why the data must be kept (a dispute, a bookkeeping or anti-money-laundering duty): while set,
+    # erasure is refused with this reason. Set and lifted by administrators.
+    legal_hold_reason = models.CharField(
+        _("legal hold"), max_length=500, blank=True, default="", db_default=""
+    )
 
     objects = CustomerQuerySet.as_manager()
 
@@ -150,6 +165,10 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.customer_number})"
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_organisation(self) -> bool:

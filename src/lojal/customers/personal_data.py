@@ -7,6 +7,7 @@ from typing import Any
 
 from lojal.core.privacy import (
     Category,
+    Kept,
     LegalBasis,
     NotPersonal,
     PersonalData,
@@ -59,6 +60,17 @@ personal_data(
     ),
     _customer_data(
         "customers.ContactPerson", ("first_name", "last_name", "role", "email", "phone"), Category.CONTACT
+    ),
+    # Staff's words about the person: why the data was erased (kept on the anonymous shell to show the
+    # erasure was lawful) and why it must be kept while a legal hold applies (docs/gdpr.md).
+    PersonalData(
+        model="customers.Customer",
+        fields=("erasure_reason", "legal_hold_reason"),
+        category=Category.AUDIT,
+        subjects=Subjects.CUSTOMERS,
+        purpose=Purpose.ACCOUNTABILITY,
+        legal_basis=LegalBasis.LEGAL_OBLIGATION,
+        kept=Kept.WITH_CUSTOMER,
     ),
     NotPersonal(model="customers.Tag", fields=("name",), reason="a tag's name"),
     NotPersonal(

@@ -50,6 +50,17 @@ CUSTOMER_COLUMNS = (
 )
 
 
+#: The columns a new customer's row leaves empty (database defaults), as its object holds them.
+NEW_CUSTOMER_EMPTY: dict[str, Any] = {
+    "deleted_at": None,
+    "merged_into_id": None,
+    "erased_at": None,
+    "erased_by_id": None,
+    "erasure_reason": "",
+    "legal_hold_reason": "",
+}
+
+
 @cache
 def _defaults() -> dict[str, Any]:
     """Each column's model default (attributes excepted: a fresh dict per customer)."""
@@ -99,6 +110,6 @@ def customers_from_rows(ids: Sequence[int], rows: Sequence[Mapping[str, Any]]) -
     attnames = [field.attname for field in Customer._meta.concrete_fields]
     built = []
     for pk, values in zip(ids, rows, strict=True):
-        full = {**values, "id": pk, "deleted_at": None, "merged_into_id": None}
+        full = {**values, "id": pk, **NEW_CUSTOMER_EMPTY}
         built.append(Customer.from_db(connection.alias, attnames, [full[name] for name in attnames]))
     return built

@@ -156,6 +156,16 @@ def customer_get(*, customer_id: int) -> Customer:
     return customer
 
 
+def customer_record(*, customer_id: int) -> Customer:
+    """A customer record whether live, deleted or erased (not one merged away): what the data subject's
+    rights act on, since a deleted customer's data is still held until it is erased."""
+    customer = Customer.objects.filter(pk=customer_id, merged_into__isnull=True).first()
+    if customer is None:
+        customer_get(customer_id=customer_id)  # raises NotFound, naming a merge if there was one
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    return customer
+
+
 def _contact_persons() -> QuerySet[Any]:
     from lojal.customers.models import ContactPerson
 

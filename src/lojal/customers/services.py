@@ -161,6 +161,11 @@ def customer_get_for_update(customer_id: int) -> Customer:
     customer = Customer.objects.select_for_update().live().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    if customer.erased_at is not None:
+        raise Conflict(
+            _("This customer's personal data was erased; the record can no longer be changed."),
+            errors={"customer": [_("Erased.")]},
+        )
     return customer
 
 

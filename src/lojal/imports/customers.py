@@ -321,8 +321,9 @@ class CustomerImporter(Importer):
             by_email.setdefault(address, set()).add(customer_id)
         by_number: dict[int, int] = dict(
             rows_with_keys(
+                # An erased customer's shell is never matched: the file would write the person back.
                 f"SELECT customer_number, id FROM {_CUSTOMERS} WHERE deleted_at IS NULL "
-                "AND customer_number IN {keys}",
+                "AND erased_at IS NULL AND customer_number IN {keys}",
                 [],
                 sorted(numbers),
             )

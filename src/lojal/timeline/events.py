@@ -336,6 +336,20 @@ def customer_deleted(
     )
 
 
+def customer_erased(
+    *, customer_id: int, occurred_at: dt.datetime | None = None, actor_id: int | None = None
+) -> EventDraft:
+    """The person's data was erased (the reason is in the customer record and the audit log, not here:
+    a reason can name the person)."""
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.CUSTOMER_ERASED.value,
+        data={},
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+    )
+
+
 def note_added(
     *,
     customer_id: int,

@@ -15,6 +15,7 @@ class Event(models.Model):
         CUSTOMER_CHANGED = "customer.changed", _("Details changed")
         CUSTOMER_MERGED = "customer.merged", _("Merged with a duplicate")
         CUSTOMER_DELETED = "customer.deleted", _("Customer deleted")
+        CUSTOMER_ERASED = "customer.erased", _("Personal data erased")
         STAGE_CHANGED = "customer.stage_changed", _("Lifecycle stage changed")
         NOTE_ADDED = "note.added", _("Note")
         INTERACTION_EMAIL = "interaction.email", _("Email")

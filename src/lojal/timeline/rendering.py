@@ -68,9 +68,20 @@ def _stage_label(value: str) -> str:
     return str(_stage_labels().get(value, value))
 
 
+def _kind_label(kind: str) -> str:
+    """The event kind's name in the reader's language: what an erased event still says."""
+    event_model = apps.get_model("timeline", "Event")
+    try:
+        return str(event_model.Kind(kind).label)
+    except ValueError:
+        return kind
+
+
 def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:
     """The one-line text for an event of ``kind`` with ``data``, in the active language."""
     try:
+        if data.get("erased") is True:
+            return _kind_label(kind)
         if kind == "customer.created" and "name" in data:
             return _("%(name)s was added. Stage: %(stage)s") % {
                 "name": data["name"],
@@ -98,6 +109,8 @@ def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:
             }
         if kind == "customer.deleted":
             return _("Customer deleted")
+        if kind == "customer.erased":
+            return _("Personal data erased")
         for prefix, render in _RENDERERS.items():
             if kind.startswith(prefix):
                 return render(kind=kind, data=data) or summary
