@@ -138,7 +138,9 @@ _PLAIN = [
     st.just(""),
     st.just(""),
     st.one_of(st.just(""), _PLAIN_NUMBER),
-    st.builds(lambda n, d: f"user.{n}@{d}", st.integers(0, 999), st.sampled_from(["example.se", "Ex-ample.CO.uk"])),
+    st.builds(
+        lambda n, d: f"user.{n}@{d}", st.integers(0, 999), st.sampled_from(["example.se", "Ex-ample.CO.uk"])
+    ),
     st.sampled_from(["", "070-123 45 67", "+46 70 123 45 67", "08-123 456 78", "0701234567"]),
     st.sampled_from(["", "Storgatan 1", "Box 123", "c/o Ek, Ån 7"]),
     st.sampled_from(["", "111 22", "11122", "413 04"]),
@@ -207,7 +209,9 @@ _TRICKY = [
     ),
     st.sampled_from(["0046701234567", "412 34 567", "+47 412 34 567", "12", "(08) 123 456", "   "]),
     st.one_of(_NAME, st.just("S" * 201)),
-    st.sampled_from(["SE-111 22", "S-111 22", "0150", "N-0150", "2100", "00100", "1234", "1 1 1", "011 22", " "]),
+    st.sampled_from(
+        ["SE-111 22", "S-111 22", "0150", "N-0150", "2100", "00100", "1234", "1 1 1", "011 22", " "]
+    ),
     st.sampled_from([" Oslo ", "Stock  holm", "Y" * 101, "\u00a0"]),
     st.sampled_from(["NO", "DK", "FI", "Norge", "DE", "XX", "se", "Tyskland"]),
     st.sampled_from(["Norsk", "en", "klingon", "SE"]),
