@@ -347,3 +347,72 @@ def test_a_check_stages_and_rejects_the_same_either_way(
 
 def _staged_data(job: ImportJob) -> list[tuple[int, str, Any]]:
     return list(StagedRow.objects.filter(job=job).order_by("line").values_list("line", "action", "data"))
+
+
+def test_nordic_numbers_and_odd_rows_go_the_way_customer_clean_reads_them() -> None:
+    importer = _importer(HEADERS, dict(zip(HEADERS, FIELDS, strict=True)))
+    plain = [
+        "",
+        "",
+        "Kari",
+        "Nordmann",
+        "",
+        "",
+        "",
+        "kari@example.no",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+
+    def row(**cells: str) -> list[str]:
+        return [cells.get(field, cell) for field, cell in zip(FIELDS, plain, strict=True)]
+
+    # given Norwegian, Danish and Finnish numbers with their countries' phones and postal codes
+    nordic = [
+        row(
+            national_id="15108695401",
+            country="NO",
+            phone="+47 412 34 567",
+            street="Gate 1",
+            postal_code="0150",
+        ),
+        row(
+            national_id="211062-5629", country="DK", phone="20 12 34 56", city="København", postal_code="2100"
+        ),
+        row(national_id="131052-308T", country="FI", postal_code="00100", city="Helsinki"),
+        row(
+            kind="företag",
+            organisation_name="Equinor ASA",
+            first_name="",
+            last_name="",
+            national_id="974760673",
+            country="NO",
+        ),
+    ]
+    # when both paths clean them, then the columns settle all four, with customer_clean's data
+    assert _both_ways(importer, nordic) == 4
+    # and rows with a bad Norwegian check digit, a Swedish postal code in Norway, a tab in a name or a
+    # lone surrogate are left to customer_clean
+    odd = [
+        row(national_id="15108695467", country="NO"),
+        row(country="NO", street="Gate 1", postal_code="111 22"),
+        row(first_name="Kari\tAnne"),
+    ]
+    # (a file's row cannot hold a lone surrogate, the row hash refuses it; the columns refuse it anyway)
+    prepared = [*_prepared(importer, odd), ({"first_name": "Kari", "last_name": "Nord\ud800mann"}, "person")]
+    assert cleaned_rows(
+        [values for values, _kind in prepared],
+        [kind for _values, kind in prepared],
+        fields=importer.mapped_fields,
+        aliases=_LANGUAGES,
+        fold=fold,
+        parse_date=parse_date,
+    ) == [None, None, None, None]
