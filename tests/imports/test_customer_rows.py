@@ -9,15 +9,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lojal.core.errors import ValidationError
+from lojal.core.nordic_ids import national_id_parse
 from lojal.core.text import fold
 from lojal.customers.validation import customer_clean
 from lojal.demo.identifiers import se_personnummer
 from lojal.imports import customers
+from lojal.imports.columnar import customer_rows
 from lojal.imports.columnar.customer_rows import cleaned_rows
 from lojal.imports.customers import _LANGUAGES, CustomerImporter
 from lojal.imports.mapping import mapping_guess
@@ -416,3 +419,48 @@ def test_nordic_numbers_and_odd_rows_go_the_way_customer_clean_reads_them() -> N
         fold=fold,
         parse_date=parse_date,
     ) == [None, None, None, None]
+
+
+def _fodselsnummer(day: int, month: int, year: int, individual: int, fix: bool, last: int) -> str:
+    from stdnum.no import fodselsnummer
+
+    number = f"{day:02d}{month:02d}{year:02d}{individual:03d}"
+    if not fix:
+        return f"{number}{last:02d}"
+    number += fodselsnummer.calc_check_digit1(number)[-1]
+    return number + fodselsnummer.calc_check_digit2(number)[-1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    numbers=st.lists(
+        st.builds(
+            _fodselsnummer,
+            st.one_of(st.integers(1, 31), st.integers(41, 71), st.integers(0, 99)),
+            st.one_of(st.integers(1, 12), st.integers(41, 52), st.integers(0, 99)),
+            st.integers(0, 99),
+            st.integers(0, 999),
+            st.booleans(),
+            st.integers(0, 99),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_norwegian_numbers_as_columns_are_the_ones_stdnum_takes(numbers: list[str]) -> None:
+    from stdnum.no import fodselsnummer
+
+    frame = pl.DataFrame({"national_id": numbers})
+    taken = customer_rows._no_person(frame, dt.date.today())["no_ok"].to_list()
+    assert taken == [fodselsnummer.is_valid(number) for number in numbers]
+
+
+@settings(max_examples=40, deadline=None)
+@given(numbers=st.lists(st.from_regex(r"\A(?:18|19|20)?[0-9]{6}[-+]?[0-9]{4}\Z"), min_size=1, max_size=60))
+def test_swedish_numbers_as_columns_are_the_ones_the_scalar_rules_take(numbers: list[str]) -> None:
+    frame = customer_rows._se_person(pl.DataFrame({"national_id": numbers}), dt.date.today())
+    for number, compact, kind in zip(numbers, frame["se_compact"], frame["se_kind"], strict=True):
+        if compact is None:
+            continue  # left to national_id_parse
+        parsed = national_id_parse(country="SE", holder="person", value=number)
+        assert (parsed.compact, parsed.kind) == (compact, kind)

@@ -137,6 +137,55 @@ def _se_person(frame: pl.DataFrame, today: dt.date) -> pl.DataFrame:
     ).drop("_digits", "_ten", "_day", "_short", "_luhn", "_year")
 
 
+def _no_person(frame: pl.DataFrame, today: dt.date) -> pl.DataFrame:
+    """``frame`` with ``no_ok``: whether ``national_id`` is a Norwegian fødselsnummer written as its
+    eleven digits that python-stdnum's ``no.fodselsnummer.validate`` takes (both mod-11 check digits,
+    the birth date with D- and H-number offsets and the century from the individual number, not in
+    the future); false leaves it to ``national_id_parse``."""
+    cell = pl.col("national_id")
+    plain = cell.str.contains(r"^[0-9]{11}$")
+    frame = frame.with_columns(
+        **{f"_n{at}": pl.when(plain).then(cell.str.slice(at, 1).cast(pl.Int32)) for at in range(11)}
+    )
+    digit = [pl.col(f"_n{at}") for at in range(11)]
+
+    def check(weights: tuple[int, ...]) -> pl.Expr:
+        total = sum((w * d for w, d in zip(weights, digit, strict=False)), pl.lit(0, pl.Int32))
+        return (11 - total % 11) % 11
+
+    day = digit[0] * 10 + digit[1]
+    month = digit[2] * 10 + digit[3]
+    year = digit[4] * 10 + digit[5]
+    individual = digit[6] * 100 + digit[7] * 10 + digit[8]
+    century = (
+        pl.when(individual < 500)
+        .then(1900)
+        .when((individual < 750) & (year >= 54))
+        .then(1800)
+        .when(year < 40)
+        .then(2000)
+        .when(individual >= 900)
+        .then(1900)
+    )
+    iso = pl.concat_str(
+        [
+            (century + year).cast(pl.String),
+            pl.lit("-"),
+            pl.when(month > 40).then(month - 40).otherwise(month).cast(pl.String).str.zfill(2),
+            pl.lit("-"),
+            pl.when(day > 40).then(day - 40).otherwise(day).cast(pl.String).str.zfill(2),
+        ]
+    )
+    birth = iso.str.to_date("%Y-%m-%d", strict=False)
+    ok = (
+        (check((3, 7, 6, 1, 8, 9, 4, 5, 2)) == digit[9])
+        & (check((5, 4, 3, 2, 7, 6, 5, 4, 3, 2)) == digit[10])
+        & (day < 80)
+        & (birth <= today)
+    ).fill_null(False)
+    return frame.with_columns(no_ok=ok).drop(*(f"_n{at}" for at in range(11)))
+
+
 def _per_value(cells: Sequence[Hashable], rule: Callable[[Any], Any]) -> list[Any]:
     """``rule`` of each cell, asked once per distinct cell; None where it raises ValidationError or
     ValueError (the row goes to the scalar check)."""
@@ -229,7 +278,7 @@ def cleaned_rows(
         & (~has_address | ((texts["street"] != "") | (texts["postal_code"] != "") | (texts["city"] != "")))
         & (~has_address | country.is_in(COUNTRIES))
     )
-    frame = _se_person(frame, dt.date.today())
+    frame = _no_person(_se_person(frame, dt.date.today()), dt.date.today())
     out = frame.select(
         *(texts[name].alias(name) for name in (*_NAMES, *_ADDRESS)),
         email.alias("email"),
@@ -237,6 +286,7 @@ def cleaned_rows(
         phone_region.alias("phone_region"),
         pl.col("se_compact"),
         pl.col("se_kind"),
+        pl.col("no_ok"),
         pl.col("national_id"),
         pl.col("phone"),
         ok.alias("ok"),
@@ -285,6 +335,10 @@ def cleaned_rows(
             if compact is not None and country == "SE" and kind == Kind.PERSON:
                 cleaned["national_id"] = NationalId(
                     "SE", listed["se_kind"][at], compact, f"{compact[:8]}-{compact[8:]}"
+                )
+            elif listed["no_ok"][at] and country == "NO" and kind == Kind.PERSON:
+                cleaned["national_id"] = NationalId(
+                    "NO", "no_fodselsnummer", number, f"{number[:6]} {number[6:]}"
                 )
             else:
                 try:
