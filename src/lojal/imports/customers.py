@@ -23,7 +23,7 @@ from lojal.customers.services import duplicates_check_on_commit
 from lojal.customers.updating import ItemError, customers_update_batch
 from lojal.customers.validation import customer_clean
 from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
-from lojal.imports.columnar.customer_rows import COLUMNS_FROM, cleaned_rows
+from lojal.imports.columnar.customer_rows import COLUMNS_FROM, attributes_cleaned, cleaned_rows
 from lojal.imports.models import ImportJob, StagedRow
 from lojal.imports.rules.addresses import country_code
 from lojal.imports.rules.names import has_legal_form, split_full_name
@@ -303,29 +303,29 @@ class CustomerImporter(Importer):
 
     def _columns_cleaned(self, checked: list[tuple[Mapped, str, int | None]]) -> list[dict[str, Any] | None]:
         """The cleaned data of the rows the columnar check settles (None: the row goes through
-        ``customer_clean``): a batch of at least COLUMNS_FROM rows, without free attributes (and
-        without a person's full name kept as one)."""
+        ``customer_clean``), for a batch of at least COLUMNS_FROM rows."""
         if len(checked) < COLUMNS_FROM:
             return [None] * len(checked)
-        plain = [
-            at
-            for at, (mapped, kind, _target) in enumerate(checked)
-            if not mapped.attributes
-            and not (self.full_name_header and kind == Kind.PERSON and mapped.values.get("full_name"))
-        ]
-        settled: list[dict[str, Any] | None] = [None] * len(checked)
-        if not plain:
-            return settled
-        cleaned = cleaned_rows(
-            [checked[at][0].values for at in plain],
-            [checked[at][1] for at in plain],
+        settled = cleaned_rows(
+            [mapped.values for mapped, _kind, _target in checked],
+            [kind for _mapped, kind, _target in checked],
             fields=self.mapped_fields,
             aliases=_LANGUAGES,
             fold=fold,
             parse_date=parse_date,
         )
-        for at, row in zip(plain, cleaned, strict=True):
-            settled[at] = row
+        for at, (mapped, kind, _target) in enumerate(checked):
+            cleaned = settled[at]
+            kept = dict(mapped.attributes)
+            if self.full_name_header and kind == Kind.PERSON and mapped.values.get("full_name"):
+                kept[self.full_name_header] = mapped.values["full_name"]  # as service_data keeps it
+            if cleaned is None or not kept:
+                continue
+            attributes = attributes_cleaned(kept)
+            if attributes is None:
+                settled[at] = None
+            else:
+                cleaned["attributes"] = attributes
         return settled
 
     def _match_and_stage(self, candidates: list[tuple[Mapped, str, dict[str, Any], int | None]]) -> None:

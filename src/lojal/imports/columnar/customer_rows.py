@@ -11,7 +11,7 @@ the same cleaned values (tests/imports/test_customer_rows.py runs both on the sa
 - phone numbers, postal codes, dates, languages, VIP tiers and tags through the scalar rules once per
   distinct value of the batch (a file repeats its towns, dates and tiers; phones are cached per region).
 
-Rows with free attributes, with a lone surrogate, or that any of these does not settle go through the
+Free attributes are cleaned per row by :func:`attributes_cleaned`. Rows with a lone surrogate, or that any of these does not settle go through the
 scalar check unchanged."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from lojal.customers.models import Address, Kind, PhoneNumber
 from lojal.customers.validation import (
     COUNTRIES,
     LANGUAGES,
+    MAX_ATTRIBUTES,
     VIP_TIERS,
     address_match_key,
     customer_clean,
@@ -184,6 +185,21 @@ def _no_person(frame: pl.DataFrame, today: dt.date) -> pl.DataFrame:
         & (birth <= today)
     ).fill_null(False)
     return frame.with_columns(no_ok=ok).drop(*(f"_n{at}" for at in range(11)))
+
+
+def attributes_cleaned(kept: dict[str, str]) -> dict[str, str] | None:
+    """A row's free attributes as ``customer_clean`` cleans them (names and texts with their
+    whitespace collapsed), or None where it would refuse them (the row goes to the scalar check)."""
+    if len(kept) > MAX_ATTRIBUTES:
+        return None
+    cleaned: dict[str, str] = {}
+    for name, text in kept.items():
+        key = " ".join(name.split())
+        value = " ".join(text.split())
+        if not key or len(key) > 100 or len(value) > 1000:
+            return None
+        cleaned[key] = value
+    return cleaned
 
 
 def _per_value(cells: Sequence[Hashable], rule: Callable[[Any], Any]) -> list[Any]:
