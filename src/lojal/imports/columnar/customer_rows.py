@@ -3,16 +3,17 @@ use; every other row is left to the scalar check (:func:`lojal.customers.validat
 which gives each rejection its exact reason. So a row taken here is one ``customer_clean`` takes, with
 the same cleaned values (tests/imports/test_customer_rows.py runs both on the same rows):
 
-- names as text without any whitespace but single spaces (collapsed and trimmed as columns), within
-  their lengths; a person without an organisation's fields, an organisation without a birth date;
+- names and address lines whose only whitespace is the space (collapsed and trimmed as columns),
+  within their lengths; a person without an organisation's fields, an organisation without a birth date;
 - email addresses in the plain ASCII form ``email_normalise`` reads with its own pattern, lower-cased;
 - Swedish personal numbers written plainly ("19880320-0016", "8803200016"), with the Luhn digit and
-  the date checked as columns; every other national number through ``national_id_parse``, per value;
+  the date checked as columns, and Norwegian fødselsnummer as eleven digits with both mod-11 digits
+  and the date as columns; every other national number through ``national_id_parse``, per value;
 - phone numbers, postal codes, dates, languages, VIP tiers and tags through the scalar rules once per
   distinct value of the batch (a file repeats its towns, dates and tiers; phones are cached per region).
 
-Free attributes are cleaned per row by :func:`attributes_cleaned`. Rows with a lone surrogate, or that any of these does not settle go through the
-scalar check unchanged."""
+The importer cleans free attributes per row with :func:`attributes_cleaned`. Rows with a lone
+surrogate, or that any of these does not settle, go through the scalar check unchanged."""
 
 from __future__ import annotations
 
