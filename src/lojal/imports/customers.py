@@ -23,6 +23,7 @@ from lojal.customers.services import duplicates_check_on_commit
 from lojal.customers.updating import ItemError, customers_update_batch
 from lojal.customers.validation import customer_clean
 from lojal.imports.base import Importer, Mapped, Row, rows_with_keys
+from lojal.imports.columnar.customer_rows import COLUMNS_FROM, attributes_cleaned, cleaned_rows
 from lojal.imports.models import ImportJob, StagedRow
 from lojal.imports.rules.addresses import country_code
 from lojal.imports.rules.names import has_legal_form, split_full_name
@@ -264,6 +265,7 @@ class CustomerImporter(Importer):
             )
         )
         duplicate = _("Duplicate: the same customer id is on line %(line)d.")
+        checked: list[tuple[Mapped, str, int | None]] = []
         candidates: list[tuple[Mapped, str, dict[str, Any], int | None]] = []
         for mapped in mapped_rows:
             key = mapped.values.get("external_id", "")
@@ -284,16 +286,47 @@ class CustomerImporter(Importer):
                 continue
             if self._bad_dates(mapped):
                 continue
-            data = self.service_data(mapped.values, kind, for_update=False, attributes=mapped.attributes)
-            try:
-                cleaned = customer_clean(data=data, kind=kind, partial=False)
-            except ValidationError as error:
-                self.reject_errors(mapped.line, error, mapped.values)
-                continue
             target = stored.get(key, (None, ""))[0] if key else None
+            checked.append((mapped, kind, target))
+        for (mapped, kind, target), settled in zip(checked, self._columns_cleaned(checked), strict=True):
+            cleaned = settled
+            if cleaned is None:
+                data = self.service_data(mapped.values, kind, for_update=False, attributes=mapped.attributes)
+                try:
+                    cleaned = customer_clean(data=data, kind=kind, partial=False)
+                except ValidationError as error:
+                    self.reject_errors(mapped.line, error, mapped.values)
+                    continue
             candidates.append((mapped, kind, cleaned, target))
         self._match_and_stage(candidates)
         self.flush_rejections()
+
+    def _columns_cleaned(self, checked: list[tuple[Mapped, str, int | None]]) -> list[dict[str, Any] | None]:
+        """The cleaned data of the rows the columnar check settles (None: the row goes through
+        ``customer_clean``), for a batch of at least COLUMNS_FROM rows."""
+        if len(checked) < COLUMNS_FROM:
+            return [None] * len(checked)
+        settled = cleaned_rows(
+            [mapped.values for mapped, _kind, _target in checked],
+            [kind for _mapped, kind, _target in checked],
+            fields=self.mapped_fields,
+            aliases=_LANGUAGES,
+            fold=fold,
+            parse_date=parse_date,
+        )
+        for at, (mapped, kind, _target) in enumerate(checked):
+            cleaned = settled[at]
+            kept = dict(mapped.attributes)
+            if self.full_name_header and kind == Kind.PERSON and mapped.values.get("full_name"):
+                kept[self.full_name_header] = mapped.values["full_name"]  # as service_data keeps it
+            if cleaned is None or not kept:
+                continue
+            attributes = attributes_cleaned(kept)
+            if attributes is None:
+                settled[at] = None
+            else:
+                cleaned["attributes"] = attributes
+        return settled
 
     def _match_and_stage(self, candidates: list[tuple[Mapped, str, dict[str, Any], int | None]]) -> None:
         job = self.job
