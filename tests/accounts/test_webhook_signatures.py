@@ -188,3 +188,21 @@ def test_the_command_creates_lists_and_revokes_secrets() -> None:
     assert lines[0].startswith("whsec_") and len(lines[0]) == 6 + 64
     assert lines[1] == "Webhook secret 'telephony' revoked."
     assert lines[2].startswith("telephony\trevoked\t")
+
+
+@pytest.mark.parametrize("header", ["", "t=1700000000,v1=" + "0" * 64])
+def test_a_bad_signature_is_refused_even_beside_a_valid_token(secret: str, api: Any, header: str) -> None:
+    response = api.client.post(
+        "/api/v1/inbound/sms", _sms_body(), content_type="application/json", HTTP_X_LOJAL_SIGNATURE=header
+    )
+
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert Interaction.objects.count() == 0
+
+
+def test_a_token_alone_still_opens_the_inbound_endpoints(secret: str, api: Any) -> None:
+    response = api.client.post("/api/v1/inbound/sms", _sms_body(), content_type="application/json")
+
+    assert response.status_code == 201
+    assert Interaction.objects.count() == 1

@@ -80,12 +80,19 @@ def test_an_open_operation_documents_no_authorisation_problems() -> None:
     spec = _document()["paths"]["/api/v1/auth/token"]["post"]
     assert "security" not in spec
     assert "403" not in spec["responses"]
-    assert set(spec["responses"]) == {"201", "400", "401", "413", "422"}
+    assert set(spec["responses"]) == {"201", "400", "401", "413", "422", "429", "503"}
 
 
 def test_a_read_without_parameters_documents_no_input_problems() -> None:
     spec = _document()["paths"]["/api/v1/auth/tokens"]["get"]
-    assert set(spec["responses"]) == {"200", "401", "403"}
+    assert set(spec["responses"]) == {"200", "401", "403", "503"}
+
+
+def test_every_operation_documents_the_database_being_out_of_reach() -> None:
+    for method, path, spec in _operations():
+        assert spec["responses"]["503"]["content"] == {
+            "application/problem+json": {"schema": {"$ref": PROBLEM_REF}}
+        }, (method, path)
 
 
 def _documented(method: str, path: str) -> set[str]:

@@ -43,7 +43,7 @@ class TokenOut(Schema):
 @router.post(
     "/token", auth=None, response={201: TokenCreated}, summary="Create a token from a username and password"
 )
-@raises(401)
+@raises(401, 429)
 def token_from_password(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, object]]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:

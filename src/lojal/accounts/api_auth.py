@@ -67,13 +67,14 @@ class StaffSession(APIKeyCookie):
 
 class SignedWebhook(APIKeyHeader):
     """``X-Lojal-Signature: t=<unix time>,v1=<hex>``: an integration's call signed with its webhook
-    secret (lojal.accounts.webhooks), for the inbound endpoints only. A call that carries the header and
-    fails the check gets a 401 saying why; one without it goes on to the token and session checks."""
+    secret (lojal.accounts.webhooks), for the inbound endpoints only. A call that carries the header, even
+    empty, and fails the check gets a 401 saying why (a bad signature is never overlooked because a token
+    came with it); one without the header goes on to the token and session checks."""
 
     param_name = SIGNATURE_HEADER
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if not key:
+        if key is None:
             return None
         # Read once within the endpoint's body limit, and kept for the handler to read again.
         body = body_read(request)

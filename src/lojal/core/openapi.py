@@ -32,6 +32,8 @@ PROBLEM_DESCRIPTIONS = {
     409: "Valid, but clashes with what is stored",
     413: "The body is larger than this server accepts",
     422: "Invalid input; errors names each bad field and why",
+    429: "Too many attempts from this address or for this account; Retry-After says when to try again",
+    503: "The database cannot be reached for the moment; nothing was written; Retry-After says when to try again",
 }
 
 
@@ -79,6 +81,8 @@ def problem_statuses(operation: Operation) -> set[int]:
         statuses |= {400, 413}
     if operation.models:
         statuses.add(422)
+    # Any operation answers 503 while the database is out of reach (lojal.core.unavailable).
+    statuses.add(503)
     return statuses
 
 
