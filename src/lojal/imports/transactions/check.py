@@ -29,7 +29,7 @@ from lojal.imports.columnar.frames import LINE, column_names
 from lojal.imports.columnar.transaction_rows import TYPED, TYPED_SCHEMA, typed_rows
 from lojal.imports.columnar.values import row_hash_expr
 from lojal.imports.models import ImportJob, RowOccurrence, StagedTransaction
-from lojal.imports.transactions.commit import transactions_apply
+from lojal.imports.transactions.commit import WRITTEN, transactions_apply
 from lojal.imports.transactions.rows import RowTyping
 from lojal.imports.transactions.words import CURRENCIES, channel_of, currency_of, kind_of
 from lojal.imports.values import number_locale
@@ -40,18 +40,7 @@ STAGED_COLUMNS = (
     "line",
     "action",
     "target_id",
-    "customer_id",
-    "occurred_at",
-    "kind",
-    "product_id",
-    "quantity",
-    "amount",
-    "currency",
-    "margin",
-    "channel",
-    "external_id",
-    "row_hash",
-    "attributes",
+    *WRITTEN,
     "product_code",  # staging only: a new article's code, for the commit to make its stub product
     "product_name",  # staging only: the name that stub gets (the file's first description of the code)
 )
