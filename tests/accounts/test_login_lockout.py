@@ -139,3 +139,19 @@ def test_token_creation_shares_the_lockout_and_answers_a_problem_document(
     assert locked["Retry-After"] == "900"
     assert locked.json()["retry_after"] == 900
     assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.parametrize("address", ["", "not-an-address", "unix:/run/lojal.sock"])
+def test_a_request_without_a_readable_address_is_counted_not_refused(
+    make_user: Callable[..., User], address: str
+) -> None:
+    make_user(username="anna")
+    client = Client(REMOTE_ADDR=address)
+    body = json.dumps({"username": "anna", "password": "wrong-password"})
+
+    failed = client.post("/api/v1/auth/token", body, content_type="application/json")
+    signed_in = _login(Client(REMOTE_ADDR=address), "anna", PASSWORD)
+
+    assert failed.status_code == 401
+    assert AccessAttempt.objects.get().ip_address == "0.0.0.0"
+    assert signed_in.status_code == 302

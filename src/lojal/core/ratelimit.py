@@ -108,10 +108,15 @@ def first_use(key: str, *, seconds: int) -> bool:
     return _storage.incr(f"once/{key}", seconds) == 1
 
 
+UNKNOWN_ADDRESS = "0.0.0.0"
+
+
 def client_address(request: HttpRequest) -> str:
     """The address a request came from, as rate limits and login lockout count it. REMOTE_ADDR unless
     LOJAL_PROXY_COUNT says how many proxies of one's own stand in front (then the X-Forwarded-For entry
-    that the outermost of them added); an IPv6 address counts as its /64 network (its first address), which one host holds."""
+    that the outermost of them added); an IPv6 address counts as its /64 network (its first address), which one host holds.
+    An address that is not one (a server on a Unix socket passes none) counts as 0.0.0.0: such requests
+    share one count, and the login lockout, which stores addresses in an address column, can store it."""
     address = str(request.META.get("REMOTE_ADDR", ""))
     proxies = int(getattr(settings, "LOJAL_PROXY_COUNT", 0))
     if proxies > 0:
@@ -122,7 +127,7 @@ def client_address(request: HttpRequest) -> str:
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        return address[:45] or "unknown"
+        return UNKNOWN_ADDRESS
     if isinstance(parsed, ipaddress.IPv6Address):
         if parsed.ipv4_mapped is not None:
             return str(parsed.ipv4_mapped)
