@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,22 @@ class CustomerFilters:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Whether ``q`` may find a customer by national number (see :func:`national_ids_visible_to`).
     match_national_id: bool = True
+
+
+def customer_filters_from_query(params: Mapping[str, str], *, user: Any) -> CustomerFilters:
+    """The list's filters as a page's query string gives them (``q``, ``stage``, ``tier``, ``tag``,
+    ``country``, ``kind``, ``manager``): one reading for the list, its bulk actions and its exports."""
+    manager = params.get("manager", "")
+    return CustomerFilters(
+        q=params.get("q", "").strip(),
+        stage=params.get("stage", ""),
+        vip_tier=params.get("tier", ""),
+        tag=params.get("tag", ""),
+        country=params.get("country", ""),
+        kind=params.get("kind", ""),
+        account_manager_id=int(manager) if manager.isdigit() else None,
+        match_national_id=national_ids_visible_to(user),
+    )
 
 
 def customers_filtered(*, filters: CustomerFilters) -> QuerySet[Customer]:

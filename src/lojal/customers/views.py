@@ -99,16 +99,7 @@ def _detail_context(request: HttpRequest, customer: Customer, *, record: bool = 
 def customer_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
     manager = params.get("manager", "")
-    filters = selectors.CustomerFilters(
-        q=params.get("q", "").strip(),
-        stage=params.get("stage", ""),
-        vip_tier=params.get("tier", ""),
-        tag=params.get("tag", ""),
-        country=params.get("country", ""),
-        kind=params.get("kind", ""),
-        account_manager_id=int(manager) if manager.isdigit() else None,
-        match_national_id=selectors.national_ids_visible_to(request.user),
-    )
+    filters = selectors.customer_filters_from_query(params, user=request.user)
     sort = params.get("sort", "name")
     if sort not in selectors.SORTS:
         sort = "name"
