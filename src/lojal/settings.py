@@ -79,10 +79,12 @@ INSTALLED_APPS = [
     "lojal.accounts",
     "lojal.customers",
     "lojal.timeline",
+    "lojal.activities",
     "lojal.interactions",
     "lojal.sales",
     "lojal.imports",
     "lojal.privacy",
+    "lojal.workspace",
     "lojal.demo",
 ]
 if _env_bool("ADMIN", True):

@@ -26,6 +26,22 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class Team(models.Model):
+    """A group of staff that owns work together (a follow-up, later a case queue), so that whoever of
+    them is free can take it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    members = models.ManyToManyField(User, related_name="teams", blank=True, verbose_name=_("members"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ApiToken(models.Model):
     """A bearer token for the REST API; only its SHA-256 digest is stored, the token is shown once."""
 

@@ -23,6 +23,7 @@ personal_data(
         legal_basis=LegalBasis.CONTRACT,
         kept=Kept.WITH_STAFF,
     ),
+    NotPersonal(model="accounts.Team", fields=("name",), reason="the name of a group of staff"),
     NotPersonal(model="accounts.ApiToken", fields=("name",), reason="a label the staff member gives a token"),
     NotPersonal(
         model="accounts.WebhookSecret", fields=("name",), reason="the name of an integration, not of a person"
