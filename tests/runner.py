@@ -3,6 +3,7 @@ PostgreSQL when LOJAL_TEST_DATABASE_URL is set; lint, type and app-boundary chec
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -28,6 +29,30 @@ _UNREACHABLE = (
 def run(title: str, command: list[str], env: dict[str, str] | None = None) -> int:
     print(f"\n=== {title}: {' '.join(command)}", flush=True)
     return subprocess.call(command, env={**os.environ, **(env or {})})
+
+
+def run_side_by_side(suites: list[tuple[str, list[str], dict[str, str]]]) -> list[str]:
+    """Run the suites at the same time (the SQLite and PostgreSQL runs share no database and each
+    keeps one core busy), each into its own log, printed whole when it ends; returns the failed ones."""
+    failed = []
+    with contextlib.ExitStack() as logs:
+        started = []
+        for title, command, env in suites:
+            log = logs.enter_context(tempfile.TemporaryFile(mode="w+"))
+            print(f"\n=== {title} (started): {' '.join(command)}", flush=True)
+            process = subprocess.Popen(
+                command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+            )
+            started.append((title, process, log))
+        for title, process, log in started:
+            code = process.wait()
+            log.seek(0)
+            print(f"\n=== {title}: exit {code}", flush=True)
+            sys.stdout.write(log.read())
+            sys.stdout.flush()
+            if code:
+                failed.append(title.replace("tests on ", "") + " suite")
+    return failed
 
 
 def audit(bin_dir: Path) -> bool:
@@ -99,15 +124,15 @@ def main() -> int:
     marker = "" if CHROMIUM.exists() else "not browser"
     if not CHROMIUM.exists():
         print("Chromium is not at /usr/bin/chromium: browser tests are skipped.")
-    sqlite_args = [python, "-m", "pytest", "-q", *(["-m", marker] if marker else []), *extra]
-    if run("tests on SQLite", sqlite_args):
-        failures.append("SQLite suite")
+    suites = [
+        ("tests on SQLite", [python, "-m", "pytest", "-q", *(["-m", marker] if marker else []), *extra], {})
+    ]
     if os.environ.get("LOJAL_TEST_DATABASE_URL"):
         postgres_args = [python, "-m", "pytest", "-q", "-m", "not browser", *extra]
-        if run("tests on PostgreSQL", postgres_args, {"LOJAL_TEST_ON_POSTGRES": "1"}):
-            failures.append("PostgreSQL suite")
+        suites.append(("tests on PostgreSQL", postgres_args, {"LOJAL_TEST_ON_POSTGRES": "1"}))
     else:
         print("LOJAL_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped.")
+    failures += run_side_by_side(suites)
     if failures:
         print(f"\nFAILED: {', '.join(failures)}")
         return 1
