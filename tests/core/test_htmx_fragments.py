@@ -67,7 +67,9 @@ ENDPOINTS: dict[str, Call] = {
         f"/interactions/customers/{w.customer_id}/log/", {"channel": "call", "subject": "Hej"}, **HTMX
     ),
     "interactions:chats": lambda c, w: c.get("/interactions/chats/", {"part": "list"}, **HTMX),
-    "interactions:chat": lambda c, w: c.get(f"/interactions/chats/{w.chat_id}/", {"part": "messages"}, **HTMX),
+    "interactions:chat": lambda c, w: c.get(
+        f"/interactions/chats/{w.chat_id}/", {"part": "messages"}, **HTMX
+    ),
     "interactions:chat_reply": lambda c, w: c.post(
         f"/interactions/chats/{w.chat_id}/reply/", {"text": "Hej!"}, **HTMX
     ),
@@ -105,7 +107,9 @@ def test_each_htmx_fragment_varies_on_hx_request_and_is_not_stored(
     assert b"<html" not in response.content
 
 
-def test_the_whole_page_varies_on_hx_request_too_and_may_be_cached(staff_client: Client, world: World) -> None:
+def test_the_whole_page_varies_on_hx_request_too_and_may_be_cached(
+    staff_client: Client, world: World
+) -> None:
     response = staff_client.get("/customers/", {"q": "Nordmann"})
 
     assert response.status_code == 200
