@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -194,3 +195,19 @@ def test_merge_screen_shows_a_refused_choice_and_merges_nothing(
     assert response.status_code == 200
     assert "Birth date: That customer has no value here; choose the other one." in response.content.decode()
     assert Customer.objects.filter(pk__in=[keep.pk, other.pk], deleted_at__isnull=True).count() == 2
+
+
+def test_api_merge_takes_the_choices_and_refuses_bad_ones(api: Any, make_user: Callable[..., User]) -> None:
+    keep, other, _maria, _sven = _pair(make_user)
+
+    refused = api.post(
+        "customers/merge", {"keep_id": keep.pk, "other_id": other.pk, "choices": {"email": 999_999}}
+    )
+    merged = api.post("customers/merge", {"keep_id": keep.pk, "other_id": other.pk, "choices": {"email": other.pk}})
+
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "choices.email", "reasons": ["Must be the id of one of the two customers."]}
+    ]
+    assert merged.status_code == 200
+    assert merged.json()["primary_email"] == "ana.l@example.se"
