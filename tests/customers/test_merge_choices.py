@@ -203,7 +203,9 @@ def test_api_merge_takes_the_choices_and_refuses_bad_ones(api: Any, make_user: C
     refused = api.post(
         "customers/merge", {"keep_id": keep.pk, "other_id": other.pk, "choices": {"email": 999_999}}
     )
-    merged = api.post("customers/merge", {"keep_id": keep.pk, "other_id": other.pk, "choices": {"email": other.pk}})
+    merged = api.post(
+        "customers/merge", {"keep_id": keep.pk, "other_id": other.pk, "choices": {"email": other.pk}}
+    )
 
     assert refused.status_code == 422
     assert refused.json()["errors"] == [

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,6 +58,13 @@ def _text_of(name: str) -> Callable[[Customer], str]:
     return lambda customer: "" if getattr(customer, name) in (None, "") else str(getattr(customer, name))
 
 
+def _date_of(name: str) -> Callable[[Customer], str]:
+    """A date in the page language's short format."""
+    return lambda customer: (
+        "" if getattr(customer, name) is None else date_format(getattr(customer, name), "SHORT_DATE_FORMAT")
+    )
+
+
 CHOOSABLE_FIELDS: tuple[ChoosableField, ...] = (
     ChoosableField(
         "first_name",
@@ -79,7 +87,7 @@ CHOOSABLE_FIELDS: tuple[ChoosableField, ...] = (
         "birth_date",
         gettext_lazy("Birth date"),
         _attribute("birth_date"),
-        _text_of("birth_date"),
+        _date_of("birth_date"),
         Kind.PERSON,
     ),
     ChoosableField(
