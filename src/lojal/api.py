@@ -59,7 +59,9 @@ def _validation_problem(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(LojalError)
 def _domain_problem(request: HttpRequest, exc: LojalError) -> HttpResponse:
-    return problem_response(status=exc.status, title=exc.title, detail=exc.message, errors=exc.errors)
+    return problem_response(
+        status=exc.status, title=exc.title, detail=exc.message, errors=exc.errors, extra=exc.extra
+    )
 
 
 @api.exception_handler(AuthenticationError)

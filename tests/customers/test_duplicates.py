@@ -257,11 +257,25 @@ def test_merge_keeps_everything_of_both_on_the_kept_customer(make_user: Any) -> 
     )
     assert note.pk in other_events
     assert merged_event.customer_id == kept.pk
-    assert merged_event.summary == f"Merged with Ana Lindquist ({other.customer_number})"
+    assert merged_event.summary == (
+        f"Merged with Ana Lindquist ({other.customer_number}); "
+        "kept from it: account manager, birth date, national id"
+    )
     expected_data = {
         "merged_customer_id": other.pk,
         "merged_customer_number": other.customer_number,
         "filled": ["account_manager_id", "birth_date", "national_id"],
+        # no choice made: the kept customer's values, the other's where it had none
+        "chosen": {
+            "account_manager": "merged",
+            "address": "kept",
+            "birth_date": "merged",
+            "first_name": "kept",
+            "last_name": "kept",
+            "lifecycle_stage": "kept",
+            "national_id": "merged",
+            "phone": "kept",
+        },
     }
     assert {key: merged_event.data.get(key) for key in expected_data} == expected_data
     assert merged_event.actor == manager

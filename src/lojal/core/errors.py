@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class LojalError(Exception):
@@ -11,10 +12,19 @@ class LojalError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, message: str, *, errors: Mapping[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: Mapping[str, list[str]] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors: dict[str, list[str]] = {key: list(value) for key, value in (errors or {}).items()}
+        #: Members the API's problem document carries besides the standard ones (RFC 9457 extensions),
+        #: such as ``merged_into`` on a customer merged away.
+        self.extra: dict[str, Any] = dict(extra or {})
 
 
 class ValidationError(LojalError):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxMiddleware
 
 from lojal.core.bodylimits import body_limit_apply, too_large_response
+from lojal.core.htmx import htmx_cache_headers
 from lojal.core.problems import PROBLEM_CONTENT_TYPE, problem_response
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -151,4 +152,13 @@ class FrameOptionsForPages(PagesOnly, XFrameOptionsMiddleware):
 
 
 class HtmxForPages(PagesOnly, HtmxMiddleware):
-    pass
+    """django-htmx's request.htmx, and the caching headers that keep a fragment from standing in for
+    its page (lojal.core.htmx): one place, so that no htmx endpoint can forget them."""
+
+    async_capable = False
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = super().__call__(request)
+        if not is_token_api_request(request) and not request.path_info.startswith("/api/"):
+            htmx_cache_headers(request, response)
+        return response

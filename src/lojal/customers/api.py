@@ -235,7 +235,9 @@ def duplicate_dismiss(request: HttpRequest, suspicion_id: int) -> Status[None]:
 @raises(NotFound)
 def customers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
     actor = staff_user(request)
-    kept = duplicates.customers_merge(actor=actor, keep_id=payload.keep_id, other_id=payload.other_id)
+    kept = duplicates.customers_merge(
+        actor=actor, keep_id=payload.keep_id, other_id=payload.other_id, choices=payload.choices
+    )
     return detail(request, kept.pk)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, LiteralString
 
 from django.db import connection, transaction
@@ -23,6 +23,7 @@ from lojal.core.bulk import bulk_insert
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.text import fold
 from lojal.customers.derived import refresh_derived
+from lojal.customers.merge_choices import merge_choices_apply, merge_choices_validate, primary_address
 from lojal.customers.models import (
     Address,
     ContactPerson,
@@ -231,27 +232,21 @@ def duplicate_dismiss(*, actor: Any, suspicion_id: int) -> DuplicateSuspicion:
     return suspicion
 
 
-MERGE_FILLABLE = (
-    "first_name",
-    "last_name",
-    "birth_date",
-    "organisation_name",
-    "industry",
-    "employee_count",
-    "founded_year",
-    "primary_email",
-    "primary_phone",
-    "city",
-    "country",
-    "account_manager_id",
-)
+#: Filled from the other customer where the kept one has none; the rest is chosen field by field
+#: (lojal.customers.merge_choices), where these are only copies of the primary address.
+MERGE_FILLABLE = ("city", "country")
 
 
 @transaction.atomic
-def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
+def customers_merge(
+    *, actor: Any, keep_id: int, other_id: int, choices: Mapping[str, int] | None = None
+) -> Customer:
     """Merge ``other`` into ``keep``: every related record and both timelines end up on ``keep``.
 
-    ``other`` is kept as a deleted row pointing at ``keep``, so links to its old number still resolve.
+    ``choices`` says, per field where the two differ (names in ``merge_choices.CHOOSABLE_FIELDS``), the
+    id of the customer whose value is kept; a field without one keeps ``keep``'s value, or ``other``'s
+    where ``keep`` has none. ``other`` is kept as a deleted row pointing at ``keep``, so links to it
+    still resolve.
     """
     if keep_id == other_id:
         raise ValidationError.for_field("other_id", _("A customer cannot be merged with itself."))
@@ -268,6 +263,8 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
     keep, other = found[keep_id], found[other_id]
     if keep.kind != other.kind:
         raise ValidationError.for_field("other_id", _("A person and an organisation cannot be merged."))
+    winners = merge_choices_validate(keep, other, choices or {})
+    other_address = primary_address(other)
     filled: dict[str, list[Any]] = {}
     for field in MERGE_FILLABLE:
         if not getattr(keep, field) and getattr(other, field):
@@ -282,15 +279,12 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
     }:
         filled["attributes"] = [None, added]
         keep.attributes = {**keep.attributes, **added}
-    moved_number = bool(not keep.national_id and other.national_id)
     other.deleted_at = timezone.now()
     other.merged_into = keep
     other.save(update_fields=["deleted_at", "merged_into", "updated_at"])
-    if moved_number:
-        for field in ("national_id", "national_id_country", "national_id_kind", "national_id_display"):
-            setattr(keep, field, getattr(other, field))
-        filled["national_id"] = [None, "(set)"]
     _move_contact_points(keep, other)
+    filled.update(merge_choices_apply(keep, other, winners, other_address=other_address))
+    chosen = {name: "kept" if winner.pk == keep.pk else "merged" for name, winner in winners.items()}
     moved = _move_related(keep, other)
     keep.tags.add(*other.tags.all())
     refresh_derived(keep)
@@ -307,7 +301,12 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
         actor=actor,
         action="merge",
         obj=keep,
-        changes={"merged": [None, other.customer_number], "filled": filled, "moved": moved},
+        changes={
+            "merged": [None, other.customer_number],
+            "filled": filled,
+            "chosen": chosen,
+            "moved": moved,
+        },
     )
     audit_record(
         actor=actor, action="merge", obj=other, changes={"merged_into": [None, keep.customer_number]}
@@ -319,6 +318,7 @@ def customers_merge(*, actor: Any, keep_id: int, other_id: int) -> Customer:
             merged_name=other.display_name,
             merged_customer_number=other.customer_number,
             filled=filled,
+            chosen=chosen,
             actor_id=events.actor_id_of(actor),
         )
     )

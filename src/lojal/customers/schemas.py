@@ -231,6 +231,9 @@ class NoteIn(Strict):
 class MergeIn(Strict):
     keep_id: int
     other_id: int
+    #: Per field the two differ on (``email``, ``phone``, ``address``, ``national_id``, ``last_name`` ...),
+    #: the id of the customer whose value is kept; fields left out follow the default rule.
+    choices: dict[str, int] = {}
 
 
 class DuplicateOut(Schema):

@@ -159,18 +159,39 @@ def customer_get(*, customer_id: int) -> Customer:
         .first()
     )
     if customer is None:
-        merged = (
-            Customer.objects.filter(pk=customer_id, merged_into__isnull=False)
-            .values_list("merged_into_id", flat=True)
-            .first()
-        )
+        merged = customer_merged_into(customer_id=customer_id)
         if merged:
             raise NotFound(
                 _("Customer %(id)s was merged into customer %(target)s.")
-                % {"id": customer_id, "target": merged}
+                % {"id": customer_id, "target": merged},
+                extra={"merged_into": merged},
             )
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     return customer
+
+
+#: A merge chain longer than this is a loop (it cannot happen through customers_merge, which points
+#: everything merged into the one merged away at the kept customer), and is not followed further.
+MERGE_CHAIN_MAX = 20
+
+
+def customer_merged_into(*, customer_id: int) -> int | None:
+    """The live customer that ``customer_id`` was merged into, following a chain of merges (A into B,
+    later B into C answers C); None when it was not merged away or the chain ends at a deleted one."""
+    seen: set[int] = set()
+    current = customer_id
+    for _step in range(MERGE_CHAIN_MAX):
+        row = Customer.objects.filter(pk=current).values_list("merged_into_id", "deleted_at").first()
+        if row is None:
+            return None
+        target, deleted_at = row
+        if deleted_at is None:
+            return current if current != customer_id else None
+        if target is None or target in seen:
+            return None
+        seen.add(current)
+        current = target
+    return None
 
 
 def customer_record(*, customer_id: int) -> Customer:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,8 +21,9 @@ from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.accounts.selectors import staff_list
 from lojal.core.errors import LojalError, NotFound
+from lojal.core.htmx import wants_fragment
 from lojal.core.nordic_ids import national_id_mask
-from lojal.customers import creation, read_audit, selectors, services
+from lojal.customers import creation, lookalikes, merge_choices, read_audit, selectors, services
 from lojal.customers import duplicates as duplicate_services
 from lojal.customers.forms import ContactPersonForm, CustomerForm
 from lojal.customers.models import Country, Customer, Kind, Stage, Tag, VipTier
@@ -53,11 +57,44 @@ TIMELINE_PAGE_SIZE = 20
 SORT_CHOICES = [("name", "name"), ("-created", "newest"), ("number", "number")]
 
 
+class MergedAway(Http404):
+    """A customer merged into another: a page asked for with GET goes to the kept customer instead."""
+
+    def __init__(self, message: str, *, kept_id: int) -> None:
+        super().__init__(message)
+        self.kept_id = kept_id
+
+
 def _customer_or_404(customer_id: int) -> Customer:
     try:
         return selectors.customer_get(customer_id=customer_id)
     except NotFound as error:
+        kept_id = error.extra.get("merged_into")
+        if kept_id:
+            raise MergedAway(error.message, kept_id=kept_id) from None
         raise Http404(error.message) from None
+
+
+ViewFunction = Callable[..., HttpResponse]
+
+
+def follows_merges(view: ViewFunction) -> ViewFunction:
+    """A customer page (``customer_id`` in its URL) asked for with GET for a customer merged away answers
+    302 to the same page of the kept customer, query string included: old links and bookmarks still
+    lead somewhere. Other methods get the 404, since a write must not land on another customer."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except MergedAway as merged:
+            if request.method not in ("GET", "HEAD") or request.resolver_match is None:
+                raise
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, "customer_id": merged.kept_id})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+    return wrapped
 
 
 def _national_id_shown(request: HttpRequest, customer: Customer) -> str:
@@ -123,8 +160,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "managers": staff_list(),
         "manager": manager,
     }
-    htmx = request.htmx  # type: ignore[attr-defined]
-    template = "customers/_results.html" if htmx and not htmx.boosted else "customers/list.html"
+    template = "customers/_results.html" if wants_fragment(request) else "customers/list.html"
     return render(request, template, context)
 
 
@@ -144,6 +180,7 @@ def _timeline_context(
 
 
 @allowed_to(Action.CUSTOMER_VIEW)
+@follows_merges
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_or_404(customer_id)
     return render(
@@ -159,6 +196,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @allowed_to(Action.CUSTOMER_VIEW)
+@follows_merges
 def timeline(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_or_404(customer_id)
     kinds = [kind for kind in request.GET.getlist("kind") if kind][:20]
@@ -196,18 +234,53 @@ def customer_new(request: HttpRequest) -> HttpResponse:
         "lifecycle_stage": Stage.LEAD,
     }
     form = CustomerForm(request.POST or None, initial=initial)
+    holders: list[lookalikes.Holder] = []
     if request.method == "POST":
-        customer = _save_form(request, form, None)
-        if customer is not None:
-            messages.success(
-                request, _("Customer %(number)s created.") % {"number": customer.customer_number}
-            )
-            return redirect("customers:detail", customer_id=customer.pk)
-    return render(request, "customers/form.html", {"form": form, "customer": None})
+        holders = _holders_of(request)
+        # An email or phone another customer has: saved only once staff confirm it is someone else.
+        # (A national number another customer has cannot be saved at all; the form says so.)
+        if request.POST.get("save_anyway") != "1" and any(h.field != "national_id" for h in holders):
+            form.is_valid()  # the other fields' errors are shown at the same time
+        else:
+            customer = _save_form(request, form, None)
+            if customer is not None:
+                messages.success(
+                    request, _("Customer %(number)s created.") % {"number": customer.customer_number}
+                )
+                return redirect("customers:detail", customer_id=customer.pk)
+    context = {
+        "form": form,
+        "customer": None,
+        "holders": holders,
+        "confirm": any(h.field != "national_id" for h in holders),
+    }
+    return render(request, "customers/form.html", context)
+
+
+def _holders_of(request: HttpRequest) -> list[lookalikes.Holder]:
+    data = request.POST
+    return lookalikes.contact_point_holders(
+        user=request.user,
+        emails=data.get("emails", ""),
+        phones=data.get("phones", ""),
+        phone_region=data.get("country", "SE")[:2],
+        national_id=data.get("national_id", "")[:40],
+        national_id_country=data.get("national_id_country", "SE")[:2],
+        kind=data.get("kind", Kind.PERSON),
+    )
+
+
+@allowed_to(Action.CUSTOMER_CREATE)
+@require_POST
+def customer_new_check(request: HttpRequest) -> HttpResponse:
+    """htmx, as staff leave the email, phone or national number field of the new-customer form: which
+    other customers already have what was typed, with links to them."""
+    return render(request, "customers/_duplicate_warning.html", {"holders": _holders_of(request)})
 
 
 @allowed_to(Action.CUSTOMER_CHANGE)
 @require_http_methods(["GET", "POST"])
+@follows_merges
 def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_or_404(customer_id)
     data = None
@@ -312,6 +385,31 @@ def contact_remove(request: HttpRequest, customer_id: int, contact_id: int) -> H
     return redirect("customers:detail", customer_id=customer_id)
 
 
+#: Suggestions the header's search box shows as staff type.
+GLOBAL_SEARCH_LIMIT = 8
+
+
+@allowed_to(Action.CUSTOMER_VIEW)
+def global_search(request: HttpRequest) -> HttpResponse:
+    """htmx, as staff type into the header's search box: the best matching customers as listbox options
+    (anything the customer search understands); the box's form without JavaScript goes to the list."""
+    query = request.GET.get("q", "").strip()[:200]
+    if not wants_fragment(request):
+        url = reverse("customers:list")
+        return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+    hits = (
+        selectors.customer_search(
+            query=query,
+            limit=GLOBAL_SEARCH_LIMIT,
+            match_national_id=selectors.national_ids_visible_to(request.user),
+        )
+        if len(query) >= 2
+        else []
+    )
+    context = {"hits": [customer for customer, _hit in hits], "query": query}
+    return render(request, "customers/_global_search_results.html", context)
+
+
 @allowed_to(Action.CUSTOMER_VIEW)
 def duplicates(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/duplicates.html", {"pairs": selectors.duplicate_list(limit=200)})
@@ -336,16 +434,39 @@ def merge(request: HttpRequest, suspicion_id: int) -> HttpResponse:
                 messages.error(request, _("Choose which customer to keep."))
             else:
                 other_id = (pair - {keep_id}).pop()
+                choices = {
+                    key.removeprefix("choice-"): int(value)
+                    for key in request.POST
+                    if key.startswith("choice-") and (value := request.POST.get(key, "")).isdigit()
+                }
                 kept = duplicate_services.customers_merge(
-                    actor=request.user, keep_id=keep_id, other_id=other_id
+                    actor=request.user, keep_id=keep_id, other_id=other_id, choices=choices
                 )
                 messages.success(request, _("Merged into %(name)s.") % {"name": kept.display_name})
                 return redirect("customers:detail", customer_id=kept.pk)
-        except (LojalError, ValueError) as error:
-            messages.error(request, getattr(error, "message", str(error)))
+        except LojalError as error:
+            messages.error(request, merge_choices.choice_error_text(error))
+        except ValueError as error:
+            messages.error(request, str(error))
     first = _customer_or_404(suspicion.first_id)
     second = _customer_or_404(suspicion.second_id)
-    return render(request, "customers/merge.html", {"suspicion": suspicion, "first": first, "second": second})
+    # Masked on this page for every role: showing a number in full is a read the audit log records,
+    # and telling two numbers apart needs no more than the masked form shows.
+    rows = merge_choices.merge_rows(
+        first,
+        second,
+        keep=first,
+        national_id_shown=lambda customer: national_id_mask(
+            kind=customer.national_id_kind, formatted=customer.national_id_display
+        ),
+    )
+    posted = {key: request.POST.get(key, "") for key in request.POST if key.startswith("choice-")}
+    for row in rows:  # after a refused merge, the choices made are shown again
+        if f"choice-{row['name']}" in posted:
+            for side in row["sides"]:
+                side["checked"] = str(side["customer"].pk) == posted[f"choice-{row['name']}"]
+    context = {"suspicion": suspicion, "first": first, "second": second, "rows": rows}
+    return render(request, "customers/merge.html", context)
 
 
 @allowed_to(Action.NATIONAL_ID_VIEW)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.core.errors import LojalError
+from lojal.core.htmx import wants_fragment
 from lojal.sales import catalogue, catalogue_selectors
 from lojal.sales.forms import CategoryForm, ProductForm
 from lojal.sales.models import Product, ProductCategory
@@ -42,8 +43,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "categories": list(catalogue_selectors.category_list()),
         "no_category": catalogue_selectors.NO_CATEGORY,
     }
-    htmx = request.htmx  # type: ignore[attr-defined]
-    template = "sales/_product_results.html" if htmx and not htmx.boosted else "sales/products.html"
+    template = "sales/_product_results.html" if wants_fragment(request) else "sales/products.html"
     return render(request, template, context)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, Inexact
 from typing import Any
@@ -305,11 +305,14 @@ def customer_merged(
     merged_name: str,
     merged_customer_number: int,
     filled: Iterable[str],
+    chosen: Mapping[str, str] | None = None,
     occurred_at: dt.datetime | None = None,
     actor_id: int | None = None,
 ) -> EventDraft:
     """``customer_id`` kept; the duplicate's details are kept in the data, as its row is gone from lists.
-    ``filled``: the fields the duplicate filled in (a mapping's keys will do)."""
+    ``filled``: the fields the duplicate filled in (a mapping's keys will do); ``chosen``: for each field
+    the two differed on, whose value was kept ("kept" or "merged"), as chosen on the merge screen or
+    by the default rule."""
     return _draft(
         customer_id=customer_id,
         kind=Event.Kind.CUSTOMER_MERGED.value,
@@ -318,6 +321,7 @@ def customer_merged(
             "merged_customer_id": merged_customer_id,
             "merged_customer_number": merged_customer_number,
             "filled": sorted(filled),
+            **({"chosen": dict(sorted(chosen.items()))} if chosen else {}),
         },
         occurred_at=occurred_at,
         actor_id=actor_id,

@@ -56,6 +56,12 @@ def _field_label(name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
+def _merge_field_label(name: str) -> str:
+    """A merge choice's field in the reader's language (email, phone and address are the primary ones)."""
+    labels = {"email": _("email"), "phone": _("phone"), "address": _("address")}
+    return labels.get(name) or _field_label(name)
+
+
 @lru_cache(maxsize=1)
 def _stage_labels() -> dict[str, Any]:
     """The stages' lazy labels (translated when shown); looked up once, as bulk stage changes build a
@@ -103,10 +109,16 @@ def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:
             }
             return f"{text}: {data['reason']}" if data.get("reason") else text
         if kind == "customer.merged" and "merged_name" in data:
-            return _("Merged with %(name)s (%(number)s)") % {
+            text = _("Merged with %(name)s (%(number)s)") % {
                 "name": data["merged_name"],
                 "number": data.get("merged_customer_number", ""),
             }
+            taken = [name for name, side in (data.get("chosen") or {}).items() if side == "merged"]
+            if taken:
+                text += "; " + _("kept from it: %(fields)s") % {
+                    "fields": ", ".join(_merge_field_label(name) for name in taken)
+                }
+            return text
         if kind == "customer.deleted":
             return _("Customer deleted")
         if kind == "customer.erased":

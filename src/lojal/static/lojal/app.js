@@ -20,3 +20,88 @@ document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.detail && event.detail.elt;
   if (event.detail.successful && form && form.matches && form.matches("form[data-reset-on-success]")) form.reset();
 });
+/* == custfix == */
+// The header's customer search: an ARIA combobox (role=combobox on the input, a listbox of options that
+// htmx fills as staff type). Arrow keys move through the options, Enter opens the active one (or the
+// list of all results), Escape closes the list, and "/" focuses the box unless typing somewhere else.
+(() => {
+  const box = () => document.getElementById("global-search");
+  const list = () => document.getElementById("global-search-results");
+  const options = () => Array.from(list().querySelectorAll("[role=option]:not([aria-disabled=true])"));
+  const active = () => list().querySelector("[role=option][aria-selected=true]");
+  const setOpen = (open) => {
+    list().hidden = !open;
+    box().setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) setActive(null);
+  };
+  const setActive = (option) => {
+    list().querySelectorAll("[role=option]").forEach((o) => o.setAttribute("aria-selected", "false"));
+    if (option) {
+      option.setAttribute("aria-selected", "true");
+      box().setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      box().removeAttribute("aria-activedescendant");
+    }
+  };
+  const open = (option) => { if (option && option.dataset.href) window.location.assign(option.dataset.href); };
+  const typing = (element) =>
+    element && (["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName) || element.isContentEditable);
+  // Capture phase, before the older "/" handler: one shortcut, one target.
+  window.addEventListener("keydown", (event) => {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || !box()) return;
+    if (typing(document.activeElement)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    box().focus();
+    box().select();
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    if (!box() || event.target !== box()) return;
+    const found = options();
+    const current = active();
+    const index = current ? found.indexOf(current) : -1;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!found.length) return;
+      event.preventDefault();
+      if (list().hidden) setOpen(true);
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      setActive(found[(index + step + found.length) % found.length]);
+    } else if (event.key === "Enter" && current && !list().hidden) {
+      event.preventDefault();
+      open(current);
+    } else if (event.key === "Escape") {
+      if (!list().hidden) { event.preventDefault(); setOpen(false); }
+    }
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (!box() || event.detail.target !== list()) return;
+    setActive(null);
+    setOpen(list().querySelector("[role=option]") !== null && box().value.trim().length >= 2);
+  });
+  document.addEventListener("click", (event) => {
+    if (!box()) return;
+    const option = event.target.closest && event.target.closest("#global-search-results [role=option]");
+    if (option) { open(option); return; }
+    if (!event.target.closest || !event.target.closest(".global-search")) setOpen(false);
+  });
+  document.addEventListener("mousemove", (event) => {
+    const option = event.target.closest && event.target.closest("#global-search-results [role=option]:not([aria-disabled=true])");
+    if (option && option !== active()) setActive(option);
+  });
+})();
+// The merge screen: a field whose value staff have not picked follows the default rule for the customer
+// now chosen to keep (that one's value, or the other's where it has none).
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (!target.closest || !target.closest(".merge-form")) return;
+  if (target.name && target.name.startsWith("choice-")) {
+    target.closest("tr").dataset.touched = "true";
+  } else if (target.name === "keep") {
+    target.closest(".merge-form").querySelectorAll(".merge-choice-table tbody tr:not([data-touched])").forEach((row) => {
+      row.querySelectorAll("input[data-default-when-kept]").forEach((radio) => {
+        if (radio.dataset.defaultWhenKept.split(" ").includes(target.value)) radio.checked = true;
+      });
+    });
+  }
+});

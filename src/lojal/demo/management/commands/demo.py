@@ -27,6 +27,7 @@ from lojal.customers.duplicates import duplicates_check
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, Kind
 from lojal.customers.services import contact_person_add
 from lojal.demo.generator import INDEX_LIMIT, contact_persons_for, generate_customers
+from lojal.demo.sales import SalesPlan, demo_sales_load, demo_sales_plans
 from lojal.interactions.demo import demo_interactions_load
 from lojal.timeline.selectors import event_count
 from lojal.timeline.services import note_add
@@ -182,11 +183,16 @@ class Command(BaseCommand):
         start_index = Customer.objects.count()  # a second load continues the numbering of the first
         if start_index + count > INDEX_LIMIT:
             raise CommandError(f"The generator serves at most {INDEX_LIMIT:,} customers.")
-        records = generate_customers(
-            count,
+        plans: list[SalesPlan] = []
+        records = demo_sales_plans(
+            generate_customers(
+                count,
+                seed=seed,
+                start_index=start_index,
+                account_manager_ids=[user.pk for user in staff.values()],
+            ),
             seed=seed,
-            start_index=start_index,
-            account_manager_ids=[user.pk for user in staff.values()],
+            plans=plans,
         )
         organisations: list[tuple[int, int, dict[str, Any]]] = []
         created_ids: list[tuple[int, str]] = []
@@ -209,12 +215,13 @@ class Command(BaseCommand):
         interactions = demo_interactions_load(
             staff=staff, customer_ids=[pk for pk, _kind in created_ids], seed=seed
         )
-        from lojal.demo.sales import demo_sales_load
-
-        sales = demo_sales_load(actor=admin, seed=seed)
+        sales = demo_sales_load(
+            customer_plans=[(pk, plan) for (pk, _kind), plan in zip(created_ids, plans, strict=True)]
+        )
         self.stdout.write(
             f"Imported {sales['products']:,} products, {sales['transactions']:,} transactions and "
-            f"{sales['holdings']:,} holdings (see Imports)."
+            f"{sales['holdings']:,} holdings (see Imports); {sales['retired']:,} inactive customers "
+            "became former customers."
         )
         persons = sum(1 for _pk, kind in created_ids if kind == Kind.PERSON)
         # Batches leave their duplicate search to the worker, which is not running yet: scan now.

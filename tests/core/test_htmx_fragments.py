@@ -1,0 +1,143 @@
+"""Every htmx endpoint's fragment varies on HX-Request and is never stored, and the pages that answer
+htmx with a fragment give the whole page to a boosted link and to htmx's history restore (Back after a
+search must show the page, not the bare list)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from lojal.accounts.models import User
+from lojal.imports import services as import_services
+from lojal.interactions import chat
+from lojal.interactions.emails.ingest import email_ingest
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "lojal" / "templates"
+EMAIL = Path(__file__).resolve().parent.parent / "fixtures" / "email" / "nb-utf8-html-inline-image.eml"
+IMPORT = Path(__file__).resolve().parent.parent / "fixtures" / "imports" / "customers_utf8_bom.csv"
+
+
+@dataclass
+class World:
+    customer_id: int
+    interaction_id: int
+    chat_id: int
+    chat_token: str
+    import_id: int
+
+
+@pytest.fixture
+def world(admin_user: User) -> World:
+    customer = factories.person(first_name="Kari", last_name="Nordmann", national_id="19880320-0016")
+    unmatched = email_ingest(raw=EMAIL.read_bytes().replace(b"kari.nordmann@", b"kn@"), source="smtp")
+    session = chat.chat_start(name="Visitor", email="visitor@example.se", text="Hej!")
+    job = import_services.import_job_create(
+        actor=admin_user, kind="customers", upload=IMPORT, file_name=IMPORT.name
+    )
+    return World(customer.pk, unmatched.pk, session.pk, session.token, job.pk)
+
+
+Call = Callable[[Client, World], Any]
+
+#: Every URL name the templates point hx-get or hx-post at, and how to ask it for its fragment.
+ENDPOINTS: dict[str, Call] = {
+    "customers:list": lambda c, w: c.get("/customers/", {"q": "Nordmann"}, **HTMX),
+    "customers:timeline": lambda c, w: c.get(f"/customers/{w.customer_id}/timeline/", **HTMX),
+    "customers:note_add": lambda c, w: c.post(f"/customers/{w.customer_id}/notes/", {"text": "Hej"}, **HTMX),
+    "customers:national_id_reveal": lambda c, w: c.post(
+        f"/customers/{w.customer_id}/national-id/", {"reason": "Checking the contract"}, **HTMX
+    ),
+    "customers:global_search": lambda c, w: c.get("/customers/search/", {"q": "Nordmann"}, **HTMX),
+    "customers:new_check": lambda c, w: c.post("/customers/new/check/", {"emails": "x@example.se"}, **HTMX),
+    "sales:products": lambda c, w: c.get("/sales/products/", {"q": "x"}, **HTMX),
+    "sales:customer_panel": lambda c, w: c.get(f"/sales/customers/{w.customer_id}/panel/", **HTMX),
+    "imports:progress": lambda c, w: c.get(f"/imports/{w.import_id}/progress/", **HTMX),
+    "interactions:pick": lambda c, w: c.get(f"/interactions/{w.interaction_id}/pick/", {"q": "Kari"}, **HTMX),
+    "interactions:log": lambda c, w: c.post(
+        f"/interactions/customers/{w.customer_id}/log/", {"channel": "call", "subject": "Hej"}, **HTMX
+    ),
+    "interactions:chats": lambda c, w: c.get("/interactions/chats/", {"part": "list"}, **HTMX),
+    "interactions:chat": lambda c, w: c.get(
+        f"/interactions/chats/{w.chat_id}/", {"part": "messages"}, **HTMX
+    ),
+    "interactions:chat_reply": lambda c, w: c.post(
+        f"/interactions/chats/{w.chat_id}/reply/", {"text": "Hej!"}, **HTMX
+    ),
+    "public:chat_session": lambda c, w: Client().get(f"/chat/s/{w.chat_token}/", **HTMX),
+    "public:chat_send": lambda c, w: Client().post(f"/chat/s/{w.chat_token}/send/", {"text": "Tack"}, **HTMX),
+}
+
+
+def _htmx_url_names() -> set[str]:
+    """The URL names of every hx-get/hx-post in the templates."""
+    names: set[str] = set()
+    pattern = re.compile(r"""hx-(?:get|post)="\{% url '([a-z_]+:[a-z_]+)'""")
+    for template in TEMPLATES.rglob("*.html"):
+        names.update(pattern.findall(template.read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_htmx_endpoint_in_the_templates_is_checked_here() -> None:
+    found = _htmx_url_names()
+    assert found  # the pattern still matches how the templates are written
+    assert found - set(ENDPOINTS) == set()
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_each_htmx_fragment_varies_on_hx_request_and_is_not_stored(
+    staff_client: Client, world: World, name: str
+) -> None:
+    # when
+    response = ENDPOINTS[name](staff_client, world)
+
+    # then
+    assert response.status_code in (200, 286, 422), (name, response.status_code)
+    assert "HX-Request" in [part.strip() for part in response.get("Vary", "").split(",")]
+    assert "no-store" in response.get("Cache-Control", "")
+    assert b"<html" not in response.content
+
+
+def test_the_whole_page_varies_on_hx_request_too_and_may_be_cached(
+    staff_client: Client, world: World
+) -> None:
+    response = staff_client.get("/customers/", {"q": "Nordmann"})
+
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert b'<header class="topbar">' in response.content
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_HX_BOOSTED": "true"}, {"HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}],
+    ids=["boosted", "history restore"],
+)
+@pytest.mark.parametrize("path", ["/customers/", "/sales/products/"])
+def test_a_boosted_link_and_a_history_restore_get_the_whole_page(
+    staff_client: Client, path: str, headers: dict[str, str]
+) -> None:
+    response = staff_client.get(path, {"q": "x"}, **HTMX, **headers)
+
+    assert response.status_code == 200
+    assert b'<header class="topbar">' in response.content
+    assert b"<nav" in response.content
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_api_is_left_alone(api: Any) -> None:
+    response = api.get("/api/v1/customers")
+
+    assert response.status_code == 200
+    assert "HX-Request" not in response.get("Vary", "")
