@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,8 @@ from lojal.accounts import selectors as accounts_selectors
 from lojal.activities.models import Activity, CalendarFeed, Notification, ReminderPreference
 from lojal.core.errors import NotFound
 
+#: Soonest due first; on one day, timed ones by their time, then the rest (NULLs last on both databases).
+SOONEST = ("due_date", F("due_time").asc(nulls_last=True), "id")
 #: How far back the calendar feed reaches.
 FEED_DAYS_BACK = 30
 FEED_MAX_EVENTS = 2000
@@ -97,7 +99,7 @@ def activities_for_my_day(*, user: Any, today: dt.date, limit: int = 50) -> DayA
     rows = list(
         Activity.objects.filter(_owned_by(user.pk), status=Activity.Status.OPEN, due_date__lte=today)
         .select_related("customer", "owner_team")
-        .order_by("due_date", "due_time", "id")[:limit]
+        .order_by(*SOONEST)[:limit]
     )
     return DayActivities(
         overdue=[row for row in rows if row.due_date < today],
@@ -110,7 +112,7 @@ def customer_open_activities(*, customer_id: int, limit: int = 20) -> list[Activ
     return list(
         Activity.objects.filter(customer_id=customer_id, status=Activity.Status.OPEN)
         .select_related("owner", "owner_team")
-        .order_by("due_date", "due_time", "id")[:limit]
+        .order_by(*SOONEST)[:limit]
     )
 
 
@@ -145,5 +147,5 @@ def calendar_activities(*, user: Any, now: dt.datetime | None = None) -> list[Ac
         Activity.objects.filter(_owned_by(user.pk), status=Activity.Status.OPEN, due_date__gte=since)
         .filter(Q(kind=Activity.Kind.MEETING) | Q(due_time__isnull=False))
         .select_related("customer", "contact_person")
-        .order_by("due_date", "due_time", "id")[:FEED_MAX_EVENTS]
+        .order_by(*SOONEST)[:FEED_MAX_EVENTS]
     )
