@@ -206,9 +206,9 @@ def test_completing_puts_one_event_on_the_customers_timeline_rendered_in_the_rea
     with translation.override("en"):
         assert done.display_summary == "Call made: Ring om offerten. Outcome: Beställer i maj"
     with translation.override("sv"):
-        assert done.display_summary == "Samtal genomfört: Ring om offerten. Resultat: Beställer i maj"
+        assert done.display_summary == "Samtal genomfört: Ring om offerten. Utfall: Beställer i maj"
     with translation.override("nb"):
-        assert done.display_summary == "Samtale gjennomført: Ring om offerten. Resultat: Beställer i maj"
+        assert done.display_summary == "Samtale gjennomført: Ring om offerten. Utfall: Beställer i maj"
     activity.refresh_from_db()
     assert (activity.status, activity.outcome, activity.completed_by_id) == (
         "done",

@@ -37,13 +37,18 @@ class ActivityForm(ServiceForm):
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), required=False, min_value=1, max_value=1440,
+        label=_("Duration (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=1440,
         help_text=_("Meetings only."),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Activity.Priority.choices, initial="normal")
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, language: str = "", contacts: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, language: str = "", contacts: list[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["due_date"].widget = DateInput(language)
         people = [(f"u{user.pk}", user.display_name) for user in accounts_selectors.staff_list()]

@@ -251,7 +251,9 @@ def customer_pick(request: HttpRequest) -> HttpResponse:
 def bell(request: HttpRequest) -> HttpResponse:
     """The number beside the bell (one count on an index), loaded after the page and every minute."""
     return render(
-        request, "activities/_bell_count.html", {"unread": selectors.notification_unread_count(user=request.user)}
+        request,
+        "activities/_bell_count.html",
+        {"unread": selectors.notification_unread_count(user=request.user)},
     )
 
 
@@ -266,7 +268,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activities/notifications.html",
-        {"notifications": [(row, notification_text(row)) for row in rows], "unread": sum(1 for row in rows if row.read_at is None)},
+        {
+            "notifications": [(row, notification_text(row)) for row in rows],
+            "unread": sum(1 for row in rows if row.read_at is None),
+        },
     )
 
 
@@ -276,7 +281,9 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     """My reminders: the daily digest and the calendar feeds (a new feed's address is shown once)."""
     user = request.user
     preference = selectors.reminder_preference_get(user=user)
-    form = ReminderForm(initial={"email_digest": preference.email_digest, "digest_hour": preference.digest_hour})
+    form = ReminderForm(
+        initial={"email_digest": preference.email_digest, "digest_hour": preference.digest_hour}
+    )
     new_feed_url = ""
     if request.method == "POST":
         try:
