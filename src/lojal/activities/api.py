@@ -29,7 +29,7 @@ PriorityName = Literal["low", "normal", "high"]
 StatusName = Literal["open", "done", "cancelled"]
 
 
-class Ref(Schema):
+class ActivityRef(Schema):
     id: int
     name: str
 
@@ -39,10 +39,10 @@ class ActivityOut(Schema):
     kind: KindName
     subject: str
     notes: str
-    customer: Ref | None = Field(description="the customer it is for, if any")
+    customer: ActivityRef | None = Field(description="the customer it is for, if any")
     contact_person_id: int | None
-    owner: Ref | None = Field(description="the member of staff who owns it (or null when a team does)")
-    owner_team: Ref | None = Field(description="the team that owns it (or null when a person does)")
+    owner: ActivityRef | None = Field(description="the member of staff who owns it (or null when a team does)")
+    owner_team: ActivityRef | None = Field(description="the team that owns it (or null when a person does)")
     due_date: dt.date
     due_time: dt.time | None = Field(description="local time of day, or null for any time that day")
     duration_minutes: int | None = Field(description="a meeting's length")
@@ -89,7 +89,7 @@ class ActivityPatch(Schema):
     outcome: Text = Field(default="", max_length=500)
 
 
-class ListFilters(Schema):
+class ActivityListFilters(Schema):
     owner_id: int | None = None
     owner_team_id: int | None = None
     customer_id: int | None = None
@@ -135,7 +135,7 @@ def activity_out(activity: Activity, today: dt.date | None = None) -> dict[str, 
     summary="List follow-ups (filters, soonest due first, cursor pagination)",
 )
 @keyset_paginate()
-def activities_list(request: HttpRequest, filters: Query[ListFilters]) -> Keyset:
+def activities_list(request: HttpRequest, filters: Query[ActivityListFilters]) -> Keyset:
     rows = selectors.activity_list(
         filters=selectors.ActivityFilters(
             owner_id=filters.owner_id,

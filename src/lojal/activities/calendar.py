@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
-from icalendar import Calendar, Event
+import icalendar
 
 from lojal.activities.models import Activity
 from lojal.activities.services import MEETING_DEFAULT_MINUTES
@@ -23,13 +23,13 @@ def _uid(activity: Activity, host: str) -> str:
 
 def calendar_render(*, activities: Iterable[Activity], host: str, name: str) -> bytes:
     """The feed: one VEVENT per follow-up, timed ones in UTC, an untimed meeting as an all-day event."""
-    calendar = Calendar()
+    calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Lojal//Follow-ups//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
     for activity in activities:
-        event = Event()
+        event = icalendar.Event()
         event.add("uid", _uid(activity, host))
         event.add("dtstamp", stamp)
         event.add("last-modified", activity.updated_at.astimezone(dt.UTC).replace(microsecond=0))
