@@ -217,3 +217,35 @@ def test_follow_up_needed_without_a_due_date_saves_neither(admin_user: User) -> 
 
     assert Interaction.objects.count() == 0
     assert Activity.objects.count() == 0
+
+
+def test_the_bell_is_one_count_after_the_session_and_user(
+    admin_user: User, django_assert_num_queries: Callable[..., object]
+) -> None:
+    client = client_for(admin_user)
+    client.get("/activities/bell/")
+
+    with django_assert_num_queries(3):  # the session, the user, the unread count
+        client.get("/activities/bell/")
+
+
+def test_my_day_is_two_queries_however_many_follow_ups(
+    admin_user: User, make_team: Callable[..., object], django_assert_num_queries: Callable[..., object]
+) -> None:
+    from lojal.activities import selectors
+
+    team = make_team("Sälj", admin_user)
+    customer = factories.person()
+    for n in range(5):
+        services.activity_create(
+            actor=admin_user, subject=f"Egen {n}", customer_id=customer.pk, due_date=timezone.localdate()
+        )
+        services.activity_create(
+            actor=admin_user, subject=f"Teamets {n}", owner_team_id=team.pk, due_date=timezone.localdate()
+        )  # type: ignore[attr-defined]
+
+    with django_assert_num_queries(2):
+        day = selectors.activities_for_my_day(user=admin_user, today=timezone.localdate())
+        names = [activity.customer.display_name if activity.customer else "" for activity in day.today]
+
+    assert len(names) == 10

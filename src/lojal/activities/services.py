@@ -417,7 +417,7 @@ def calendar_feed_create(*, user: Any) -> IssuedFeed:
     feed = CalendarFeed.objects.create(
         user=user, prefix=token[: len(FEED_PREFIX) + 2], digest=feed_digest(token)
     )
-    audit_record(actor=user, action="calendar_feed.created", obj=feed)
+    audit_record(actor=user, action="calendar.created", obj=feed)
     return IssuedFeed(feed=feed, token=token)
 
 
@@ -429,7 +429,7 @@ def calendar_feed_revoke(*, user: Any, feed_id: int) -> CalendarFeed:
     if feed.revoked_at is None:
         feed.revoked_at = timezone.now()
         feed.save(update_fields=["revoked_at"])
-        audit_record(actor=user, action="calendar_feed.revoked", obj=feed)
+        audit_record(actor=user, action="calendar.revoked", obj=feed)
     return feed
 
 
