@@ -41,7 +41,9 @@ class ActivityOut(Schema):
     notes: str
     customer: ActivityRef | None = Field(description="the customer it is for, if any")
     contact_person_id: int | None
-    owner: ActivityRef | None = Field(description="the member of staff who owns it (or null when a team does)")
+    owner: ActivityRef | None = Field(
+        description="the member of staff who owns it (or null when a team does)"
+    )
     owner_team: ActivityRef | None = Field(description="the team that owns it (or null when a person does)")
     due_date: dt.date
     due_time: dt.time | None = Field(description="local time of day, or null for any time that day")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import timezone
 import icalendar
+from django.utils import timezone
 
 from lojal.activities.models import Activity
 from lojal.activities.services import MEETING_DEFAULT_MINUTES
