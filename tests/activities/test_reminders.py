@@ -143,8 +143,24 @@ def test_a_digest_needs_an_email_address_and_a_real_hour(admin_user: User) -> No
     assert ReminderPreference.objects.count() == 0
 
 
-def test_the_reminders_chain_books_itself_once(settings: Any) -> None:
+def test_the_reminders_chain_books_itself_once_and_its_run_reminds(admin_user: User, settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
     from lojal.activities import tasks
 
-    assert tasks.reminders_schedule() is False  # the immediate test backend cannot defer
-    assert Activity.objects.count() == 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    path = "lojal.activities.tasks.reminders_task"
+
+    assert tasks.reminders_schedule() is True
+    assert tasks.reminders_schedule() is True
+    assert DBTaskResult.objects.filter(task_path=path, status="READY").count() == 1
+
+    services.activity_create(
+        actor=admin_user, subject="Förfallen", due_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    DBTaskResult.objects.all().delete()
+    result = tasks.reminders_task.func()
+
+    assert result == "notified=1 digests=0 empty=0 failed=0"
+    assert Notification.objects.filter(kind="activity_due").count() == 1
+    assert DBTaskResult.objects.filter(task_path=path, status="READY").count() == 1  # the next run
