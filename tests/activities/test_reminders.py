@@ -14,7 +14,7 @@ from django.utils import timezone
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
 from lojal.activities import selectors, services
-from lojal.activities.models import Activity, Notification, ReminderPreference
+from lojal.activities.models import Notification, ReminderPreference
 from lojal.activities.reminders import digests_send, due_reminders_send
 from lojal.core.errors import ValidationError
 from tests import factories

@@ -200,7 +200,7 @@ def test_completing_puts_one_event_on_the_customers_timeline_rendered_in_the_rea
         "activity_id": activity.pk,
         "activity_kind": "call",
         "subject": "Ring om offerten",
-        "outcome": "Beställer i maj",
+        "activity_outcome": "Beställer i maj",
     }
     assert done.actor_id == admin_user.pk
     with translation.override("en"):

@@ -24,8 +24,8 @@ def activity_event_summary(*, kind: str, data: dict[str, Any]) -> str:
         return ""
     phrase = _DONE.get(data.get("activity_kind", ""), gettext_lazy("Follow-up done: %(subject)s"))
     text = str(phrase) % {"subject": data["subject"]}
-    if data.get("outcome"):
-        text = _("%(done)s. Outcome: %(outcome)s") % {"done": text, "outcome": data["outcome"]}
+    if data.get("activity_outcome"):
+        text = _("%(done)s. Outcome: %(outcome)s") % {"done": text, "outcome": data["activity_outcome"]}
     return text
 
 

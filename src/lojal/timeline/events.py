@@ -591,7 +591,7 @@ def activity_done(
         "subject": activity.subject,
     }
     if activity.outcome:
-        data["outcome"] = activity.outcome
+        data["activity_outcome"] = activity.outcome
     return _draft(
         customer_id=customer_id,
         kind=Event.Kind.ACTIVITY_DONE.value,
