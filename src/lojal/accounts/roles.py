@@ -38,6 +38,9 @@ class Action(models.TextChoices):
     IMPORT_RUN = "import.run", _("Import files from other systems")
     CATALOGUE_MANAGE = "catalogue.manage", _("Manage products and product categories")
     PRIVACY_VIEW = "privacy.view", _("Read the register of processing and the retention runs")
+    # Follow-ups: everyone who may see customers sees them; these say who may write them (docs/activities.md).
+    ACTIVITY_MANAGE = "activity.manage", _("Create, change and complete follow-ups")
+    ACTIVITY_MANAGE_ANY = "activity.manage_any", _("Change and complete anyone's follow-ups")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -48,6 +51,7 @@ _FRONT_LINE = _EVERYONE | {
     Action.INTERACTION_LOG,
     Action.EMAIL_SEND,
     Action.INBOX_TRIAGE,
+    Action.ACTIVITY_MANAGE,
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -66,12 +70,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             # The export holds the full national number (the person's own copy): only roles that may
             # see numbers may export. Erasure and legal holds stay with administrators.
             Action.CUSTOMER_EXPORT,
+            Action.ACTIVITY_MANAGE_ANY,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.
     Role.SERVICE_AGENT: frozenset(_FRONT_LINE | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE}),
     Role.SALES: frozenset(_FRONT_LINE | {Action.SALES_RECORD}),
-    Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD}),
+    Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD, Action.ACTIVITY_MANAGE}),
     Role.READ_ONLY: frozenset(_EVERYONE),
     # The data protection officer checks what is kept and who read it, and changes nothing.
     Role.PRIVACY_OFFICER: frozenset(_EVERYONE | {Action.AUDIT_VIEW, Action.PRIVACY_VIEW}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from lojal.accounts.models import ApiToken, User, WebhookSecret
+from lojal.accounts.models import ApiToken, Team, User, WebhookSecret
 
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:
@@ -30,3 +30,22 @@ def staff_get(*, username: str = "", user_id: int | None = None, active_only: bo
 
 def webhook_secret_list() -> QuerySet[WebhookSecret]:
     return WebhookSecret.objects.all()
+
+
+def team_list() -> QuerySet[Team]:
+    """Every team, by name (the owner choices of a follow-up)."""
+    return Team.objects.order_by("name")
+
+
+def team_ids_of(*, user_id: int) -> list[int]:
+    """The ids of the teams ``user_id`` is a member of."""
+    return list(Team.objects.filter(members__id=user_id).values_list("id", flat=True))
+
+
+def team_member_ids(*, team_id: int) -> list[int]:
+    """The ids of the active members of a team."""
+    return list(User.objects.filter(teams__id=team_id, is_active=True).values_list("id", flat=True))
+
+
+def team_exists(*, team_id: int) -> bool:
+    return Team.objects.filter(pk=team_id).exists()

@@ -105,6 +105,12 @@ class Activity(models.Model):
             models.Index(fields=["owner_team", "status", "due_date"], name="activity_team_due"),
             models.Index(fields=["customer", "status", "due_date"], name="activity_customer_due"),
             models.Index(fields=["status", "due_date"], name="activity_status_due"),
+            # The reminders' scan every few minutes: only open follow-ups not yet reminded of.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status="open", due_notified_at__isnull=True),
+                name="activity_due_unnotified",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -274,3 +274,11 @@ def customer_national_id_get(*, customer_id: int) -> dict[str, Any]:
         customer_get(customer_id=customer_id)  # raises NotFound, naming a merge if there was one
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     return dict(found)
+
+
+def contact_person_of(*, customer_id: int, contact_person_id: int) -> bool:
+    """Whether the contact person belongs to this (organisation) customer: other apps check before
+    pointing at one."""
+    from lojal.customers.models import ContactPerson
+
+    return ContactPerson.objects.filter(pk=contact_person_id, organisation_id=customer_id).exists()

@@ -15,7 +15,7 @@ from lojal.accounts.api_auth import require, signed_or_staff, staff, staff_user
 from lojal.accounts.roles import Action
 from lojal.core.bodylimits import body_read
 from lojal.core.errors import NotFound, ValidationError
-from lojal.core.inputs import ReceivedText, SaneDateTime, Text
+from lojal.core.inputs import ReceivedText, SaneDate, SaneDateTime, Text
 from lojal.core.openapi import raises
 from lojal.core.pagination import Keyset, keyset_paginate
 from lojal.interactions import selectors, services, sms, telephony
@@ -209,6 +209,11 @@ class LogIn(Schema):
     duration_minutes: int | None = Field(default=None, ge=0, le=1440)
     outcome: Text = ""
     occurred_at: SaneDateTime | None = None
+    follow_up_due: SaneDate | None = Field(
+        default=None,
+        description="a follow-up needed: one is created for you, due this day (docs/activities.md)",
+    )
+    follow_up_note: Text = Field(default="", max_length=20_000)
 
 
 @router.post(

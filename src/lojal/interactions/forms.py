@@ -28,6 +28,15 @@ class LogForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Empty means now."),
     )
+    follow_up = forms.BooleanField(label=_("Follow-up needed"), required=False)
+    follow_up_due = forms.DateField(label=_("Follow-up due"), required=False)
+    follow_up_note = forms.CharField(label=_("Follow-up note"), max_length=20_000, required=False)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("follow_up") and not cleaned.get("follow_up_due"):
+            self.add_error("follow_up_due", _("Give the follow-up a due date."))
+        return cleaned
 
 
 class EmailForm(forms.Form):

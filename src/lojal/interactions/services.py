@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lojal.activities import services as activities_services
 from lojal.core.audit import audit_record
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.inputs import date_fault
@@ -113,8 +114,11 @@ def interaction_log(
     duration_minutes: int | None = None,
     outcome: str = "",
     occurred_at: dt.datetime | None = None,
+    follow_up_due: dt.date | None = None,
+    follow_up_note: str = "",
 ) -> Interaction:
-    """Staff log a call, meeting, letter or portal message by hand (the quick-entry form and the API)."""
+    """Staff log a call, meeting, letter or portal message by hand (the quick-entry form and the API);
+    with ``follow_up_due``, a follow-up for the one who logged it is created with it (both or neither)."""
     if not Customer.objects.live().filter(pk=customer_id).exists():
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     if channel not in {Channel.CALL, Channel.MEETING, Channel.LETTER, Channel.PORTAL, Channel.SMS}:
@@ -131,19 +135,46 @@ def interaction_log(
         raise ValidationError.for_field("occurred_at", reason)
     if occurred_at is not None and occurred_at > timezone.now() + dt.timedelta(days=366):
         raise ValidationError.for_field("occurred_at", _("More than a year ahead; check the date."))
-    interaction = interaction_record(
-        channel=channel,
-        direction=direction,
-        customer_id=customer_id,
-        occurred_at=occurred_at,
-        actor=actor,
-        subject=subject,
-        body_text=notes,
-        duration_seconds=duration_minutes * 60 if duration_minutes is not None else None,
-        outcome=outcome,
-    )
-    audit_record(actor=actor, action="interaction.logged", obj=interaction, label=subject or channel)
+    with transaction.atomic():
+        interaction = interaction_record(
+            channel=channel,
+            direction=direction,
+            customer_id=customer_id,
+            occurred_at=occurred_at,
+            actor=actor,
+            subject=subject,
+            body_text=notes,
+            duration_seconds=duration_minutes * 60 if duration_minutes is not None else None,
+            outcome=outcome,
+        )
+        audit_record(actor=actor, action="interaction.logged", obj=interaction, label=subject or channel)
+        if follow_up_due is not None or follow_up_note:
+            _follow_up(interaction, actor=actor, due=follow_up_due, note=follow_up_note)
     return interaction
+
+
+def _follow_up(interaction: Interaction, *, actor: Any, due: dt.date | None, note: str) -> None:
+    """The follow-up of a logged call (or meeting, letter...): a call back, due when staff said."""
+    about = interaction.subject or (interaction.body_text.strip().splitlines() or [""])[0]
+    subject = (note.strip().splitlines() or [""])[0] or _("Follow up: %(subject)s") % {"subject": about}
+    is_call = interaction.channel == Channel.CALL
+    try:
+        activities_services.activity_create(
+            actor=actor,
+            kind="call" if is_call else "todo",
+            subject=subject[:200],
+            notes=note,
+            customer_id=interaction.customer_id,
+            due_date=due,
+            origin="call_follow_up" if is_call else "app",
+            origin_reference=f"interactions.{interaction.channel}:{interaction.pk}",
+        )
+    except ValidationError as error:
+        # The form and the API name the follow-up's own fields.
+        field = {"due_date": "follow_up_due", "notes": "follow_up_note", "subject": "follow_up_note"}
+        name = next(iter(error.errors), "follow_up_due")
+        reasons = error.errors.get(name, [error.message])
+        raise ValidationError.for_field(field.get(name, "follow_up_due"), reasons[0]) from error
 
 
 def _unmatched(interaction_id: int) -> Interaction:

@@ -82,6 +82,8 @@ def log(request: HttpRequest, customer_id: int) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
                 outcome=data["outcome"] or "",
                 occurred_at=data["occurred_at"],
+                follow_up_due=data["follow_up_due"] if data["follow_up"] else None,
+                follow_up_note=data["follow_up_note"] if data["follow_up"] else "",
             )
         except LojalError as error:
             _form_errors(form, error)

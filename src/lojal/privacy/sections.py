@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lojal.activities import privacy as activities_privacy
 from lojal.core.data_subject import DataSubject, ExportSection
 from lojal.customers import privacy as customers_privacy
 from lojal.imports import privacy as imports_privacy
@@ -20,6 +21,7 @@ EXPORT_SECTIONS: list[Callable[..., list[ExportSection]]] = [
     timeline_privacy.export_sections,
     interactions_privacy.export_sections,
     sales_privacy.export_sections,
+    activities_privacy.export_sections,
 ]
 
 #: Each says why the person's data must be kept (refusing the erasure), or "". Cases add "an open case".
@@ -38,6 +40,7 @@ def erasure_steps(subject: DataSubject, *, actor: Any, reason: str) -> dict[str,
         lambda: timeline_privacy.events_erase(subject, organisation_ids=organisations),
         lambda: interactions_privacy.interactions_erase(subject),
         lambda: sales_privacy.sales_erase(subject),
+        lambda: activities_privacy.activities_erase(subject),
         lambda: imports_privacy.imports_erase(subject, actor=actor),
         lambda: customers_privacy.customers_anonymise(subject, actor=actor, reason=reason),
     ):

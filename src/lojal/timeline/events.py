@@ -75,6 +75,17 @@ class HoldingFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ActivityFacts:
+    """A follow-up as its timeline entry shows it once done: its kind ("call", "meeting", "todo",
+    "email"), the subject and outcome staff wrote."""
+
+    activity_id: int
+    kind: str
+    subject: str
+    outcome: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class InteractionFacts:
     """An interaction as its timeline entry shows it; ``text`` is what was written, without the quoted
     history of an email thread."""
@@ -566,4 +577,30 @@ def holding_changed(
         data=data,
         occurred_at=occurred_at,
         actor_id=actor_id,
+    )
+
+
+def activity_done(
+    *,
+    customer_id: int,
+    activity: ActivityFacts,
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    """A follow-up (call, meeting, to-do, email to write) was done; its summary ("Call made: ...") is
+    rendered when read, by the renderer the activities app registers for ``activity.``."""
+    data: dict[str, Any] = {
+        "activity_id": activity.activity_id,
+        "activity_kind": activity.kind,
+        "subject": activity.subject,
+    }
+    if activity.outcome:
+        data["activity_outcome"] = activity.outcome
+    return _draft(
+        customer_id=customer_id,
+        kind=Event.Kind.ACTIVITY_DONE.value,
+        data=data,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        body=activity.outcome,
     )

@@ -29,6 +29,7 @@ class Event(models.Model):
         TRANSACTION_RECORDED = "sales.transaction", _("Transaction")
         HOLDING_OPENED = "sales.holding_opened", _("Holding opened")
         HOLDING_CHANGED = "sales.holding_changed", _("Holding changed")
+        ACTIVITY_DONE = "activity.done", _("Follow-up done")
 
     # The (customer, newest first) index serves every lookup by customer; no separate one. No foreign
     # key in the database, as for transactions: an import writes an event per row, and the key check

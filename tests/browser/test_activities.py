@@ -1,0 +1,66 @@
+"""Follow-ups in a real browser: create one from the customer page, mark it done with its outcome, and
+find it on the customer's timeline; log a call that needs a follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from lojal.activities.models import Activity
+from tests.factories import person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_create_a_follow_up_for_a_customer_and_complete_it(
+    logged_in: Callable[..., Any], live_server: Any
+) -> None:
+    customer = person(first_name="Kari", last_name="Nordmann")
+    page = logged_in()
+
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
+    expect(page.get_by_test_id("open-follow-ups")).to_contain_text("No open follow-ups.")
+    page.get_by_test_id("new-follow-up").click()
+    page.select_option("#id_kind", "call")
+    page.fill("#id_subject", "Ring om fakturakopian")
+    page.fill("#id_due_date", "2026-12-09")
+    page.fill("#id_due_time", "10:30")
+    page.click("form.activity-form button[type=submit]")
+
+    page.wait_for_url(f"{live_server.url}/customers/{customer.pk}/")
+    card = page.get_by_test_id("open-follow-ups")
+    expect(card).to_contain_text("Ring om fakturakopian")
+    card.get_by_label("Outcome of Ring om fakturakopian").fill("Kopian skickad")
+    card.get_by_role("button", name="Done").click()
+
+    page.wait_for_url(f"{live_server.url}/customers/{customer.pk}/")
+    expect(page.get_by_test_id("open-follow-ups")).to_contain_text("No open follow-ups.")
+    expect(page.locator("#timeline-list")).to_contain_text(
+        "Call made: Ring om fakturakopian. Outcome: Kopian skickad"
+    )
+    activity = Activity.objects.get()
+    assert (activity.status, activity.outcome, activity.customer_id) == (
+        "done",
+        "Kopian skickad",
+        customer.pk,
+    )
+
+
+def test_complete_from_my_follow_ups_in_one_click(logged_in: Callable[..., Any], live_server: Any) -> None:
+    customer = person(first_name="Ola", last_name="Nordmann")
+    page = logged_in()
+    page.goto(f"{live_server.url}/activities/new/?customer={customer.pk}")
+    page.fill("#id_subject", "Skicka offerten")
+    page.fill("#id_due_date", "2026-12-01")
+    page.click("form.activity-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/activities/")
+
+    row = page.locator("tr.activity", has_text="Skicka offerten")
+    expect(row).to_contain_text("Overdue")
+    row.get_by_role("button", name="Done").click()
+
+    expect(page.locator("tr.activity", has_text="Skicka offerten")).to_contain_text("Done")
+    assert Activity.objects.get().status == "done"
