@@ -4,14 +4,17 @@ violation, of any impact, fails the test and is printed in words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from lojal.accounts.models import User
 from tests.browser.conftest import PASSWORD
 from tests.browser.site import demo_world, pages
+from tests.factories import person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,3 +72,85 @@ def test_every_page_has_no_accessibility_violation(
 
     assert len(staff_urls) >= 20 and len(public_urls) == 4, (staff_urls, public_urls)
     assert not failures, "\n" + "\n".join(failures)
+
+
+def axe_violations(page: Any) -> str:
+    results = Axe().run(page, options=RUN_ONLY)
+    return describe(page.url, "this width", results.response["violations"])
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(
+    logged_in: Callable[..., Any],
+) -> None:
+    page = logged_in()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+
+
+def test_arrow_keys_on_the_language_menu_do_not_reload_and_enter_switches_keeping_focus(
+    logged_in: Callable[..., Any],
+) -> None:
+    page = logged_in()
+    page.evaluate("window.notReloaded = true")
+    page.focus("#language-select")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).not_to_have_attribute("lang", "en")
+    assert page.evaluate("window.notReloaded === undefined")
+    assert page.evaluate("document.activeElement.id") == "language-select"
+
+
+def test_choosing_a_language_with_the_mouse_switches_at_once(logged_in: Callable[..., Any]) -> None:
+    page = logged_in()
+    page.select_option("#language-select", "nb")
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+
+
+def test_the_result_count_after_a_search_is_announced(logged_in: Callable[..., Any]) -> None:
+    person(first_name="Ingrid", last_name="Sjöberg")
+    person(first_name="Nils", last_name="Holm")
+    page = logged_in()
+    expect(page.locator("#announcer")).to_have_attribute("role", "status")
+    page.fill("#search", "Sjöberg")
+    expect(page.locator("#announcer")).to_have_text("1 customer")
+
+
+def test_on_a_phone_the_menu_opens_from_a_button_and_the_user_menu_has_api_tokens(
+    logged_in: Callable[..., Any], live_server: Any
+) -> None:
+    page = logged_in()
+    page.set_viewport_size({"width": 390, "height": 844})
+    nav = page.locator("#mainnav")
+    button = page.get_by_role("button", name="Menu")
+    expect(nav).to_be_hidden()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(nav.get_by_role("link", name="Duplicates")).to_be_visible()
+    assert axe_violations(page) == ""
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+
+    page.locator(".usermenu summary").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    assert axe_violations(page) == ""
+    page.get_by_role("link", name="API tokens").click()
+    page.wait_for_url(f"{live_server.url}/account/tokens/")
+
+
+def test_a_form_showing_errors_has_no_violation_and_links_each_error(logged_in: Callable[..., Any]) -> None:
+    page = logged_in()
+    page.click("text=New customer")
+    page.fill("#id_emails", "not-an-email")
+    page.click("button:has-text('Create customer')")
+    expect(page.locator(".field-emails .error")).to_be_visible()
+    expect(page.locator("#id_emails")).to_have_attribute("aria-describedby", "id_emails_helptext id_emails_error")
+    assert page.locator("#id_emails_error").count() == 1
+    assert axe_violations(page) == ""
