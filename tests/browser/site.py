@@ -92,7 +92,9 @@ def demo_world(staff: Any) -> World:
                 "channel": "store",
             },
         )
-    company = organisation(actor=staff, organisation_name="Norrlandsbolaget AB", emails=["info@norrland.example"])
+    company = organisation(
+        actor=staff, organisation_name="Norrlandsbolaget AB", emails=["info@norrland.example"]
+    )
     for first, last in [("Anna", "Lindqvist"), ("Kari", "Nordmann")]:
         contact_person_add(
             actor=staff,
@@ -103,7 +105,9 @@ def demo_world(staff: Any) -> World:
     person(actor=staff, first_name="Anna", last_name="Lindqvist", emails=["anna.l@example.se"])
     suspicion = DuplicateSuspicion.objects.filter(status="open").order_by("pk").first()
     assert suspicion is not None, "the two Annas should be suspected duplicates"
-    email = email_ingest(raw=(FIXTURES / "email" / "sv-utf8-quoted-printable.eml").read_bytes(), source="smtp")
+    email = email_ingest(
+        raw=(FIXTURES / "email" / "sv-utf8-quoted-printable.eml").read_bytes(), source="smtp"
+    )
     email_ingest(raw=(FIXTURES / "email" / "auto-reply-sv.eml").read_bytes(), source="smtp")
     from tests.imports.helpers import run
 
@@ -114,7 +118,11 @@ def demo_world(staff: Any) -> World:
         key="kontakt",
         defaults={
             "name": "Kontakta oss",
-            "fields": [{"name": "name", "required": True}, {"name": "email", "required": True}, {"name": "message", "required": True}],
+            "fields": [
+                {"name": "name", "required": True},
+                {"name": "email", "required": True},
+                {"name": "message", "required": True},
+            ],
         },
     )
     return World(

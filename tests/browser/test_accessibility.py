@@ -20,7 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
 # WCAG 2.1 A and AA plus axe's best practices (landmarks, headings, skip link...).
-RUN_ONLY = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+RUN_ONLY = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+}
 
 
 def describe(url: str, width: str, violations: list[dict[str, Any]]) -> str:
@@ -151,6 +153,8 @@ def test_a_form_showing_errors_has_no_violation_and_links_each_error(logged_in: 
     page.fill("#id_emails", "not-an-email")
     page.click("button:has-text('Create customer')")
     expect(page.locator(".field-emails .error")).to_be_visible()
-    expect(page.locator("#id_emails")).to_have_attribute("aria-describedby", "id_emails_helptext id_emails_error")
+    expect(page.locator("#id_emails")).to_have_attribute(
+        "aria-describedby", "id_emails_helptext id_emails_error"
+    )
     assert page.locator("#id_emails_error").count() == 1
     assert axe_violations(page) == ""

@@ -19,7 +19,9 @@ THREE = [
 
 def addresses(customer: Customer) -> list[tuple[str, str, str, bool]]:
     return list(
-        Address.objects.filter(customer=customer).order_by("-is_primary", "id").values_list("label", "street", "city", "is_primary")
+        Address.objects.filter(customer=customer)
+        .order_by("-is_primary", "id")
+        .values_list("label", "street", "city", "is_primary")
     )
 
 
@@ -43,7 +45,9 @@ def test_the_edit_form_shows_every_address_filled_in(staff_client: Client) -> No
 
 def test_a_second_address_can_be_changed_and_a_third_removed(staff_client: Client) -> None:
     customer = factories.person(last_name="Åström", addresses=THREE)
-    data: dict[str, Any] = edit_form(customer, address_1_city="Solna", address_1_postal_code="169 70", address_2_remove="on")
+    data: dict[str, Any] = edit_form(
+        customer, address_1_city="Solna", address_1_postal_code="169 70", address_2_remove="on"
+    )
     response = staff_client.post(f"/customers/{customer.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert addresses(customer) == [
@@ -73,7 +77,9 @@ def test_an_address_can_be_added_with_its_kind(staff_client: Client) -> None:
 
 def test_an_error_in_a_further_address_is_shown_on_its_own_field(staff_client: Client) -> None:
     customer = factories.person(last_name="Åström", addresses=THREE[:2])
-    response = staff_client.post(f"/customers/{customer.pk}/edit/", edit_form(customer, address_1_postal_code="4113"))
+    response = staff_client.post(
+        f"/customers/{customer.pk}/edit/", edit_form(customer, address_1_postal_code="4113")
+    )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"address_1_postal_code"}
     page = response.content.decode()

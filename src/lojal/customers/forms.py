@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -50,7 +51,9 @@ class CustomerForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line, any format; the first is the primary number."),
     )
-    address_label = forms.ChoiceField(label=_("Kind of address"), choices=Address.Label.choices, required=False)
+    address_label = forms.ChoiceField(
+        label=_("Kind of address"), choices=Address.Label.choices, required=False
+    )
     street = forms.CharField(label=_("Street"), max_length=200, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=12, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
@@ -220,7 +223,7 @@ def _address_group_fields() -> dict[str, forms.Field]:
     }
 
 
-def _extra_addresses(initial: dict[str, Any]) -> int:
+def _extra_addresses(initial: Mapping[str, Any]) -> int:
     numbers = [int(key.split("_")[1]) for key in initial if re.fullmatch(r"address_\d+_street", key)]
     return max(numbers, default=0)
 
