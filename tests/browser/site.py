@@ -221,4 +221,5 @@ def pages(world: World) -> tuple[list[str], list[str], list[str]]:
         else:
             url = "/" + route
         (public if name in PUBLIC else staff).append(url)
+    staff.append(f"/customers/{world.company.pk}/")  # an organisation: contact persons under the details
     return sorted(set(staff)), sorted(set(public)), unmapped

@@ -45,6 +45,12 @@ def check(page: Any, base: str, urls: list[str], width: str) -> list[str]:
         results = axe.run(page, options=RUN_ONLY)
         if results.response["violations"]:
             failures.append(describe(url, width, results.response["violations"]))
+        # Nothing pushes the page sideways (wide tables scroll inside their own container or stack).
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            failures.append(f"{url} at {width}: the page is {overflow}px wider than the window")
     return failures
 
 
