@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lojal.accounts.selectors import staff_list
 from lojal.core.contact_points import phone_display
 from lojal.core.forms import ServiceForm
-from lojal.customers.models import Country, Customer, Kind, Language, Stage, VipTier
+from lojal.customers.models import Address, Country, Customer, Kind, Language, Stage, VipTier
 from lojal.customers.selectors import national_id_shown
 
 NATIONAL_COUNTRIES = [("SE", _("Sweden")), ("NO", _("Norway")), ("DK", _("Denmark")), ("FI", _("Finland"))]
@@ -50,6 +51,9 @@ class CustomerForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line, any format; the first is the primary number."),
     )
+    address_label = forms.ChoiceField(
+        label=_("Kind of address"), choices=Address.Label.choices, required=False
+    )
     street = forms.CharField(label=_("Street"), max_length=200, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=12, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
@@ -77,6 +81,13 @@ class CustomerForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The first address is edited in the fields above; every further one in a group of its own
+        # (address_1_street ...), plus one empty group to add an address.
+        self.address_numbers = list(range(1, _extra_addresses(self.initial) + 2))
+        for number in self.address_numbers:
+            for name, field in _address_group_fields().items():
+                self.fields[f"address_{number}_{name}"] = field
+        self._address_prefixes: list[str] = []
         self.fields["account_manager_id"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (user.pk, user.display_name) for user in staff_list()
         ]
@@ -84,8 +95,15 @@ class CustomerForm(ServiceForm):
     @staticmethod
     def initial_for(customer: Customer, *, user: Any) -> dict[str, Any]:
         """The form filled in from ``customer``, its national number as ``user`` may see it."""
-        address = next(iter(customer.addresses.all()), None)
+        addresses = list(customer.addresses.all())
+        address = addresses[0] if addresses else None
+        extra: dict[str, Any] = {}
+        for number, other in enumerate(addresses[1:], start=1):
+            for name in ADDRESS_FIELDS:
+                extra[f"address_{number}_{name}"] = getattr(other, name)
         return {
+            **extra,
+            "address_label": address.label if address else Address.Label.POSTAL,
             "kind": customer.kind,
             "first_name": customer.first_name,
             "last_name": customer.last_name,
@@ -146,25 +164,68 @@ class CustomerForm(ServiceForm):
         result["phones"] = [line.strip() for line in data.get("phones", "").splitlines() if line.strip()]
         result["tags"] = [tag.strip() for tag in re.split(r"[,;]", data.get("tags", "")) if tag.strip()]
         address_fields = ("street", "postal_code", "city", "municipality", "region")
-        others = []
-        if existing is not None:
-            others = [
-                {f: getattr(a, f) for f in (*address_fields, "country", "label")}
-                for a in list(existing.addresses.all())[1:]
-            ]
+        addresses: list[dict[str, Any]] = []
+        self._address_prefixes = []
         if any(data.get(f) for f in ("street", "postal_code", "city")):
             primary = {f: data.get(f, "") for f in address_fields}
             primary["country"] = data.get("country") or "SE"
+            primary["label"] = data.get("address_label") or Address.Label.POSTAL
             primary["is_primary"] = True
-            result["addresses"] = [primary, *others]
-        else:
-            result["addresses"] = others
+            addresses.append(primary)
+            self._address_prefixes.append("")
+        for number in self.address_numbers:
+            prefix = f"address_{number}_"
+            group = {name: data.get(prefix + name) or "" for name in ADDRESS_FIELDS}
+            if data.get(prefix + "remove") or not any(group[f] for f in ("street", "postal_code", "city")):
+                continue
+            group["country"] = group["country"] or "SE"
+            group["label"] = group["label"] or Address.Label.POSTAL
+            addresses.append(group)
+            self._address_prefixes.append(prefix)
+        result["addresses"] = addresses
         return result
+
+    def address_groups(self) -> list[dict[str, Any]]:
+        """The further address groups for the template: their number and bound fields by name."""
+        return [
+            {
+                "number": number,
+                "is_new": f"address_{number}_street" not in self.initial,
+                **{name: self[f"address_{number}_{name}"] for name in (*ADDRESS_FIELDS, "remove")},
+            }
+            for number in self.address_numbers
+        ]
 
     def service_error_field(self, key: str) -> str | None:
         """``emails[1]`` is typed into ``emails``, ``addresses[0].city`` into ``city``."""
-        field = key.rsplit(".", 1)[-1] if key.startswith("addresses[") else re.sub(r"\[\d+\].*$", "", key)
+        if key.startswith("addresses["):
+            index = int(re.sub(r"^addresses\[(\d+)\].*$", r"\1", key))
+            prefix = self._address_prefixes[index] if index < len(self._address_prefixes) else ""
+            field = prefix + key.rsplit(".", 1)[-1]
+        else:
+            field = re.sub(r"\[\d+\].*$", "", key)
         return field if field in self.fields else None
+
+
+ADDRESS_FIELDS = ("label", "street", "postal_code", "city", "municipality", "region", "country")
+
+
+def _address_group_fields() -> dict[str, forms.Field]:
+    return {
+        "label": forms.ChoiceField(label=_("Kind of address"), choices=Address.Label.choices, required=False),
+        "street": forms.CharField(label=_("Street"), max_length=200, required=False),
+        "postal_code": forms.CharField(label=_("Postal code"), max_length=12, required=False),
+        "city": forms.CharField(label=_("City"), max_length=100, required=False),
+        "municipality": forms.CharField(label=_("Municipality"), max_length=100, required=False),
+        "region": forms.CharField(label=_("Region"), max_length=100, required=False),
+        "country": forms.ChoiceField(label=_("Country"), choices=Country.choices, required=False),
+        "remove": forms.BooleanField(label=_("Remove this address"), required=False),
+    }
+
+
+def _extra_addresses(initial: Mapping[str, Any]) -> int:
+    numbers = [int(key.split("_")[1]) for key in initial if re.fullmatch(r"address_\d+_street", key)]
+    return max(numbers, default=0)
 
 
 class ContactPersonForm(ServiceForm):

@@ -2,6 +2,7 @@
 document.addEventListener("change", (event) => {
   const target = event.target;
   if (target.matches("[data-autosubmit]")) target.form.submit();
+  if (target.matches("[data-language-select]") && !languageByKeyboard) languageSubmit(target);
   if (target.matches(".customer-form input[name=kind]")) target.form.dataset.kind = target.value;
 });
 document.addEventListener("submit", (event) => {
@@ -104,4 +105,69 @@ document.addEventListener("change", (event) => {
       });
     });
   }
+});
+
+// The language menu: a choice made with the mouse (or the open picker) switches at once; arrow keys on
+// the closed menu only move the selection, Enter confirms it. Focus returns to the menu after the reload.
+let languageByKeyboard = false;
+function languageSubmit(select) {
+  try { sessionStorage.setItem("lojal-focus", "language-select"); } catch (error) { /* private mode */ }
+  select.form.submit();
+}
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (!target.matches || !target.matches("[data-language-select]")) return;
+  if (["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"].includes(event.key) || (event.key.length === 1 && event.key !== " ")) {
+    languageByKeyboard = true;
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    languageSubmit(target);
+  }
+});
+document.addEventListener("pointerdown", () => { languageByKeyboard = false; });
+document.addEventListener("DOMContentLoaded", () => {
+  let focusId = null;
+  try { focusId = sessionStorage.getItem("lojal-focus"); sessionStorage.removeItem("lojal-focus"); } catch (error) { /* private mode */ }
+  const focusTarget = focusId && document.getElementById(focusId);
+  if (focusTarget) focusTarget.focus();
+
+  // The main menu collapses behind a button at narrow widths (CSS decides when; without JavaScript
+  // the menu simply stays open).
+  const topbar = document.querySelector(".topbar");
+  const button = document.querySelector(".menu-button");
+  const nav = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (topbar && button && nav) {
+    topbar.classList.add("has-js");
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    });
+  }
+});
+// Escape closes an open menu (the main menu or the user menu) and puts focus back on its button.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const details = document.querySelector(".usermenu[open]");
+  if (details) { details.open = false; details.querySelector("summary").focus(); }
+  const button = document.querySelector(".menu-button[aria-expanded=true]");
+  if (button && button.offsetParent !== null && document.getElementById("mainnav").contains(document.activeElement)) {
+    button.click(); button.focus();
+  }
+});
+// A click outside the open user menu closes it.
+document.addEventListener("click", (event) => {
+  const details = document.querySelector(".usermenu[open]");
+  if (details && !details.contains(event.target)) details.open = false;
+});
+// Result counts are announced: a list marks its count with the class "result-count"; after htmx swaps
+// new content in, its text is copied into the page's one live region (#announcer, role=status), which
+// stays in the page so screen readers hear every change (a region swapped in whole is often not read).
+document.addEventListener("htmx:afterSwap", (event) => {
+  const announcer = document.getElementById("announcer");
+  const target = event.detail && event.detail.target;
+  if (!announcer || !target) return;
+  const count = target.matches(".result-count") ? target : target.querySelector(".result-count");
+  if (count) announcer.textContent = count.textContent.trim().replace(/\s+/g, " ");
 });

@@ -1,0 +1,225 @@
+"""Every page of the site, for the accessibility test and the screenshot tool.
+
+``staff_pages`` walks the URL patterns, so a new page that needs no parameter is visited without
+anyone listing it; the pages that need an object (a customer, an email, an import, a merge) get one
+from ``demo_world``, which builds demo-like data through the real services. A parametrised page
+nobody maps here fails the accessibility test, so it cannot be forgotten silently either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from lojal.customers.models import Customer, DuplicateSuspicion
+from lojal.customers.services import contact_person_add
+from lojal.imports.models import ImportJob
+from lojal.interactions import chat
+from lojal.interactions.emails.ingest import email_ingest
+from lojal.interactions.models import ChatSession, Interaction, WebForm
+from lojal.sales import catalogue, services
+from tests.factories import organisation, person
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+# Addresses that answer something other than a page (downloads, scripts, POST-only actions, the API,
+# the admin) or that belong to a page listed elsewhere (fragments htmx loads into a page).
+NOT_PAGES = {
+    "health",
+    "set_language",
+    "accounts:logout",
+    "privacy:register_csv",
+    "privacy:register_json",
+    "public:chat_widget",
+    "public:webform_embed",
+    "public:chat_send",
+    "public:chat_end",
+}
+NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
+
+
+@dataclass
+class World:
+    customer: Customer
+    company: Customer
+    email: Interaction
+    suspicion: DuplicateSuspicion
+    job: ImportJob
+    product_id: int
+    category_id: int
+    chat: ChatSession
+    webform_key: str
+
+
+def demo_world(staff: Any) -> World:
+    """A small, realistic data set: a person with several addresses, contact points, purchases and an
+    email; a company with contact persons; a suspected duplicate; a finished import; a product; a chat."""
+    now = timezone.now()
+    customer = person(
+        actor=staff,
+        first_name="Jörgen",
+        last_name="Åström",
+        national_id="811228-9874",
+        emails=["jorgen.astrom.langnamn@exempelforetaget-i-norrland.se", "jorgen@example.se"],
+        phones=["070-765 43 21", "08-123 456 78"],
+        addresses=[
+            {"street": "Kungsgatan 12", "postal_code": "111 43", "city": "Stockholm", "label": "postal"},
+            {"street": "Drottninggatan 5", "postal_code": "111 51", "city": "Stockholm", "label": "delivery"},
+            {"street": "Box 123", "postal_code": "901 03", "city": "Umeå", "label": "billing"},
+        ],
+        tags=["Nyhetsbrev", "VIP"],
+        lifecycle_stage="customer",
+    )
+    category = catalogue.category_create(actor=staff, name="Ytterkläder")
+    product = catalogue.product_create(
+        actor=staff,
+        data={"code": "JACKA-01", "name": "Vinterjacka", "category_id": category.pk, "unit_price": "1999.00"},
+    )
+    for days_ago, amount in [(20, "1999.00"), (200, "499.00"), (420, "1299.00"), (800, "249.00")]:
+        services.transaction_record(
+            actor=staff,
+            customer_id=customer.pk,
+            data={
+                "occurred_at": now - dt.timedelta(days=days_ago),
+                "kind": "purchase",
+                "amount": amount,
+                "currency": "SEK",
+                "channel": "store",
+            },
+        )
+    company = organisation(
+        actor=staff, organisation_name="Norrlandsbolaget AB", emails=["info@norrland.example"]
+    )
+    for first, last in [("Anna", "Lindqvist"), ("Kari", "Nordmann")]:
+        contact_person_add(
+            actor=staff,
+            organisation_id=company.pk,
+            data={"first_name": first, "last_name": last, "email": f"{first.lower()}@norrland.example"},
+        )
+    person(actor=staff, first_name="Ana", last_name="Lindquist", emails=["anna.l@example.se"])
+    person(actor=staff, first_name="Anna", last_name="Lindqvist", emails=["anna.l@example.se"])
+    suspicion = DuplicateSuspicion.objects.filter(status="open").order_by("pk").first()
+    assert suspicion is not None, "the two Annas should be suspected duplicates"
+    email = email_ingest(
+        raw=(FIXTURES / "email" / "sv-utf8-quoted-printable.eml").read_bytes(), source="smtp"
+    )
+    email_ingest(raw=(FIXTURES / "email" / "auto-reply-sv.eml").read_bytes(), source="smtp")
+    from tests.imports.helpers import run
+
+    job = run("customers", "customers_utf8_bom.csv", actor=staff)
+    chat.presence_touch(user=staff)
+    session = chat.chat_start(name="Kari", email="kari@example.no", text="Har dere lampen på lager?")
+    WebForm.objects.get_or_create(
+        key="kontakt",
+        defaults={
+            "name": "Kontakta oss",
+            "fields": [
+                {"name": "name", "required": True},
+                {"name": "email", "required": True},
+                {"name": "message", "required": True},
+            ],
+        },
+    )
+    return World(
+        customer=customer,
+        company=company,
+        email=email,
+        suspicion=suspicion,
+        job=job,
+        product_id=product.pk,
+        category_id=category.pk,
+        chat=session,
+        webform_key="kontakt",
+    )
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str, URLPattern]]:
+    found = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            space = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += _walk(entry.url_patterns, prefix + str(entry.pattern), space)
+        elif isinstance(entry, URLPattern) and entry.name:
+            found.append((f"{namespace}{entry.name}", prefix + str(entry.pattern), entry))
+    return found
+
+
+def routes() -> list[tuple[str, str, URLPattern]]:
+    """(name, route, pattern) of every named address outside the API, the admin and i18n."""
+    return [
+        (name, route, pattern)
+        for name, route, pattern in _walk(get_resolver().url_patterns)
+        if not route.startswith(NOT_PAGE_PREFIXES) and name not in NOT_PAGES
+    ]
+
+
+def parametrised(world: World) -> dict[str, str]:
+    """The pages that need an object, each with one from ``world``."""
+    c, job = world.customer.pk, world.job.pk
+    return {
+        "customers:detail": f"/customers/{c}/",
+        "customers:edit": f"/customers/{c}/edit/",
+        "customers:merge": f"/customers/duplicates/{world.suspicion.pk}/",
+        "customers:timeline": "",
+        "customers:delete": "",
+        "customers:national_id_reveal": "",
+        "customers:note_add": "",
+        "customers:contact_add": "",
+        "customers:contact_remove": "",
+        "subject_rights:export": "",
+        "subject_rights:erase": f"/customers/{c}/erase/",
+        "subject_rights:legal_hold": "",
+        "interactions:detail": f"/interactions/{world.email.pk}/",
+        "interactions:chat": f"/interactions/chats/{world.chat.pk}/",
+        "interactions:chat_reply": "",
+        "interactions:chat_close": "",
+        "interactions:link": "",
+        "interactions:retry": "",
+        "interactions:pick": "",
+        "interactions:create_customer": "",
+        "interactions:attachment": "",
+        "interactions:log": "",
+        "interactions:compose": f"/interactions/customers/{c}/email/",
+        "interactions:sms": f"/interactions/customers/{c}/sms/",
+        "imports:detail": f"/imports/{job}/",
+        "imports:progress": "",
+        "imports:mapping": "",
+        "imports:commit": "",
+        "imports:cancel": "",
+        "imports:file_delete": "",
+        "sales:customer_panel": "",
+        "sales:customer_transactions": "",
+        "sales:product_edit": f"/sales/products/{world.product_id}/edit/",
+        "sales:category_edit": f"/sales/categories/{world.category_id}/edit/",
+        "public:webform": f"/forms/{world.webform_key}/",
+        "public:chat_session": f"/chat/s/{world.chat.token}/",
+    }
+
+
+PUBLIC = {"accounts:login", "public:webform", "public:chat_start", "public:chat_session"}
+
+
+def pages(world: World) -> tuple[list[str], list[str], list[str]]:
+    """(staff pages, public pages, names of parametrised addresses nobody mapped)."""
+    mapped = parametrised(world)
+    staff: list[str] = []
+    public: list[str] = []
+    unmapped: list[str] = []
+    for name, route, pattern in routes():
+        if pattern.pattern.converters:
+            if name not in mapped:
+                unmapped.append(f"{name} ({route})")
+                continue
+            url = mapped[name]
+            if not url:  # a fragment or a POST-only action: checked as part of its page
+                continue
+        else:
+            url = "/" + route
+        (public if name in PUBLIC else staff).append(url)
+    staff.append(f"/customers/{world.company.pk}/")  # an organisation: contact persons under the details
+    return sorted(set(staff)), sorted(set(public)), unmapped
