@@ -120,7 +120,7 @@ def test_administrator_reads_the_test_inbox_with_headers_text_safe_html_and_atta
 
     assert f'href="/interactions/sent-mail/{kept.pk}/">Välkommen</a>' in listing
     assert "asa@example.se" in listing
-    assert '<dt>Message-ID</dt><dd class="address">&lt;welcome-1@lojal.example&gt;</dd>' in page
+    assert '<dt>Message-ID</dt><dd class="mail-address">&lt;welcome-1@lojal.example&gt;</dd>' in page
     assert "välkommen som kund." in page.split('data-testid="sent-mail-text"')[1]
     assert "<p>Hej <b>Åsa</b></p>" in page
     assert "<script>" not in page.split('data-testid="sent-mail-html"')[1].split("</div>")[0]

@@ -49,7 +49,7 @@ def test_dismissed_message_leaves_the_inbox_and_its_count_and_can_be_put_back(ag
     assert "Dismissed (1)" in inbox and "Waiting (1)" in inbox
     dismissed = agent.get("/interactions/inbox/", {"show": "dismissed"}).content.decode()
     assert "Billiga klockor" in dismissed and "Fråga om faktura" not in dismissed
-    assert AuditEntry.objects.filter(action="interaction.dismissed", object_id=str(spam.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="inbox.dismissed", object_id=str(spam.pk)).count() == 1
 
     agent.post(f"/interactions/{spam.pk}/restore/", {"show": "dismissed"})
 
@@ -85,7 +85,7 @@ def test_a_matched_message_cannot_be_dismissed(agent: Client, admin_user: Any) -
     agent.post(f"/interactions/{matched.pk}/dismiss/")
 
     assert Interaction.objects.get(pk=matched.pk).dismissed_at is None
-    assert not AuditEntry.objects.filter(action="interaction.dismissed").exists()
+    assert not AuditEntry.objects.filter(action="inbox.dismissed").exists()
 
 
 def test_linking_a_dismissed_message_puts_it_back_on_a_timeline(agent: Client) -> None:

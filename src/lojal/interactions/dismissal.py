@@ -40,7 +40,7 @@ def interactions_dismiss(*, actor: Any, interaction_ids: list[int]) -> int:
     Interaction.objects.filter(pk__in=[row.pk for row in rows]).update(
         dismissed_at=timezone.now(), dismissed_by=actor if getattr(actor, "pk", None) else None
     )
-    _audit(actor, "interaction.dismissed", rows, {"dismissed": [False, True]})
+    _audit(actor, "inbox.dismissed", rows, {"dismissed": [False, True]})
     return len(rows)
 
 
@@ -63,5 +63,5 @@ def interactions_restore(*, actor: Any, interaction_ids: list[int]) -> int:
         .order_by("pk")
     )
     Interaction.objects.filter(pk__in=[row.pk for row in rows]).update(dismissed_at=None, dismissed_by=None)
-    _audit(actor, "interaction.restored", rows, {"dismissed": [True, False]})
+    _audit(actor, "inbox.restored", rows, {"dismissed": [True, False]})
     return len(rows)
