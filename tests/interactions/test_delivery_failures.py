@@ -110,6 +110,17 @@ def test_refused_connection_is_told_in_words_marked_failed_and_a_later_retry_mar
     assert "refused the connection" not in page
 
 
+def test_api_gives_the_failure_in_words(settings: Any, admin_user: Any, api: Any) -> None:
+    port = free_port()
+    point_at(settings, port)
+    interaction = compose(admin_user)
+
+    detail = api.get(f"interactions/{interaction.pk}").json()
+
+    assert detail["delivery_state"] == "failed"
+    assert detail["delivery_failure"] == f"The mail server at 127.0.0.1:{port} refused the connection."
+
+
 def test_refused_connection_is_told_in_swedish_to_a_swedish_reader(settings: Any, admin_user: Any) -> None:
     port = free_port()
     point_at(settings, port)
