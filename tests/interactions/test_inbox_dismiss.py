@@ -43,6 +43,7 @@ def test_dismissed_message_leaves_the_inbox_and_its_count_and_can_be_put_back(ag
     spam.refresh_from_db()
     assert spam.dismissed_at is not None and spam.customer_id is None
     assert "Undo" in answer and '<span id="inbox-count" class="badge" hx-swap-oob="true">1</span>' in answer
+    assert "Waiting (1)</a>" in answer and "Dismissed (1)</a>" in answer
     assert unmatched_count() == 1
     inbox = agent.get("/interactions/inbox/").content.decode()
     assert "Fråga om faktura" in inbox and "Billiga klockor" not in inbox
