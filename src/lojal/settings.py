@@ -227,10 +227,17 @@ EMAIL_TIMEOUT = int(_env("EMAIL_TIMEOUT", "60"))
 # a worker task) queues again what a worker killed mid-send left, and what lost its task.
 LOJAL_OUTBOX_LEASE_SECONDS = int(_env("OUTBOX_LEASE_SECONDS", "600"))
 LOJAL_OUTBOX_RECOVER_SECONDS = int(_env("OUTBOX_RECOVER_SECONDS", "60"))
-EMAIL_BACKEND = (
-    "django.core.mail.backends.console.EmailBackend"
-    if _env("EMAIL_BACKEND", "smtp") == "console"
-    else "django.core.mail.backends.smtp.EmailBackend"
+# LOJAL_EMAIL_BACKEND: smtp, console or sink (kept in the database, read under "Sent mail (test inbox)").
+# Unset, the demo keeps mail in the sink unless a LOJAL_EMAIL_HOST/PORT/USER is given; anything else
+# sends through SMTP (docs/interactions.md).
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "sink": "lojal.interactions.emails.sink.EmailBackend",
+}
+_EMAIL_SERVER_GIVEN = any(_env(name) for name in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_USER"))
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(
+    _env("EMAIL_BACKEND") or ("sink" if DEMO and not _EMAIL_SERVER_GIVEN else "smtp"), _EMAIL_BACKENDS["smtp"]
 )
 
 # Interactions: email in (SMTP receiver, IMAP, webhook), SMS out.

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "lojal.core"
     label = "core"
     verbose_name = "Lojal core"
+
+    def ready(self) -> None:
+        from lojal.core.folding import folding_install
+
+        folding_install()

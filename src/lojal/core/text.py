@@ -36,6 +36,12 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", stripped)).strip()
 
 
+def fold_letters(text: str) -> str:
+    """Lower-case ``text`` and strip diacritics, keeping every other character (spaces, punctuation):
+    the Python side of the database's ``lojal_fold`` (lojal.core.folding), for a search both sides fold."""
+    return _without_marks(text.casefold().translate(_SPECIAL))
+
+
 def words(text: str) -> list[str]:
     """The folded words of ``text``, each at least one character long."""
     return [word for word in re.split(r"[\s@.+-]+", fold(text)) if word]

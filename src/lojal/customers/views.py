@@ -176,6 +176,7 @@ def _timeline_context(
         "events": page.events,
         "next_before": timeline_selectors.cursor_encode(page.next_before),
         "timeline_filters": urlencode(filters, doseq=True),
+        "timeline_query": query,
     }
 
 

@@ -64,6 +64,8 @@ class InteractionDetail(InteractionOut):
     message_id: str
     in_reply_to: str
     delivery_state: str
+    # Why the last send failed, in the caller's language ("" when nothing went wrong); docs/interactions.md.
+    delivery_failure: str = ""
     attachments: list[AttachmentOut]
     defects: list[str]
 
@@ -104,6 +106,7 @@ def _detail(interaction: Interaction) -> dict[str, Any]:
         "message_id": email.message_id if email is not None else "",
         "in_reply_to": email.in_reply_to if email is not None else "",
         "delivery_state": sent.state if sent is not None else str(interaction.details.get("state", "")),
+        "delivery_failure": sent.failure_text if sent is not None else "",
         "attachments": [
             {
                 "id": item.pk,

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lojal.core.audit import audit_record
 from lojal.core.contact_points import email_normalise
 from lojal.core.errors import NotFound, ValidationError
 from lojal.customers.leads import lead_from_contact
@@ -25,7 +26,7 @@ from lojal.interactions.models import (
     Direction,
     Interaction,
 )
-from lojal.interactions.services import customer_for, interaction_record
+from lojal.interactions.services import customer_exists, customer_for, interaction_record
 from lojal.interactions.webforms import TooMany
 
 ONLINE_SECONDS = 90
@@ -85,6 +86,8 @@ def chat_start(*, name: str, email: str, text: str) -> ChatSession:
             token=secrets.token_urlsafe(32),
             visitor_name=name,
             visitor_email=address,
+            # Matched at once, so staff see whom they are talking to while they chat.
+            customer_id=customer_for(address),
             started_at=now,
             last_message_at=now,
         )
@@ -141,8 +144,43 @@ def _transcript(session: ChatSession) -> str:
     return "\n".join(lines)
 
 
+def chat_customer_match(*, session: ChatSession) -> ChatSession:
+    """Match an open chat's visitor to a customer if that has become possible (the address was added
+    to a customer meanwhile); the staff chat view asks on every refresh while the chat is unmatched."""
+    if session.customer_id is None and session.state == ChatSession.State.OPEN:
+        found = customer_for(session.visitor_email)
+        if found is not None:
+            ChatSession.objects.filter(pk=session.pk, customer__isnull=True).update(customer_id=found)
+            session.refresh_from_db(fields=["customer"])
+    return session
+
+
+@transaction.atomic
+def chat_customer_set(*, actor: Any, session_id: int, customer_id: int) -> ChatSession:
+    """Staff say which customer the visitor is; the transcript goes on that customer's timeline."""
+    session = ChatSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None:
+        raise NotFound(_("No chat with id %(id)s.") % {"id": session_id})
+    if session.interaction_id is not None:
+        raise ValidationError.for_field("customer_id", _("This chat is already on a customer's timeline."))
+    if not customer_exists(customer_id):
+        raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
+    before = session.customer_id
+    session.customer_id = customer_id
+    session.save(update_fields=["customer"])
+    audit_record(
+        actor=actor,
+        action="chat.customer_set",
+        obj=session,
+        changes={"customer": [before, customer_id]},
+        label=session.visitor_name or session.visitor_email,
+    )
+    return session
+
+
 def _finish(session: ChatSession, *, state: str, actor: Any) -> Interaction:
-    customer_id = _customer_id(session)
+    matched = session.customer_id is not None and customer_exists(session.customer_id)
+    customer_id = session.customer_id if matched else _customer_id(session)
     first = session.messages.order_by("id").first()
     started = first.sent_at if first is not None else session.started_at
     subject = (

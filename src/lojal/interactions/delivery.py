@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from lojal.interactions.failures import Reason, failure_reason, mail_server
 from lojal.interactions.models import Channel, EmailMessage, Interaction, OutboundEmail
 from lojal.interactions.smtp_handover import RefusedAtEnd, UnconfirmedAtEnd, smtp_hand_over
 
@@ -57,9 +58,17 @@ def email_send(*, outbound_id: int) -> str:
         pk=outbound.pk, state=OutboundEmail.State.SENDING, attempts=outbound.attempts
     )
 
+    server = mail_server()
+
     def mark_sent() -> bool:
         return bool(
-            claim.update(state=OutboundEmail.State.SENT, sent_at=timezone.now(), lease_expires_at=None)
+            claim.update(
+                state=OutboundEmail.State.SENT,
+                sent_at=timezone.now(),
+                lease_expires_at=None,
+                failure_reason="",
+                failure_server="",
+            )
         )
 
     try:
@@ -67,7 +76,9 @@ def email_send(*, outbound_id: int) -> str:
     except UnconfirmedAtEnd as error:
         # Already marked sent; the server may well have it, and sending again could deliver it twice.
         OutboundEmail.objects.filter(pk=outbound.pk).update(
-            last_error=f"The server did not confirm the message: {error}"[:2000]
+            last_error=f"The server did not confirm the message: {error}"[:2000],
+            failure_reason=Reason.UNCONFIRMED,
+            failure_server=server,
         )
         return OutboundEmail.State.SENT
     except RefusedAtEnd as error:
@@ -75,6 +86,8 @@ def email_send(*, outbound_id: int) -> str:
             state=OutboundEmail.State.FAILED,
             sent_at=None,
             last_error=f"{type(error).__name__}: {error}"[:2000],
+            failure_reason=Reason.MESSAGE_REFUSED,
+            failure_server=server,
         )
         return OutboundEmail.State.FAILED
     except Exception as error:  # SMTP refusals, timeouts, DNS before the dot: the row says why
@@ -82,6 +95,8 @@ def email_send(*, outbound_id: int) -> str:
             state=OutboundEmail.State.FAILED,
             lease_expires_at=None,
             last_error=f"{type(error).__name__}: {error}"[:2000],
+            failure_reason=failure_reason(error),
+            failure_server=server,
         )
         return OutboundEmail.State.FAILED
     if not handed_over:
@@ -113,6 +128,15 @@ def _hand_over(message: DjangoEmail, raw: bytes, mark_sent: Callable[[], bool]) 
     """Through the configured mail backend: SMTP step by step (interactions.smtp_handover); any other backend (the
     console in development, the test suite's memory) after the mark, which keeps "never twice"."""
     backend = get_connection(fail_silently=False)
+    if getattr(backend, "stores_in_database", False):
+        # The local sink keeps the message in this database: the mark and the copy commit together,
+        # so the email is in the test inbox exactly when the outbox says sent.
+        message.connection = backend
+        with transaction.atomic():
+            if not mark_sent():
+                return False
+            message.send()
+        return True
     if not isinstance(backend, SmtpBackend):
         if not mark_sent():
             return False

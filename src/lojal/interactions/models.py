@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lojal.interactions.failures import failure_words
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
@@ -97,6 +99,11 @@ class Interaction(models.Model):
     is_bounce = models.BooleanField(default=False)
     is_loop = models.BooleanField(default=False)
     defects = models.JSONField(default=list, blank=True)
+    # Staff put an unmatched auto-reply or spam out of the way: kept, not counted, shown under "Dismissed".
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Channel-specific facts: when a call was answered, an SMS's delivery state and provider id ...
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -182,7 +189,12 @@ class OutboundEmail(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     to_address = models.CharField(max_length=254)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The server's own words, for operators (the admin); pages show ``failure_reason`` in words instead.
     last_error = models.TextField(blank=True)
+    # Why the last attempt failed, one of lojal.interactions.failures.Reason, and the server it talked to
+    # ("localhost:25"): the sentence is written when shown, in the reader's language.
+    failure_reason = models.CharField(max_length=30, blank=True)
+    failure_server = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # Until when the worker that claimed the row ("sending") is trusted to finish; past it, the outbox
     # recovery queues the row again (the message was then never handed over, see delivery.email_send).
@@ -199,6 +211,13 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_address} {self.state}"
+
+    @property
+    def failure_text(self) -> str:
+        """Why the last attempt failed, in the reader's language; "" when nothing went wrong."""
+        if not self.failure_reason:
+            return ""
+        return failure_words(reason=self.failure_reason, server=self.failure_server)
 
 
 class EmailBounce(models.Model):
@@ -313,3 +332,18 @@ class ChatAgentPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.seen_at}"
+
+
+class SentMail(models.Model):
+    """A message the local mail sink took instead of a mail server (the demo, development): kept
+    whole, so staff can read what customers would have received in the test inbox."""
+
+    message_id = models.CharField(max_length=500, blank=True)
+    sender = models.CharField(max_length=254, blank=True)
+    recipients = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    raw = models.BinaryField()
+    sent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M} {self.subject}"

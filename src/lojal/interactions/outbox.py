@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
+from lojal.interactions.failures import Reason
 from lojal.interactions.models import OutboundEmail
 from lojal.interactions.tasks import email_send_task
 
@@ -65,7 +65,8 @@ def outbox_recover(*, now: dt.datetime | None = None) -> OutboxRecovery:
         OutboundEmail.objects.filter(pk__in=expired).update(
             state=OutboundEmail.State.QUEUED,
             lease_expires_at=None,
-            last_error=_("The worker stopped before handing the email to the mail server; it is sent again."),
+            last_error="The worker stopped before handing the email to the mail server; it is sent again.",
+            failure_reason=Reason.WORKER_STOPPED,
         )
     waiting = _waiting_task_ids()
     orphans: list[int] = []

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lojal.core.errors import NotFound
-from lojal.interactions.models import Attachment, EmailBounce, Interaction
+from lojal.interactions.emails.ingest import html_sanitise
+from lojal.interactions.emails.parsing import ParsedAttachment, email_parse
+from lojal.interactions.models import Attachment, EmailBounce, Interaction, OutboundEmail, SentMail
 from lojal.timeline.selectors import text_contains
 
 
@@ -63,18 +66,41 @@ def interactions_of(*, customer_id: int, channel: str = "", query: str = "") -> 
     return rows.order_by("-occurred_at", "-id")
 
 
-def unmatched_list(*, limit: int = 50, before: tuple[dt.datetime, int] | None = None) -> InteractionPage:
-    """Interactions no customer could be found for, newest first: the inbox staff clear by hand."""
-    return _page(unmatched(), limit, before)
+def unmatched_list(
+    *, limit: int = 50, before: tuple[dt.datetime, int] | None = None, dismissed: bool = False
+) -> InteractionPage:
+    """Interactions no customer could be found for, newest first: the inbox staff clear by hand; with
+    ``dismissed``, the ones staff put out of the way instead."""
+    return _page(unmatched(dismissed=dismissed), limit, before)
 
 
-def unmatched() -> QuerySet[Interaction]:
-    """Interactions no customer could be found for, newest first."""
-    return Interaction.objects.filter(customer__isnull=True).order_by("-occurred_at", "-id")
+def unmatched(*, dismissed: bool = False) -> QuerySet[Interaction]:
+    """Interactions no customer could be found for, newest first (dismissed ones only when asked)."""
+    return Interaction.objects.filter(customer__isnull=True, dismissed_at__isnull=not dismissed).order_by(
+        "-occurred_at", "-id"
+    )
 
 
 def unmatched_count() -> int:
-    return Interaction.objects.filter(customer__isnull=True).count()
+    """How many messages wait in the inbox; dismissed auto-replies and spam do not count."""
+    return Interaction.objects.filter(customer__isnull=True, dismissed_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    waiting: int
+    auto_replies: int  # of the waiting ones, detected as auto-replies
+    dismissed: int
+
+
+def inbox_counts() -> InboxCounts:
+    """The inbox's counts in one query."""
+    counts = Interaction.objects.filter(customer__isnull=True).aggregate(
+        waiting=Count("pk", filter=Q(dismissed_at__isnull=True)),
+        auto_replies=Count("pk", filter=Q(dismissed_at__isnull=True, is_auto_reply=True)),
+        dismissed=Count("pk", filter=Q(dismissed_at__isnull=False)),
+    )
+    return InboxCounts(**counts)
 
 
 def conversation_thread(*, conversation_id: int, limit: int = 100) -> list[Interaction]:
@@ -96,3 +122,60 @@ def attachment_get(*, attachment_id: int) -> Attachment:
 def bounced_addresses(*, addresses: list[str]) -> set[str]:
     """Which of ``addresses`` a delivery report said cannot receive mail."""
     return set(EmailBounce.objects.filter(address__in=addresses).values_list("address", flat=True))
+
+
+@dataclass(frozen=True)
+class SentMailView:
+    """One message of the test inbox, read back from its bytes for the page."""
+
+    mail: SentMail
+    headers: list[tuple[str, str]]
+    text: str
+    html: str  # sanitised with nh3, as received mail is
+    attachments: list[ParsedAttachment]
+
+
+def sent_mail_list(*, limit: int = 50, before_id: int | None = None) -> tuple[list[SentMail], int | None]:
+    """The test inbox newest first, without the message bytes; the id to continue from, or None."""
+    rows = SentMail.objects.defer("raw").order_by("-id")
+    if before_id is not None:
+        rows = rows.filter(id__lt=before_id)
+    found = list(rows[: limit + 1])
+    return found[:limit], (found[limit - 1].pk if len(found) > limit else None)
+
+
+def sent_mail_get(*, mail_id: int) -> SentMailView:
+    mail = SentMail.objects.filter(pk=mail_id).first()
+    if mail is None:
+        raise NotFound(_("No sent mail with id %(id)s.") % {"id": mail_id})
+    raw = bytes(mail.raw)
+    parsed = email_parse(raw)
+    headers = [
+        (str(name), str(value)) for name, value in message_from_bytes(raw, policy=policy.default).items()
+    ]
+    return SentMailView(
+        mail=mail,
+        headers=headers,
+        text=parsed.text,
+        html=html_sanitise(parsed.html) if parsed.html else "",
+        attachments=parsed.attachments,
+    )
+
+
+def sent_mail_of(*, message_id: str) -> int | None:
+    """The test inbox's copy of the email with this Message-ID, when the sink took it."""
+    if not message_id:
+        return None
+    return SentMail.objects.filter(message_id=message_id).values_list("pk", flat=True).first()
+
+
+def delivery_states(*, interaction_ids: list[int]) -> dict[int, str]:
+    """The outbox state (queued, sending, sent, failed) of each outgoing email among ``interaction_ids``:
+    what the timeline shows beside an email, read from the outbox, the one place that knows."""
+    if not interaction_ids:
+        return {}
+    return dict(
+        OutboundEmail.objects.filter(interaction_id__in=interaction_ids).values_list(
+            "interaction_id", "state"
+        )
+    )

@@ -208,7 +208,8 @@ def interaction_link(*, actor: Any, interaction_id: int, customer_id: int, remem
         )
     for target in targets:
         target.customer = customer
-        target.save(update_fields=["customer"])
+        target.dismissed_at, target.dismissed_by = None, None
+        target.save(update_fields=["customer", "dismissed_at", "dismissed_by"])
         if target.conversation_id is not None:
             Conversation.objects.filter(pk=target.conversation_id, customer__isnull=True).update(
                 customer=customer
@@ -245,3 +246,8 @@ def interaction_create_customer(*, actor: Any, interaction_id: int) -> Customer:
 def customer_for(value: str) -> int | None:
     """Services elsewhere (email, calls, SMS) match senders through this one door."""
     return customer_for_sender(value)
+
+
+def customer_exists(customer_id: int) -> bool:
+    """Whether a live (not deleted or merged away) customer has this id."""
+    return Customer.objects.live().filter(pk=customer_id).exists()

@@ -23,6 +23,7 @@ from lojal.core.forms import lojal_error_add
 from lojal.customers import selectors as customer_selectors
 from lojal.customers.models import Customer
 from lojal.interactions import chat, selectors, services, sms
+from lojal.interactions.chat_views import chat_customer_context
 from lojal.interactions.emails import outbound
 from lojal.interactions.emails.quoting import reply_split
 from lojal.interactions.forms import EmailForm, LogForm, SmsForm
@@ -223,8 +224,19 @@ def detail(request: HttpRequest, interaction_id: int) -> HttpResponse:
             "html": _html_with_images(interaction) if interaction.body_html else "",
             "thread": thread if len(thread) > 1 else [],
             "reply_form": reply_form,
+            "sent_mail_id": _sent_mail_id(request, interaction),
         },
     )
+
+
+def _sent_mail_id(request: HttpRequest, interaction: Interaction) -> int | None:
+    """The test inbox's copy of an email Lojal sent, for those who may read the test inbox."""
+    stored = getattr(interaction, "email", None)
+    if getattr(interaction, "outbound", None) is None or stored is None:
+        return None
+    if not request.user.can(Action.STAFF_MANAGE):  # type: ignore[union-attr]
+        return None
+    return selectors.sent_mail_of(message_id=stored.message_id)
 
 
 @allowed_to(Action.CUSTOMER_VIEW)
@@ -248,17 +260,20 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
 
 @allowed_to(Action.INBOX_TRIAGE)
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Messages no customer was found for; staff link each to a customer or create one."""
+    """Messages no customer was found for; staff link each to a customer, create one, or dismiss it
+    (``?show=dismissed`` lists those put out of the way, to put back)."""
     before = request.GET.get("before")
     cursor = timeline_selectors.cursor_decode(before) if before else None
-    page = selectors.unmatched_list(limit=INBOX_PAGE_SIZE, before=cursor)
+    dismissed = request.GET.get("show") == "dismissed"
+    page = selectors.unmatched_list(limit=INBOX_PAGE_SIZE, before=cursor, dismissed=dismissed)
     return render(
         request,
         "interactions/inbox.html",
         {
             "items": page.items,
             "next_before": timeline_selectors.cursor_encode(page.next_before),
-            "count": selectors.unmatched_count(),
+            "counts": selectors.inbox_counts(),
+            "showing_dismissed": dismissed,
         },
     )
 
@@ -315,6 +330,11 @@ def create_customer(request: HttpRequest, interaction_id: int) -> HttpResponse:
     return redirect("customers:detail", customer_id=customer.pk)
 
 
+def part_only(request: HttpRequest) -> bool:
+    """An htmx refresh of one part of the chat page (its list or its messages)."""
+    return bool(request.htmx and request.GET.get("part"))  # type: ignore[attr-defined]
+
+
 def _chat_or_404(session_id: int) -> chat.ChatSession:
     try:
         return chat.session_get(session_id=session_id)
@@ -331,11 +351,13 @@ def chat_inbox(request: HttpRequest, session_id: int | None = None) -> HttpRespo
     if session_id is None and shown.isdigit():
         session_id = int(shown)
     current = _chat_or_404(session_id) if session_id else (sessions[0] if sessions else None)
-    context = {
+    context: dict[str, Any] = {
         "sessions": sessions,
         "current": current,
         "chat_lines": chat.messages_after(session=current) if current is not None else [],
     }
+    if current is not None and not part_only(request):
+        context.update(chat_customer_context(current))
     part = request.GET.get("part", "")
     if request.htmx and part == "messages":  # type: ignore[attr-defined]
         return render(request, "interactions/_chat_staff_messages.html", context)

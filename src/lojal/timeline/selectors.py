@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from lojal.core.folding import folded_contains
 from lojal.core.inputs import date_fault
 from lojal.timeline.models import Event
 
@@ -52,18 +53,9 @@ def events_of(*, customer_id: int, kinds: list[str] | None = None, query: str = 
 
 
 def text_contains(query: str, *fields: str) -> Q:
-    """Rows where any of ``fields`` contains ``query``, ignoring case. SQLite's LIKE folds only ASCII
-    letters, so "årsmöte" is also tried as "Årsmöte", and "ÅRSMÖTE"."""
-    spellings = (
-        {query}
-        if query.isascii()
-        else {query, query.lower(), query.upper(), query.capitalize(), query.title()}
-    )
-    condition = Q()
-    for spelling in spellings:
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": spelling})
-    return condition
+    """Rows where any of ``fields`` contains ``query``, ignoring case and diacritics on both sides
+    ("fakturafraga" finds "Fakturafråga", "ÅRSMÖTE" finds "årsmöte"), the same on SQLite and PostgreSQL."""
+    return folded_contains(query, *fields)
 
 
 def cursor_encode(before: tuple[dt.datetime, int] | None) -> str | None:

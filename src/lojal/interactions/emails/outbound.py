@@ -147,7 +147,7 @@ def email_retry(*, actor: Any, outbound_id: int) -> None:
     """Staff send a failed email again (never one that is sending or sent)."""
     with transaction.atomic():
         updated = OutboundEmail.objects.filter(pk=outbound_id, state=OutboundEmail.State.FAILED).update(
-            state=OutboundEmail.State.QUEUED
+            state=OutboundEmail.State.QUEUED, failure_reason="", failure_server=""
         )
         if not updated:
             raise ValidationError.for_field("outbound", _("Only a failed email can be sent again."))

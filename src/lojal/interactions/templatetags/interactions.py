@@ -59,3 +59,34 @@ def interaction_url(interaction_id: Any) -> str:
 @functools.cache
 def _detail_prefix(script_prefix: str) -> str:
     return reverse("interactions:detail", args=[0]).removesuffix("0/")
+
+
+@register.simple_tag
+def delivery_states(events: Any) -> dict[int, dict[str, str]]:
+    """For a page of timeline events, the outbox state of each outgoing email among them (one query),
+    keyed by interaction id: ``{"state": "failed", "label": "Failed"}``. The outbox is the truth; the
+    event only says an email was written."""
+    from lojal.interactions.models import OutboundEmail
+    from lojal.interactions.selectors import delivery_states as states_of
+
+    ids = [
+        int(event.data["interaction_id"])
+        for event in events
+        if event.kind == "interaction.email"
+        and event.data.get("direction") == "out"
+        and event.data.get("interaction_id")
+    ]
+    labels = dict(OutboundEmail.State.choices)
+    return {
+        interaction_id: {"state": state, "label": str(labels.get(state, state))}
+        for interaction_id, state in states_of(interaction_ids=ids).items()
+    }
+
+
+@register.filter
+def delivery_of(states: Any, interaction_id: Any) -> dict[str, str] | None:
+    """``delivery|delivery_of:event.data.interaction_id``: that email's outbox state, if it has one."""
+    if not states or interaction_id in (None, ""):
+        return None
+    result = states.get(int(interaction_id))
+    return result if isinstance(result, dict) else None
