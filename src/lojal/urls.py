@@ -38,6 +38,7 @@ urlpatterns = [
     path("sales/", include("lojal.sales.urls")),
     path("imports/", include("lojal.imports.urls")),
     path("privacy/", include("lojal.privacy.urls")),
+    path("exports/", include("lojal.core.export_urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

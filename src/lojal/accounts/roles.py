@@ -38,6 +38,8 @@ class Action(models.TextChoices):
     IMPORT_RUN = "import.run", _("Import files from other systems")
     CATALOGUE_MANAGE = "catalogue.manage", _("Manage products and product categories")
     PRIVACY_VIEW = "privacy.view", _("Read the register of processing and the retention runs")
+    CUSTOMER_BULK_CHANGE = "customer.bulk_change", _("Change many customers at once (tags, manager, stage)")
+    LIST_EXPORT = "list.export", _("Export lists to CSV and XLSX files")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -66,6 +68,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             # The export holds the full national number (the person's own copy): only roles that may
             # see numbers may export. Erasure and legal holds stay with administrators.
             Action.CUSTOMER_EXPORT,
+            # A list export carries many people's data out of Lojal, and a bulk change touches
+            # thousands of records with one click: both stay with managers (and administrators).
+            Action.CUSTOMER_BULK_CHANGE,
+            Action.LIST_EXPORT,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
@@ -174,3 +174,23 @@ def _after(ordering: Sequence[str], values: Sequence[Any]) -> Q:
         alternatives.append(equal & Q(**{f"{name}__{comparison}": value}))
         equal &= Q(**{name: value})
     return reduce(operator.or_, alternatives)
+
+
+def keyset_batches(rows: QuerySet[Any], *, size: int) -> Iterator[list[Any]]:
+    """Every row of ``rows`` (ordered by its own fields, ending with a unique one) in lists of ``size``:
+    each batch is one query starting after the keys of the last row of the batch before, so a batch
+    deep into millions of rows costs what the first costs (no OFFSET) and only one batch is held.
+    ``rows`` may be ``values()`` dicts; they must then hold the ordering keys."""
+    ordering = _ordering(rows)
+    names = [key.lstrip("-") for key in ordering]
+    after = rows
+    while True:
+        batch = list(after[:size])
+        if not batch:
+            return
+        yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1]
+        keys = [last[name] if isinstance(last, dict) else getattr(last, name) for name in names]
+        after = rows.filter(_after(ordering, keys))

@@ -253,3 +253,20 @@ def customer_national_id_get(*, customer_id: int) -> dict[str, Any]:
         customer_get(customer_id=customer_id)  # raises NotFound, naming a merge if there was one
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
     return dict(found)
+
+
+def customers_matching(*, filters: CustomerFilters) -> QuerySet[Customer]:
+    """The customers a list with ``filters`` shows (a search narrows to its hits, as the list does),
+    unordered: what a bulk action on "all matches" and an export act on."""
+    customers = customers_filtered(filters=filters)
+    if filters.q:
+        hits = customer_search_ids(
+            query=filters.q, limit=SEARCH_PAGE_MAX, match_national_id=filters.match_national_id
+        )
+        customers = customers.filter(pk__in=[hit.customer_id for hit in hits])
+    return customers.order_by()
+
+
+def customers_selected(*, customer_ids: list[int]) -> QuerySet[Customer]:
+    """The live customers among ``customer_ids`` (those picked one by one on a list)."""
+    return Customer.objects.live().filter(pk__in=customer_ids).order_by()

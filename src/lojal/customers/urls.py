@@ -1,11 +1,13 @@
 from django.urls import path
 
-from lojal.customers import views
+from lojal.customers import bulk_views, export_views, views
 
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_new, name="new"),
+    path("bulk/", bulk_views.customers_bulk, name="bulk"),
+    path("export/", export_views.customers_export, name="export"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/<int:suspicion_id>/", views.merge, name="merge"),
     path("<int:customer_id>/", views.customer_detail, name="detail"),
