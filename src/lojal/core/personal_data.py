@@ -54,6 +54,11 @@ personal_data(
         legal_basis=LegalBasis.LEGAL_OBLIGATION,
         retention="audit",
     ),
+    NotPersonal(
+        model="core.ExportJob",
+        fields=("file_format", "error"),
+        reason="the file's format (csv, xlsx) and why writing it failed",
+    ),
     NotPersonal(model="core.Sequence", fields=("name", "last_value"), reason="a named counter"),
     # The key names the client address a rate limit counts (lojal.core.ratelimit); purged an hour
     # after its window ends.
