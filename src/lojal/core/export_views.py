@@ -23,7 +23,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 
 from lojal.core import export_jobs, exports
-from lojal.core.errors import NotFound
+from lojal.core.errors import NotFound, ValidationError
 from lojal.core.models import ExportJob
 
 #: Past this size a small XLSX moves from memory to a temporary file while it is written.
@@ -36,6 +36,8 @@ def export_response(request: HttpRequest, *, source: str, params: Mapping[str, A
     :class:`~lojal.core.errors.ValidationError` on a bad format, column or filter; audits the export."""
     fmt = exports.file_format(params)
     plan = exports.export_plan(source=source, params=params, user=request.user)
+    if fmt == "xlsx" and plan.total > exports.XLSX_MAX_ROWS:
+        raise ValidationError.for_field("format", exports.xlsx_too_long())
     if plan.total > settings.EXPORT_BACKGROUND_ROWS:
         job = export_jobs.export_job_start(
             source=source, params=params, fmt=fmt, plan=plan, actor=request.user
