@@ -414,3 +414,14 @@ def test_api_bulk_is_refused_to_roles_without_bulk_change(api_as: Callable[[str]
     )
     assert response.status_code == 403
     assert _tags(anna) == []
+
+
+def test_outcome_message_is_translated(admin_user: User) -> None:
+    from django.utils import translation
+
+    anna = factories.person()
+    outcome = bulk.customers_tag_add(actor=admin_user, selection=_selected(anna), tag="vip")
+    with translation.override("sv"):
+        assert bulk.outcome_message(outcome) == "Taggen 'vip' lades till på 1 kund."
+    with translation.override("nb"):
+        assert bulk.outcome_message(outcome) == "Taggen 'vip' ble lagt til på 1 kunde."
