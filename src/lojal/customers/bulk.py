@@ -270,7 +270,7 @@ def customers_stage_set(*, actor: Any, selection: QuerySet[Customer], stage: str
         raise ValidationError.for_field(
             "stage", _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(Stage.values)}
         )
-    why = " ".join(str(reason).split())
+    why = str(reason).strip()
     if fault := text_fault(why):
         raise ValidationError.for_field("reason", fault)
     if not why:
