@@ -173,7 +173,11 @@ def _after(ordering: Sequence[str], values: Sequence[Any]) -> Q:
         comparison = "lt" if key.startswith("-") else "gt"
         alternatives.append(equal & Q(**{f"{name}__{comparison}": value}))
         equal &= Q(**{name: value})
-    return reduce(operator.or_, alternatives)
+    # The first key's bound again, on its own: PostgreSQL cannot start an index scan from the OR
+    # above, so without it every page would walk the index from its first entry (quadratic in depth).
+    first = ordering[0]
+    bound = Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": values[0]})
+    return bound & reduce(operator.or_, alternatives)
 
 
 def keyset_batches(rows: QuerySet[Any], *, size: int) -> Iterator[list[Any]]:
