@@ -359,6 +359,11 @@ LOJAL_PG_BIN_DIR = _env("PG_BIN_DIR")
 IMPORT_KEEP_DAYS = int(_env("IMPORT_KEEP_DAYS", "7"))
 # An import checked (or uploaded) and left uncommitted this long is cancelled and its file deleted.
 IMPORT_ABANDONED_DAYS = int(_env("IMPORT_ABANDONED_DAYS", "30"))
+# List exports (docs/exports.md): past EXPORT_BACKGROUND_ROWS rows an export is written by the worker
+# into EXPORT_DIR, downloadable by the user who asked for it and deleted EXPORT_KEEP_DAYS later.
+EXPORT_DIR = Path(_env("EXPORT_DIR", str(VAR_DIR / "exports")))
+EXPORT_BACKGROUND_ROWS = int(_env("EXPORT_BACKGROUND_ROWS", "50000"))
+EXPORT_KEEP_DAYS = int(_env("EXPORT_KEEP_DAYS", "2"))
 
 # GDPR retention (docs/gdpr.md): personal data past these limits is deleted or anonymised by the
 # worker's nightly retention run; 0 turns a rule off (kept until deleted by hand).

@@ -39,6 +39,7 @@ urlpatterns = [
     path("imports/", include("lojal.imports.urls")),
     path("privacy/", include("lojal.privacy.urls")),
     path("activities/", include("lojal.activities.urls")),
+    path("exports/", include("lojal.core.export_urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

@@ -41,6 +41,8 @@ class Action(models.TextChoices):
     # Follow-ups: everyone who may see customers sees them; these say who may write them (docs/activities.md).
     ACTIVITY_MANAGE = "activity.manage", _("Create, change and complete follow-ups")
     ACTIVITY_MANAGE_ANY = "activity.manage_any", _("Change and complete anyone's follow-ups")
+    CUSTOMER_BULK_CHANGE = "customer.bulk_change", _("Change many customers at once (tags, manager, stage)")
+    LIST_EXPORT = "list.export", _("Export lists to CSV and XLSX files")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -71,6 +73,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             # see numbers may export. Erasure and legal holds stay with administrators.
             Action.CUSTOMER_EXPORT,
             Action.ACTIVITY_MANAGE_ANY,
+            # A list export carries many people's data out of Lojal, and a bulk change touches
+            # thousands of records with one click: both stay with managers (and administrators).
+            Action.CUSTOMER_BULK_CHANGE,
+            Action.LIST_EXPORT,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.

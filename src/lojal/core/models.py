@@ -58,3 +58,36 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.hits}"
+
+
+class ExportJob(models.Model):
+    """A list export too large to stream while the user waits: written to a file under LOJAL_EXPORT_DIR
+    by the worker, downloadable only by the user who asked for it, and deleted when it expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the worker")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    source = models.CharField(max_length=40)
+    file_format = models.CharField(max_length=4)
+    # The list's query string as the user saw it (filters, sort, columns), and the page language.
+    params = models.JSONField(default=dict)
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.source}.{self.file_format}"

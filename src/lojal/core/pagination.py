@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
@@ -173,4 +173,28 @@ def _after(ordering: Sequence[str], values: Sequence[Any]) -> Q:
         comparison = "lt" if key.startswith("-") else "gt"
         alternatives.append(equal & Q(**{f"{name}__{comparison}": value}))
         equal &= Q(**{name: value})
-    return reduce(operator.or_, alternatives)
+    # The first key's bound again, on its own: PostgreSQL cannot start an index scan from the OR
+    # above, so without it every page would walk the index from its first entry (quadratic in depth).
+    first = ordering[0]
+    bound = Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": values[0]})
+    return bound & reduce(operator.or_, alternatives)
+
+
+def keyset_batches(rows: QuerySet[Any], *, size: int) -> Iterator[list[Any]]:
+    """Every row of ``rows`` (ordered by its own fields, ending with a unique one) in lists of ``size``:
+    each batch is one query starting after the keys of the last row of the batch before, so a batch
+    deep into millions of rows costs what the first costs (no OFFSET) and only one batch is held.
+    ``rows`` may be ``values()`` dicts; they must then hold the ordering keys."""
+    ordering = _ordering(rows)
+    names = [key.lstrip("-") for key in ordering]
+    after = rows
+    while True:
+        batch = list(after[:size])
+        if not batch:
+            return
+        yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1]
+        keys = [last[name] if isinstance(last, dict) else getattr(last, name) for name in names]
+        after = rows.filter(_after(ordering, keys))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lojal.core.audit import audit_purge
+from lojal.core.export_jobs import export_files_purge
 from lojal.core.privacy import (
     Category,
     Kept,
@@ -27,7 +28,23 @@ def _audit_rule(cutoff: dt.datetime) -> RuleOutcome:
     return RuleOutcome(rows=audit_purge(before=cutoff))
 
 
+def _export_files_rule(cutoff: dt.datetime) -> RuleOutcome:
+    # Each export carries its own expiry (made when it finished, LOJAL_EXPORT_KEEP_DAYS later).
+    return RuleOutcome(rows=export_files_purge())
+
+
 personal_data(
+    # A large list export's file holds the list's rows (names, contact details, national numbers as the
+    # requester could see them); the job keeps who asked and the filters they used.
+    PersonalData(
+        model="core.ExportJob",
+        fields=("requested_by", "params", "file_path", "file_name"),
+        category=Category.EXPORTS,
+        subjects=Subjects.EVERYONE,
+        purpose=Purpose.EXPORT,
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        retention="export_files",
+    ),
     PersonalData(
         model="core.AuditEntry",
         fields=("actor", "object_label", "changes"),
@@ -36,6 +53,11 @@ personal_data(
         purpose=Purpose.ACCOUNTABILITY,
         legal_basis=LegalBasis.LEGAL_OBLIGATION,
         retention="audit",
+    ),
+    NotPersonal(
+        model="core.ExportJob",
+        fields=("file_format", "error"),
+        reason="the file's format (csv, xlsx) and why writing it failed",
     ),
     NotPersonal(model="core.Sequence", fields=("name", "last_value"), reason="a named counter"),
     # The key names the client address a rate limit counts (lojal.core.ratelimit); purged an hour
@@ -59,5 +81,16 @@ retention_rule(
         unit="months",
         action=pgettext_lazy("retention", "deleted"),
         run=_audit_rule,
+    )
+)
+retention_rule(
+    RetentionRule(
+        key="export_files",
+        label=_("List export files"),
+        setting="EXPORT_KEEP_DAYS",
+        unit="days",
+        action=pgettext_lazy("retention", "deleted"),
+        run=_export_files_rule,
+        zero_means_off=False,
     )
 )

@@ -162,6 +162,7 @@ class Category:
     STAFF = _("Staff accounts")
     AUDIT = _("Audit log (who read or changed what)")
     IMPORTS = _("Imported files and their rejected values")
+    EXPORTS = _("Exported list files and who asked for them")
     SECURITY = _("Security (network addresses and usernames of login attempts and limited requests)")
 
 
@@ -180,6 +181,7 @@ class Purpose:
     IMPORT = _("Loading customer and sales data from other systems and reporting rows that could not be read")
     STAFF = _("Signing staff in and showing who did what")
     PROTECTION = _("Protecting logins and public forms against password guessing and floods")
+    EXPORT = _("Handing staff the lists they asked for as files, for a short time")
 
 
 class Kept:

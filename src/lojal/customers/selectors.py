@@ -282,3 +282,20 @@ def contact_person_of(*, customer_id: int, contact_person_id: int) -> bool:
     from lojal.customers.models import ContactPerson
 
     return ContactPerson.objects.filter(pk=contact_person_id, organisation_id=customer_id).exists()
+
+
+def customers_matching(*, filters: CustomerFilters) -> QuerySet[Customer]:
+    """The customers a list with ``filters`` shows (a search narrows to its hits, as the list does),
+    unordered: what a bulk action on "all matches" and an export act on."""
+    customers = customers_filtered(filters=filters)
+    if filters.q:
+        hits = customer_search_ids(
+            query=filters.q, limit=SEARCH_PAGE_MAX, match_national_id=filters.match_national_id
+        )
+        customers = customers.filter(pk__in=[hit.customer_id for hit in hits])
+    return customers.order_by()
+
+
+def customers_selected(*, customer_ids: list[int]) -> QuerySet[Customer]:
+    """The live customers among ``customer_ids`` (those picked one by one on a list)."""
+    return Customer.objects.live().filter(pk__in=customer_ids).order_by()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lojal.customers import views
+from lojal.customers import bulk_views, export_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("new/", views.customer_new, name="new"),
     path("new/check/", views.customer_new_check, name="new_check"),
     path("search/", views.global_search, name="global_search"),
+    path("bulk/", bulk_views.customers_bulk, name="bulk"),
+    path("export/", export_views.customers_export, name="export"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/<int:suspicion_id>/", views.merge, name="merge"),
     path("<int:customer_id>/", views.customer_detail, name="detail"),

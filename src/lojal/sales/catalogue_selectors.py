@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -17,6 +18,17 @@ class ProductFilters:
     q: str = ""
     category: str = ""  # a category id, NO_CATEGORY, or "" for all
     active: str = ""  # "yes", "no", "incomplete" (stubs an import made), or "" for all
+
+
+def product_filters_from_query(params: Mapping[str, str]) -> ProductFilters:
+    """The product list's filters as its query string gives them (``q``, ``category``, ``active``):
+    one reading for the page and its export."""
+    active = params.get("active", "")
+    return ProductFilters(
+        q=params.get("q", "").strip()[:100],
+        category=params.get("category", ""),
+        active=active if active in ("yes", "no", "incomplete") else "",
+    )
 
 
 def product_list(*, filters: ProductFilters | None = None) -> QuerySet[Product]:

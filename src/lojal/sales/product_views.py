@@ -7,14 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.core.errors import LojalError
+from lojal.core.export_views import export_response
 from lojal.core.htmx import wants_fragment
 from lojal.sales import catalogue, catalogue_selectors
 from lojal.sales.forms import CategoryForm, ProductForm
@@ -26,11 +28,7 @@ PRODUCTS_PER_PAGE = 50
 @allowed_to(Action.CUSTOMER_VIEW)
 def product_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
-    filters = catalogue_selectors.ProductFilters(
-        q=params.get("q", "").strip()[:100],
-        category=params.get("category", ""),
-        active=params.get("active", "") if params.get("active", "") in ("yes", "no", "incomplete") else "",
-    )
+    filters = catalogue_selectors.product_filters_from_query(params)
     page = Paginator(catalogue_selectors.product_list(filters=filters), PRODUCTS_PER_PAGE).get_page(
         params.get("page")
     )
@@ -45,6 +43,19 @@ def product_list(request: HttpRequest) -> HttpResponse:
     }
     template = "sales/_product_results.html" if wants_fragment(request) else "sales/products.html"
     return render(request, template, context)
+
+
+@allowed_to(Action.LIST_EXPORT)
+def product_export(request: HttpRequest) -> HttpResponseBase:
+    """The product list as shown (filters, ``columns``) as a CSV or XLSX file (docs/exports.md)."""
+    try:
+        return export_response(request, source="products", params=request.GET)
+    except LojalError as error:
+        messages.error(request, error.message)
+        query = request.GET.copy()
+        for name in ("format", "columns"):
+            query.pop(name, None)
+        return redirect(f"{reverse('sales:products')}?{query.urlencode()}")
 
 
 def _product_or_404(product_id: int) -> Product:
