@@ -18,7 +18,11 @@ def test_sort_page_size_saved_view_and_tag_chip(logged_in: Callable[..., Any], l
     customers_create_batch(
         actor=None,
         items=[
-            {"last_name": f"Kund {n:02}", "tags": ["VIP"] if n % 3 == 0 else ["Mässa"], "lifecycle_stage": "lead"}
+            {
+                "last_name": f"Kund {n:02}",
+                "tags": ["VIP"] if n % 3 == 0 else ["Mässa"],
+                "lifecycle_stage": "lead",
+            }
             for n in range(60)
         ],
     )
@@ -68,3 +72,31 @@ def test_sort_page_size_saved_view_and_tag_chip(logged_in: Callable[..., Any], l
     expect(page.locator("#customers-status")).to_have_text("20 customers")
     expect(page.locator("select[name=tag]")).to_have_value("VIP")
     expect(rows).to_have_count(20)
+
+
+@pytest.mark.urls("tests.customers.bulk_urls")
+def test_select_all_on_the_page_or_every_match_for_a_bulk_action(
+    logged_in: Callable[..., Any], live_server: Any
+) -> None:
+    customers_create_batch(actor=None, items=[{"last_name": f"Kund {n:02}"} for n in range(30)])
+    page = logged_in()
+    page.goto(f"{live_server.url}/customers/?q=kund")
+    page.check("#customers-select-page")
+    expect(page.locator("[data-select-row]:checked")).to_have_count(25)
+    expect(page.locator("[data-selected-count]")).to_have_text("Selected: 25")
+    page.locator("[data-select-row]").first.uncheck()
+    expect(page.locator("[data-selected-count]")).to_have_text("Selected: 24")
+    assert page.eval_on_selector("#customers-select-page", "box => box.indeterminate") is True
+
+    page.check("[data-scope-all]")
+    page.select_option("#bulk-action", "tag_add")
+    page.fill("#bulk-tag", "Ny")
+    page.click("#customer-bulk button[type=submit]")
+    sent = page.evaluate("JSON.parse(document.body.innerText)")
+    assert (sent["scope"], sent["query"], sent["action"], sent["tag"]) == (
+        ["all"],
+        ["q=kund"],
+        ["tag_add"],
+        ["Ny"],
+    )
+    assert len(sent["ids"]) == 24

@@ -37,9 +37,7 @@ def entries(response: Any) -> list[tuple[str, str]]:
     return [(entry.action, entry.object_type) for entry in response.context["entries"]]
 
 
-def test_the_log_filters_by_who_what_when_and_record(
-    staff_client: Client, log: dict[str, Any]
-) -> None:
+def test_the_log_filters_by_who_what_when_and_record(staff_client: Client, log: dict[str, Any]) -> None:
     by_olle = staff_client.get("/audit/", {"actor": log["olle"].pk, "per_page": 100})
     assert set(entries(by_olle)) == {("update", "customers.customer")} and len(entries(by_olle)) == 40
     products = staff_client.get("/audit/", {"type": "sales.product", "id": log["product"].pk})

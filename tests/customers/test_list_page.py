@@ -175,3 +175,16 @@ def test_customer_list_queries_do_not_grow_with_the_page_size(
     assert len(names(response)) == per_page
     with django_assert_num_queries(CUSTOMER_RESULTS_QUERIES):
         staff_client.get(f"/customers/?per_page={per_page}&stage=lead", **HTMX)
+
+
+@pytest.mark.urls("tests.customers.bulk_urls")
+def test_the_bulk_bar_sends_the_filters_the_scope_and_the_picked_rows(
+    staff_client: Client, sixty: list[Any]
+) -> None:
+    page = staff_client.get("/customers/?stage=customer&sort=-name").content.decode()
+    assert '<form id="customer-bulk" class="bulk-bar" method="post" action="/customers/bulk/"' in page
+    assert '<input type="hidden" name="query" value="stage=customer" form="customer-bulk">' in page
+    assert page.count('data-select-row aria-label="Select ') == 10
+    assert "All 10 matches" in page
+    first = sixty[9]
+    assert f'name="ids" value="{first.pk}" form="customer-bulk"' in page

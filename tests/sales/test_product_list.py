@@ -39,7 +39,10 @@ def test_products_sort_by_price_and_hide_a_column(staff_client: Client, products
     by_price = staff_client.get("/sales/products/?sort=price&columns=price")
     assert names(by_price)[:2] == ["Produkt 119", "Produkt 118"]
     page = by_price.content.decode()
-    assert 'aria-sort="ascending"><a class="sort" href="/sales/products/?sort=-price&amp;columns=name&amp;columns=price"' in page
+    assert (
+        'aria-sort="ascending"><a class="sort" href="/sales/products/?sort=-price&amp;columns=name&amp;columns=price"'
+        in page
+    )
     assert "<code>P119</code>" not in page  # the code column is not picked
     assert names(staff_client.get("/sales/products/?sort=-code"))[0] == "Produkt 119"
 
