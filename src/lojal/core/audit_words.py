@@ -115,8 +115,8 @@ KEY_LABELS: dict[str, Promise] = {
     "rejected": gettext_lazy("rejected rows"),
     "file": gettext_lazy("file"),
     "source": gettext_lazy("source"),
-    "reason": gettext_lazy("reason"),
     "via": gettext_lazy("where"),
+    "reason": gettext_lazy("reason"),
     "field": gettext_lazy("what"),
     "records": gettext_lazy("customer records"),
     "counts": gettext_lazy("records"),
@@ -239,6 +239,23 @@ class _Related:
         return self.names.get((field.related_model, str(value)))
 
 
+def _in_order(model: type[models.Model] | None, changes: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The changes in a fixed order (the model's fields in their order, then the log's own keys), not
+    in the stored order: PostgreSQL's jsonb keeps keys by length, SQLite as written."""
+    fields = {field.name: index for index, field in enumerate(model._meta.get_fields())} if model else {}
+    own = {key: index for index, key in enumerate([*KEY_LABELS, *MODEL_PLURALS])}
+
+    def rank(key: str) -> tuple[int, int, str]:
+        field = _field(model, key)
+        if field is not None and field.name in fields:
+            return (0, fields[field.name], key)
+        if key in own:
+            return (1, own[key], key)
+        return (2, 0, key)
+
+    return sorted(changes.items(), key=lambda item: rank(item[0]))
+
+
 def _is_pair(key: str, value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS
 
@@ -289,7 +306,7 @@ def _blank(value: Any) -> bool:
 def _nested(model: type[models.Model] | None, value: dict[str, Any], related: _Related) -> str:
     """A merge's ``filled`` ({field: [old, new]}) or ``moved`` / ``counts`` ({kind: count})."""
     parts = []
-    for key, item in value.items():
+    for key, item in _in_order(model, value):
         field = _field(model, key)
         label = key_label(model, key)
         if _is_pair(key, item):
@@ -303,7 +320,7 @@ def _lines(entry: AuditEntry, related: _Related) -> list[str]:
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     model = _model(entry.object_type)
     lines = []
-    for key, value in changes.items():
+    for key, value in _in_order(model, changes):
         if entry.action == "token":
             lines.append(_("%(field)s: %(new)s") % {"field": capfirst(_("name")), "new": _text(value[-1])})
             continue

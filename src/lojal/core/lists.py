@@ -292,17 +292,6 @@ class ListState:
             return ""
         return self.url(page=self.page.next_page_number())
 
-    @property
-    def hidden_state(self) -> list[tuple[str, str]]:
-        """The list's own parameters as hidden inputs of the filter form, so that filtering keeps the
-        sort, the columns and the page size (the page goes back to the first)."""
-        pairs = []
-        if self.sort != self.spec.default_sort:
-            pairs.append((SORT, self.sort))
-        if self.per_page != self.spec.page_sizes[0]:
-            pairs.append((PER_PAGE, str(self.per_page)))
-        return pairs
-
 
 def _clean(value: str) -> str:
     return value.replace("\x00", "").strip()[:VALUE_MAX]
@@ -343,20 +332,6 @@ def list_state(spec: ListSpec, params: Mapping[str, Any], *, path: str) -> ListS
         filters=filters,
         page_number=page_number if page_number.isdigit() and len(page_number) < 10 else "1",
     )
-
-
-def query_split(query: str, spec: ListSpec) -> tuple[list[tuple[str, str]], str, list[str]]:
-    """A list's query string as (filters, sort, columns): what a saved view keeps."""
-    from django.http import QueryDict
-
-    state = list_state(spec, QueryDict(query.lstrip("?")), path="")
-    return state.filters, state.sort, state.columns
-
-
-def column_keys(spec: ListSpec, keys: Iterable[str]) -> list[str]:
-    """``keys`` that are columns of ``spec``, in the spec's order, the required ones always in."""
-    wanted = set(keys)
-    return [column.key for column in spec.columns if column.required or column.key in wanted]
 
 
 def list_response(
