@@ -188,3 +188,17 @@ def test_the_bulk_bar_sends_the_filters_the_scope_and_the_picked_rows(
     assert "All 10 matches" in page
     first = sixty[9]
     assert f'name="ids" value="{first.pk}" form="customer-bulk"' in page
+
+
+def test_the_export_query_carries_the_filters_sort_and_shown_columns() -> None:
+    from django.http import QueryDict
+
+    from lojal.core.lists import list_state
+    from lojal.customers.listing import CUSTOMER_LIST, export_query
+
+    listing = list_state(
+        CUSTOMER_LIST,
+        QueryDict("stage=lead&sort=-created&columns=manager&columns=created"),
+        path="/customers/",
+    )
+    assert export_query(listing) == "stage=lead&sort=-created&columns=name%2Caccount_manager"

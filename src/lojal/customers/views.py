@@ -21,7 +21,7 @@ from lojal.core.saved_views import saved_view_list
 from lojal.customers import creation, read_audit, selectors, services
 from lojal.customers import duplicates as duplicate_services
 from lojal.customers.forms import ContactPersonForm, CustomerForm
-from lojal.customers.listing import CUSTOMER_LIST
+from lojal.customers.listing import CUSTOMER_LIST, export_query
 from lojal.customers.models import Country, Customer, Kind, Stage, Tag, VipTier
 from lojal.timeline import selectors as timeline_selectors
 from lojal.timeline import services as timeline_services
@@ -90,6 +90,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "count_template": "customers/_count.html",
         "form_id": "customer-filters",
         "saved_views_enabled": True,
+        "query": listing.filter_query,
+        "export_query": export_query(listing),
     }
     if not (request.htmx and not request.htmx.boosted):  # type: ignore[attr-defined]
         context.update(
