@@ -30,6 +30,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health", health, name="health"),
     path("audit/", audit, name="audit"),
+    path("lists/", include("lojal.core.list_urls")),
     path("", include("lojal.accounts.urls")),
     path("customers/", include("lojal.customers.urls")),
     path("customers/", include("lojal.privacy.subject_urls")),

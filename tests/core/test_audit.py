@@ -44,7 +44,8 @@ def test_audit_page_shows_the_history_of_a_customer(admin_user: Any) -> None:
     assert page.status_code == 200
     text = page.content.decode()
     assert "Olle Ek" in text
-    assert "lifecycle_stage" in text
+    assert "Lifecycle stage changed from Lead to Customer" in text
+    assert "lifecycle_stage" not in text.split('id="audit-rows"')[1]
 
 
 def test_audit_page_is_refused_to_sales(make_user: Any) -> None:

@@ -702,10 +702,13 @@ def test_customer_page_query_count_does_not_grow_with_its_records(
 def test_a_long_list_is_counted_only_up_to_the_cap(
     staff_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import dataclasses
+
     from lojal.customers import views
 
-    monkeypatch.setattr(views, "LIST_COUNT_CAP", 5)
-    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(
+        views, "CUSTOMER_LIST", dataclasses.replace(views.CUSTOMER_LIST, count_cap=5, page_sizes=(2, 4))
+    )
     customers_create_batch(actor=None, items=[{"last_name": f"Kund {n:02}"} for n in range(12)])
     page = staff_client.get("/customers/").content.decode()
     assert "More than 5 customers: search or filter to narrow the list." in page

@@ -24,6 +24,15 @@ ACTION_LABELS: dict[str, Any] = {
     "customer.erased": _("erased the customer"),
     "delete_file": _("deleted the file"),
     "cancel": _("cancelled"),
+    "import": _("committed an import"),
+    "sms.queued": _("queued a text message"),
+    "email.queued": _("queued an email"),
+    "email.retried": _("sent an email again"),
+    "interaction.logged": _("logged a contact"),
+    "interaction.linked": _("linked a message to a customer"),
+    "legal_hold.placed": _("placed a legal hold"),
+    "legal_hold.lifted": _("lifted a legal hold"),
+    "token": _("created or revoked an API token"),
 }
 
 #: Where a read happened, as the audit page names it.

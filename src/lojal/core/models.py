@@ -91,3 +91,27 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} {self.source}.{self.file_format}"
+
+
+class SavedView(models.Model):
+    """A named way to look at a list (its filters, sort and columns), kept by a staff member for
+    themself or shared with every staff member, so a list worked every week opens in one click."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+    list_key = models.CharField(_("list"), max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    #: The list's filters as a query string (``stage=customer&tag=VIP``).
+    filters = models.CharField(_("filters"), max_length=2000, blank=True)
+    sort = models.CharField(_("sort"), max_length=40, blank=True)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    is_shared = models.BooleanField(_("shared with all staff"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["list_key", "owner"], name="saved_view_list_owner")]
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

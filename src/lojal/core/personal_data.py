@@ -1,4 +1,5 @@
-"""Personal data in the kernel's tables: the audit log (see lojal.core.privacy)."""
+"""Personal data in the kernel's tables: the audit log, rate limits and saved views (see
+lojal.core.privacy)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,18 @@ personal_data(
         reason="the file's format (csv, xlsx) and why writing it failed",
     ),
     NotPersonal(model="core.Sequence", fields=("name", "last_value"), reason="a named counter"),
+    # A saved view of a list: whose it is, its name and its filters, which may hold a search word such
+    # as a customer's name (lojal.core.saved_views); deleted with the staff account.
+    PersonalData(
+        model="core.SavedView",
+        fields=("owner", "name", "filters"),
+        category=Category.STAFF,
+        subjects=Subjects.EVERYONE,
+        purpose=Purpose.RELATIONSHIP,
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        kept=Kept.WITH_STAFF,
+    ),
+    NotPersonal(model="core.SavedView", fields=("list_key",), reason="which list the view is of"),
     # The key names the client address a rate limit counts (lojal.core.ratelimit); purged an hour
     # after its window ends.
     PersonalData(

@@ -8,12 +8,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,39 +19,18 @@ from lojal.accounts.roles import Action
 from lojal.accounts.selectors import staff_list
 from lojal.core.errors import LojalError, NotFound
 from lojal.core.htmx import wants_fragment
+from lojal.core.lists import list_response, list_state
 from lojal.core.nordic_ids import national_id_mask
+from lojal.core.saved_views import saved_view_list
 from lojal.customers import creation, lookalikes, merge_choices, read_audit, selectors, services
 from lojal.customers import duplicates as duplicate_services
 from lojal.customers.forms import ContactPersonForm, CustomerForm
+from lojal.customers.listing import CUSTOMER_LIST, export_query
 from lojal.customers.models import Country, Customer, Kind, Stage, Tag, VipTier
 from lojal.timeline import selectors as timeline_selectors
 from lojal.timeline import services as timeline_services
 
-LIST_PAGE_SIZE = 25
-#: The list counts its customers up to here; an exact count of a million rows costs a quarter of a
-#: second on every page view, and nobody pages through more than this without a filter.
-LIST_COUNT_CAP = 10_000
-
-
-class CappedPaginator(Paginator):
-    """A paginator that counts at most :data:`LIST_COUNT_CAP` rows (pages beyond are not offered)."""
-
-    @cached_property
-    def count(self) -> int:
-        customers: QuerySet[Customer] = self.object_list  # type: ignore[assignment]
-        return min(customers.order_by()[: LIST_COUNT_CAP + 1].count(), LIST_COUNT_CAP + 1)
-
-    @property
-    def capped(self) -> bool:
-        return self.count > LIST_COUNT_CAP
-
-    @cached_property
-    def num_pages(self) -> int:
-        return max(1, -(-min(self.count, LIST_COUNT_CAP) // self.per_page))
-
-
 TIMELINE_PAGE_SIZE = 20
-SORT_CHOICES = [("name", "name"), ("-created", "newest"), ("number", "number")]
 
 
 class MergedAway(Http404):
@@ -134,34 +110,42 @@ def _detail_context(request: HttpRequest, customer: Customer, *, record: bool = 
 
 @allowed_to(Action.CUSTOMER_VIEW)
 def customer_list(request: HttpRequest) -> HttpResponse:
+    """The customer list: filters, sortable columns, a choice of columns, pages, saved views."""
     params = request.GET
-    manager = params.get("manager", "")
+    listing = list_state(CUSTOMER_LIST, params, path=request.path)
     filters = selectors.customer_filters_from_query(params, user=request.user)
-    sort = params.get("sort", "name")
-    if sort not in selectors.SORTS:
-        sort = "name"
-    paginator = CappedPaginator(selectors.customer_list_for_page(filters=filters, sort=sort), LIST_PAGE_SIZE)
-    page = paginator.get_page(params.get("page"))
-    search_capped = bool(filters.q) and paginator.count >= selectors.SEARCH_PAGE_MAX
-    query = params.copy()
-    query.pop("page", None)
+    page = listing.paginate(selectors.customer_list_for_page(filters=filters, sort=listing.sort))
+    listing.offer_saved_views(
+        saved_view_list(user=request.user, list_key=CUSTOMER_LIST.key), user_id=request.user.pk
+    )
     context: dict[str, Any] = {
         "page": page,
-        "search_capped": search_capped,
-        "cap": LIST_COUNT_CAP,
+        "search_capped": bool(filters.q) and page.paginator.count >= selectors.SEARCH_PAGE_MAX,
+        "cap": CUSTOMER_LIST.count_cap,
         "filters": filters,
-        "sort": sort,
-        "query": query.urlencode(),
-        "stages": Stage.choices,
-        "tiers": VipTier.choices,
-        "countries": Country.choices,
-        "kinds": Kind.choices,
-        "tags": Tag.objects.all()[:200],
-        "managers": staff_list(),
-        "manager": manager,
+        "manager": params.get("manager", ""),
+        "count_template": "customers/_count.html",
+        "form_id": "customer-filters",
+        "saved_views_enabled": True,
+        "query": listing.filter_query,
+        "export_query": export_query(listing),
     }
-    template = "customers/_results.html" if wants_fragment(request) else "customers/list.html"
-    return render(request, template, context)
+    if not wants_fragment(request):
+        context.update(
+            stages=Stage.choices,
+            tiers=VipTier.choices,
+            countries=Country.choices,
+            kinds=Kind.choices,
+            tags=Tag.objects.all()[:200],
+            managers=staff_list(),
+        )
+    return list_response(
+        request,
+        listing,
+        page_template="customers/list.html",
+        results_template="customers/_results.html",
+        context=context,
+    )
 
 
 def _timeline_context(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -35,8 +36,15 @@ def job_progress(job: ImportJob) -> JobProgress:
     )
 
 
-def job_list(*, before_id: int | None = None) -> QuerySet[ImportJob]:
-    jobs = ImportJob.objects.select_related("created_by").order_by("-id")
+def job_list(
+    *, before_id: int | None = None, kind: str = "", status: str = "", order_by: Sequence[str] = ()
+) -> QuerySet[ImportJob]:
+    """Import jobs, newest first unless ``order_by`` says otherwise, of one kind or status if given."""
+    jobs = ImportJob.objects.select_related("created_by").order_by(*(order_by or ("-id",)))
+    if kind:
+        jobs = jobs.filter(kind=kind)
+    if status:
+        jobs = jobs.filter(status=status)
     if before_id is not None:
         jobs = jobs.filter(pk__lt=before_id)
     return jobs

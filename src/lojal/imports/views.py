@@ -9,18 +9,39 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.core.errors import LojalError, NotFound
+from lojal.core.lists import Column, ListSpec, list_response, list_state
 from lojal.imports import retention, selectors, services
 from lojal.imports.forms import UploadForm
 from lojal.imports.mapping import IGNORE, field_choices
-from lojal.imports.models import ImportJob
+from lojal.imports.models import ImportJob, ImportKind
 from lojal.imports.tasks import import_check_task, import_commit_task
 
 REJECTIONS_PER_PAGE = 100
+IMPORT_LIST = ListSpec(
+    key="imports",
+    columns=(
+        Column("file", _lazy("File"), order_by=("file_name", "id"), required=True),
+        Column("kind", _lazy("Kind"), order_by=("kind", "id"), wide_only=True),
+        Column("status", _lazy("Status"), order_by=("status", "id")),
+        Column("created", _lazy("Created"), order_by=("created_count", "id"), wide_only=True, numeric=True),
+        Column("updated", _lazy("Updated"), order_by=("updated_count", "id"), wide_only=True, numeric=True),
+        Column(
+            "unchanged", _lazy("Unchanged"), order_by=("unchanged_count", "id"), wide_only=True, numeric=True
+        ),
+        Column(
+            "rejected", _lazy("Rejected"), order_by=("rejected_count", "id"), wide_only=True, numeric=True
+        ),
+        Column("when", _lazy("When"), order_by=("id",), wide_only=True),
+    ),
+    default_sort="-when",
+    filters=("kind", "status"),
+)
 
 
 def _job_or_404(job_id: int) -> ImportJob:
@@ -54,8 +75,31 @@ def import_list(request: HttpRequest) -> HttpResponse:
         else:
             transaction.on_commit(lambda: import_check_task.enqueue(job.pk))
             return redirect("imports:detail", job.pk)
-    jobs = list(selectors.job_list()[:50])
-    return render(request, "imports/list.html", {"form": form, "jobs": jobs})
+    params = request.GET
+    listing = list_state(IMPORT_LIST, params, path=request.path)
+    kind, status = params.get("kind", ""), params.get("status", "")
+    jobs = selectors.job_list(
+        kind=kind if kind in ImportKind.values else "",
+        status=status if status in ImportJob.Status.values else "",
+        order_by=listing.order_by(),
+    )
+    page = listing.paginate(jobs)
+    return list_response(
+        request,
+        listing,
+        page_template="imports/list.html",
+        results_template="imports/_results.html",
+        context={
+            "form": form,
+            "page": page,
+            "kinds": ImportKind.choices,
+            "statuses": ImportJob.Status.choices,
+            "kind": kind,
+            "status": status,
+            "count_template": "imports/_count.html",
+            "form_id": "import-filters",
+        },
+    )
 
 
 def _detail_context(job: ImportJob, page_number: str | None = None) -> dict[str, object]:

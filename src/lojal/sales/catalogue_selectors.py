@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -31,10 +31,11 @@ def product_filters_from_query(params: Mapping[str, str]) -> ProductFilters:
     )
 
 
-def product_list(*, filters: ProductFilters | None = None) -> QuerySet[Product]:
-    """Products matching a code or name search, a category and the active flag, by name then code."""
+def product_list(*, filters: ProductFilters | None = None, order_by: Sequence[str] = ()) -> QuerySet[Product]:
+    """Products matching a code or name search, a category and the active flag, in ``order_by``
+    (by name then code unless told)."""
     filters = filters or ProductFilters()
-    products = Product.objects.select_related("category").order_by("name", "code", "id")
+    products = Product.objects.select_related("category").order_by(*(order_by or ("name", "code", "id")))
     if filters.q:
         for word in filters.q.split()[:5]:
             products = products.filter(Q(code__icontains=word) | Q(name__icontains=word))

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from lojal.accounts.decorators import allowed_to
@@ -18,31 +18,51 @@ from lojal.accounts.roles import Action
 from lojal.core.errors import LojalError
 from lojal.core.export_views import export_response
 from lojal.core.htmx import wants_fragment
+from lojal.core.lists import Column, ListSpec, list_response, list_state
+from lojal.core.saved_views import saved_view_list
 from lojal.sales import catalogue, catalogue_selectors
 from lojal.sales.forms import CategoryForm, ProductForm
 from lojal.sales.models import Product, ProductCategory
 
-PRODUCTS_PER_PAGE = 50
+PRODUCT_LIST = ListSpec(
+    key="products",
+    columns=(
+        Column("name", _lazy("Name"), order_by=("name", "code", "id"), required=True),
+        Column("code", _lazy("Code"), order_by=("code", "id")),
+        Column("category", _lazy("Category"), order_by=("category__name", "name", "id"), wide_only=True),
+        Column("price", _lazy("Unit price"), order_by=("unit_price", "id"), numeric=True),
+    ),
+    default_sort="name",
+    filters=("q", "category", "active"),
+)
 
 
 @allowed_to(Action.CUSTOMER_VIEW)
 def product_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
+    listing = list_state(PRODUCT_LIST, params, path=request.path)
     filters = catalogue_selectors.product_filters_from_query(params)
-    page = Paginator(catalogue_selectors.product_list(filters=filters), PRODUCTS_PER_PAGE).get_page(
-        params.get("page")
+    page = listing.paginate(catalogue_selectors.product_list(filters=filters, order_by=listing.order_by()))
+    listing.offer_saved_views(
+        saved_view_list(user=request.user, list_key=PRODUCT_LIST.key), user_id=request.user.pk
     )
-    query = params.copy()
-    query.pop("page", None)
     context: dict[str, Any] = {
         "page": page,
         "filters": filters,
-        "query": query.urlencode(),
-        "categories": list(catalogue_selectors.category_list()),
         "no_category": catalogue_selectors.NO_CATEGORY,
+        "count_template": "sales/_product_count.html",
+        "form_id": "product-filters",
+        "saved_views_enabled": True,
     }
-    template = "sales/_product_results.html" if wants_fragment(request) else "sales/products.html"
-    return render(request, template, context)
+    if not wants_fragment(request):
+        context["categories"] = list(catalogue_selectors.category_list())
+    return list_response(
+        request,
+        listing,
+        page_template="sales/products.html",
+        results_template="sales/_product_results.html",
+        context=context,
+    )
 
 
 @allowed_to(Action.LIST_EXPORT)

@@ -1,0 +1,390 @@
+"""The audit log in words, in the reader's language: a sentence for each action and one line for each
+change, with field names as the models name them, choices by their labels, lists joined and counts
+shown. Entries store codes and raw values (in whatever language they were written); they are put into
+words only when read, so a Swedish reader sees Swedish and an English one English.
+
+What the writers store (``grep audit_record src``): ``{field: [old, new]}`` for creates, changes and
+merges; plain values for the facts of an event (an import's counts and file, a read's ``via`` and
+``reason``, an erasure's ``records`` and ``counts``); nested maps for a merge's ``filled`` and
+``moved``. A two-item list is a change unless its key holds a list (:data:`LIST_KEYS`); a text is
+never a pair (the page once showed ``file u -> x`` for an import's file name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lojal.core.data_subject import ERASED
+from lojal.core.models import AuditEntry
+
+#: Keys that are facts of the event, not fields of the record (named by :data:`KEY_LABELS`).
+PLAIN_KEYS = frozenset(
+    {
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "file",
+        "source",
+        "reason",
+        "via",
+        "field",
+        "records",
+        "merged",
+        "merged_into",
+    }
+)
+#: Keys whose numbers are ids or customer numbers, shown as they are (no thousands separator).
+ID_KEYS = frozenset({"records", "merged", "merged_into"})
+#: Keys whose value is a list, never an [old, new] pair, even with two items.
+LIST_KEYS = frozenset({"records"})
+
+#: What an entry's action says, with ``%(type)s`` the kind of record (``Created customer``).
+ACTION_SENTENCES: dict[str, Promise] = {
+    "create": gettext_lazy("Created %(type)s"),
+    "update": gettext_lazy("Changed %(type)s"),
+    "delete": gettext_lazy("Deleted %(type)s"),
+    "merge": gettext_lazy("Merged %(type)s"),
+    "read_sensitive": gettext_lazy("Read sensitive data of %(type)s"),
+    "login": gettext_lazy("Signed in"),
+    "read": gettext_lazy("Opened the customer"),
+    "reveal": gettext_lazy("Revealed the national number"),
+    "customer.exported": gettext_lazy("Exported the customer's data"),
+    "customer.erased": gettext_lazy("Erased the customer"),
+    "import": gettext_lazy("Committed the import"),
+    "delete_file": gettext_lazy("Deleted the imported file"),
+    "cancel": gettext_lazy("Cancelled the import"),
+    "sms.queued": gettext_lazy("Queued a text message"),
+    "email.queued": gettext_lazy("Queued an email"),
+    "email.retried": gettext_lazy("Sent an email again"),
+    "interaction.logged": gettext_lazy("Logged a contact"),
+    "interaction.linked": gettext_lazy("Linked a message to a customer"),
+    "legal_hold.placed": gettext_lazy("Placed a legal hold"),
+    "legal_hold.lifted": gettext_lazy("Lifted the legal hold"),
+}
+TOKEN_SENTENCES: dict[str, Promise] = {
+    "created": gettext_lazy("Created an API token"),
+    "revoked": gettext_lazy("Revoked an API token"),
+}
+
+#: Names of record kinds whose models do not name themselves in the reader's language.
+TYPE_NAMES: dict[str, Promise] = {
+    "customers.customer": gettext_lazy("customer"),
+    "customers.contactperson": gettext_lazy("contact person"),
+    "customers.duplicatesuspicion": gettext_lazy("suspected duplicate"),
+    "accounts.user": gettext_lazy("staff member"),
+    "accounts.apitoken": gettext_lazy("API token"),
+    "accounts.webhooksecret": gettext_lazy("webhook secret"),
+    "interactions.interaction": gettext_lazy("contact"),
+}
+
+#: Plural names of the kinds of record a merge moves (Django's own plural of an untranslated model
+#: name would read "transaktions").
+MODEL_PLURALS: dict[str, Promise] = {
+    "customers.emailaddress": gettext_lazy("email addresses"),
+    "customers.phonenumber": gettext_lazy("phone numbers"),
+    "customers.address": gettext_lazy("addresses"),
+    "customers.contactperson": gettext_lazy("contact persons"),
+    "customers.customer": gettext_lazy("customers"),
+    "sales.transaction": gettext_lazy("transactions"),
+    "sales.holding": gettext_lazy("holdings"),
+    "interactions.conversation": gettext_lazy("conversations"),
+    "interactions.interaction": gettext_lazy("contacts"),
+    "interactions.chatsession": gettext_lazy("chats"),
+    "timeline.event": gettext_lazy("timeline events"),
+}
+
+#: Names of keys that are not fields of the record's model (or whose field name would mislead).
+KEY_LABELS: dict[str, Promise] = {
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("updated"),
+    "unchanged": gettext_lazy("unchanged"),
+    "rejected": gettext_lazy("rejected rows"),
+    "file": gettext_lazy("file"),
+    "source": gettext_lazy("source"),
+    "via": gettext_lazy("where"),
+    "reason": gettext_lazy("reason"),
+    "field": gettext_lazy("what"),
+    "records": gettext_lazy("customer records"),
+    "counts": gettext_lazy("records"),
+    "merged": gettext_lazy("customer merged into this one"),
+    "merged_into": gettext_lazy("merged into customer"),
+    "filled": gettext_lazy("filled in from the merged customer"),
+    "moved": gettext_lazy("moved from the merged customer"),
+    "customer": gettext_lazy("customer"),
+    "sender": gettext_lazy("sender"),
+    "linked": gettext_lazy("messages linked"),
+    "revoked": gettext_lazy("revoked"),
+    "emails": gettext_lazy("email addresses"),
+    "phones": gettext_lazy("phone numbers"),
+    "addresses": gettext_lazy("addresses"),
+    "national_id": gettext_lazy("national id"),
+    "status": gettext_lazy("status"),
+    "username": gettext_lazy("user name"),
+    "role": gettext_lazy("role"),
+    "name": gettext_lazy("name"),
+    "stage_reason": gettext_lazy("reason for the stage"),
+    "contact_persons": gettext_lazy("contact persons"),
+    "customer_since": gettext_lazy("customer since"),
+    "attributes": gettext_lazy("attributes"),
+    # the sections of a data export and the steps of an erasure
+    "emails_sent": gettext_lazy("emails"),
+    "transactions": gettext_lazy("transactions"),
+    "holdings": gettext_lazy("holdings"),
+    "interactions": gettext_lazy("contacts"),
+    "chat_sessions": gettext_lazy("chats"),
+    "audit_entries": gettext_lazy("audit entries"),
+    "source_keys": gettext_lazy("source system keys"),
+    "merged_records": gettext_lazy("merged records"),
+    "files": gettext_lazy("files"),
+}
+
+#: Words for stored codes that are values, not field choices.
+VALUE_WORDS: dict[str, Promise] = {
+    ERASED: gettext_lazy("(erased)"),
+    "(set)": gettext_lazy("(set)"),
+    "page": gettext_lazy("customer page"),
+    "api": gettext_lazy("API"),
+    "edit form": gettext_lazy("edit form"),
+    "retention": gettext_lazy("the retention rule"),
+    "abandoned": gettext_lazy("abandoned, never committed"),
+}
+
+
+@dataclass(frozen=True)
+class EntryWords:
+    """One audit entry as the page shows it."""
+
+    sentence: str
+    lines: list[str]
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def type_name(object_type: str) -> str:
+    """The kind of record in the reader's language (``customer``, ``product``)."""
+    if object_type in TYPE_NAMES:
+        return str(TYPE_NAMES[object_type])
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
+def _field(model: type[models.Model] | None, key: str) -> Any:
+    if model is None or key in PLAIN_KEYS:
+        return None
+    for name in (key, key.removesuffix("_id")):
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
+def key_label(model: type[models.Model] | None, key: str) -> str:
+    """A changed field's name: the model's ``verbose_name``, else the log's own word for the key."""
+    field = _field(model, key)
+    verbose = getattr(field, "verbose_name", None)
+    if verbose:
+        return capfirst(str(verbose))
+    if key in KEY_LABELS:
+        return capfirst(str(KEY_LABELS[key]))
+    related = getattr(field, "related_model", None)
+    if related is not None:
+        return capfirst(str(related._meta.verbose_name_plural))
+    if key in MODEL_PLURALS:
+        return capfirst(str(MODEL_PLURALS[key]))
+    label_model = _model(key) if "." in key else None
+    if label_model is not None:
+        return capfirst(str(label_model._meta.verbose_name_plural))
+    return capfirst(key.replace("_", " ").replace(".", " "))
+
+
+class _Related:
+    """Names of the records that changed foreign keys point at, read once for a whole page."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+        self.names: dict[tuple[type[models.Model], str], str] = {}
+
+    def want(self, field: Any, value: Any) -> None:
+        if isinstance(field, models.ForeignKey) and isinstance(value, int | str) and str(value).isdigit():
+            self.wanted[field.related_model].add(str(value))
+
+    def load(self) -> None:
+        for model, ids in self.wanted.items():
+            for row in model._default_manager.filter(pk__in=sorted(ids, key=int)[:500]):
+                self.names[(model, str(row.pk))] = getattr(row, "display_name", None) or str(row)
+
+    def name(self, field: Any, value: Any) -> str | None:
+        if not isinstance(field, models.ForeignKey):
+            return None
+        return self.names.get((field.related_model, str(value)))
+
+
+def _in_order(model: type[models.Model] | None, changes: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The changes in a fixed order (the model's fields in their order, then the log's own keys), not
+    in the stored order: PostgreSQL's jsonb keeps keys by length, SQLite as written."""
+    fields = {field.name: index for index, field in enumerate(model._meta.get_fields())} if model else {}
+    own = {key: index for index, key in enumerate([*KEY_LABELS, *MODEL_PLURALS])}
+
+    def rank(key: str) -> tuple[int, int, str]:
+        field = _field(model, key)
+        if field is not None and field.name in fields:
+            return (0, fields[field.name], key)
+        if key in own:
+            return (1, own[key], key)
+        return (2, 0, key)
+
+    return sorted(changes.items(), key=lambda item: rank(item[0]))
+
+
+def _is_pair(key: str, value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS
+
+
+def _text(value: Any, *, field: Any = None, related: _Related | None = None, is_id: bool = False) -> str:
+    """A stored value in words: choices by their label, lists joined, yes/no, a blank as a dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if is_id and not isinstance(value, list | dict):
+        return str(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item, field=field, related=related, is_id=is_id) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key_label(None, str(key))}: {_text(item)}" for key, item in value.items())
+    if isinstance(value, str) and value in VALUE_WORDS:
+        return str(VALUE_WORDS[value])
+    if related is not None and (name := related.name(field, value)):
+        return name
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        try:
+            return formats.date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return str(value)
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from django.contrib.humanize.templatetags.humanize import intcomma
+
+        return str(intcomma(value))
+    return str(value)
+
+
+def _change(label: str, old: str, new: str, old_blank: bool, new_blank: bool) -> str:
+    if old_blank:
+        return _("%(field)s: %(new)s") % {"field": label, "new": new}
+    if new_blank:
+        return _("%(field)s: %(old)s removed") % {"field": label, "old": old}
+    return _("%(field)s changed from %(old)s to %(new)s") % {"field": label, "old": old, "new": new}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _nested(model: type[models.Model] | None, value: dict[str, Any], related: _Related) -> str:
+    """A merge's ``filled`` ({field: [old, new]}) or ``moved`` / ``counts`` ({kind: count})."""
+    parts = []
+    for key, item in _in_order(model, value):
+        field = _field(model, key)
+        label = key_label(model, key)
+        if _is_pair(key, item):
+            parts.append(f"{label}: {_text(item[1], field=field, related=related)}")
+        else:
+            parts.append(f"{label}: {_text(item, field=field, related=related)}")
+    return "; ".join(parts)
+
+
+def _lines(entry: AuditEntry, related: _Related) -> list[str]:
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    model = _model(entry.object_type)
+    lines = []
+    for key, value in _in_order(model, changes):
+        if entry.action == "token":
+            lines.append(_("%(field)s: %(new)s") % {"field": capfirst(_("name")), "new": _text(value[-1])})
+            continue
+        field = _field(model, key)
+        label = key_label(model, key)
+        if isinstance(value, dict):
+            lines.append(f"{label}: {_nested(model if key == 'filled' else None, value, related) or '—'}")
+        elif _is_pair(key, value):
+            old, new = value
+            if _blank(old) and _blank(new):
+                continue  # a blank field of a new record says nothing
+            lines.append(
+                _change(
+                    label,
+                    _text(old, field=field, related=related, is_id=key in ID_KEYS),
+                    _text(new, field=field, related=related, is_id=key in ID_KEYS),
+                    _blank(old),
+                    _blank(new),
+                )
+            )
+        else:
+            lines.append(f"{label}: {_text(value, field=field, related=related, is_id=key in ID_KEYS)}")
+    return lines
+
+
+def _sentence(entry: AuditEntry) -> str:
+    if entry.action == "token" and isinstance(entry.changes, dict):
+        for key, token_sentence in TOKEN_SENTENCES.items():
+            if key in entry.changes:
+                return str(token_sentence)
+    sentence = ACTION_SENTENCES.get(entry.action)
+    if sentence is None:
+        return entry.action
+    return str(sentence) % {"type": type_name(entry.object_type)}
+
+
+def entries_in_words(entries: Iterable[AuditEntry]) -> list[tuple[AuditEntry, EntryWords]]:
+    """Each entry with its sentence and lines; the records that changed references point at are read
+    in one query per kind of record for the whole page, however many entries there are."""
+    entries = list(entries)
+    related = _Related()
+    for entry in entries:
+        model = _model(entry.object_type)
+        if isinstance(entry.changes, dict):
+            for key, value in entry.changes.items():
+                field = _field(model, key)
+                if _is_pair(key, value):
+                    for item in value:
+                        related.want(field, item)
+    related.load()
+    return [(entry, EntryWords(sentence=_sentence(entry), lines=_lines(entry, related))) for entry in entries]
+
+
+#: The kinds of record the audit log holds entries about (what the "object" filter offers).
+AUDITED_TYPES = (
+    "customers.customer",
+    "customers.contactperson",
+    "customers.duplicatesuspicion",
+    "sales.product",
+    "sales.productcategory",
+    "sales.holding",
+    "imports.importjob",
+    "interactions.interaction",
+    "accounts.user",
+    "accounts.apitoken",
+    "accounts.webhooksecret",
+)
