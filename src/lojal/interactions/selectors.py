@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lojal.core.errors import NotFound
-from lojal.interactions.models import Attachment, EmailBounce, Interaction
+from lojal.interactions.models import Attachment, ChatSession, EmailBounce, Interaction
 from lojal.timeline.selectors import text_contains
 
 
@@ -96,3 +96,8 @@ def attachment_get(*, attachment_id: int) -> Attachment:
 def bounced_addresses(*, addresses: list[str]) -> set[str]:
     """Which of ``addresses`` a delivery report said cannot receive mail."""
     return set(EmailBounce.objects.filter(address__in=addresses).values_list("address", flat=True))
+
+
+def open_chat_count() -> int:
+    """How many chats wait for staff (My day)."""
+    return ChatSession.objects.filter(state=ChatSession.State.OPEN).count()

@@ -20,3 +20,10 @@ document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.detail && event.detail.elt;
   if (event.detail.successful && form && form.matches && form.matches("form[data-reset-on-success]")) form.reset();
 });
+/* == calllists == */
+// The call-list worker: Ctrl+Enter (Cmd+Enter on a Mac) in the call form saves the call and moves on.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  const form = event.target.closest && event.target.closest("form.call-log");
+  if (form) { event.preventDefault(); form.requestSubmit(); }
+});
