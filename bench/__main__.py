@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import import_cost
 
     import_cost.add_parser(sub)
+    from bench import my_day
+
+    my_day.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -118,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         return service_cost.run(args)
     if args.benchmark == "import-cost":
         return import_cost.run(args)
+    if args.benchmark == "my-day":
+        return my_day.run(args)
     from bench.customers import run
 
     return run(args)
