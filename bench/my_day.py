@@ -24,6 +24,7 @@ DATABASE_NAME = "lojal_bench_my_day"
 STAFF = 50
 #: Of the measured user's own open activities, this share is overdue or due today (My day shows them).
 DUE_SHARE = 0.05
+PATHS = ("/", "/customers/")
 
 
 def add_parser(sub: Any) -> None:
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         server.start()
         facts["server"] = server.description
         facts["load average at the measurement"] = _load_average()
-        latencies, server_times = _measure(server, port, args.requests)
+        timings = _measure(server, port, args.requests)
         facts["load average after"] = _load_average()
     finally:
         if server is not None:
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.keep:
             database.drop()
             shutil.rmtree(var_dir / "static", ignore_errors=True)
-    report = _report(args, database.describe(), facts, latencies, server_times)
+    report = _report(args, database.describe(), facts, timings)
     print()
     print(report)
     path = RESULTS / f"my-day-{args.database}-{args.customers}.md"
@@ -268,29 +269,36 @@ def _counts(user_id: int) -> dict[str, str]:
     }
 
 
-def _measure(server: Server, port: int, requests: int) -> tuple[list[float], list[float]]:
+def _measure(server: Server, port: int, requests: int) -> dict[str, tuple[list[float], list[float]]]:
+    """GET / and, as a reference in the same conditions, GET /customers/ (the customer list's first
+    page), alternating, one request after another: client latencies and gunicorn's own times."""
     client = _login(port)
     for _warm in range(20):
-        response = client.get("/")
-        if response.status != 200 or b"My day" not in response.body:
-            raise RuntimeError(f"GET / answered {response.status}")
-    _say(f"Timing {requests} GET / one after another")
-    position = server.log_position()
-    latencies = []
+        for path in PATHS:
+            response = client.get(path)
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}")
+    if b"My day" not in client.get("/").body:
+        raise RuntimeError("GET / is not My day")
+    _say(f"Timing {requests} GET / and {requests} GET /customers/, alternating")
+    client_ms: dict[str, list[float]] = {path: [] for path in PATHS}
+    server_ms: dict[str, list[float]] = {path: [] for path in PATHS}
     for _number in range(requests):
-        response = client.get("/")
-        if response.status != 200:
-            raise RuntimeError(f"GET / answered {response.status}")
-        latencies.append(response.seconds * 1000)
-    return latencies, server.server_times_ms(position)
+        for path in PATHS:
+            position = server.log_position()
+            response = client.get(path)
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}")
+            client_ms[path].append(response.seconds * 1000)
+            server_ms[path].extend(server.server_times_ms(position))
+    return {path: (client_ms[path], server_ms[path]) for path in PATHS}
 
 
 def _report(
     args: argparse.Namespace,
     database: str,
     facts: dict[str, str],
-    latencies: list[float],
-    server: list[float],
+    timings: dict[str, tuple[list[float], list[float]]],
 ) -> str:
     out = io.StringIO()
     out.write(
@@ -303,13 +311,13 @@ def _report(
         f"- command: `python -m bench my-day --database {args.database} --customers {args.customers} "
         f"--activities {args.activities}`\n\n"
     )
-    out.write("| GET / | requests | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n")
-    for label, values in (
-        ("client (HTTP over loopback)", latencies),
-        ("server (gunicorn's own time)", server),
-    ):
-        out.write(
-            f"| {label} | {len(values)} | {percentile(values, 0.5):.1f} | {percentile(values, 0.95):.1f} | "
-            f"{percentile(values, 0.99):.1f} | {max(values, default=0):.1f} |\n"
-        )
+    out.write("| request | measured by | requests | p50 ms | p95 ms | p99 ms | max ms |\n")
+    out.write("|---|---|---:|---:|---:|---:|---:|\n")
+    for path, (latencies, server) in timings.items():
+        label = "My day" if path == "/" else "customer list, first page (reference)"
+        for side, values in (("client (HTTP over loopback)", latencies), ("server (gunicorn)", server)):
+            out.write(
+                f"| GET {path} {label} | {side} | {len(values)} | {percentile(values, 0.5):.1f} | "
+                f"{percentile(values, 0.95):.1f} | {percentile(values, 0.99):.1f} | {max(values, default=0):.1f} |\n"
+            )
     return out.getvalue()

@@ -122,7 +122,7 @@ def test_an_invalid_call_form_logs_nothing_and_records_nothing(seller: User, sel
 
 def test_skip_moves_on_without_logging_a_call(seller: User, seller_client: Client) -> None:
     call_list = _list(seller)
-    first, second = call_lists.call_list_entries(call_list_id=call_list.pk)
+    first, _second = call_lists.call_list_entries(call_list_id=call_list.pk)
 
     response = seller_client.post(f"/work/call-lists/{call_list.pk}/entries/{first.pk}/skip/")
 
@@ -212,3 +212,17 @@ def test_the_worker_page_runs_a_fixed_number_of_queries(
     # persons, timeline, revenue (one aggregate), currency rates
     with django_assert_num_queries(13):
         assert seller_client.get(f"/work/call-lists/{call_list.pk}/").status_code == 200
+
+
+def test_a_deleted_customer_is_passed_over_on_the_way(seller: User, seller_client: Client) -> None:
+    from lojal.customers.services import customer_delete
+
+    call_list = _list(seller)
+    first, second = call_lists.call_list_entries(call_list_id=call_list.pk)
+    customer_delete(actor=seller, customer_id=first.customer_id)
+
+    response = seller_client.get(f"/work/call-lists/{call_list.pk}/")
+
+    assert response["Location"] == f"/work/call-lists/{call_list.pk}/?after=1"
+    assert CallListEntry.objects.get(pk=first.pk).status == "skipped"
+    assert second.customer.display_name in seller_client.get(response["Location"]).content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lojal.accounts.roles import Action
@@ -33,11 +34,20 @@ def week_start(now: dt.datetime) -> dt.datetime:
     return midnight - dt.timedelta(days=now.weekday())
 
 
+def _activity_urls(activities: list[Any]) -> list[tuple[Any, str]]:
+    """Each activity with the address of its page, once the activities app has pages ("" until then)."""
+    try:
+        reverse("activities:detail", args=[0])
+    except NoReverseMatch:
+        return [(activity, "") for activity in activities]
+    return [(activity, reverse("activities:detail", args=[activity.pk])) for activity in activities]
+
+
 def _activities(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any]:
-    activities = list(activity_selectors.activities_for_my_day(user=user, today=today))
+    activities = _activity_urls(list(activity_selectors.activities_for_my_day(user=user, today=today)))
     return {
-        "overdue": [activity for activity in activities if activity.due_date < today],
-        "due_today": [activity for activity in activities if activity.due_date == today],
+        "overdue": [(activity, url) for activity, url in activities if activity.due_date < today],
+        "due_today": [(activity, url) for activity, url in activities if activity.due_date == today],
         "today": today,
     }
 

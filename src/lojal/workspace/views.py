@@ -106,8 +106,10 @@ def call_list_work(request: HttpRequest, call_list_id: int) -> HttpResponse:
         )
     try:
         context = _worker_context(request, call_list, entry, CallLogForm())
-    except NotFound:
-        # The customer was deleted or merged since the list was made: pass over them.
+    except NotFound as error:
+        # The customer was deleted or merged since the list was made: pass over them on an active list.
+        if entry is None or call_list.status != call_lists.ListStatus.ACTIVE:
+            raise Http404(error.message) from None
         call_lists.call_list_entry_record(
             actor=request.user,
             call_list_id=call_list.pk,
