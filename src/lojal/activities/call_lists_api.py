@@ -23,7 +23,7 @@ from lojal.core.pagination import Keyset, keyset_paginate
 router = Router(tags=["call lists"])
 
 
-class ProgressOut(Schema):
+class CallListProgressOut(Schema):
     total: int
     called: int = Field(..., description="reached + not reached")
     reached: int
@@ -40,7 +40,7 @@ class CallListOut(Schema):
     status: str
     owner_id: int | None
     created_at: dt.datetime
-    progress: ProgressOut
+    progress: CallListProgressOut
 
 
 class CallListIn(Schema):
@@ -60,7 +60,7 @@ class CallListIn(Schema):
     )
 
 
-class EntryOut(Schema):
+class CallListEntryOut(Schema):
     id: int
     position: int
     customer_id: int
@@ -72,7 +72,7 @@ class EntryOut(Schema):
     interaction_id: int | None
 
 
-class OutcomeIn(Schema):
+class CallListOutcomeIn(Schema):
     status: Text = Field(..., json_schema_extra={"enum": [str(value) for value in call_lists.OUTCOMES]})
     outcome: Text = Field("", max_length=call_lists.OUTCOME_MAX)
 
@@ -166,7 +166,7 @@ def call_list_close(request: HttpRequest, call_list_id: int) -> dict[str, Any]:
 @router.get(
     "/{call_list_id}/entries",
     auth=staff(Action.CUSTOMER_VIEW),
-    response=list[EntryOut],
+    response=list[CallListEntryOut],
     summary="A call list's customers in calling order, with how each call went",
 )
 @keyset_paginate(max_limit=500)
@@ -179,12 +179,12 @@ def call_list_entries(request: HttpRequest, call_list_id: int, status: str = "")
 @router.post(
     "/{call_list_id}/entries/{entry_id}/outcome",
     auth=staff(Action.INTERACTION_LOG),
-    response=EntryOut,
+    response=CallListEntryOut,
     summary="Record how calling one customer went: reached, not reached or skipped, with a few words",
 )
 @raises(Conflict)
 def call_list_entry_outcome(
-    request: HttpRequest, call_list_id: int, entry_id: int, payload: OutcomeIn
+    request: HttpRequest, call_list_id: int, entry_id: int, payload: CallListOutcomeIn
 ) -> dict[str, Any]:
     call_lists.call_list_entry_record(
         actor=staff_user(request),
