@@ -286,7 +286,7 @@ def call_list_add_customers(*, call_list_id: int, customer_ids: Sequence[int], a
         added = _insert_entries(call_list, new, start=(facts["last"] or 0) + 1)
         audit_record(
             actor=actor,
-            action="call_list.customers_added",
+            action="call_list.added",
             obj=call_list,
             changes={"customers": [None, added]},
         )
