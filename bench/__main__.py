@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import export
 
     export.add_parser(sub)
+    from bench import my_day
+
+    my_day.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -123,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         return import_cost.run(args)
     if args.benchmark == "export":
         return export.run(args)
+    if args.benchmark == "my-day":
+        return my_day.run(args)
     from bench.customers import run
 
     return run(args)

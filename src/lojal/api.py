@@ -119,6 +119,7 @@ def _add_routers() -> None:
     from lojal.accounts.api import router as accounts_router
     from lojal.accounts.audit_api import router as audit_router
     from lojal.activities.api import router as activities_router
+    from lojal.activities.call_lists_api import router as call_lists_router
     from lojal.customers.api import router as customers_router
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
@@ -138,6 +139,7 @@ def _add_routers() -> None:
     api.add_router("/imports", imports_router)
     api.add_router("/privacy", privacy_router)
     api.add_router("/activities", activities_router)
+    api.add_router("/call-lists", call_lists_router)
 
 
 _add_routers()

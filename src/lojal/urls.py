@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.urls import include, path
 from django.views import defaults
 
 from lojal.accounts.audit_views import audit
 from lojal.api import api
 from lojal.core.problems import problem_response
+from lojal.workspace.views import home
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -25,7 +25,7 @@ handler500 = "lojal.core.unavailable.server_error"
 
 
 urlpatterns = [
-    path("", lambda request: redirect("customers:list"), name="home"),
+    path("", home, name="home"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health", health, name="health"),
@@ -41,6 +41,7 @@ urlpatterns = [
     path("privacy/", include("lojal.privacy.urls")),
     path("activities/", include("lojal.activities.urls")),
     path("exports/", include("lojal.core.export_urls")),
+    path("work/", include("lojal.workspace.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

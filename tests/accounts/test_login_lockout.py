@@ -62,7 +62,7 @@ def test_two_failures_do_not_lock_the_account(make_user: Callable[..., User]) ->
     response = _login(client, "anna", PASSWORD)
 
     assert response.status_code == 302
-    assert response["Location"] == "/customers/"
+    assert response["Location"] == "/"
 
 
 def test_an_address_is_locked_after_failures_across_accounts(make_user: Callable[..., User]) -> None:

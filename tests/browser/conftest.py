@@ -42,15 +42,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture
 def logged_in(page: Any, live_server: Any, make_user: Callable[..., User]) -> Callable[..., Any]:
-    """Log a fresh user of ``role`` in through the real login form; returns the page."""
+    """Log a fresh user of ``role`` in through the real login form (which lands on My day), then open
+    ``start`` (the customer list unless told otherwise); returns the page."""
 
-    def login(role: str = Role.ADMINISTRATOR) -> Any:
+    def login(role: str = Role.ADMINISTRATOR, start: str | None = "/customers/") -> Any:
         user = make_user(role)
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/customers/")
+        page.wait_for_url(f"{live_server.url}/")  # My day
+        if start is not None:
+            page.goto(f"{live_server.url}{start}")
         return page
 
     return login

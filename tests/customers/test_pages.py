@@ -64,11 +64,11 @@ def test_login_page_renders(client: Client) -> None:
     assert "csrfmiddlewaretoken" in page
 
 
-def test_right_password_signs_in_and_goes_to_the_list(admin_user: User) -> None:
+def test_right_password_signs_in_and_goes_to_my_day(admin_user: User) -> None:
     client = Client()
     response = client.post("/login/", {"username": "admin", "password": "not-a-real-password-1"})
-    assert (response.status_code, response["Location"]) == (302, "/customers/")
-    assert client.get("/customers/").status_code == 200
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert client.get("/").status_code == 200
 
 
 def test_wrong_password_shows_an_error_and_signs_nobody_in(admin_user: User) -> None:

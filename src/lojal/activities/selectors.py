@@ -91,6 +91,23 @@ class DayActivities:
     today: list[Activity]
 
 
+#: What My day shows of a follow-up (a customer row is wide: only its name is read).
+MY_DAY_FIELDS = (
+    "kind",
+    "subject",
+    "notes",
+    "due_date",
+    "due_time",
+    "priority",
+    "status",
+    "owner_id",
+    "customer__id",
+    "customer__display_name",
+    "owner_team__id",
+    "owner_team__name",
+)
+
+
 def activities_for_my_day(*, user: Any, today: dt.date, limit: int = 50) -> DayActivities:
     """What ``user`` (and the teams they belong to) still has to do: open follow-ups due before
     ``today`` (overdue) and on ``today``, at most ``limit`` in all, soonest due first (timed ones of a
@@ -99,6 +116,7 @@ def activities_for_my_day(*, user: Any, today: dt.date, limit: int = 50) -> DayA
     rows = list(
         Activity.objects.filter(_owned_by(user.pk), status=Activity.Status.OPEN, due_date__lte=today)
         .select_related("customer", "owner_team")
+        .only(*MY_DAY_FIELDS)
         .order_by(*SOONEST)[:limit]
     )
     return DayActivities(

@@ -299,3 +299,10 @@ def customers_matching(*, filters: CustomerFilters) -> QuerySet[Customer]:
 def customers_selected(*, customer_ids: list[int]) -> QuerySet[Customer]:
     """The live customers among ``customer_ids`` (those picked one by one on a list)."""
     return Customer.objects.live().filter(pk__in=customer_ids).order_by()
+
+
+def customers_in_stage(*, customer_ids: list[int], stage: str) -> dict[int, Customer]:
+    """Those of ``customer_ids`` that are live and still in ``stage``, by id (one query; only the name
+    and the stage are loaded, for a list of links)."""
+    found = Customer.objects.live().filter(pk__in=customer_ids, lifecycle_stage=stage)
+    return found.only("id", "display_name", "lifecycle_stage").in_bulk()

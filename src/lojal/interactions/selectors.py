@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from lojal.core.errors import NotFound
 from lojal.interactions.emails.ingest import html_sanitise
 from lojal.interactions.emails.parsing import ParsedAttachment, email_parse
-from lojal.interactions.models import Attachment, EmailBounce, Interaction, OutboundEmail, SentMail
+from lojal.interactions.models import (
+    Attachment,
+    ChatSession,
+    EmailBounce,
+    Interaction,
+    OutboundEmail,
+    SentMail,
+)
 from lojal.timeline.selectors import text_contains
 
 
@@ -179,3 +186,8 @@ def delivery_states(*, interaction_ids: list[int]) -> dict[int, str]:
             "interaction_id", "state"
         )
     )
+
+
+def open_chat_count() -> int:
+    """How many chats wait for staff (My day)."""
+    return ChatSession.objects.filter(state=ChatSession.State.OPEN).count()

@@ -63,6 +63,12 @@ class Event(models.Model):
             models.Index(
                 fields=["actor"], condition=models.Q(actor__isnull=False), name="timeline_event_actor"
             ),
+            # My day's customers moved to a stage this week: stage changes are few among millions of events.
+            models.Index(
+                fields=["-occurred_at", "-id"],
+                condition=models.Q(kind="customer.stage_changed"),
+                name="timeline_stage_changes",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -89,3 +89,13 @@ def first_transaction_at(*, customer_id: int) -> dt.datetime | None:
         .values_list("occurred_at", flat=True)
         .first()
     )
+
+
+def stage_changes_since(*, to_stage: str, since: dt.datetime, limit: int = 50) -> list[Event]:
+    """The latest changes of customers' stage to ``to_stage`` since ``since``, newest first (My day's
+    "at risk this week"), served by the partial index on stage changes' time."""
+    return list(
+        Event.objects.filter(
+            kind=Event.Kind.STAGE_CHANGED.value, occurred_at__gte=since, data__to=to_stage
+        ).order_by(*NEWEST_FIRST)[:limit]
+    )

@@ -208,4 +208,10 @@ document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   const menu = document.activeElement && document.activeElement.closest && document.activeElement.closest("details.list-menu[open]");
   if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+/* == calllists == */
+// The call-list worker: Ctrl+Enter (Cmd+Enter on a Mac) in the call form saves the call and moves on.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  const form = event.target.closest && event.target.closest("form.call-log");
+  if (form) { event.preventDefault(); form.requestSubmit(); }
 });

@@ -1,0 +1,185 @@
+"""My day at /: the blocks a user may see, each with its work and a link to where it is done, words
+when empty, and a fixed number of queries whatever the amount of data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from lojal.accounts.models import Team, User
+from lojal.accounts.roles import Role
+from lojal.activities import call_lists
+from lojal.activities.models import Activity
+from lojal.customers.models import DuplicateSuspicion, Stage
+from lojal.interactions.models import ChatSession
+from lojal.interactions.services import interaction_record
+from lojal.sales.services import customer_stage_set
+from lojal.workspace import my_day
+from lojal.workspace.blocks import blocks_registered
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _activity(owner: User | None = None, team: Team | None = None, **fields: Any) -> Activity:
+    return Activity.objects.create(
+        owner=owner, owner_team=team, **{"subject": "Call back", "due_date": timezone.localdate(), **fields}
+    )
+
+
+def _block(html: str, key: str) -> str:
+    match = re.search(rf'data-testid="block-{key}">(.*?)</section>', html, re.S)
+    return match.group(1) if match else ""
+
+
+def test_at_risk_is_the_customers_apps_stage() -> None:
+    assert my_day.AT_RISK == Stage.AT_RISK
+
+
+def test_home_is_my_day_and_asks_anonymous_visitors_to_log_in(client: Client) -> None:
+    assert client.get("/")["Location"] == "/login/?next=/"
+
+
+def test_my_day_shows_my_and_my_teams_overdue_and_todays_activities_only(
+    make_user: Callable[..., User],
+) -> None:
+    me, colleague = make_user(Role.SALES), make_user(Role.SALES)
+    team = Team.objects.create(name="Renewals")
+    team.members.add(me)
+    today = timezone.localdate()
+    customer = factories.person(first_name="Greta", last_name="Garbo")
+    _activity(me, subject="Overdue call", due_date=today - dt.timedelta(days=2), customer=customer)
+    _activity(me, subject="Today's meeting", kind="meeting")
+    _activity(team=team, subject="Team to-do")
+    _activity(me, subject="Next week", due_date=today + dt.timedelta(days=7))
+    _activity(me, subject="Done already", status=Activity.Status.DONE)
+    _activity(colleague, subject="Not mine")
+
+    html = _client(me).get("/").content.decode()
+
+    block = _block(html, "activities")
+    assert re.findall(
+        r"(Overdue call|Today&#x27;s meeting|Team to-do|Next week|Done already|Not mine)", block
+    ) == [
+        "Overdue call",
+        "Today&#x27;s meeting",
+        "Team to-do",
+    ]
+    assert f'href="/customers/{customer.pk}/"' in block
+    assert "Overdue since" in block
+
+
+def test_empty_blocks_say_so_in_words(admin_user: User) -> None:
+    html = _client(admin_user).get("/").content.decode()
+
+    assert "Nothing overdue and nothing due today." in _block(html, "activities")
+    assert "You have no call lists to work." in _block(html, "call_lists")
+    assert "No messages without a customer." in _block(html, "inbox")
+    assert "No open chats." in _block(html, "inbox")
+    assert "No suspected duplicates to review." in _block(html, "duplicates")
+    assert "No customer became at risk this week." in _block(html, "at_risk")
+
+
+def test_blocks_show_counts_and_link_to_where_the_work_is_done(admin_user: User) -> None:
+    anna, bo = factories.person(first_name="Anna"), factories.person(first_name="Bo")
+    interaction_record(channel="email", direction="in", customer_id=None, subject="Who am I?")
+    now = timezone.now()
+    ChatSession.objects.create(token="t1", started_at=now, last_message_at=now)
+    DuplicateSuspicion.objects.create(first=anna, second=bo, score=90)
+    customer_stage_set(actor=admin_user, customer_id=bo.pk, stage=Stage.AT_RISK, reason="No orders")
+    call_list = call_lists.call_list_create(actor=admin_user, name="Spring", customer_ids=[anna.pk, bo.pk])
+
+    html = _client(admin_user).get("/").content.decode()
+
+    assert '<a href="/interactions/inbox/">1 message without a customer</a>' in _block(html, "inbox")
+    assert '<a href="/interactions/chats/">1 open chat</a>' in _block(html, "inbox")
+    assert "1 suspected duplicate to review" in _block(html, "duplicates")
+    assert f'href="/customers/{bo.pk}/">{bo.display_name}</a>' in _block(html, "at_risk")
+    assert "No orders" in _block(html, "at_risk")
+    calls = _block(html, "call_lists")
+    assert f'href="/work/call-lists/{call_list.pk}/">Spring</a>' in calls
+    assert "0 called (0 reached, 0 not reached), 2 of 2 to call" in calls
+
+
+def test_a_customer_no_longer_at_risk_leaves_the_block(admin_user: User) -> None:
+    bo = factories.person(first_name="Bo")
+    customer_stage_set(actor=admin_user, customer_id=bo.pk, stage=Stage.AT_RISK, reason="Quiet")
+    customer_stage_set(actor=admin_user, customer_id=bo.pk, stage=Stage.CUSTOMER, reason="Ordered")
+
+    html = _client(admin_user).get("/").content.decode()
+
+    assert "No customer became at risk this week." in _block(html, "at_risk")
+
+
+@pytest.mark.parametrize(
+    ("role", "keys"),
+    [
+        (Role.ADMINISTRATOR, ["activities", "call_lists", "inbox", "duplicates", "at_risk"]),
+        (Role.SALES, ["activities", "call_lists", "inbox", "at_risk"]),
+        (Role.SERVICE_AGENT, ["activities", "call_lists", "inbox", "duplicates", "at_risk"]),
+        (Role.READ_ONLY, ["activities", "at_risk"]),
+        (Role.MARKETING, ["activities", "at_risk"]),
+    ],
+)
+def test_blocks_are_shown_only_for_what_the_role_may_see(
+    make_user: Callable[..., User], role: str, keys: list[str]
+) -> None:
+    html = _client(make_user(role)).get("/").content.decode()
+
+    assert re.findall(r'data-testid="block-([a-z_]+)"', html) == keys
+
+
+def _fill(user: User, count: int) -> None:
+    team = Team.objects.get_or_create(name="Team")[0]
+    team.members.add(user)
+    customers = [factories.person() for _ in range(count)]
+    today = timezone.localdate()
+    for index, customer in enumerate(customers):
+        _activity(user, customer=customer, due_date=today - dt.timedelta(days=index % 2))
+        _activity(team=team, customer=customer)
+        customer_stage_set(actor=user, customer_id=customer.pk, stage=Stage.AT_RISK, reason="r")
+    for index in range(count):
+        call_lists.call_list_create(actor=user, name=f"L{index}", customer_ids=[c.pk for c in customers])
+        interaction_record(channel="email", direction="in", customer_id=None, subject="?")
+
+
+def _queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def test_my_day_runs_a_fixed_number_of_queries_whatever_the_data(admin_user: User) -> None:
+    client = _client(admin_user)
+    _fill(admin_user, 1)
+    few = _queries(client)
+    _fill(admin_user, 12)
+
+    many = _queries(client)
+
+    # session, user, activities, call lists, unmatched, chats, duplicates, stage changes, their customers
+    assert (few, many) == (9, 9)
+
+
+def test_every_block_has_a_template_and_an_order() -> None:
+    assert [block.key for block in blocks_registered()] == [
+        "activities",
+        "call_lists",
+        "inbox",
+        "duplicates",
+        "at_risk",
+    ]
