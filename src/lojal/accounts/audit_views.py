@@ -14,6 +14,7 @@ from lojal.accounts.roles import Action
 from lojal.accounts.selectors import staff_list
 from lojal.core.errors import ValidationError
 from lojal.core.pagination import keyset_page
+from lojal.core.phrases import phrase_translate
 from lojal.core.selectors import READ_ACTIONS, READS
 
 PAGE_SIZE = 50
@@ -42,6 +43,9 @@ def audit(request: HttpRequest) -> HttpResponse:
         via = entry.changes.get("via", "") if isinstance(entry.changes, dict) else ""
         setattr(entry, "action_label", str(ACTION_LABELS.get(entry.action, entry.action)))  # noqa: B010
         setattr(entry, "via_label", str(VIA_LABELS.get(via, via)))  # noqa: B010
+        if isinstance(entry.changes, dict) and isinstance(entry.changes.get("reason"), str):
+            # A reason Lojal wrote (a stage change's) in the reader's language; typed ones stay.
+            entry.changes["reason"] = phrase_translate(entry.changes["reason"])
     kept = {key: value for key, value in params.items() if key != "cursor" and value}
     return render(
         request,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lojal.accounts.selectors import staff_list
 from lojal.core.contact_points import phone_display
 from lojal.core.forms import ServiceForm
+from lojal.core.widgets import LocalDateField
 from lojal.customers.models import Country, Customer, Kind, Language, Stage, VipTier
 from lojal.customers.selectors import national_id_shown
 
@@ -29,13 +30,10 @@ class CustomerForm(ServiceForm):
         required=False,
         help_text=_("Any common spelling, with or without separators."),
     )
-    birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    customer_since = forms.DateField(
+    birth_date = LocalDateField(label=_("Birth date"), required=False)
+    customer_since = LocalDateField(
         label=_("Customer since"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("When the relationship began; empty: the first transaction's day."),
     )
     emails = forms.CharField(

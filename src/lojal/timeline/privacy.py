@@ -13,7 +13,16 @@ from lojal.timeline.models import Event
 
 #: Keys of an event's data that hold what someone wrote or a person's name; an erased event loses them.
 PERSONAL_KEYS = frozenset(
-    {"name", "contact_added", "contact_removed", "reason", "merged_name", "subject", "sender"}
+    {
+        "name",
+        "contact_added",
+        "contact_removed",
+        "reason",
+        "merged_name",
+        "subject",
+        "subject_params",
+        "sender",
+    }
 )
 #: Kinds whose events describe money, not the person (amount, currency, product): kept as they are,
 #: so that figures rebuilt from the timeline stay right.
