@@ -59,7 +59,11 @@ class CustomerForm(ServiceForm):
     founded_year = forms.IntegerField(
         label=_("Founding year"), required=False, min_value=1000, max_value=9999
     )
-    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=[("", _("From the country of the address or phone")), *Language.choices],
+        required=False,
+    )
     account_manager_id = forms.TypedChoiceField(
         label=_("Account manager"), required=False, coerce=int, empty_value=None
     )
@@ -137,6 +141,9 @@ class CustomerForm(ServiceForm):
         if data.get("stage_reason"):
             result["stage_reason"] = data["stage_reason"]
         result["national_id"] = result["national_id"] or None
+        if not result["preferred_language"]:
+            # Empty: a new customer's follows its country (lojal.customers.languages); a stored one stays.
+            del result["preferred_language"]
         if existing is not None and not {"national_id", "national_id_country"} & set(self.changed_data):
             # An untouched number is left as stored: the field may hold the masked form, which is no number.
             del result["national_id"], result["national_id_country"]
