@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lojal.core.models import AuditEntry
-from lojal.core.widgets import LocalDateField
 from lojal.core.selectors import READS, audit_list
+from lojal.core.widgets import LocalDateField
 
 #: Every action the log holds, with the words the page shows (the model's choices plus the actions
 #: services record by name).

@@ -119,7 +119,9 @@ class LocalDateField(forms.DateField):
         except forms.ValidationError as error:
             if error.code != "invalid":
                 raise
-            raise forms.ValidationError(_format_error("DATE_INPUT_FORMATS", _EXAMPLE), code="invalid") from error
+            raise forms.ValidationError(
+                _format_error("DATE_INPUT_FORMATS", _EXAMPLE), code="invalid"
+            ) from error
 
 
 class LocalTimeField(forms.TimeField):
@@ -133,7 +135,9 @@ class LocalTimeField(forms.TimeField):
         except forms.ValidationError as error:
             if error.code != "invalid":
                 raise
-            raise forms.ValidationError(_format_error("TIME_INPUT_FORMATS", _EXAMPLE), code="invalid") from error
+            raise forms.ValidationError(
+                _format_error("TIME_INPUT_FORMATS", _EXAMPLE), code="invalid"
+            ) from error
 
 
 class LocalDateTimeField(forms.DateTimeField):
