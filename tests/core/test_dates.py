@@ -58,9 +58,15 @@ def test_every_page_shows_a_day_and_a_time_in_the_languages_one_format(
 
 @pytest.mark.parametrize(
     ("language", "typed", "placeholder"),
-    [("sv", "2026-12-24", "ÅÅÅÅ-MM-DD"), ("nb", "24.12.2026", "DD.MM.ÅÅÅÅ"), ("en", "2026-12-24", "YYYY-MM-DD")],
+    [
+        ("sv", "2026-12-24", "ÅÅÅÅ-MM-DD"),
+        ("nb", "24.12.2026", "DD.MM.ÅÅÅÅ"),
+        ("en", "2026-12-24", "YYYY-MM-DD"),
+    ],
 )
-def test_a_date_input_shows_and_reads_the_languages_format(language: str, typed: str, placeholder: str) -> None:
+def test_a_date_input_shows_and_reads_the_languages_format(
+    language: str, typed: str, placeholder: str
+) -> None:
     with translation.override(language):
         html = LocalDateInput().render("day", dt.date(2026, 12, 24))
         parsed = LocalDateField().clean(typed)
@@ -83,7 +89,9 @@ def test_a_wrong_date_is_refused_naming_the_expected_format() -> None:
         assert format_placeholder("%d.%m.%Y %H:%M") == "DD.MM.ÅÅÅÅ tt:mm"
 
 
-def test_the_customer_form_takes_a_norwegian_date_and_refuses_a_us_one_in_swedish(staff_client: Client) -> None:
+def test_the_customer_form_takes_a_norwegian_date_and_refuses_a_us_one_in_swedish(
+    staff_client: Client,
+) -> None:
     base = {
         "kind": "person",
         "national_id_country": "SE",

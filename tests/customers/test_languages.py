@@ -20,14 +20,59 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("data", "language"),
     [
-        ({"addresses": [{"street": "Karl Johans gate 1", "postal_code": "0154", "city": "Oslo", "country": "NO"}]}, "nb"),
-        ({"addresses": [{"street": "Strøget 1", "postal_code": "1160", "city": "København", "country": "DK"}]}, "da"),
-        ({"addresses": [{"street": "Mannerheimintie 1", "postal_code": "00100", "city": "Helsinki", "country": "FI"}]}, "fi"),
-        ({"addresses": [{"street": "Storgatan 1", "postal_code": "111 22", "city": "Stockholm", "country": "SE"}]}, "sv"),
+        (
+            {
+                "addresses": [
+                    {"street": "Karl Johans gate 1", "postal_code": "0154", "city": "Oslo", "country": "NO"}
+                ]
+            },
+            "nb",
+        ),
+        (
+            {
+                "addresses": [
+                    {"street": "Strøget 1", "postal_code": "1160", "city": "København", "country": "DK"}
+                ]
+            },
+            "da",
+        ),
+        (
+            {
+                "addresses": [
+                    {
+                        "street": "Mannerheimintie 1",
+                        "postal_code": "00100",
+                        "city": "Helsinki",
+                        "country": "FI",
+                    }
+                ]
+            },
+            "fi",
+        ),
+        (
+            {
+                "addresses": [
+                    {"street": "Storgatan 1", "postal_code": "111 22", "city": "Stockholm", "country": "SE"}
+                ]
+            },
+            "sv",
+        ),
         ({"phones": ["+47 912 34 567"]}, "nb"),
         ({"phones": ["+358 40 123 4567"]}, "fi"),
         ({"national_id": "01010750160", "national_id_country": "NO"}, "nb"),
-        ({"addresses": [{"street": "Unter den Linden 1", "postal_code": "10117", "city": "Berlin", "country": "DE"}]}, "sv"),
+        (
+            {
+                "addresses": [
+                    {
+                        "street": "Unter den Linden 1",
+                        "postal_code": "10117",
+                        "city": "Berlin",
+                        "country": "DE",
+                    }
+                ]
+            },
+            "sv",
+        ),
         ({}, "sv"),
     ],
 )
