@@ -34,6 +34,6 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("interactions", "0002_outbox_lease")]
+    dependencies = [("interactions", "0003_sink_failures_dismissal")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]

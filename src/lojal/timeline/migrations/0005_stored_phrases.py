@@ -48,6 +48,6 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("timeline", "0003_lighter_bulk_writes")]
+    dependencies = [("timeline", "0004_stage_change_index")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
