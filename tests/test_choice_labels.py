@@ -11,15 +11,11 @@ from django.utils.translation import trans_real
 
 from lojal.customers.models import Stage
 
-#: Apps whose labels are translated on their own branch of issue 12 (activities is being built in
-#: parallel); drop an app from here once its labels are in the catalogues.
-TRANSLATED_ELSEWHERE = {"activities"}
-
 
 def _labels() -> list[tuple[str, Promise]]:
     found = []
     for model in apps.get_models():
-        if not model.__module__.startswith("lojal.") or model._meta.app_label in TRANSLATED_ELSEWHERE:
+        if not model.__module__.startswith("lojal."):
             continue
         for field in model._meta.get_fields():
             for _value, label in getattr(field, "choices", None) or []:
