@@ -170,6 +170,7 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (!announcer || !target) return;
   const count = target.matches(".result-count") ? target : target.querySelector(".result-count");
   if (count) announcer.textContent = count.textContent.trim().replace(/\s+/g, " ");
+});
 
 /* == lists == */
 // Picking rows for a bulk action: "select all on this page" checks every row's box, the bar says how
@@ -208,6 +209,7 @@ document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   const menu = document.activeElement && document.activeElement.closest && document.activeElement.closest("details.list-menu[open]");
   if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+});
 /* == calllists == */
 // The call-list worker: Ctrl+Enter (Cmd+Enter on a Mac) in the call form saves the call and moves on.
 document.addEventListener("keydown", (event) => {
