@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.mail import EmailMessage
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-
-from django.core.mail import EmailMessage
 
 from lojal.activities import call_lists
 from lojal.activities import services as activity_services
