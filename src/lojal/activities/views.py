@@ -204,6 +204,13 @@ def activity_status(request: HttpRequest, activity_id: int, change: str) -> Http
         raise Http404(failure.message) from failure
     except LojalError as failure:
         error = failure.message
+    if request.htmx and request.POST.get("shown_in") == "item":  # type: ignore[attr-defined]
+        # A list item (My day): a note in its place, or the error beside the form (200: htmx swaps it).
+        return render(
+            request,
+            "activities/_item_done.html",
+            {"activity": _activity_or_404(activity_id), "row_error": error},
+        )
     if request.htmx:  # type: ignore[attr-defined]
         return _row(request, activity_id, error)
     if error:
