@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "lojal.core.middleware.CsrfForPages",
     "lojal.core.middleware.AuthenticationForPages",
+    "lojal.accounts.language.UserLanguageMiddleware",
     "lojal.core.middleware.MessagesForPages",
     "lojal.core.middleware.FrameOptionsForPages",
     "lojal.core.middleware.HtmxForPages",

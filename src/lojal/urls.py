@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views import defaults
 
 from lojal.accounts.audit_views import audit
+from lojal.accounts.language import language_set
 from lojal.api import api
 from lojal.core.problems import problem_response
 from lojal.workspace.views import home
@@ -27,7 +28,7 @@ handler500 = "lojal.core.unavailable.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("health", health, name="health"),
     path("audit/", audit, name="audit"),
     path("lists/", include("lojal.core.list_urls")),

@@ -311,5 +311,5 @@ def test_the_page_shows_entries_in_the_readers_language(admin_user: User) -> Non
         "/audit/", {"type": "customers.customer", "id": anna.pk}, HTTP_ACCEPT_LANGUAGE="nb"
     ).content.decode()
     assert "Changed customer" in english and "Lifecycle stage changed from Lead to Customer" in english
-    assert "Ändrade kund" in swedish and "Livscykelstadium ändrades från Lead till Kund" in swedish
-    assert "Endret kunde" in norwegian and "Livssyklusfase endret fra Lead til Kunde" in norwegian
+    assert "Ändrade kund" in swedish and "Livscykelstadium ändrades från Potentiell kund till Kund" in swedish
+    assert "Endret kunde" in norwegian and "Livssyklusfase endret fra Potensiell kunde til Kunde" in norwegian

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from lojal.customers.derived import refresh_derived
+from lojal.customers.languages import preferred_language_derived
 from lojal.customers.models import Customer, Kind, Stage
 from lojal.customers.rows import CUSTOMER_COLUMNS, customer_values, customers_from_rows
 from lojal.customers.services import PLAIN_FIELDS, apply_national_id, primary_copies
@@ -57,6 +58,7 @@ def object_values(kind: str, cleaned: dict[str, Any], number: int) -> dict[str, 
         **{field: cleaned[field] for field in PLAIN_FIELDS if field in cleaned},
     )
     customer.lifecycle_stage = cleaned.get("lifecycle_stage") or Stage.LEAD
+    customer.preferred_language = preferred_language_derived(cleaned)
     apply_national_id(customer, cleaned.get("national_id"))
     primary_copies(customer, cleaned)
     refresh_derived(customer)

@@ -190,7 +190,13 @@ def test_transactions_make_registrants_customers_and_say_so_on_the_timeline() ->
     # Björn only has a refund: not a qualifying transaction.
     assert stages == {"Öberg": "customer", "Ängström": "lead", "": "customer"}
     event = Event.objects.get(kind="customer.stage_changed", customer__last_name="Öberg")
-    assert event.data == {"from": "lead", "to": "customer", "reason": "first qualifying transaction"}
+    assert event.data == {
+        "from": "lead",
+        "to": "customer",
+        "reason": "first qualifying transaction",
+        "reason_code": "stage.first_qualifying_transaction",
+        "reason_params": {},
+    }
 
 
 def test_reimporting_transactions_is_a_no_op_and_a_changed_row_is_updated(tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ def test_log_a_call_from_the_quick_entry_form(agent: Client) -> None:
         ),
         (
             {"channel": "call", "direction": "out", "subject": "x", "occurred_at": "igår"},
-            "Enter a valid date/time",
+            "Write it as YYYY-MM-DD hh:mm, for example 2026-12-24 14:30.",
         ),
     ],
 )

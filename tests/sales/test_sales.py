@@ -75,7 +75,13 @@ def test_registrant_becomes_customer_on_first_qualifying_transaction() -> None:
     customer.refresh_from_db()
     assert customer.lifecycle_stage == "customer"
     change = Event.objects.get(customer=customer, kind="customer.stage_changed")
-    assert change.data == {"from": "registrant", "to": "customer", "reason": "first qualifying transaction"}
+    assert change.data == {
+        "from": "registrant",
+        "to": "customer",
+        "reason": "first qualifying transaction",
+        "reason_code": "stage.first_qualifying_transaction",
+        "reason_params": {},
+    }
     record(customer, "50.00")
     assert Event.objects.filter(customer=customer, kind="customer.stage_changed").count() == 1
 

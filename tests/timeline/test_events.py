@@ -40,8 +40,8 @@ CASES = [
         {"name": "Anna Öberg", "stage": "lead"},
         (
             "Anna Öberg was added. Stage: Lead",
-            "Anna Öberg lades till. Stadium: Lead",
-            "Anna Öberg ble lagt til. Fase: Lead",
+            "Anna Öberg lades till. Stadium: Potentiell kund",
+            "Anna Öberg ble lagt til. Fase: Potensiell kunde",
         ),
     ),
     (

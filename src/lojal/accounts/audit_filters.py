@@ -7,11 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lojal.core.models import AuditEntry
 from lojal.core.selectors import READS, audit_list
+from lojal.core.widgets import LocalDateField
 
 #: Every action the log holds, with the words the page shows (the model's choices plus the actions
 #: services record by name).
@@ -71,9 +73,10 @@ def _start_of(day: dt.date | None) -> dt.datetime | None:
 
 
 def parse_day(text: str) -> dt.date | None:
+    """A day typed in the page language's format (or ISO); None when empty or not a day."""
     try:
-        return dt.date.fromisoformat(text.strip()) if text.strip() else None
-    except ValueError:
+        return LocalDateField(required=False).clean(text.strip()[:20])
+    except DjangoValidationError:
         return None
 
 

@@ -13,6 +13,8 @@ class User(AbstractUser):
     """A member of staff; what they may do follows from their one role."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.READ_ONLY)
+    #: The language the pages are shown in, as last chosen in the menu; empty: the browser's.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     def can(self, action: str) -> bool:
         if not self.is_active:

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
@@ -20,6 +21,17 @@ from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.rawsql import aware
 
 TOKEN_PREFIX = "lojal_"
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Remember ``language`` (one of LANGUAGES) as the one ``user``'s pages are shown in, on every
+    device and after logging in again; False (nothing stored) for a language Lojal does not have."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        return False
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return True
 
 
 def token_digest(token: str) -> str:

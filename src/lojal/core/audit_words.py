@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from lojal.core.data_subject import ERASED
 from lojal.core.models import AuditEntry
+from lojal.core.phrases import phrase_translate
 
 #: Keys that are facts of the event, not fields of the record (named by :data:`KEY_LABELS`).
 PLAIN_KEYS = frozenset(
@@ -329,6 +330,8 @@ def _text(value: Any, *, field: Any = None, related: _Related | None = None, is_
         return "; ".join(f"{key_label(None, str(key))}: {_text(item)}" for key, item in value.items())
     if isinstance(value, str) and value in VALUE_WORDS:
         return str(VALUE_WORDS[value])
+    if isinstance(value, str) and field is None:
+        value = phrase_translate(value)  # a reason Lojal wrote (a stage change's) in the reader's language
     if related is not None and (name := related.name(field, value)):
         return name
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):

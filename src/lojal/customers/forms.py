@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lojal.accounts.selectors import staff_list
 from lojal.core.contact_points import phone_display
 from lojal.core.forms import ServiceForm
+from lojal.core.widgets import LocalDateField
 from lojal.customers.models import Address, Country, Customer, Kind, Language, Stage, VipTier
 from lojal.customers.selectors import national_id_shown
 
@@ -30,13 +31,10 @@ class CustomerForm(ServiceForm):
         required=False,
         help_text=_("Any common spelling, with or without separators."),
     )
-    birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    customer_since = forms.DateField(
+    birth_date = LocalDateField(label=_("Birth date"), required=False)
+    customer_since = LocalDateField(
         label=_("Customer since"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("When the relationship began; empty: the first transaction's day."),
     )
     emails = forms.CharField(
@@ -65,7 +63,11 @@ class CustomerForm(ServiceForm):
     founded_year = forms.IntegerField(
         label=_("Founding year"), required=False, min_value=1000, max_value=9999
     )
-    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=[("", _("From the country of the address or phone")), *Language.choices],
+        required=False,
+    )
     account_manager_id = forms.TypedChoiceField(
         label=_("Account manager"), required=False, coerce=int, empty_value=None
     )
@@ -157,6 +159,9 @@ class CustomerForm(ServiceForm):
         if data.get("stage_reason"):
             result["stage_reason"] = data["stage_reason"]
         result["national_id"] = result["national_id"] or None
+        if not result["preferred_language"]:
+            # Empty: a new customer's follows its country (lojal.customers.languages); a stored one stays.
+            del result["preferred_language"]
         if existing is not None and not {"national_id", "national_id_country"} & set(self.changed_data):
             # An untouched number is left as stored: the field may hold the masked form, which is no number.
             del result["national_id"], result["national_id_country"]

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lojal.core.contact_points import phone_display
 from lojal.core.nordic_ids import KIND_LABELS
@@ -241,7 +242,7 @@ class Address(models.Model):
         POSTAL = "postal", _("Postal")
         VISITING = "visiting", _("Visiting")
         BILLING = "billing", _("Billing")
-        DELIVERY = "delivery", _("Delivery")
+        DELIVERY = "delivery", pgettext_lazy("address kind", "Delivery")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
     label = models.CharField(_("label"), max_length=10, choices=Label.choices, default=Label.POSTAL)

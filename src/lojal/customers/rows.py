@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Field
 
 from lojal.customers.derived import derived_names
+from lojal.customers.languages import preferred_language_derived
 from lojal.customers.models import Customer, Stage
 from lojal.customers.services import PLAIN_FIELDS, national_id_values, primary_values
 
@@ -79,13 +80,14 @@ def customer_values(
 ) -> dict[str, Any]:
     """The row of a new customer of ``kind`` from ``customer_clean``'s output, numbered ``number``,
     created ``now``: plain fields, lead as the stage unless given, national number, primary contact
-    points and derived names, as a Customer object built and saved by the services would hold."""
+    points, derived names and the preferred language (from the country when not given), as a Customer object built and saved by the services would hold."""
     values = dict(_defaults())
     values.update(kind=str(kind), customer_number=number, created_at=now, updated_at=now, attributes={})
     for field in PLAIN_FIELDS:
         if field in cleaned:
             values[field] = cleaned[field]
     values["lifecycle_stage"] = cleaned.get("lifecycle_stage") or Stage.LEAD.value
+    values["preferred_language"] = preferred_language_derived(cleaned)
     values.update(national_id_values(cleaned.get("national_id"), kind=kind, birth_date=values["birth_date"]))
     values.update(primary_values(cleaned))
     values["display_name"], values["sort_name"], values["search_text"] = derived_names(

@@ -214,7 +214,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
         "kind": request.GET.get("kind", Kind.PERSON),
         "country": "SE",
         "national_id_country": "SE",
-        "preferred_language": "sv",
+        "preferred_language": "",  # from the country of the address or phone (customers.languages)
         "vip_tier": VipTier.NONE,
         "lifecycle_stage": Stage.LEAD,
     }

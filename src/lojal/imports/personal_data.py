@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lojal.core.phrases import Phrase
 from lojal.core.privacy import (
     Category,
     Kept,
@@ -64,7 +65,10 @@ def _files_rule(cutoff: dt.datetime) -> RuleOutcome:
     result = import_files_purge(now=timezone.now())
     return RuleOutcome(
         rows=result.files + result.orphans,
-        note=f"{result.abandoned} abandoned imports cancelled" if result.abandoned else "",
+        # Stored in English; the run report says it in the reader's language (lojal.core.phrases).
+        note=Phrase("retention.abandoned_imports_cancelled", {"count": result.abandoned}).english
+        if result.abandoned
+        else "",
     )
 
 

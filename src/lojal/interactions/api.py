@@ -83,7 +83,7 @@ def _out(interaction: Interaction) -> dict[str, Any]:
         "channel": interaction.channel,
         "direction": interaction.direction,
         "occurred_at": interaction.occurred_at,
-        "subject": interaction.subject,
+        "subject": interaction.subject_text,
         "body_text": interaction.body_text,
         "sender": interaction.sender,
         "sender_name": interaction.sender_name,

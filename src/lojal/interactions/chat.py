@@ -12,13 +12,16 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
 from lojal.core.contact_points import email_normalise
 from lojal.core.errors import NotFound, ValidationError
+from lojal.core.phrases import Phrase
 from lojal.customers.leads import lead_from_contact
 from lojal.interactions.models import (
+    SUBJECT_PHRASE,
     Channel,
     ChatAgentPresence,
     ChatMessage,
@@ -139,7 +142,7 @@ def _transcript(session: ChatSession) -> str:
             if message.from_visitor
             else (message.staff.display_name if message.staff else _("Staff"))
         )
-        moment = timezone.localtime(message.sent_at).strftime("%H:%M")
+        moment = date_format(timezone.localtime(message.sent_at), "TIME_FORMAT")
         lines.append(f"[{moment}] {who}: {message.text}")
     return "\n".join(lines)
 
@@ -183,11 +186,9 @@ def _finish(session: ChatSession, *, state: str, actor: Any) -> Interaction:
     customer_id = session.customer_id if matched else _customer_id(session)
     first = session.messages.order_by("id").first()
     started = first.sent_at if first is not None else session.started_at
-    subject = (
-        _("Chat with %(name)s") % {"name": session.visitor_name or session.visitor_email}
-        if state == ChatSession.State.CLOSED
-        else _("Chat message (no one online) from %(name)s")
-        % {"name": session.visitor_name or session.visitor_email}
+    subject = Phrase(
+        "chat.closed" if state == ChatSession.State.CLOSED else "chat.offline",
+        {"name": session.visitor_name or session.visitor_email},
     )
     interaction = interaction_record(
         channel=Channel.CHAT,
@@ -195,12 +196,16 @@ def _finish(session: ChatSession, *, state: str, actor: Any) -> Interaction:
         customer_id=customer_id,
         occurred_at=started,
         actor=actor,
-        subject=subject[:300],
+        subject=subject.english[:300],
         body_text=_transcript(session),
         sender=session.visitor_email,
         sender_name=session.visitor_name,
         duration_seconds=int((session.last_message_at - started).total_seconds()),
-        details={"chat_session": session.pk, "answer_by_email": state == ChatSession.State.OFFLINE},
+        details={
+            "chat_session": session.pk,
+            "answer_by_email": state == ChatSession.State.OFFLINE,
+            SUBJECT_PHRASE: subject.as_data(),
+        },
     )
     session.state, session.customer_id, session.interaction = state, customer_id, interaction
     session.save(update_fields=["state", "customer", "interaction"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lojal.core.widgets import LocalDateField, LocalDateTimeField
 from lojal.interactions.models import Channel, Direction, Outcome
 
 LOG_CHANNELS = [
@@ -22,14 +23,9 @@ class LogForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=1440, required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
-    occurred_at = forms.DateTimeField(
-        label=_("When"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Empty means now."),
-    )
+    occurred_at = LocalDateTimeField(label=_("When"), required=False, help_text=_("Empty means now."))
     follow_up = forms.BooleanField(label=_("Follow-up needed"), required=False)
-    follow_up_due = forms.DateField(label=_("Follow-up due"), required=False)
+    follow_up_due = LocalDateField(label=_("Follow-up due"), required=False)
     follow_up_note = forms.CharField(label=_("Follow-up note"), max_length=20_000, required=False)
 
     def clean(self) -> dict[str, object]:

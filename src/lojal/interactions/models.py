@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lojal.core.phrases import phrase_render
 from lojal.interactions.failures import failure_words
 
 
@@ -38,6 +39,10 @@ class Outcome(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     HELD = "held", _("Held")
 
+
+#: The key of an interaction's ``details`` that holds the phrase of a subject Lojal wrote
+#: (:mod:`lojal.core.phrases`), so it is shown in the reader's language.
+SUBJECT_PHRASE = "subject_phrase"
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -121,6 +126,14 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d %H:%M} {self.subject}"
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the reader's language when Lojal wrote it ("Chat with ..."), else as written."""
+        found = (self.details or {}).get(SUBJECT_PHRASE) if isinstance(self.details, dict) else None
+        if not isinstance(found, dict):
+            return self.subject
+        return phrase_render(code=found.get("code"), params=found.get("params"), fallback=self.subject)
 
     @property
     def is_email(self) -> bool:

@@ -18,7 +18,15 @@ from lojal.customers.leads import lead_from_contact
 from lojal.customers.models import Customer
 from lojal.interactions.emails.quoting import reply_split
 from lojal.interactions.matching import customer_for_sender, sender_key
-from lojal.interactions.models import Channel, Conversation, Direction, Interaction, Outcome, SenderIdentity
+from lojal.interactions.models import (
+    SUBJECT_PHRASE,
+    Channel,
+    Conversation,
+    Direction,
+    Interaction,
+    Outcome,
+    SenderIdentity,
+)
 from lojal.timeline import events
 from lojal.timeline.services import event_record
 
@@ -42,6 +50,7 @@ def interaction_event(interaction: Interaction, actor: Any = None) -> events.Eve
             channel_label=interaction.get_channel_display(),
             direction=interaction.direction,
             subject=interaction.subject,
+            subject_phrase=(interaction.details or {}).get(SUBJECT_PHRASE),
             sender=interaction.sender,
             outcome=interaction.outcome,
             duration_seconds=interaction.duration_seconds,

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from lojal.core.contact_points import phone_candidates
 from lojal.core.errors import ValidationError
 from lojal.core.inputs import date_fault
-from lojal.interactions.models import Channel, Direction, Interaction, Outcome
+from lojal.core.phrases import Phrase
+from lojal.interactions.models import SUBJECT_PHRASE, Channel, Direction, Interaction, Outcome
 from lojal.interactions.services import _event_for, customer_for
 
 CALL_EVENTS = ("started", "answered", "ended", "missed", "recording")
@@ -65,6 +66,7 @@ def call_event_apply(
     )
     if call is None:
         customer_number = caller if direction == Direction.INBOUND else callee
+        subject = Phrase("call.incoming" if direction == Direction.INBOUND else "call.outgoing")
         call = Interaction.objects.create(
             channel=Channel.CALL,
             direction=direction,
@@ -75,7 +77,8 @@ def call_event_apply(
                 number for number in (callee if direction == Direction.INBOUND else caller,) if number
             ],
             external_id=call_id,
-            subject=_("Incoming call") if direction == Direction.INBOUND else _("Outgoing call"),
+            subject=subject.english,
+            details={SUBJECT_PHRASE: subject.as_data()},
         )
     was_finished = call.duration_seconds is not None
     data = dict(call.details)

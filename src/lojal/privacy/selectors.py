@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lojal.core.phrases import phrase_match
 from lojal.core.privacy import (
     LegalBasis,
     PersonalData,
@@ -137,5 +138,7 @@ def retention_runs_shown(limit: int) -> list[RetentionRun]:
     for run in runs:
         rule = retention_rule_get(run.rule)
         setattr(run, "label", str(rule.label) if rule else run.rule)  # noqa: B010
-        setattr(run, "note_text", _(run.note) if run.note else "")  # noqa: B010
+        phrase = phrase_match(run.note) if run.note else None
+        note = phrase.text() if phrase is not None else (_(run.note) if run.note else "")
+        setattr(run, "note_text", note)  # noqa: B010
     return runs

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from lojal.core.bulk import bulk_insert
 from lojal.core.models import AuditEntry
+from lojal.core.phrases import Phrase
 from lojal.customers.models import Customer, Stage
 from lojal.sales.models import ENDED_STATUSES, Holding, Transaction
 from lojal.timeline import events
@@ -31,7 +31,7 @@ _STAGE_IDS = "lojal_stage_change_ids"  # a temporary table: the ids of the custo
 
 
 def _record_changes(
-    changes: Sequence[tuple[int, str, str]], *, new_stage: str, reason: str, actor: Any = None
+    changes: Sequence[tuple[int, str, str]], *, new_stage: str, reason: Phrase, actor: Any = None
 ) -> None:
     """Stage changes as timeline events (shaped as one frame, not one draft per customer) and audit
     entries, written in bulk."""
@@ -54,14 +54,14 @@ def _record_changes(
                 "customers.customer",
                 str(customer_id),
                 label[:200],
-                {"lifecycle_stage": [old, new_stage], "reason": reason},
+                {"lifecycle_stage": [old, new_stage], "reason": reason.english},
             )
             for customer_id, old, label in changes
         ),
     )
 
 
-def _change_stage(customers: Any, *, new_stage: str, reason: str) -> int:
+def _change_stage(customers: Any, *, new_stage: str, reason: Phrase) -> int:
     """Move ``customers`` to ``new_stage``, recording each change. Their ids are set aside in a
     temporary table of the database, not in memory (an import can promote millions of customers at
     once), and names, events and audit entries are made and written a chunk at a time. Runs inside
@@ -114,7 +114,7 @@ def lifecycle_promote(
             customer_id=OuterRef("pk"), kind__in=settings.QUALIFYING_TRANSACTION_KINDS
         )
         candidates = candidates.filter(Exists(qualifying))
-    reason = _("first qualifying transaction")
+    reason = Phrase("stage.first_qualifying_transaction")
     if among is not None:
         candidates = candidates.filter(pk__in=among)
     if customer_ids is not None:
@@ -147,5 +147,5 @@ def lifecycle_retire_inactive(*, now: dt.datetime | None = None, after_days: int
     return _change_stage(
         candidates,
         new_stage=Stage.FORMER.value,
-        reason=_("no open holding and no transaction for %(days)d days") % {"days": days},
+        reason=Phrase("stage.inactive_for_days", {"days": days}),
     )

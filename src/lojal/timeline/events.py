@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 from django.utils import timezone, translation
 
+from lojal.core.phrases import Phrase
 from lojal.timeline.models import Event
 from lojal.timeline.rendering import event_summaries, event_summary
 
@@ -100,6 +101,8 @@ class InteractionFacts:
     duration_seconds: int | None
     flags: Sequence[str]
     text: str
+    #: When Lojal wrote the subject: its phrase (``code``, ``params``), said in the reader's language.
+    subject_phrase: dict[str, Any] | None = None
 
 
 def actor_id_of(actor: Any) -> int | None:
@@ -260,14 +263,21 @@ def stage_changed(
     customer_id: int,
     old_stage: str,
     new_stage: str,
-    reason: str = "",
+    reason: str | Phrase = "",
     occurred_at: dt.datetime | None = None,
     actor_id: int | None = None,
 ) -> EventDraft:
+    """A stage change; ``reason`` is what staff typed, or a :class:`Phrase` when Lojal moved the
+    customer (stored as its code, said in the reader's language when shown)."""
+    data: dict[str, Any] = {"from": old_stage, "to": new_stage}
+    if isinstance(reason, Phrase):
+        data.update(reason=reason.english, reason_code=reason.code, reason_params=dict(reason.params))
+    else:
+        data["reason"] = reason
     return _draft(
         customer_id=customer_id,
         kind=Event.Kind.STAGE_CHANGED.value,
-        data={"from": old_stage, "to": new_stage, "reason": reason},
+        data=data,
         occurred_at=occurred_at,
         actor_id=actor_id,
     )
@@ -281,7 +291,7 @@ def stages_changed(
     changes: pl.DataFrame,
     *,
     new_stage: str,
-    reason: str = "",
+    reason: str | Phrase = "",
     occurred_at: dt.datetime | None = None,
     actor_id: int | None = None,
 ) -> pl.DataFrame:
@@ -409,6 +419,14 @@ def interaction_recorded(
             "outcome": interaction.outcome,
             "duration_seconds": interaction.duration_seconds,
             "flags": list(interaction.flags),
+            **(
+                {
+                    "subject_code": interaction.subject_phrase.get("code"),
+                    "subject_params": interaction.subject_phrase.get("params") or {},
+                }
+                if isinstance(interaction.subject_phrase, dict)
+                else {}
+            ),
         },
         summary=interaction.subject or first_line or interaction.channel_label,
         body=interaction.text[:SNIPPET_LENGTH],

@@ -20,6 +20,7 @@ PERSONAL_KEYS = frozenset(
         "reason",
         "merged_name",
         "subject",
+        "subject_params",
         "sender",
         "activity_outcome",
     }

@@ -12,6 +12,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from lojal.core.phrases import phrase_render
+
 _FIELD_ALIASES = {
     "emails": "primary_email",
     "phones": "primary_phone",
@@ -107,7 +109,12 @@ def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:
                 "old": _stage_label(data["from"]),
                 "new": _stage_label(data["to"]),
             }
-            return f"{text}: {data['reason']}" if data.get("reason") else text
+            reason = phrase_render(
+                code=data.get("reason_code"),
+                params=data.get("reason_params"),
+                fallback=data.get("reason") or "",
+            )
+            return f"{text}: {reason}" if reason else text
         if kind == "customer.merged" and "merged_name" in data:
             text = _("Merged with %(name)s (%(number)s)") % {
                 "name": data["merged_name"],
@@ -123,6 +130,10 @@ def event_summary(*, kind: str, data: dict[str, Any], summary: str) -> str:
             return _("Customer deleted")
         if kind == "customer.erased":
             return _("Personal data erased")
+        if kind.startswith("interaction.") and data.get("subject_code"):
+            return phrase_render(
+                code=data["subject_code"], params=data.get("subject_params"), fallback=summary
+            )
         for prefix, render in _RENDERERS.items():
             if kind.startswith(prefix):
                 return render(kind=kind, data=data) or summary

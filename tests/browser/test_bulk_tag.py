@@ -1,0 +1,44 @@
+"""Bulk-tag every customer a filtered list shows, in a real browser: filter, pick "all matches", name
+the tag, confirm the count, and only those customers carry the tag afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from lojal.customers.creation import customers_create_batch
+from lojal.customers.models import Customer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_thirty_customers_of_a_filtered_list_are_tagged_at_once(
+    logged_in: Callable[..., Any], live_server: Any
+) -> None:
+    customers_create_batch(
+        actor=None,
+        items=[
+            {"last_name": f"Lindqvist {n:02}", "tags": ["Mässa 2026"] if n < 30 else ["Webb"]}
+            for n in range(45)
+        ],
+    )
+    page = logged_in()
+    page.goto(f"{live_server.url}/customers/?tag=M%C3%A4ssa+2026")
+    expect(page.locator("#customers-status")).to_have_text("30 customers")
+
+    page.check("[data-scope-all]")
+    page.select_option("#bulk-action", "tag_add")
+    page.fill("#bulk-tag", "Ring i januari")
+    page.click("#customer-bulk button[type=submit]")
+
+    # "all matches" asks first, naming how many customers it will change
+    confirm = page.locator("form button.primary", has_text="Change 30 customers")
+    expect(confirm).to_be_visible()
+    confirm.click()
+    expect(page.locator(".message")).to_contain_text("30")
+
+    tagged = set(Customer.objects.filter(tags__name="Ring i januari").values_list("last_name", flat=True))
+    assert tagged == {f"Lindqvist {n:02}" for n in range(30)}
