@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -124,9 +124,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     """A new follow-up, for a customer when the customer page sent one (``?customer=``)."""
     source = request.POST if request.method == "POST" else request.GET
     context = _customer_context(_int(source.get("customer_id") or source.get("customer")))
-    language = translation.get_language() or ""
     if request.method == "POST":
-        form = ActivityForm(request.POST, language=language, contacts=context["contacts"])
+        form = ActivityForm(request.POST, contacts=context["contacts"])
         if form.is_valid():
             try:
                 activity = services.activity_create(actor=request.user, **form.service_values())
@@ -145,7 +144,6 @@ def activity_new(request: HttpRequest) -> HttpResponse:
                 "due_date": timezone.localdate() + dt.timedelta(days=1),
                 "customer_id": customer.pk if customer else None,
             },
-            language=language,
             contacts=context["contacts"],
         )
     return render(
@@ -161,9 +159,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _activity_or_404(activity_id)
     context = _customer_context(activity.customer_id)
-    language = translation.get_language() or ""
     if request.method == "POST":
-        form = ActivityForm(request.POST, language=language, contacts=context["contacts"])
+        form = ActivityForm(request.POST, contacts=context["contacts"])
         if form.is_valid():
             values = form.service_values()
             values.pop("customer_id", None)  # the customer of a follow-up stays; make a new one instead
@@ -188,7 +185,6 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
                 "duration_minutes": activity.duration_minutes,
                 "priority": activity.priority,
             },
-            language=language,
             contacts=context["contacts"],
         )
     return render(
