@@ -63,7 +63,7 @@ def test_a_calendar_feed_created_and_revoked(admin_user: User) -> None:
         ("Created a calendar feed", []),
         ("Revoked a calendar feed", []),
     ]
-    assert words("nb", object_type="activities.calendarfeed")[1][0] == "Trakk tilbake en kalenderstrøm"
+    assert words("nb", object_type="activities.calendarfeed")[1][0] == "Tilbakekalte en kalenderadresse"
 
 
 def test_a_call_list_created_added_to_and_closed(admin_user: User) -> None:
