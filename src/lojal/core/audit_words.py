@@ -204,7 +204,7 @@ FILTER_FIELDS = {
 }
 
 #: Words for stored codes that are values, not field choices.
-VALUE_WORDS: dict[str, Promise] = {
+VALUE_WORDS: dict[str, Promise | str] = {
     ERASED: gettext_lazy("(erased)"),
     "(set)": gettext_lazy("(set)"),
     "page": gettext_lazy("customer page"),
