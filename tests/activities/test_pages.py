@@ -252,16 +252,19 @@ def test_my_day_is_two_queries_however_many_follow_ups(
 
 
 def test_the_due_date_is_written_and_read_as_the_page_language_writes_dates(admin_user: User) -> None:
+    from django.utils import translation
+
     from lojal.accounts.services import user_language_set
 
     user_language_set(user=admin_user, language="nb")
-    client = client_for(admin_user)
-    form = client.get("/activities/new/").content.decode()
-    values = {"kind": "todo", "subject": "Ring", "owner": f"u{admin_user.pk}", "priority": "normal"}
+    with translation.override("en"):  # the requests activate nb; the tests after keep English
+        client = client_for(admin_user)
+        form = client.get("/activities/new/").content.decode()
+        values = {"kind": "todo", "subject": "Ring", "owner": f"u{admin_user.pk}", "priority": "normal"}
 
-    wrong = client.post("/activities/new/", {**values, "due_date": "12/09/2026", "due_time": ""})
-    after_wrong = Activity.objects.count()
-    right = client.post("/activities/new/", {**values, "due_date": "09.12.2026", "due_time": "14.30"})
+        wrong = client.post("/activities/new/", {**values, "due_date": "12/09/2026", "due_time": ""})
+        after_wrong = Activity.objects.count()
+        right = client.post("/activities/new/", {**values, "due_date": "09.12.2026", "due_time": "14.30"})
 
     assert 'id="id_due_date"' in form and 'type="date"' not in form and 'type="time"' not in form
     assert (wrong.status_code, after_wrong) == (422, 0)
