@@ -13,15 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.mail import EmailMessage
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from lojal.activities import call_lists
+from lojal.activities import services as activity_services
+from lojal.core.models import ExportJob
+from lojal.core.saved_views import saved_view_create
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.services import contact_person_add
 from lojal.imports.models import ImportJob
 from lojal.interactions import chat
 from lojal.interactions.emails.ingest import email_ingest
-from lojal.interactions.models import ChatSession, Interaction, WebForm
+from lojal.interactions.emails.sink import EmailBackend as MailSink
+from lojal.interactions.models import ChatSession, Interaction, SentMail, WebForm
 from lojal.sales import catalogue, services
 from tests.factories import organisation, person
 
@@ -39,6 +45,16 @@ NOT_PAGES = {
     "public:webform_embed",
     "public:chat_send",
     "public:chat_end",
+    "lists:view_save",
+    "customers:new_check",
+    "customers:global_search",
+    "customers:bulk",
+    "customers:export",
+    "sales:product_export",
+    "interactions:dismiss_auto_replies",
+    "activities:customer_pick",
+    "activities:bell",
+    "workspace:call_list_from_view",
 }
 NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
 
@@ -54,6 +70,10 @@ class World:
     category_id: int
     chat: ChatSession
     webform_key: str
+    activity_id: int
+    call_list_id: int
+    export_job_id: int
+    sent_mail_id: int
 
 
 def demo_world(staff: Any) -> World:
@@ -125,6 +145,49 @@ def demo_world(staff: Any) -> World:
             ],
         },
     )
+    # The staff workspace: follow-ups (one overdue, one today), a call list, a saved view, a finished
+    # background export and a message in the mail sink's test inbox.
+    today = timezone.localdate()
+    activity = activity_services.activity_create(
+        actor=staff,
+        subject="Ring om vinterjackan",
+        due_date=today - dt.timedelta(days=2),
+        customer_id=customer.pk,
+        kind="call",
+        priority="high",
+        notes="Hon ville ha en större storlek.",
+    )
+    activity_services.activity_create(
+        actor=staff, subject="Skicka offert till Norrlandsbolaget", due_date=today, customer_id=company.pk
+    )
+    call_list = call_lists.call_list_create(
+        actor=staff,
+        name="Vårkampanj 2026",
+        script="Presentera dig, fråga om vinterjackan.",
+        customer_ids=[customer.pk, company.pk],
+    )
+    saved_view_create(owner=staff, list_key="customers", name="VIP-kunder", filters="tag=VIP", is_shared=True)
+    export_job = ExportJob.objects.create(
+        source="customers",
+        file_format="csv",
+        status=ExportJob.Status.DONE,
+        rows_done=5,
+        rows_total=5,
+        file_name="kunder.csv",
+        requested_by=staff,
+        finished_at=now,
+        expires_at=now + dt.timedelta(days=7),
+    )
+    mail = EmailMessage(
+        subject="Din beställning av Vinterjacka",
+        body="Hej Jörgen!\n\nTack för din beställning.\n\nVänliga hälsningar\nButiken",
+        from_email="butiken@example.se",
+        to=["jorgen.astrom.langnamn@exempelforetaget-i-norrland.se"],
+    )
+    mail.attach("kvitto.txt", "Vinterjacka 1 999,00 kr", "text/plain")
+    MailSink().send_messages([mail])
+    sent_mail = SentMail.objects.order_by("-pk").first()
+    assert sent_mail is not None
     return World(
         customer=customer,
         company=company,
@@ -135,6 +198,10 @@ def demo_world(staff: Any) -> World:
         category_id=category.pk,
         chat=session,
         webform_key="kontakt",
+        activity_id=activity.pk,
+        call_list_id=call_list.pk,
+        export_job_id=export_job.pk,
+        sent_mail_id=sent_mail.pk,
     )
 
 
@@ -198,6 +265,26 @@ def parametrised(world: World) -> dict[str, str]:
         "sales:category_edit": f"/sales/categories/{world.category_id}/edit/",
         "public:webform": f"/forms/{world.webform_key}/",
         "public:chat_session": f"/chat/s/{world.chat.token}/",
+        "lists:view_delete": "",
+        "interactions:dismiss": "",
+        "interactions:restore": "",
+        "interactions:sent_mail": f"/interactions/sent-mail/{world.sent_mail_id}/",
+        "interactions:sent_mail_attachment": "",
+        "interactions:chat_customer": "",
+        "interactions:chat_customer_pick": "",
+        "interactions:chat_customer_set": "",
+        "activities:edit": f"/activities/{world.activity_id}/edit/",
+        "activities:complete": "",
+        "activities:cancel": "",
+        "activities:reopen": "",
+        "activities:customer_card": "",
+        "activities:calendar": "",
+        "export_job": f"/exports/{world.export_job_id}/",
+        "export_job_download": "",
+        "workspace:call_list_work": f"/work/call-lists/{world.call_list_id}/",
+        "workspace:call_list_close": "",
+        "workspace:call_list_log": "",
+        "workspace:call_list_skip": "",
     }
 
 

@@ -74,7 +74,7 @@ def test_every_page_has_no_accessibility_violation(
     page.fill("#id_username", staff.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_url(f"{live_server.url}/")  # My day
     failures += check(page, live_server.url, staff_urls, width)
     context.close()
 
@@ -164,3 +164,37 @@ def test_a_form_showing_errors_has_no_violation_and_links_each_error(logged_in: 
     )
     assert page.locator("#id_emails_error").count() == 1
     assert axe_violations(page) == ""
+
+
+HEADER_ROWS = """() => {
+  const parts = [".brand", "#mainnav", ".global-search", ".topbar-right"]
+    .map((selector) => document.querySelector(selector))
+    .filter((element) => element && element.offsetParent !== null);
+  const tops = parts.map((element) => Math.round(element.getBoundingClientRect().top));
+  const bar = document.querySelector(".topbar").getBoundingClientRect();
+  return { tops, height: Math.round(bar.height), names: parts.map((element) => element.className) };
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "nb"])
+def test_the_header_is_one_row_at_1366_and_fits_a_phone(
+    logged_in: Callable[..., Any], live_server: Any, language: str
+) -> None:
+    page = logged_in(start=None)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.select_option("#language-select", language)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("#mainnav")).to_be_visible()
+    header = page.evaluate(HEADER_ROWS)
+    assert len(header["tops"]) == 4, header
+    assert max(header["tops"]) - min(header["tops"]) <= 8 and header["height"] < 60, header
+    assert page.evaluate(
+        "document.querySelector('#mainnav').scrollWidth <= document.querySelector('#mainnav').clientWidth"
+    )
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.locator("#mainnav")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+    page.get_by_role("button", name=page.locator(".menu-text").inner_text()).click()
+    expect(page.locator("#mainnav")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0

@@ -4,6 +4,7 @@ search must show the page, not the bare list)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ import pytest
 from django.test import Client
 
 from lojal.accounts.models import User
+from lojal.activities import services as activity_services
+from lojal.core.models import ExportJob
 from lojal.imports import services as import_services
 from lojal.interactions import chat
 from lojal.interactions.emails.ingest import email_ingest
@@ -34,6 +37,9 @@ class World:
     chat_id: int
     chat_token: str
     import_id: int
+    activity_id: int
+    cancelled_id: int
+    export_id: int
 
 
 @pytest.fixture
@@ -44,7 +50,17 @@ def world(admin_user: User) -> World:
     job = import_services.import_job_create(
         actor=admin_user, kind="customers", upload=IMPORT, file_name=IMPORT.name
     )
-    return World(customer.pk, unmatched.pk, session.pk, session.token, job.pk)
+    activity = activity_services.activity_create(
+        actor=admin_user, subject="Call Kari", due_date=dt.date(2030, 1, 2), customer_id=customer.pk
+    )
+    cancelled = activity_services.activity_create(
+        actor=admin_user, subject="Old one", due_date=dt.date(2030, 1, 2)
+    )
+    activity_services.activity_cancel(actor=admin_user, activity_id=cancelled.pk)
+    export = ExportJob.objects.create(source="customers", file_format="csv", requested_by=admin_user)
+    return World(
+        customer.pk, unmatched.pk, session.pk, session.token, job.pk, activity.pk, cancelled.pk, export.pk
+    )
 
 
 Call = Callable[[Client, World], Any]
@@ -73,6 +89,20 @@ ENDPOINTS: dict[str, Call] = {
     "interactions:chat_reply": lambda c, w: c.post(
         f"/interactions/chats/{w.chat_id}/reply/", {"text": "Hej!"}, **HTMX
     ),
+    "interactions:chat_customer": lambda c, w: c.get(f"/interactions/chats/{w.chat_id}/customer/", **HTMX),
+    "interactions:chat_customer_pick": lambda c, w: c.get(
+        f"/interactions/chats/{w.chat_id}/customer/pick/", {"q": "Kari"}, **HTMX
+    ),
+    "interactions:dismiss": lambda c, w: c.post(f"/interactions/{w.interaction_id}/dismiss/", **HTMX),
+    "interactions:restore": lambda c, w: c.post(f"/interactions/{w.interaction_id}/restore/", **HTMX),
+    "imports:list": lambda c, w: c.get("/imports/", {"status": "done"}, **HTMX),
+    "audit": lambda c, w: c.get("/audit/", {"q": "x"}, **HTMX),
+    "export_job": lambda c, w: c.get(f"/exports/{w.export_id}/", **HTMX),
+    "activities:bell": lambda c, w: c.get("/activities/bell/", **HTMX),
+    "activities:customer_card": lambda c, w: c.get(f"/activities/customer/{w.customer_id}/", **HTMX),
+    "activities:customer_pick": lambda c, w: c.get("/activities/customers/pick/", {"q": "Kari"}, **HTMX),
+    "activities:complete": lambda c, w: c.post(f"/activities/{w.activity_id}/complete/", **HTMX),
+    "activities:reopen": lambda c, w: c.post(f"/activities/{w.cancelled_id}/reopen/", **HTMX),
     "public:chat_session": lambda c, w: Client().get(f"/chat/s/{w.chat_token}/", **HTMX),
     "public:chat_send": lambda c, w: Client().post(f"/chat/s/{w.chat_token}/send/", {"text": "Tack"}, **HTMX),
 }
@@ -81,7 +111,7 @@ ENDPOINTS: dict[str, Call] = {
 def _htmx_url_names() -> set[str]:
     """The URL names of every hx-get/hx-post in the templates."""
     names: set[str] = set()
-    pattern = re.compile(r"""hx-(?:get|post)="\{% url '([a-z_]+:[a-z_]+)'""")
+    pattern = re.compile(r"""hx-(?:get|post)="\{% url '([a-z_]+(?::[a-z_]+)?)'""")
     for template in TEMPLATES.rglob("*.html"):
         names.update(pattern.findall(template.read_text(encoding="utf-8")))
     return names

@@ -42,8 +42,10 @@ def names(response: Any) -> list[str]:
 
 
 def headers(page: str) -> list[str]:
+    """The column headers, without the selection checkbox's column (shown to bulk changers)."""
     head = page.split("<thead>")[1].split("</thead>")[0]
-    return [re.sub(r"<[^>]+>|[▲▼↕]", "", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", head)]
+    cells = re.findall(r"<th(?! scope=\"col\" class=\"select\")[^>]*>(.*?)</th>", head)
+    return [re.sub(r"<[^>]+>|[▲▼↕]", "", cell).strip() for cell in cells]
 
 
 def test_a_header_sorts_and_says_so_and_a_second_click_reverses(
@@ -129,12 +131,18 @@ def test_an_htmx_answer_shows_a_tidy_address_and_varies_on_htmx(
     assert '<div hx-swap-oob="innerHTML:#customers-status">' in page and "50 customers" in page
 
 
-def test_the_count_is_announced_in_a_status_region(staff_client: Client, sixty: list[Any]) -> None:
+def test_the_count_is_marked_for_the_pages_one_status_region(staff_client: Client, sixty: list[Any]) -> None:
+    # app.js copies a swapped ".result-count" into #announcer (the browser test hears it): one live
+    # region per page, so a screen reader does not read the count twice.
     page = staff_client.get("/customers/?stage=customer").content.decode()
+    assert '<p id="customers-status" class="muted count result-count">10 customers</p>' in page.replace(
+        "\n", ""
+    )
+    assert page.count('role="status"') == 1
     assert (
-        '<p id="customers-status" class="muted count" role="status" aria-live="polite" aria-atomic="true">'
-        "10 customers</p>"
-    ) in page.replace("\n", "")
+        '<div id="announcer" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">'
+        in page
+    )
 
 
 def test_saved_views_offered_are_ones_own_and_the_shared_ones(
@@ -152,9 +160,20 @@ def test_saved_views_offered_are_ones_own_and_the_shared_ones(
     assert page.count('action="/lists/views/') == 2  # save, and delete only one's own view
 
 
-def test_the_bulk_bar_waits_for_the_bulk_actions(staff_client: Client, sixty: list[Any]) -> None:
-    page = staff_client.get("/customers/").content.decode()
+def test_the_bulk_bar_and_the_export_links_show_only_to_staff_allowed_to_use_them(
+    client: Client, make_user: Callable[..., User], sixty: list[Any]
+) -> None:
+    client.force_login(make_user(Role.SALES))  # neither customer.bulk_change nor list.export
+    page = client.get("/customers/").content.decode()
     assert 'id="customer-bulk"' not in page and "data-select-row" not in page
+    assert 'class="select"' not in page and 'name="scope"' not in page
+    assert "/customers/export/" not in page
+    assert headers(page)[0] == "Name"
+
+    client.force_login(make_user(Role.MANAGER))
+    page = client.get("/customers/").content.decode()
+    assert page.count('id="customer-bulk"') == 1 and page.count("data-select-row") == 25
+    assert 'href="/customers/export/?format=csv&amp;' in page
 
 
 # --- query counts ---------------------------------------------------------------------------------
@@ -177,7 +196,6 @@ def test_customer_list_queries_do_not_grow_with_the_page_size(
         staff_client.get(f"/customers/?per_page={per_page}&stage=lead", **HTMX)
 
 
-@pytest.mark.urls("tests.customers.bulk_urls")
 def test_the_bulk_bar_sends_the_filters_the_scope_and_the_picked_rows(
     staff_client: Client, sixty: list[Any]
 ) -> None:

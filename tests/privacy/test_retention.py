@@ -21,7 +21,14 @@ from lojal.core.audit import audit_record
 from lojal.core.models import AuditEntry
 from lojal.customers.models import Customer
 from lojal.imports.models import ImportJob, ImportRejection
-from lojal.interactions.models import Attachment, ChatMessage, ChatSession, EmailMessage, Interaction
+from lojal.interactions.models import (
+    Attachment,
+    ChatMessage,
+    ChatSession,
+    EmailMessage,
+    Interaction,
+    SentMail,
+)
 from lojal.privacy import personal_data as privacy_rules
 from lojal.privacy.models import RetentionRun
 from lojal.privacy.services import retention_run
@@ -107,6 +114,22 @@ def test_interactions_rule_deletes_old_chats_and_keeps_recent_ones(settings: Any
 
     assert list(ChatSession.objects.values_list("token", flat=True)) == ["new"]
     assert list(ChatMessage.objects.values_list("text", flat=True)) == ["hej from new"]
+
+
+def test_interactions_rule_deletes_the_mail_sinks_old_copies_and_keeps_recent_ones(settings: Any) -> None:
+    settings.RETAIN_INTERACTIONS_MONTHS = 12
+    for subject, sent_at in (("old", ago(days=400)), ("new", ago(days=10))):
+        SentMail.objects.create(
+            sender="shop@example.se",
+            recipients=["kari@example.no"],
+            subject=subject,
+            raw=b"x",
+            sent_at=sent_at,
+        )
+
+    retention_run(now=NOW, only=["interactions"])
+
+    assert list(SentMail.objects.values_list("subject", flat=True)) == ["new"]
 
 
 def test_interactions_rule_deletes_in_batches_without_loading_rows(settings: Any) -> None:

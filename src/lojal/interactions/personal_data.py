@@ -52,7 +52,9 @@ personal_data(
     ),
     _contact("interactions.EmailMessage", ("message_id", "in_reply_to", "references", "raw")),
     _contact("interactions.Attachment", ("filename", "content"), retention="attachments"),
-    _contact("interactions.OutboundEmail", ("to_address", "last_error")),
+    _contact("interactions.OutboundEmail", ("to_address", "last_error", "failure_reason")),
+    # The local mail sink's copies (the demo's test inbox): whole messages to customers.
+    _contact("interactions.SentMail", ("message_id", "sender", "recipients", "subject", "raw")),
     _contact("interactions.EmailBounce", ("address", "diagnostic")),
     _contact("interactions.ChatSession", ("visitor_name", "visitor_email")),
     _contact("interactions.ChatMessage", ("text",)),

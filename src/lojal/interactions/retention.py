@@ -1,5 +1,5 @@
 """Retention of contacts: interactions older than LOJAL_RETAIN_INTERACTIONS_MONTHS are deleted with
-their emails, attachments, chat transcripts and timeline entries; attachments older than
+their emails, attachments, chat transcripts, timeline entries and the mail sink's copies; attachments older than
 LOJAL_RETAIN_ATTACHMENTS_MONTHS lose their content first (the interaction keeps the file's name and
 size). Every step is a set-based statement per batch (lojal.core.retention)."""
 
@@ -20,6 +20,7 @@ from lojal.interactions.models import (
     EmailMessage,
     Interaction,
     OutboundEmail,
+    SentMail,
 )
 from lojal.timeline import services as timeline_services
 
@@ -50,6 +51,8 @@ def interactions_purge(*, before: dt.datetime, batch_size: int = BATCH_SIZE) -> 
         )
     )
     delete_batched(EmailBounce.objects.filter(bounced_at__lt=before))
+    # The mail sink's copies of sent messages (the demo's test inbox), like the messages themselves.
+    delete_batched(SentMail.objects.filter(sent_at__lt=before))
     return deleted
 
 

@@ -164,12 +164,17 @@ document.addEventListener("click", (event) => {
 // Result counts are announced: a list marks its count with the class "result-count"; after htmx swaps
 // new content in, its text is copied into the page's one live region (#announcer, role=status), which
 // stays in the page so screen readers hear every change (a region swapped in whole is often not read).
-document.addEventListener("htmx:afterSwap", (event) => {
+// A list's count is swapped out of band (hx-swap-oob into its ".result-count" paragraph): that swap is
+// announced the same way.
+function announceCount(event) {
   const announcer = document.getElementById("announcer");
   const target = event.detail && event.detail.target;
-  if (!announcer || !target) return;
+  if (!announcer || !target || !target.matches) return;
   const count = target.matches(".result-count") ? target : target.querySelector(".result-count");
   if (count) announcer.textContent = count.textContent.trim().replace(/\s+/g, " ");
+}
+document.addEventListener("htmx:afterSwap", announceCount);
+document.addEventListener("htmx:oobAfterSwap", announceCount);
 
 /* == lists == */
 // Picking rows for a bulk action: "select all on this page" checks every row's box, the bar says how
@@ -208,6 +213,7 @@ document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   const menu = document.activeElement && document.activeElement.closest && document.activeElement.closest("details.list-menu[open]");
   if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+});
 /* == calllists == */
 // The call-list worker: Ctrl+Enter (Cmd+Enter on a Mac) in the call form saves the call and moves on.
 document.addEventListener("keydown", (event) => {
