@@ -127,8 +127,11 @@ def _add_routers() -> None:
     from lojal.privacy.api import router as privacy_router
     from lojal.privacy.subject_api import router as subject_rights_router
     from lojal.sales.api import router as sales_router
+    from lojal.workspace.bulk_api import router as customers_bulk_router
 
     api.add_router("/auth", accounts_router)
+    # Before the customers router: the bulk endpoint dispatches up here (see workspace/bulk_api.py).
+    api.add_router("/customers", customers_bulk_router)
     api.add_router("/customers", customers_router)
     # The data subject's rights act on one customer: /customers/{id}/export, /erase, /legal-hold.
     api.add_router("/customers", subject_rights_router)

@@ -228,3 +228,21 @@ def test_lists_with_progress_are_read_in_one_query(
         ]
 
     assert rows == [("Mine", 1, 2)]
+
+
+def test_merging_two_customers_on_one_call_list_keeps_one_entry_the_kept_customers(admin_user: User) -> None:
+    from lojal.customers.duplicates import customers_merge
+
+    anna, twin, bo = factories.person(), factories.person(), factories.person()
+    spring = call_lists.call_list_create(actor=admin_user, name="Spring", customer_ids=[anna.pk, twin.pk])
+    autumn = call_lists.call_list_create(actor=admin_user, name="Autumn", customer_ids=[twin.pk, bo.pk])
+    customers_merge(actor=admin_user, keep_id=anna.pk, other_id=twin.pk)
+    on = {
+        name: list(
+            CallListEntry.objects.filter(call_list=row)
+            .order_by("position")
+            .values_list("customer_id", flat=True)
+        )
+        for name, row in (("spring", spring), ("autumn", autumn))
+    }
+    assert on == {"spring": [anna.pk], "autumn": [anna.pk, bo.pk]}

@@ -64,7 +64,7 @@ def test_create_from_the_customer_page_and_back(admin_user: User) -> None:
     )
 
     assert form.status_code == 200 and "Kari Nordmann" in form.content.decode()
-    assert 'type="date"' in form.content.decode() and 'lang="en"' in form.content.decode()
+    assert 'type="date"' not in form.content.decode() and 'placeholder="YYYY-MM-DD"' in form.content.decode()
     assert response.status_code == 302 and response["Location"] == f"/customers/{customer.pk}/"
     activity = Activity.objects.get()
     assert (activity.customer_id, activity.subject, activity.due_date) == (
@@ -249,3 +249,26 @@ def test_my_day_is_two_queries_however_many_follow_ups(
         names = [activity.customer.display_name if activity.customer else "" for activity in day.today]
 
     assert len(names) == 10
+
+
+def test_the_due_date_is_written_and_read_as_the_page_language_writes_dates(admin_user: User) -> None:
+    from django.utils import translation
+
+    from lojal.accounts.services import user_language_set
+
+    user_language_set(user=admin_user, language="nb")
+    with translation.override("en"):  # the requests activate nb; the tests after keep English
+        client = client_for(admin_user)
+        form = client.get("/activities/new/").content.decode()
+        values = {"kind": "todo", "subject": "Ring", "owner": f"u{admin_user.pk}", "priority": "normal"}
+
+        wrong = client.post("/activities/new/", {**values, "due_date": "12/09/2026", "due_time": ""})
+        after_wrong = Activity.objects.count()
+        right = client.post("/activities/new/", {**values, "due_date": "09.12.2026", "due_time": "14.30"})
+
+    assert 'id="id_due_date"' in form and 'type="date"' not in form and 'type="time"' not in form
+    assert (wrong.status_code, after_wrong) == (422, 0)
+    assert "12/09/2026" in wrong.content.decode()
+    assert right.status_code == 302
+    activity = Activity.objects.get()
+    assert (activity.due_date, activity.due_time) == (dt.date(2026, 12, 9), dt.time(14, 30))

@@ -81,3 +81,36 @@ def test_work_a_call_list_log_a_call_set_the_outcome_and_go_on(
     page.get_by_role("button", name="Skip to next").click()
     expect(page.locator("h2")).to_contain_text("Everyone on this list has been called.")
     assert call_lists.call_list_progress(call_list_id=call_list.pk).skipped == 1
+
+
+def test_complete_an_activity_from_my_day_it_leaves_the_block_and_is_on_the_timeline(
+    logged_in: Callable[..., Any], live_server: Any
+) -> None:
+    page = logged_in(start=None)
+    user = User.objects.get()
+    customer = person(first_name="Sigrid", last_name="Dahl")
+    Activity.objects.create(
+        owner=user,
+        kind="call",
+        subject="Ring Sigrid om avtalet",
+        due_date=timezone.localdate(),
+        customer=customer,
+    )
+    Activity.objects.create(owner=user, subject="Stays on my day", due_date=timezone.localdate())
+    page.reload()
+
+    block = page.get_by_test_id("block-activities")
+    block.get_by_label("Outcome of Ring Sigrid om avtalet").fill("Skriver på i morgon")
+    block.locator(f"#activity-item-{Activity.objects.get(subject__startswith='Ring').pk}").get_by_role(
+        "button", name="Done"
+    ).click()
+
+    expect(block.get_by_role("status")).to_have_text("Done: Ring Sigrid om avtalet")
+    expect(block.get_by_role("button", name="Done")).to_have_count(1)
+    page.reload()
+    expect(page.get_by_test_id("block-activities")).not_to_contain_text("Ring Sigrid om avtalet")
+    expect(page.get_by_test_id("block-activities")).to_contain_text("Stays on my day")
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
+    expect(page.locator("#timeline-list")).to_contain_text(
+        "Call made: Ring Sigrid om avtalet. Outcome: Skriver på i morgon"
+    )

@@ -76,6 +76,7 @@ ENDPOINTS: dict[str, Call] = {
     "customers:global_search": lambda c, w: c.get("/customers/search/", {"q": "Nordmann"}, **HTMX),
     "customers:new_check": lambda c, w: c.post("/customers/new/check/", {"emails": "x@example.se"}, **HTMX),
     "sales:products": lambda c, w: c.get("/sales/products/", {"q": "x"}, **HTMX),
+    "activities:list": lambda c, w: c.get("/activities/", {"sort": "subject"}, **HTMX),
     "sales:customer_panel": lambda c, w: c.get(f"/sales/customers/{w.customer_id}/panel/", **HTMX),
     "imports:progress": lambda c, w: c.get(f"/imports/{w.import_id}/progress/", **HTMX),
     "interactions:pick": lambda c, w: c.get(f"/interactions/{w.interaction_id}/pick/", {"q": "Kari"}, **HTMX),

@@ -388,6 +388,7 @@ def test_api_bulk_sets_the_manager_of_all_matches(api: ApiClient, make_user: Cal
         "matched": 2,
         "changed": 2,
         "message": "Account manager set to Seller for 2 customers.",
+        "call_list_id": None,
     }
     assert [Customer.objects.get(pk=c.pk).account_manager_id for c in leads] == [seller.pk, seller.pk]
 

@@ -209,8 +209,8 @@ def test_the_worker_page_runs_a_fixed_number_of_queries(
     )
 
     # session, user, list, next entry, progress, customer + emails, phones, addresses, tags, contact
-    # persons, timeline, revenue (one aggregate), currency rates
-    with django_assert_num_queries(13):
+    # persons, timeline, revenue (one aggregate), currency rates, the read's audit entry
+    with django_assert_num_queries(14):
         assert seller_client.get(f"/work/call-lists/{call_list.pk}/").status_code == 200
 
 
@@ -226,3 +226,31 @@ def test_a_deleted_customer_is_passed_over_on_the_way(seller: User, seller_clien
     assert response["Location"] == f"/work/call-lists/{call_list.pk}/?after=1"
     assert CallListEntry.objects.get(pk=first.pk).status == "skipped"
     assert second.customer.display_name in seller_client.get(response["Location"]).content.decode()
+
+
+def test_the_worker_records_the_customer_read_in_the_audit_log_as_the_customer_page_does(
+    seller_client: Client, seller: User
+) -> None:
+    from lojal.core.audit_words import entries_in_words
+    from lojal.core.models import AuditEntry
+
+    spring = _list(seller, count=1)
+    entry = CallListEntry.objects.get(call_list=spring)
+    assert seller_client.get(f"/work/call-lists/{spring.pk}/").status_code == 200
+    [read] = AuditEntry.objects.filter(action="read")
+    assert (read.actor_id, read.object_type, read.object_id, read.changes) == (
+        seller.pk,
+        "customers.customer",
+        str(entry.customer_id),
+        {"via": "call list"},
+    )
+    [(_entry, text)] = entries_in_words([read])
+    assert (text.sentence, text.lines) == ("Opened the customer", ["Where: call list"])
+
+
+def test_a_call_list_without_customers_to_call_records_no_read(seller_client: Client, seller: User) -> None:
+    from lojal.core.models import AuditEntry
+
+    empty = call_lists.call_list_create(actor=seller, name="Empty", customer_ids=[])
+    assert seller_client.get(f"/work/call-lists/{empty.pk}/").status_code == 200
+    assert not AuditEntry.objects.filter(action="read").exists()

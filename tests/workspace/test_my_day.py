@@ -72,9 +72,11 @@ def test_my_day_shows_my_and_my_teams_overdue_and_todays_activities_only(
     html = _client(me).get("/").content.decode()
 
     block = _block(html, "activities")
-    assert re.findall(
+    # each subject is named twice in its item (the link and the label of its outcome field)
+    found = re.findall(
         r"(Overdue call|Today&#x27;s meeting|Team to-do|Next week|Done already|Not mine)", block
-    ) == [
+    )
+    assert list(dict.fromkeys(found)) == [
         "Overdue call",
         "Today&#x27;s meeting",
         "Team to-do",
@@ -186,3 +188,62 @@ def test_every_block_has_a_template_and_an_order() -> None:
         "duplicates",
         "at_risk",
     ]
+
+
+def test_done_in_my_day_completes_the_activity_in_place_with_its_outcome(make_user: Any) -> None:
+    from django.test import Client
+
+    from lojal.accounts.roles import Role
+    from lojal.activities.models import Activity
+    from lojal.timeline.models import Event
+    from tests import factories
+
+    user = make_user(Role.SALES)
+    client = Client()
+    client.force_login(user)
+    customer = factories.person()
+    call = Activity.objects.create(
+        owner=user, kind="call", subject="Ring", due_date=timezone.localdate(), customer=customer
+    )
+    page = client.get("/").content.decode()
+    assert f'hx-post="/activities/{call.pk}/complete/" hx-target="closest li"' in page
+    response = client.post(
+        f"/activities/{call.pk}/complete/",
+        {"outcome": "Köper", "shown_in": "item"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response.content.decode().strip().endswith('role="status">Done: Ring</li>')
+    call.refresh_from_db()
+    assert (call.status, call.outcome) == ("done", "Köper")
+    assert Event.objects.filter(customer_id=customer.pk, kind="activity.done").count() == 1
+    assert (
+        "Ring"
+        not in client.get("/")
+        .content.decode()
+        .split('data-testid="block-activities"')[1]
+        .split("</section>")[0]
+    )
+
+
+def test_done_twice_in_my_day_shows_the_error_in_place_and_changes_nothing(make_user: Any) -> None:
+    from django.test import Client
+
+    from lojal.accounts.roles import Role
+    from lojal.activities.models import Activity
+    from lojal.timeline.models import Event
+
+    user = make_user(Role.SALES)
+    client = Client()
+    client.force_login(user)
+    call = Activity.objects.create(owner=user, subject="Ring", due_date=timezone.localdate(), status="done")
+    events = Event.objects.count()
+    response = client.post(
+        f"/activities/{call.pk}/complete/",
+        {"outcome": "Again", "shown_in": "item"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert 'role="alert">This follow-up is already done.</p>' in response.content.decode()
+    call.refresh_from_db()
+    assert (call.status, call.outcome, Event.objects.count()) == ("done", "", events)

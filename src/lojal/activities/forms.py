@@ -10,18 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lojal.accounts import selectors as accounts_selectors
 from lojal.activities.models import Activity
 from lojal.core.forms import ServiceForm
-
-
-class DateInput(forms.DateInput):
-    """A plain ``<input type=date>`` that says the page's language (``lang``), so the browser shows the
-    date as that language writes it."""
-
-    input_type = "date"
-
-    def __init__(self, language: str = "", **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-        if language:
-            self.attrs["lang"] = language
+from lojal.core.widgets import LocalDateField, LocalTimeField
 
 
 class ActivityForm(ServiceForm):
@@ -32,10 +21,9 @@ class ActivityForm(ServiceForm):
         label=_("Contact person"), required=False, coerce=int, empty_value=None, choices=[]
     )
     owner = forms.ChoiceField(label=_("Owner"), choices=[])
-    due_date = forms.DateField(label=_("Due date"))
-    due_time = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    # Text inputs in the page language's format (docs/languages.md), not the browser's date picker.
+    due_date = LocalDateField(label=_("Due date"))
+    due_time = LocalTimeField(label=_("Time"), required=False)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
         required=False,
@@ -46,11 +34,8 @@ class ActivityForm(ServiceForm):
     priority = forms.ChoiceField(label=_("Priority"), choices=Activity.Priority.choices, initial="normal")
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(
-        self, *args: Any, language: str = "", contacts: list[Any] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, contacts: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["due_date"].widget = DateInput(language)
         people = [(f"u{user.pk}", user.display_name) for user in accounts_selectors.staff_list()]
         teams = [(f"t{team.pk}", team.name) for team in accounts_selectors.team_list()]
         choices: list[Any] = [(str(_("People")), people)]

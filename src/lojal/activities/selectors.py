@@ -4,10 +4,11 @@ customer's open follow-ups, the bell's notifications and the calendar feed's own
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,10 +50,22 @@ def _owned_by(user_id: int, *, with_user: bool = True, with_teams: bool = True) 
     return condition
 
 
-def activity_list(*, filters: ActivityFilters) -> QuerySet[Activity]:
-    """Follow-ups matching ``filters``, soonest due first (overdue ones lead an open list), with their
-    customer, contact person, owner and team loaded. ``due_before`` and ``due_after`` are inclusive."""
+#: Priorities most urgent first, as the list sorts them (the stored codes sort alphabetically).
+PRIORITY_RANK = Case(
+    When(priority=Activity.Priority.HIGH, then=Value(0)),
+    When(priority=Activity.Priority.NORMAL, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def activity_list(*, filters: ActivityFilters, order_by: Sequence[str] = ()) -> QuerySet[Activity]:
+    """Follow-ups matching ``filters``, soonest due first (overdue ones lead an open list) unless
+    ``order_by`` says otherwise (``priority_rank`` sorts the most urgent first), with their customer,
+    contact person, owner and team loaded. ``due_before`` and ``due_after`` are inclusive."""
     activities = Activity.objects.select_related("customer", "contact_person", "owner", "owner_team")
+    if any(key.lstrip("-") == "priority_rank" for key in order_by):
+        activities = activities.annotate(priority_rank=PRIORITY_RANK)
     if filters.scope in {"mine", "teams"} and filters.viewer_id is not None:
         activities = activities.filter(_owned_by(filters.viewer_id, with_user=filters.scope == "mine"))
     if filters.owner_id is not None:
@@ -69,7 +82,7 @@ def activity_list(*, filters: ActivityFilters) -> QuerySet[Activity]:
         activities = activities.filter(due_date__lte=filters.due_before)
     if filters.due_after is not None:
         activities = activities.filter(due_date__gte=filters.due_after)
-    return activities.order_by("due_date", "id")
+    return activities.order_by(*(order_by or ("due_date", "id")))
 
 
 def activity_get(*, activity_id: int) -> Activity:

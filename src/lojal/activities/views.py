@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -25,10 +26,31 @@ from lojal.activities.forms import ActivityForm, ReminderForm, owner_value
 from lojal.activities.models import Activity
 from lojal.activities.rendering import notification_text
 from lojal.core.errors import LojalError, NotFound
+from lojal.core.htmx import wants_fragment
+from lojal.core.lists import Column, ListSpec, list_response, list_state
+from lojal.core.saved_views import saved_view_list
 from lojal.customers import selectors as customer_selectors
 
-PAGE_SIZE = 50
 SCOPES = ("mine", "teams", "all")
+
+ACTIVITY_LIST = ListSpec(
+    key="activities",
+    columns=(
+        Column("due", gettext_lazy("Due"), order_by=("due_date", "due_time", "id")),
+        Column("subject", gettext_lazy("Follow-up"), order_by=("subject", "id"), required=True),
+        Column("customer", gettext_lazy("Customer"), order_by=("customer__sort_name", "id")),
+        Column(
+            "owner",
+            gettext_lazy("Owner"),
+            order_by=("owner__first_name", "owner__last_name", "owner_team__name", "id"),
+            wide_only=True,
+        ),
+        Column("priority", gettext_lazy("Priority"), order_by=("priority_rank", "due_date", "id")),
+        Column("status", gettext_lazy("Status"), required=True),
+    ),
+    default_sort="due",
+    filters=("scope", "kind", "status"),
+)
 
 
 def _filters(request: HttpRequest) -> tuple[selectors.ActivityFilters, dict[str, str]]:
@@ -53,22 +75,31 @@ def _filters(request: HttpRequest) -> tuple[selectors.ActivityFilters, dict[str,
 @allowed_to(Action.CUSTOMER_VIEW)
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
-    """My follow-ups: open ones by default, overdue first (soonest due leads)."""
+    """My follow-ups: open ones by default, overdue first (soonest due leads), on the shared list
+    component (sortable columns, page size, numbered pages, saved views)."""
     filters, chosen = _filters(request)
-    page = Paginator(selectors.activity_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{key}={value}" for key, value in chosen.items() if value)
-    return render(
+    listing = list_state(ACTIVITY_LIST, request.GET, path=request.path)
+    page = listing.paginate(selectors.activity_list(filters=filters, order_by=listing.order_by()))
+    listing.offer_saved_views(
+        saved_view_list(user=request.user, list_key=ACTIVITY_LIST.key), user_id=request.user.pk
+    )
+    context: dict[str, Any] = {
+        "page": page,
+        "activities": page.object_list,
+        "chosen": chosen,
+        "today": timezone.localdate(),
+        "count_template": "activities/_count.html",
+        "form_id": "activity-filters",
+        "saved_views_enabled": True,
+    }
+    if not wants_fragment(request):
+        context.update(kinds=Activity.Kind.choices, statuses=Activity.Status.choices)
+    return list_response(
         request,
-        "activities/list.html",
-        {
-            "page": page,
-            "activities": page.object_list,
-            "chosen": chosen,
-            "query": query,
-            "kinds": Activity.Kind.choices,
-            "statuses": Activity.Status.choices,
-            "today": timezone.localdate(),
-        },
+        listing,
+        page_template="activities/list.html",
+        results_template="activities/_results.html",
+        context=context,
     )
 
 
@@ -93,9 +124,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     """A new follow-up, for a customer when the customer page sent one (``?customer=``)."""
     source = request.POST if request.method == "POST" else request.GET
     context = _customer_context(_int(source.get("customer_id") or source.get("customer")))
-    language = translation.get_language() or ""
     if request.method == "POST":
-        form = ActivityForm(request.POST, language=language, contacts=context["contacts"])
+        form = ActivityForm(request.POST, contacts=context["contacts"])
         if form.is_valid():
             try:
                 activity = services.activity_create(actor=request.user, **form.service_values())
@@ -114,7 +144,6 @@ def activity_new(request: HttpRequest) -> HttpResponse:
                 "due_date": timezone.localdate() + dt.timedelta(days=1),
                 "customer_id": customer.pk if customer else None,
             },
-            language=language,
             contacts=context["contacts"],
         )
     return render(
@@ -130,9 +159,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _activity_or_404(activity_id)
     context = _customer_context(activity.customer_id)
-    language = translation.get_language() or ""
     if request.method == "POST":
-        form = ActivityForm(request.POST, language=language, contacts=context["contacts"])
+        form = ActivityForm(request.POST, contacts=context["contacts"])
         if form.is_valid():
             values = form.service_values()
             values.pop("customer_id", None)  # the customer of a follow-up stays; make a new one instead
@@ -157,7 +185,6 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
                 "duration_minutes": activity.duration_minutes,
                 "priority": activity.priority,
             },
-            language=language,
             contacts=context["contacts"],
         )
     return render(
@@ -177,10 +204,13 @@ def _activity_or_404(activity_id: int) -> Activity:
 
 def _row(request: HttpRequest, activity_id: int, error: str = "") -> HttpResponse:
     activity = _activity_or_404(activity_id)
+    # The row keeps the columns the list shows: htmx names the page's address, with its ``columns``.
+    shown_on = urlsplit(request.headers.get("HX-Current-URL", ""))
+    listing = list_state(ACTIVITY_LIST, QueryDict(shown_on.query), path=shown_on.path)
     return render(
         request,
         "activities/_row.html",
-        {"activity": activity, "today": timezone.localdate(), "row_error": error},
+        {"activity": activity, "today": timezone.localdate(), "row_error": error, "listing": listing},
         status=409 if error else 200,
     )
 
@@ -204,6 +234,13 @@ def activity_status(request: HttpRequest, activity_id: int, change: str) -> Http
         raise Http404(failure.message) from failure
     except LojalError as failure:
         error = failure.message
+    if request.htmx and request.POST.get("shown_in") == "item":  # type: ignore[attr-defined]
+        # A list item (My day): a note in its place, or the error beside the form (200: htmx swaps it).
+        return render(
+            request,
+            "activities/_item_done.html",
+            {"activity": _activity_or_404(activity_id), "row_error": error},
+        )
     if request.htmx:  # type: ignore[attr-defined]
         return _row(request, activity_id, error)
     if error:

@@ -46,12 +46,19 @@ PLAIN_KEYS = frozenset(
         "records",
         "merged",
         "merged_into",
+        "format",
+        "filters",
+        "columns",
+        "rows",
+        "job",
+        "chosen",
+        "customers",
     }
 )
 #: Keys whose numbers are ids or customer numbers, shown as they are (no thousands separator).
-ID_KEYS = frozenset({"records", "merged", "merged_into"})
+ID_KEYS = frozenset({"records", "merged", "merged_into", "job"})
 #: Keys whose value is a list, never an [old, new] pair, even with two items.
-LIST_KEYS = frozenset({"records"})
+LIST_KEYS = frozenset({"records", "columns"})
 
 #: What an entry's action says, with ``%(type)s`` the kind of record (``Created customer``).
 ACTION_SENTENCES: dict[str, Promise] = {
@@ -75,6 +82,20 @@ ACTION_SENTENCES: dict[str, Promise] = {
     "interaction.linked": gettext_lazy("Linked a message to a customer"),
     "legal_hold.placed": gettext_lazy("Placed a legal hold"),
     "legal_hold.lifted": gettext_lazy("Lifted the legal hold"),
+    "activity.created": gettext_lazy("Created a follow-up"),
+    "activity.changed": gettext_lazy("Changed a follow-up"),
+    "activity.completed": gettext_lazy("Completed a follow-up"),
+    "activity.cancelled": gettext_lazy("Cancelled a follow-up"),
+    "activity.reopened": gettext_lazy("Reopened a follow-up"),
+    "calendar.created": gettext_lazy("Created a calendar feed"),
+    "calendar.revoked": gettext_lazy("Revoked a calendar feed"),
+    "call_list.created": gettext_lazy("Created a call list"),
+    "call_list.added": gettext_lazy("Added customers to a call list"),
+    "call_list.closed": gettext_lazy("Closed a call list"),
+    "chat.customer_set": gettext_lazy("Said which customer a chat is with"),
+    "inbox.dismissed": gettext_lazy("Dismissed a message in the inbox"),
+    "inbox.restored": gettext_lazy("Put a message back in the inbox"),
+    "export": gettext_lazy("Exported a list (%(type)s)"),
 }
 TOKEN_SENTENCES: dict[str, Promise] = {
     "created": gettext_lazy("Created an API token"),
@@ -90,6 +111,10 @@ TYPE_NAMES: dict[str, Promise] = {
     "accounts.apitoken": gettext_lazy("API token"),
     "accounts.webhooksecret": gettext_lazy("webhook secret"),
     "interactions.interaction": gettext_lazy("contact"),
+    "interactions.chatsession": gettext_lazy("chat"),
+    "activities.activity": gettext_lazy("follow-up"),
+    "activities.calllist": gettext_lazy("call list"),
+    "activities.calendarfeed": gettext_lazy("calendar feed"),
 }
 
 #: Plural names of the kinds of record a merge moves (Django's own plural of an untranslated model
@@ -151,17 +176,47 @@ KEY_LABELS: dict[str, Promise] = {
     "source_keys": gettext_lazy("source system keys"),
     "merged_records": gettext_lazy("merged records"),
     "files": gettext_lazy("files"),
+    # a call list's customers, a list export's facts, a merge's choices, the inbox
+    "customers": gettext_lazy("customers"),
+    "format": gettext_lazy("format"),
+    "filters": gettext_lazy("filters"),
+    "columns": gettext_lazy("columns"),
+    "rows": gettext_lazy("rows"),
+    "job": gettext_lazy("background job"),
+    "chosen": gettext_lazy("chosen field by field"),
+    "dismissed": gettext_lazy("dismissed"),
+    # the customer list's filters, as an export records them
+    "q": gettext_lazy("search"),
+    "sort": gettext_lazy("sort order"),
+    "tag": gettext_lazy("tag"),
+    "manager": gettext_lazy("account manager"),
+}
+
+#: A list's filter and column keys that name a field of the record by another name (``stage=lead``).
+FILTER_FIELDS = {
+    "stage": "lifecycle_stage",
+    "tier": "vip_tier",
+    "manager": "account_manager",
+    "number": "customer_number",
+    "email": "primary_email",
+    "phone": "primary_phone",
+    "created": "created_at",
 }
 
 #: Words for stored codes that are values, not field choices.
-VALUE_WORDS: dict[str, Promise] = {
+VALUE_WORDS: dict[str, Promise | str] = {
     ERASED: gettext_lazy("(erased)"),
     "(set)": gettext_lazy("(set)"),
     "page": gettext_lazy("customer page"),
     "api": gettext_lazy("API"),
     "edit form": gettext_lazy("edit form"),
+    "call list": gettext_lazy("call list"),
     "retention": gettext_lazy("the retention rule"),
     "abandoned": gettext_lazy("abandoned, never committed"),
+    "kept": gettext_lazy("the kept customer's value"),
+    "merged": gettext_lazy("the merged customer's value"),
+    "csv": "CSV",
+    "xlsx": "XLSX",
 }
 
 
@@ -319,6 +374,17 @@ def _nested(model: type[models.Model] | None, value: dict[str, Any], related: _R
     return "; ".join(parts)
 
 
+def _choices_in_words(model: type[models.Model] | None, value: dict[str, Any], related: _Related) -> str:
+    """A list export's filters (``stage=lead``) or a merge's choices (``{field: kept|merged}``): each
+    key named as the record's field it stands for, each value by its choice's label."""
+    parts = []
+    for key, item in sorted(value.items()):
+        name = FILTER_FIELDS.get(key, key)
+        field = _field(model, name)
+        parts.append(f"{key_label(model, name)}: {_text(item, field=field, related=related)}")
+    return "; ".join(parts)
+
+
 def _lines(entry: AuditEntry, related: _Related) -> list[str]:
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     model = _model(entry.object_type)
@@ -329,7 +395,13 @@ def _lines(entry: AuditEntry, related: _Related) -> list[str]:
             continue
         field = _field(model, key)
         label = key_label(model, key)
-        if isinstance(value, dict):
+        if key == "columns" and isinstance(value, list):
+            lines.append(
+                f"{label}: {', '.join(key_label(model, FILTER_FIELDS.get(str(column), str(column))) for column in value) or '—'}"
+            )
+        elif key in ("filters", "chosen") and isinstance(value, dict):
+            lines.append(f"{label}: {_choices_in_words(model, value, related) or '—'}")
+        elif isinstance(value, dict):
             lines.append(f"{label}: {_nested(model if key == 'filled' else None, value, related) or '—'}")
         elif _is_pair(key, value):
             old, new = value
@@ -390,4 +462,8 @@ AUDITED_TYPES = (
     "accounts.user",
     "accounts.apitoken",
     "accounts.webhooksecret",
+    "activities.activity",
+    "activities.calllist",
+    "activities.calendarfeed",
+    "interactions.chatsession",
 )

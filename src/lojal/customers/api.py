@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -17,12 +17,10 @@ from lojal.core.inputs import Text
 from lojal.core.jsonout import json_response
 from lojal.core.openapi import raises
 from lojal.core.pagination import Keyset, cursor_of, keyset_paginate
-from lojal.customers import bulk, creation, duplicates, projections, read_audit, selectors, services
+from lojal.customers import creation, duplicates, projections, read_audit, selectors, services
 from lojal.customers.models import Customer, DuplicateSuspicion
 from lojal.customers.schemas import (
     BatchCreated,
-    BulkIn,
-    BulkOut,
     ContactPersonIn,
     ContactPersonOut,
     CustomerBatch,
@@ -241,34 +239,6 @@ def customers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
         actor=actor, keep_id=payload.keep_id, other_id=payload.other_id, choices=payload.choices
     )
     return detail(request, kept.pk)
-
-
-@router.post(
-    "/bulk",
-    auth=staff(Action.CUSTOMER_BULK_CHANGE),
-    response=BulkOut,
-    summary="Add or remove a tag, set the account manager or the stage of many customers at once",
-)
-def customers_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
-    actor = staff_user(request)
-    selection = bulk.selection_resolve(
-        scope=payload.scope, ids=payload.ids, query=QueryDict(payload.query), user=actor
-    )
-    outcome = bulk.customers_bulk_apply(
-        actor=actor,
-        action=payload.action,
-        selection=selection,
-        tag=payload.tag,
-        account_manager_id=payload.account_manager_id,
-        stage=payload.stage or "",
-        reason=payload.reason,
-    )
-    return {
-        "action": outcome.action,
-        "matched": outcome.matched,
-        "changed": outcome.changed,
-        "message": bulk.outcome_message(outcome),
-    }
 
 
 @router.get(

@@ -28,8 +28,8 @@ from lojal.core.bulk import bulk_insert
 from lojal.core.errors import ValidationError
 from lojal.core.inputs import text_fault
 from lojal.core.models import AuditEntry
-from lojal.customers import selectors
 from lojal.customers.models import Customer, Stage, Tag
+from lojal.customers.selectors import SELECTED_MAX, Scope, selection_resolve
 from lojal.customers.services import tags_resolve
 from lojal.customers.validation import TAG_MAX_LENGTH
 from lojal.timeline import events
@@ -37,8 +37,6 @@ from lojal.timeline.services import events_record_frame, events_record_many
 
 #: Customers read, changed and recorded per round.
 BULK_CHUNK = 2000
-#: The most customers a "selected" bulk action names one by one; more are chosen as "all matches".
-SELECTED_MAX = 10_000
 REASON_MAX_LENGTH = 300
 
 
@@ -47,11 +45,6 @@ class BulkAction(models.TextChoices):
     TAG_REMOVE = "tag_remove", gettext_lazy("Remove a tag")
     ACCOUNT_MANAGER_SET = "account_manager_set", gettext_lazy("Set the account manager")
     STAGE_SET = "stage_set", gettext_lazy("Set the stage")
-
-
-class Scope(models.TextChoices):
-    SELECTED = "selected", gettext_lazy("The selected customers")
-    ALL = "all", gettext_lazy("All customers matching the filters")
 
 
 @dataclass(frozen=True)
@@ -63,45 +56,6 @@ class BulkOutcome:
     changed: int
     #: What was set or added, as the message names it (a tag's stored name, a manager's name, a stage).
     value: str = ""
-
-
-def selection_resolve(
-    *, scope: str, ids: Sequence[Any] = (), query: Mapping[str, str] | None = None, user: Any
-) -> QuerySet[Customer]:
-    """The customers a bulk action or an export acts on: those named by ``ids`` (``selected``), or
-    every customer the list shows with the filters of ``query`` (``all``). Unknown or deleted ids are
-    refused, naming them, so that nothing is changed for a selection that is not what the user saw."""
-    if scope == Scope.ALL:
-        filters = selectors.customer_filters_from_query(query or {}, user=user)
-        return selectors.customers_matching(filters=filters)
-    if scope != Scope.SELECTED:
-        raise ValidationError.for_field(
-            "scope", _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(Scope.values)}
-        )
-    wanted: list[int] = []
-    for value in ids:
-        text = str(value).strip()
-        if not text.isdigit() or len(text) > 18:
-            raise ValidationError.for_field("ids", _("'%(value)s' is not a customer id.") % {"value": text})
-        wanted.append(int(text))
-    wanted = sorted(set(wanted))
-    if not wanted:
-        raise ValidationError.for_field("ids", _("Select at least one customer."))
-    if len(wanted) > SELECTED_MAX:
-        raise ValidationError.for_field(
-            "ids",
-            _("At most %(max)d customers can be selected one by one; choose all matches instead.")
-            % {"max": SELECTED_MAX},
-        )
-    selection = selectors.customers_selected(customer_ids=wanted)
-    found = set(selection.values_list("pk", flat=True))
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        shown = ", ".join(str(pk) for pk in missing[:10])
-        raise ValidationError.for_field(
-            "ids", _("No customer with id %(ids)s (deleted or merged away?).") % {"ids": shown}
-        )
-    return selection
 
 
 def _chunks(selection: QuerySet[Customer]) -> Iterator[list[int]]:
@@ -362,3 +316,14 @@ def outcome_message(outcome: BulkOutcome) -> str:
         count,
     )
     return text % {"stage": value, "count": count}
+
+
+__all__ = [
+    "SELECTED_MAX",
+    "BulkAction",
+    "BulkOutcome",
+    "Scope",
+    "customers_bulk_apply",
+    "outcome_message",
+    "selection_resolve",
+]

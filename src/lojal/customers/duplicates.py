@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, LiteralString
 
 from django.db import connection, transaction
-from django.db.models import Count, Model, Q
+from django.db.models import Count, Exists, Model, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg import sql
@@ -338,6 +338,20 @@ def _move_contact_points(keep: Customer, other: Customer) -> None:
     Address.objects.filter(customer=other).update(customer=keep, **primary)
 
 
+def _drop_clashes(model: type[Model], field: str, keep: Customer, other: Customer) -> None:
+    """Delete ``other``'s rows that would break a unique constraint once they point at ``keep`` (both
+    customers on the same call list): ``keep``'s row stays, one subquery per constraint."""
+    for constraint in model._meta.constraints:
+        fields = list(getattr(constraint, "fields", ()))
+        if field not in fields or getattr(constraint, "condition", None) is not None:
+            continue
+        rest = [name for name in fields if name != field]
+        if not rest:
+            continue
+        clash = model._default_manager.filter(**{field: keep}, **{name: OuterRef(name) for name in rest})
+        model._default_manager.filter(**{field: other}).filter(Exists(clash)).delete()
+
+
 def _move_related(keep: Customer, other: Customer) -> dict[str, int]:
     """Point every other table's reference at ``keep``, whatever app it belongs to."""
     skip = {DuplicateSuspicion, EmailAddress, PhoneNumber, Address}
@@ -353,6 +367,7 @@ def _move_related(keep: Customer, other: Customer) -> dict[str, int]:
         ):
             continue
         field = relation.field.name
+        _drop_clashes(model, field, keep, other)
         count = model._default_manager.filter(**{field: other}).update(**{field: keep})
         if count:
             moved[model._meta.label_lower] = count

@@ -253,26 +253,3 @@ class CreatedRef(Schema):
 class BatchCreated(Schema):
     created: int
     items: list[CreatedRef]
-
-
-class BulkIn(Strict):
-    """A bulk action on the customer list: on the customers ``ids`` (scope ``selected``) or on all the
-    customers the list's filters in ``query`` match (scope ``all``, e.g. ``stage=lead&tag=vip``)."""
-
-    action: Literal["tag_add", "tag_remove", "account_manager_set", "stage_set"]
-    scope: Literal["selected", "all"]
-    ids: list[int] = Field(default_factory=list, max_length=10_000)
-    query: Text = Field("", max_length=2000, description="the list's query string (scope all)")
-    tag: Text = Field("", max_length=200)
-    account_manager_id: int | None = Field(
-        None, description="staff user id; null clears (account_manager_set)"
-    )
-    stage: StageLiteral | None = None
-    reason: Text = Field("", max_length=1000)
-
-
-class BulkOut(Schema):
-    action: str
-    matched: int = Field(description="customers the action looked at")
-    changed: int = Field(description="customers whose value changed (each got a timeline event)")
-    message: str

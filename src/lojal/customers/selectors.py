@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, ValidationError
@@ -306,3 +308,51 @@ def customers_in_stage(*, customer_ids: list[int], stage: str) -> dict[int, Cust
     and the stage are loaded, for a list of links)."""
     found = Customer.objects.live().filter(pk__in=customer_ids, lifecycle_stage=stage)
     return found.only("id", "display_name", "lifecycle_stage").in_bulk()
+
+
+#: The most customers a "selected" bulk action names one by one; more are chosen as "all matches".
+SELECTED_MAX = 10_000
+
+
+class Scope(models.TextChoices):
+    SELECTED = "selected", gettext_lazy("The selected customers")
+    ALL = "all", gettext_lazy("All customers matching the filters")
+
+
+def selection_resolve(
+    *, scope: str, ids: Sequence[Any] = (), query: Mapping[str, str] | None = None, user: Any
+) -> QuerySet[Customer]:
+    """The customers a bulk action or an export acts on: those named by ``ids`` (``selected``), or
+    every customer the list shows with the filters of ``query`` (``all``). Unknown or deleted ids are
+    refused, naming them, so that nothing is changed for a selection that is not what the user saw."""
+    if scope == Scope.ALL:
+        filters = customer_filters_from_query(query or {}, user=user)
+        return customers_matching(filters=filters)
+    if scope != Scope.SELECTED:
+        raise ValidationError.for_field(
+            "scope", _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(Scope.values)}
+        )
+    wanted: list[int] = []
+    for value in ids:
+        text = str(value).strip()
+        if not text.isdigit() or len(text) > 18:
+            raise ValidationError.for_field("ids", _("'%(value)s' is not a customer id.") % {"value": text})
+        wanted.append(int(text))
+    wanted = sorted(set(wanted))
+    if not wanted:
+        raise ValidationError.for_field("ids", _("Select at least one customer."))
+    if len(wanted) > SELECTED_MAX:
+        raise ValidationError.for_field(
+            "ids",
+            _("At most %(max)d customers can be selected one by one; choose all matches instead.")
+            % {"max": SELECTED_MAX},
+        )
+    selection = customers_selected(customer_ids=wanted)
+    found = set(selection.values_list("pk", flat=True))
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        shown = ", ".join(str(pk) for pk in missing[:10])
+        raise ValidationError.for_field(
+            "ids", _("No customer with id %(ids)s (deleted or merged away?).") % {"ids": shown}
+        )
+    return selection

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, ValidationError
 from lojal.core.nordic_ids import NationalId
-from lojal.customers import duplicates, selectors
+from lojal.customers import duplicates, read_audit, selectors
 from lojal.customers.derived import refresh_derived
 from lojal.customers.models import (
     Address,
@@ -352,3 +352,9 @@ def customer_statistics_refresh() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Customer._meta.db_table)}")
+
+
+def customer_read_record(*, actor: Any, customer_id: int, label: str, via: str) -> None:
+    """Record in the audit log that ``actor`` read the customer's details on a page of another app
+    (``via``: "call list" for the call-list worker), as the customer page records its reads."""
+    read_audit.customer_read_record(actor=actor, customer_id=customer_id, label=label, via=via)

@@ -20,6 +20,7 @@ from lojal.accounts.roles import Action
 from lojal.activities import call_lists
 from lojal.core.errors import LojalError, NotFound
 from lojal.customers import selectors as customer_selectors
+from lojal.customers import services as customer_services
 from lojal.interactions import services as interaction_services
 from lojal.sales import selectors as sales_selectors
 from lojal.timeline import selectors as timeline_selectors
@@ -27,6 +28,8 @@ from lojal.workspace import my_day  # noqa: F401  (registers My day's blocks)
 from lojal.workspace.blocks import blocks_for
 from lojal.workspace.forms import CallListFromViewForm, CallLogForm
 
+#: Where a read of a customer's details happened, as the audit log records it.
+READ_VIA = "call list"
 #: Timeline events the worker shows of the customer being called.
 RECENT_EVENTS = 5
 #: The call's outcome on the timeline for each way an entry ends.
@@ -78,6 +81,10 @@ def _worker_context(request: HttpRequest, call_list: Any, entry: Any, form: Call
     }
     if entry is not None:
         customer = customer_selectors.customer_get(customer_id=entry.customer_id)
+        # The customer's details are shown as on the customer page: the read is audited the same way.
+        customer_services.customer_read_record(
+            actor=request.user, customer_id=customer.pk, label=customer.display_name, via=READ_VIA
+        )
         context |= {
             "customer": customer,
             "events": timeline_selectors.event_list(customer_id=customer.pk, limit=RECENT_EVENTS).events,
