@@ -271,16 +271,8 @@ def customer_card(request: HttpRequest, customer_id: int) -> HttpResponse:
 def customer_pick(request: HttpRequest) -> HttpResponse:
     """htmx: customers matching what staff typed, to pick one for a new follow-up."""
     query = request.GET.get("q", "").strip()[:200]
-    hits = (
-        customer_selectors.customer_search(
-            query=query, limit=8, match_national_id=customer_selectors.national_ids_visible_to(request.user)
-        )
-        if len(query) >= 2
-        else []
-    )
-    return render(
-        request, "activities/_customer_pick.html", {"hits": [c for c, _hit in hits], "query": query}
-    )
+    hits = customer_selectors.customers_to_pick(query=query, user=request.user, limit=8)
+    return render(request, "activities/_customer_pick.html", {"hits": hits, "query": query})
 
 
 @login_required

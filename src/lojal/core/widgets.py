@@ -108,49 +108,36 @@ def _format_error(format_key: str, example: dt.datetime) -> str:
 _EXAMPLE = dt.datetime(2026, 12, 24, 14, 30)
 
 
-class LocalDateField(forms.DateField):
+class _NamesItsFormat:
+    """A form field whose wrong value is refused naming the language's format (``format_key``)."""
+
+    format_key = ""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)  # type: ignore[misc]
+        except forms.ValidationError as error:
+            if error.code != "invalid":
+                raise
+            raise forms.ValidationError(_format_error(self.format_key, _EXAMPLE), code="invalid") from error
+
+
+class LocalDateField(_NamesItsFormat, forms.DateField):
     """A date read in the active language's formats; a wrong one is refused naming the format."""
 
     widget = LocalDateInput
-
-    def to_python(self, value: Any) -> dt.date | None:
-        try:
-            return super().to_python(value)
-        except forms.ValidationError as error:
-            if error.code != "invalid":
-                raise
-            raise forms.ValidationError(
-                _format_error("DATE_INPUT_FORMATS", _EXAMPLE), code="invalid"
-            ) from error
+    format_key = "DATE_INPUT_FORMATS"
 
 
-class LocalTimeField(forms.TimeField):
+class LocalTimeField(_NamesItsFormat, forms.TimeField):
     """A time read in the active language's formats; a wrong one is refused naming the format."""
 
     widget = LocalTimeInput
-
-    def to_python(self, value: Any) -> dt.time | None:
-        try:
-            return super().to_python(value)
-        except forms.ValidationError as error:
-            if error.code != "invalid":
-                raise
-            raise forms.ValidationError(
-                _format_error("TIME_INPUT_FORMATS", _EXAMPLE), code="invalid"
-            ) from error
+    format_key = "TIME_INPUT_FORMATS"
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(_NamesItsFormat, forms.DateTimeField):
     """A date and time read in the active language's formats; a wrong one is refused naming the format."""
 
     widget = LocalDateTimeInput
-
-    def to_python(self, value: Any) -> dt.datetime | None:
-        try:
-            return super().to_python(value)
-        except forms.ValidationError as error:
-            if error.code != "invalid":
-                raise
-            raise forms.ValidationError(
-                _format_error("DATETIME_INPUT_FORMATS", _EXAMPLE), code="invalid"
-            ) from error
+    format_key = "DATETIME_INPUT_FORMATS"

@@ -140,6 +140,19 @@ def customer_search(
     return [(by_id[hit.customer_id], hit) for hit in hits if hit.customer_id in by_id]
 
 
+#: A picker (link an email, choose a chat's customer, a follow-up's customer) searches from this many letters.
+PICK_MIN_LENGTH = 2
+
+
+def customers_to_pick(*, query: str, user: Any, limit: int = 8) -> list[Customer]:
+    """The customers a picker offers for what staff typed, best first: none for fewer than two letters,
+    and a national number finds someone only for roles that may see numbers."""
+    if len(query) < PICK_MIN_LENGTH:
+        return []
+    hits = customer_search(query=query, limit=limit, match_national_id=national_ids_visible_to(user))
+    return [customer for customer, _hit in hits]
+
+
 def customer_exists(*, customer_id: int) -> bool:
     """Whether a live (not deleted) customer has this id: the check other apps make before writing."""
     return Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists()

@@ -382,16 +382,8 @@ def global_search(request: HttpRequest) -> HttpResponse:
     if not wants_fragment(request):
         url = reverse("customers:list")
         return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
-    hits = (
-        selectors.customer_search(
-            query=query,
-            limit=GLOBAL_SEARCH_LIMIT,
-            match_national_id=selectors.national_ids_visible_to(request.user),
-        )
-        if len(query) >= 2
-        else []
-    )
-    context = {"hits": [customer for customer, _hit in hits], "query": query}
+    hits = selectors.customers_to_pick(query=query, user=request.user, limit=GLOBAL_SEARCH_LIMIT)
+    context = {"hits": hits, "query": query}
     return render(request, "customers/_global_search_results.html", context)
 
 

@@ -49,17 +49,11 @@ def chat_customer_pick(request: HttpRequest, session_id: int) -> HttpResponse:
     """htmx: customers matching what staff typed, each with a button saying "this is the visitor"."""
     session = _session_or_404(session_id)
     query = request.GET.get("q", "").strip()[:200]
-    hits = (
-        customer_selectors.customer_search(
-            query=query, limit=8, match_national_id=customer_selectors.national_ids_visible_to(request.user)
-        )
-        if len(query) >= 2
-        else []
-    )
+    hits = customer_selectors.customers_to_pick(query=query, user=request.user, limit=8)
     return render(
         request,
         "interactions/_chat_customer_pick.html",
-        {"hits": [customer for customer, _hit in hits], "current": session, "query": query},
+        {"hits": hits, "current": session, "query": query},
     )
 
 

@@ -282,17 +282,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def customer_pick(request: HttpRequest, interaction_id: int) -> HttpResponse:
     """htmx: customers matching what staff typed, each with a "link" button for this interaction."""
     query = request.GET.get("q", "").strip()[:200]
-    hits = (
-        customer_selectors.customer_search(
-            query=query, limit=8, match_national_id=customer_selectors.national_ids_visible_to(request.user)
-        )
-        if len(query) >= 2
-        else []
-    )
+    hits = customer_selectors.customers_to_pick(query=query, user=request.user, limit=8)
     return render(
         request,
         "interactions/_customer_pick.html",
-        {"hits": [customer for customer, _hit in hits], "interaction_id": interaction_id, "query": query},
+        {"hits": hits, "interaction_id": interaction_id, "query": query},
     )
 
 
