@@ -55,6 +55,8 @@ NOT_PAGES = {
     "activities:customer_pick",
     "activities:bell",
     "workspace:call_list_from_view",
+    # POST-only: the bulk bar's "Add to a call list…" (checked with axe in test_bulk_tag.py)
+    "workspace:customers_call_list",
 }
 NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
 
