@@ -131,3 +131,69 @@ def test_time_spent_adds_up_and_a_day_of_typing_mistakes_is_refused(admin_user: 
     case.refresh_from_db()
     assert case.time_spent_minutes == 45
     assert case.time_entries.count() == 2
+
+
+def test_take_next_gives_the_vip_case_first_and_never_the_same_case_twice(
+    admin_user: User, make_user: Callable[..., User]
+) -> None:
+    from lojal.accounts.models import Team
+    from lojal.cases.assignment import case_take_next
+
+    anna, bo = make_user(Role.SERVICE_AGENT, "anna"), make_user(Role.SERVICE_AGENT, "bo")
+    team = Team.objects.create(name="Kundtjänst")
+    team.members.add(anna, bo)
+    queue = Queue.objects.create(name="Kundtjänst", team=team)
+    plain = factories.person()
+    vip = factories.person(vip_tier="platinum")
+    first_in = services.case_open(
+        actor=None, subject="A", channel="email", customer_id=plain.pk, queue_id=queue.pk
+    )
+    vip_case = services.case_open(
+        actor=None, subject="B", channel="email", customer_id=vip.pk, queue_id=queue.pk
+    )
+
+    taken = [case_take_next(actor=anna), case_take_next(actor=bo), case_take_next(actor=anna)]
+
+    assert [(case.pk, case.assignee_id, case.status) for case in taken if case] == [
+        (vip_case.pk, anna.pk, "open"),
+        (first_in.pk, bo.pk, "open"),
+    ]
+    assert taken[2] is None
+
+
+def test_a_round_robin_queue_hands_cases_out_in_turn_skipping_the_agent_away(
+    admin_user: User, make_user: Callable[..., User]
+) -> None:
+    from lojal.accounts.models import Team
+    from lojal.cases.assignment import agent_away_set, case_auto_assign
+
+    agents = [make_user(Role.SERVICE_AGENT, name) for name in ("anna", "bo", "cecilia")]
+    team = Team.objects.create(name="Kundtjänst")
+    team.members.add(*agents)
+    queue = Queue.objects.create(name="Kundtjänst", team=team, assignment="round_robin")
+    agent_away_set(actor=agents[1], user_id=agents[1].pk, away=True)
+    cases = [
+        services.case_open(actor=None, subject=str(n), channel="email", queue_id=queue.pk) for n in range(3)
+    ]
+
+    chosen = [case_auto_assign(case_id=case.pk) for case in cases]
+
+    assert chosen == [agents[0].pk, agents[2].pk, agents[0].pk]
+
+
+def test_a_reply_goes_to_whoever_wrote_with_the_case_number_and_answers_the_case(admin_user: User) -> None:
+    from lojal.cases.replies import case_reply
+    from lojal.interactions.models import Interaction
+
+    customer = factories.person(emails=["kund@example.se"])
+    case = services.case_open(actor=None, subject="Fakturan", channel="staff", customer_id=customer.pk)
+
+    interaction_id = case_reply(
+        actor=admin_user, case_id=case.pk, text="Hej! Vi har rättat fakturan.", minutes=5
+    )
+
+    sent = Interaction.objects.get(pk=interaction_id)
+    case.refresh_from_db()
+    assert (sent.recipients, sent.subject) == (["kund@example.se"], f"Re: Fakturan [#{case.number}]")
+    assert (case.status, case.first_responded_at is not None, case.time_spent_minutes) == ("open", True, 5)
+    assert list(case.interaction_links.values_list("interaction_id", flat=True)) == [interaction_id]

@@ -247,6 +247,10 @@ class Case(models.Model):
     is_breached = models.BooleanField(default=False)
     #: The calendar revision the due times were computed with (see calendars.BusinessCalendar.revision).
     calendar_revision = models.PositiveIntegerField(default=0)
+    #: When the customer last wrote (an inbound message joined the case) and when staff last answered
+    #: in public: the next-response target runs while the first is later than the second.
+    customer_wrote_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
     first_responded_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

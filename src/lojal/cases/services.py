@@ -28,6 +28,7 @@ from lojal.cases.models import (
     Queue,
     TimeEntry,
 )
+from lojal.cases.sla import case_clocks_refresh
 from lojal.core.audit import audit_record
 from lojal.core.errors import NotFound, PermissionDenied, ValidationError
 from lojal.core.inputs import date_fault, text_fault
@@ -191,6 +192,8 @@ def case_open(
             opened_at=opened_at,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
+        if refreshed := case_clocks_refresh(case, at=opened_at):
+            case.save(update_fields=refreshed)
         CaseTag.objects.bulk_create(CaseTag(case=case, name=name) for name in tag_names)
         CaseInteraction.objects.bulk_create(
             CaseInteraction(case=case, interaction_id=interaction_id) for interaction_id in interaction_ids
@@ -263,6 +266,7 @@ def case_change(
             case.contact_person_id = None
         for field, (_old, new) in diffs.items():
             setattr(case, field, new)
+        case_clocks_refresh(case, at=now)
         case.save()
         CaseChange.objects.bulk_create(
             CaseChange(

@@ -163,13 +163,23 @@ class ServiceProfile:
     vip_tier: str
     language: str
     account_manager_id: int | None
+    email: str
+    phone: str
 
 
 def customer_service_profile(*, customer_id: int) -> ServiceProfile | None:
     """The service profile of a live customer, or None when there is none with this id."""
     row = (
         Customer.objects.filter(pk=customer_id, deleted_at__isnull=True)
-        .values_list("pk", "display_name", "vip_tier", "preferred_language", "account_manager_id")
+        .values_list(
+            "pk",
+            "display_name",
+            "vip_tier",
+            "preferred_language",
+            "account_manager_id",
+            "primary_email",
+            "primary_phone",
+        )
         .first()
     )
     return ServiceProfile(*row) if row else None
