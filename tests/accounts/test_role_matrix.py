@@ -260,7 +260,8 @@ def test_api_shows_the_national_id_unmasked_only_to_roles_allowed_to_see_it(
 def test_role_table_covers_every_role_and_administrators_may_do_everything() -> None:
     assert set(PERMISSIONS) == set(Role.values)
     assert PERMISSIONS[Role.ADMINISTRATOR] == frozenset(Action.values)
-    assert PERMISSIONS[Role.READ_ONLY] == frozenset({Action.CUSTOMER_VIEW})
+    # Read-only staff read: customers, and the service desk's figures (issue 13: "read-only reads").
+    assert PERMISSIONS[Role.READ_ONLY] == frozenset({Action.CUSTOMER_VIEW, Action.SERVICE_REPORTS})
     assert all(Action.CUSTOMER_VIEW in allowed for allowed in PERMISSIONS.values())
 
 

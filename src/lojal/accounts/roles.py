@@ -46,6 +46,7 @@ class Action(models.TextChoices):
     # Customer service (docs/cases.md): everyone who may see customers reads cases.
     CASE_WORK = "case.work", _("Work service cases (reply, note, change, take)")
     SERVICE_CONFIGURE = "service.configure", _("Set up queues, service levels, calendars, routing and macros")
+    SERVICE_REPORTS = "service.reports", _("Read the service KPI dashboard")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -82,6 +83,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.LIST_EXPORT,
             Action.CASE_WORK,
             Action.SERVICE_CONFIGURE,
+            Action.SERVICE_REPORTS,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.
@@ -90,7 +92,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.SALES: frozenset(_FRONT_LINE | {Action.SALES_RECORD}),
     Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD, Action.ACTIVITY_MANAGE}),
-    Role.READ_ONLY: frozenset(_EVERYONE),
+    # Read-only staff (a board member, an auditor) read the service figures as well.
+    Role.READ_ONLY: frozenset(_EVERYONE | {Action.SERVICE_REPORTS}),
     # The data protection officer checks what is kept and who read it, and changes nothing.
     Role.PRIVACY_OFFICER: frozenset(_EVERYONE | {Action.AUDIT_VIEW, Action.PRIVACY_VIEW}),
 }

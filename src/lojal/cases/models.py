@@ -252,6 +252,10 @@ class Case(models.Model):
     customer_wrote_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     first_responded_at = models.DateTimeField(null=True, blank=True)
+    #: Business minutes (the queue's calendar) from opening to the first answer and to solving,
+    #: stamped when they happen so that the dashboard's medians are one sorted read.
+    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveIntegerField(default=0)
