@@ -280,6 +280,9 @@ class Case(models.Model):
             models.Index(fields=["customer", "-opened_at"], name="case_customer_newest"),
             models.Index(fields=["conversation", "status"], name="case_conversation"),
             models.Index(fields=["status", "opened_at"], name="case_status_opened"),
+            # The dashboard's periods: cases opened, and solved, between two dates.
+            models.Index(fields=["opened_at"], name="case_opened"),
+            models.Index(fields=["solved_at"], name="case_solved", condition=Q(solved_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
