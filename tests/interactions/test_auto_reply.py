@@ -10,11 +10,14 @@ document or set in their own code (docs/interactions.md cites each): no real sam
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -424,3 +427,24 @@ def test_the_sent_bytes_carry_the_automatic_headers() -> None:
     assert sent["X-Lojal-Auto"] == "ack"
     assert sent["Message-ID"] == outbound.interaction.email.message_id
     assert sent["In-Reply-To"] == outbound.interaction.email.in_reply_to
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_never_exceed_the_sender_cap() -> None:
+    questions = [received(message(subject=f"Samtidig fråga {number}")) for number in range(8)]
+    start = threading.Barrier(len(questions))
+
+    def acknowledge(question: Interaction) -> bool:
+        try:
+            start.wait(timeout=30)
+            return ack(question).is_sent
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(questions)) as pool:
+        sent = list(pool.map(acknowledge, questions))
+
+    assert sent.count(True) == 3
+    assert AutoReplyRecord.objects.filter(address="anna.berg@example.se").count() == 3
+    assert OutboundEmail.objects.count() == 3
