@@ -448,3 +448,15 @@ def test_concurrent_workers_never_exceed_the_sender_cap() -> None:
     assert sent.count(True) == 3
     assert AutoReplyRecord.objects.filter(address="anna.berg@example.se").count() == 3
     assert OutboundEmail.objects.count() == 3
+
+
+def test_purging_old_interactions_takes_their_automatic_reply_records_along() -> None:
+    from lojal.interactions.retention import interactions_purge
+
+    assert ack(received(message())).is_sent
+
+    deleted = interactions_purge(before=timezone.now() + dt.timedelta(days=1))
+
+    assert deleted == 2
+    assert not AutoReplyRecord.objects.exists()
+    assert not Interaction.objects.exists()
