@@ -460,3 +460,16 @@ def test_purging_old_interactions_takes_their_automatic_reply_records_along() ->
     assert deleted == 2
     assert not AutoReplyRecord.objects.exists()
     assert not Interaction.objects.exists()
+
+
+def test_ingest_keeps_only_the_headers_the_guard_reads() -> None:
+    interaction = received((REAL / "flufl-bounce-dsn_10.eml").read_bytes())
+
+    kept = EmailMessage.objects.get(interaction=interaction).guard_headers
+
+    assert kept == {
+        "return-path": "<>",
+        "content-type": (
+            'multipart/report; report-type="delivery-status"; boundary="AA0C160E1D.1035213658/brainy.example.com"'
+        ),
+    }
