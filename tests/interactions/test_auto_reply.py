@@ -473,3 +473,14 @@ def test_ingest_keeps_only_the_headers_the_guard_reads() -> None:
             'multipart/report; report-type="delivery-status"; boundary="AA0C160E1D.1035213658/brainy.example.com"'
         ),
     }
+
+
+def test_a_subject_with_a_token_of_its_own_can_be_left_without_the_conversations_token() -> None:
+    question = received(message())
+
+    plain = ack(question, kind="ack", subject="Ärende #26-000123 mottaget", add_reference=False)
+    tagged = ack(question, kind="ack.again", subject="Ärende #26-000123 mottaget")
+
+    assert Interaction.objects.get(pk=plain.reply_id).subject == "Ärende #26-000123 mottaget"
+    reference = question.conversation.reference if question.conversation else ""
+    assert Interaction.objects.get(pk=tagged.reply_id).subject == f"Ärende #26-000123 mottaget [#{reference}]"

@@ -202,11 +202,14 @@ def email_auto_reply(
     kind: str,
     actor: Any = None,
     now: dt.datetime | None = None,
+    add_reference: bool = True,
 ) -> AutoReplyResult:
     """Answer received interaction ``interaction_id`` automatically by email, if the loop guard and the caps
     allow: queued in the outbox on the message's conversation, threaded to it, marked ``Auto-Submitted:
     auto-replied``, ``X-Auto-Response-Suppress: All``, ``Precedence: auto_reply`` and ``X-Lojal-Auto:
-    <kind>``. At most once per message and ``kind`` (a retried task gets the first reply back)."""
+    <kind>``. At most once per message and ``kind`` (a retried task gets the first reply back). As with
+    ``email_compose``, ``add_reference=False`` leaves the conversation's token out of a subject that
+    carries a token of its own (a case's number)."""
     if not _KIND.match(kind or ""):
         raise ValidationError.for_field("kind", _("A short lowercase name, such as ack."))
     verdict = auto_reply_verdict(interaction_id=interaction_id, now=now)
@@ -233,7 +236,13 @@ def email_auto_reply(
             return AutoReplyResult(reply_id=None, verdict=_refused(capped))
         try:
             reply = email_compose_automatic(
-                actor=actor, inbound=inbound, to=address, subject=subject, body=body_text, headers=headers
+                actor=actor,
+                inbound=inbound,
+                to=address,
+                subject=subject,
+                body=body_text,
+                headers=headers,
+                add_reference=add_reference,
             )
         except ValidationError as error:
             if "to" not in error.errors:
