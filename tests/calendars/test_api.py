@@ -25,7 +25,10 @@ def test_the_list_shows_each_shipped_calendar_with_its_country_and_week(api: Api
     assert response.status_code == 200
     rows = {row["name"]: row for row in response.json()}
     assert {name: row["country"] for name, row in rows.items()} == {
-        "Denmark": "DK", "Finland": "FI", "Norway": "NO", "Sweden": "SE"
+        "Denmark": "DK",
+        "Finland": "FI",
+        "Norway": "NO",
+        "Sweden": "SE",
     }
     assert rows["Finland"]["time_zone"] == "Europe/Helsinki"
     assert rows["Finland"]["periods"][0] == {"weekday": 0, "starts": "08:00", "ends": "17:00"}
@@ -63,7 +66,9 @@ def test_due_refuses_a_naive_or_malformed_start_or_bad_minutes_with_400(
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
-    assert list(response.json()["errors"]) == [{"field": field, "reasons": response.json()["errors"][0]["reasons"]}]
+    assert list(response.json()["errors"]) == [
+        {"field": field, "reasons": response.json()["errors"][0]["reasons"]}
+    ]
 
 
 def test_a_manager_sets_a_week_and_special_days_through_the_api(api_as: Callable[[str], ApiClient]) -> None:
@@ -89,10 +94,14 @@ def test_a_manager_sets_a_week_and_special_days_through_the_api(api_as: Callable
     assert day.json()["special_days"] == [
         {"date": "2026-12-23", "kind": "shortened", "name": "Lillejulaften", "periods": [["08:00", "12:00"]]}
     ]
-    assert manager.get(f"calendars/{calendar_id}/due", start="2026-12-23T11:00:00+01:00", minutes="90").json() == {
+    assert manager.get(
+        f"calendars/{calendar_id}/due", start="2026-12-23T11:00:00+01:00", minutes="90"
+    ).json() == {
         "due": "2026-12-24T08:30:00+01:00"  # julaften is not a public holiday in Norway
     }
-    assert manager.patch(f"calendars/{calendar_id}", {"name": "Kundeservice"}).json()["name"] == "Kundeservice"
+    assert (
+        manager.patch(f"calendars/{calendar_id}", {"name": "Kundeservice"}).json()["name"] == "Kundeservice"
+    )
     assert manager.delete(f"calendars/{calendar_id}/special-days/2026-12-23").status_code == 204
     assert manager.delete(f"calendars/{calendar_id}").status_code == 204
     assert not BusinessCalendar.objects.filter(pk=calendar_id).exists()
@@ -109,7 +118,9 @@ def test_bad_periods_are_a_422_naming_the_period(api: ApiClient) -> None:
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "periods"
-    assert list(OpeningPeriod.objects.filter(calendar=sweden, weekday=2).values_list("starts", flat=True)) != []
+    assert (
+        list(OpeningPeriod.objects.filter(calendar=sweden, weekday=2).values_list("starts", flat=True)) != []
+    )
     assert OpeningPeriod.objects.filter(calendar=sweden, weekday=2).count() == 1
 
 

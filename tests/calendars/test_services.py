@@ -55,7 +55,9 @@ def test_the_shipped_swedish_calendar_is_closed_on_midsommarafton() -> None:
 
 
 def test_a_change_bumps_the_revision_and_the_arithmetic_sees_it(admin_user: User) -> None:
-    calendar = services.calendar_create(actor=admin_user, name="Kundtjänst", time_zone="Europe/Stockholm", country="SE")
+    calendar = services.calendar_create(
+        actor=admin_user, name="Kundtjänst", time_zone="Europe/Stockholm", country="SE"
+    )
     before = selectors.business_hours(calendar.pk)
     assert selectors.business_hours(calendar.pk) is before
 
@@ -68,7 +70,9 @@ def test_a_change_bumps_the_revision_and_the_arithmetic_sees_it(admin_user: User
     assert _revision(calendar.pk) == 2
     monday = dt.datetime(2026, 11, 30, 11, 30, tzinfo=STOCKHOLM)
     assert after.add_minutes(monday, 60) == dt.datetime(2026, 11, 30, 13, 30, tzinfo=STOCKHOLM)
-    entry = AuditEntry.objects.filter(object_type="calendars.businesscalendar", object_id=str(calendar.pk), action="update").get()
+    entry = AuditEntry.objects.filter(
+        object_type="calendars.businesscalendar", object_id=str(calendar.pk), action="update"
+    ).get()
     assert entry.changes == {"weekday_0": ["08:00-17:00", "08:00-12:00, 13:00-17:00"]}
 
 
@@ -77,17 +81,27 @@ def test_special_days_are_added_changed_and_removed_each_with_a_new_revision(adm
     start = dt.datetime(2026, 6, 18, 12, 0, tzinfo=STOCKHOLM)
 
     services.special_day_set(
-        actor=admin_user, calendar_id=sweden.pk, date="2026-06-18", kind="shortened", name="Halvdag",
+        actor=admin_user,
+        calendar_id=sweden.pk,
+        date="2026-06-18",
+        kind="shortened",
+        name="Halvdag",
         periods=[["08:00", "13:00"]],
     )
-    assert selectors.business_hours(sweden.pk).add_minutes(start, 120) == dt.datetime(2026, 6, 22, 9, 0, tzinfo=STOCKHOLM)
+    assert selectors.business_hours(sweden.pk).add_minutes(start, 120) == dt.datetime(
+        2026, 6, 22, 9, 0, tzinfo=STOCKHOLM
+    )
 
     services.special_day_set(actor=admin_user, calendar_id=sweden.pk, date=dt.date(2026, 6, 19), kind="open")
-    assert selectors.business_hours(sweden.pk).add_minutes(start, 120) == dt.datetime(2026, 6, 19, 9, 0, tzinfo=STOCKHOLM)
+    assert selectors.business_hours(sweden.pk).add_minutes(start, 120) == dt.datetime(
+        2026, 6, 19, 9, 0, tzinfo=STOCKHOLM
+    )
 
     services.special_day_remove(actor=admin_user, calendar_id=sweden.pk, date="2026-06-19")
     services.special_day_remove(actor=admin_user, calendar_id=sweden.pk, date="2026-06-18")
-    assert selectors.business_hours(sweden.pk).add_minutes(start, 120) == dt.datetime(2026, 6, 18, 14, 0, tzinfo=STOCKHOLM)
+    assert selectors.business_hours(sweden.pk).add_minutes(start, 120) == dt.datetime(
+        2026, 6, 18, 14, 0, tzinfo=STOCKHOLM
+    )
     assert _revision(sweden.pk) == 5
     assert SpecialDay.objects.filter(calendar=sweden).count() == 0
 
@@ -102,16 +116,22 @@ def test_special_days_are_added_changed_and_removed_each_with_a_new_revision(adm
         ([["24:00", "24:30"]], "periods[0]"),
     ],
 )
-def test_bad_periods_name_the_field_and_change_nothing(admin_user: User, periods: list[list[str]], field: str) -> None:
+def test_bad_periods_name_the_field_and_change_nothing(
+    admin_user: User, periods: list[list[str]], field: str
+) -> None:
     sweden = BusinessCalendar.objects.get(name="Sweden")
 
     with pytest.raises(ValidationError) as raised:
         services.calendar_periods_set(actor=admin_user, calendar_id=sweden.pk, weekday=0, periods=periods)
 
     assert list(raised.value.errors) == [field]
-    assert list(OpeningPeriod.objects.filter(calendar=sweden, weekday=0).values_list("starts", "ends")) == [(T(8), T(17))]
+    assert list(OpeningPeriod.objects.filter(calendar=sweden, weekday=0).values_list("starts", "ends")) == [
+        (T(8), T(17))
+    ]
     assert _revision(sweden.pk) == 1
-    assert not AuditEntry.objects.filter(object_type="calendars.businesscalendar", object_id=str(sweden.pk)).exists()
+    assert not AuditEntry.objects.filter(
+        object_type="calendars.businesscalendar", object_id=str(sweden.pk)
+    ).exists()
 
 
 def test_periods_that_meet_end_to_start_are_fine() -> None:
@@ -141,10 +161,14 @@ def test_a_calendar_needs_a_known_zone_and_a_free_name(admin_user: User) -> None
     with pytest.raises(ValidationError) as name:
         services.calendar_create(actor=admin_user, name="sweden", time_zone="Europe/Stockholm")
     with pytest.raises(ValidationError) as country:
-        services.calendar_create(actor=admin_user, name="Nattjour", time_zone="Europe/Stockholm", country="DE")
+        services.calendar_create(
+            actor=admin_user, name="Nattjour", time_zone="Europe/Stockholm", country="DE"
+        )
 
     assert (list(zone.value.errors), list(name.value.errors), list(country.value.errors)) == (
-        ["time_zone"], ["name"], ["country"]
+        ["time_zone"],
+        ["name"],
+        ["country"],
     )
     assert BusinessCalendar.objects.count() == 4
 
@@ -169,7 +193,12 @@ def test_an_unused_calendar_of_the_companys_own_is_deleted_and_audited(admin_use
     services.calendar_delete(actor=admin_user, calendar_id=own.pk)
 
     assert not BusinessCalendar.objects.filter(pk=own.pk).exists()
-    assert AuditEntry.objects.filter(object_type="calendars.businesscalendar", object_id=str(own.pk), action="delete").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            object_type="calendars.businesscalendar", object_id=str(own.pk), action="delete"
+        ).count()
+        == 1
+    )
     with pytest.raises(NotFound):
         selectors.business_hours(own.pk)
 
@@ -180,16 +209,22 @@ def test_renaming_records_the_old_and_new_name(admin_user: User) -> None:
     services.calendar_change(actor=admin_user, calendar_id=norway.pk, name="Norge kundeservice")
 
     assert BusinessCalendar.objects.get(pk=norway.pk).name == "Norge kundeservice"
-    assert AuditEntry.objects.get(object_type="calendars.businesscalendar", object_id=str(norway.pk)).changes == {"name": ["Norway", "Norge kundeservice"]}
+    assert AuditEntry.objects.get(
+        object_type="calendars.businesscalendar", object_id=str(norway.pk)
+    ).changes == {"name": ["Norway", "Norge kundeservice"]}
 
 
 @pytest.mark.parametrize("role", [Role.SERVICE_AGENT, Role.READ_ONLY, Role.SALES])
-def test_only_those_who_configure_the_service_change_calendars(make_user: Callable[..., User], role: str) -> None:
+def test_only_those_who_configure_the_service_change_calendars(
+    make_user: Callable[..., User], role: str
+) -> None:
     sweden = BusinessCalendar.objects.get(name="Sweden")
     user = make_user(role, f"user-{role}")
 
     with pytest.raises(PermissionDenied):
-        services.calendar_periods_set(actor=user, calendar_id=sweden.pk, weekday=5, periods=[["10:00", "14:00"]])
+        services.calendar_periods_set(
+            actor=user, calendar_id=sweden.pk, weekday=5, periods=[["10:00", "14:00"]]
+        )
 
     assert not OpeningPeriod.objects.filter(calendar=sweden, weekday=5).exists()
 
@@ -206,5 +241,8 @@ def test_holiday_names_come_in_the_page_language_or_english() -> None:
     language, danish = holiday_names("DK", 2026, language="sv")
     assert language == "en"
     assert [day for day, _name in danish if day.month in (5, 6)] == [
-        dt.date(2026, 5, 14), dt.date(2026, 5, 24), dt.date(2026, 5, 25), dt.date(2026, 6, 5)
+        dt.date(2026, 5, 14),
+        dt.date(2026, 5, 24),
+        dt.date(2026, 5, 25),
+        dt.date(2026, 6, 5),
     ]

@@ -9,7 +9,9 @@ from typing import Any
 
 from django import forms
 from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lojal.calendars.models import BusinessCalendar, SpecialDay
 from lojal.core.forms import ServiceForm
@@ -18,6 +20,13 @@ from lojal.core.forms import ServiceForm
 NORDIC_ZONES = ("Europe/Stockholm", "Europe/Oslo", "Europe/Copenhagen", "Europe/Helsinki")
 #: Django's own weekday names (0 Monday), translated in every language Django ships.
 WEEKDAY_NAMES = tuple(WEEKDAYS[weekday] for weekday in range(7))
+#: "Closed" as a business day is closed ("Stängt"), not as a case or list is closed ("Avslutad").
+CLOSED = pgettext_lazy("business hours", "Closed")
+KIND_LABELS = {
+    SpecialDay.Kind.CLOSED: CLOSED,
+    SpecialDay.Kind.SHORTENED: SpecialDay.Kind.SHORTENED.label,
+    SpecialDay.Kind.OPEN: SpecialDay.Kind.OPEN.label,
+}
 _PERIOD = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*")
 
 
@@ -28,20 +37,23 @@ def periods_parse(text: str) -> list[list[str]]:
     for part in (piece for piece in re.split(r"[,;\n]", text) if piece.strip()):
         match = _PERIOD.fullmatch(part)
         if match is None:
-            raise forms.ValidationError(
-                _("Write the periods as 08:00-12:00, 13:00-17:00 (empty: closed).")
-            )
+            raise forms.ValidationError(_("Write the periods as 08:00-12:00, 13:00-17:00 (empty: closed)."))
         a, b, c, d = match.groups()
         periods.append([f"{int(a):02d}:{b}", f"{int(c):02d}:{d}"])
     return periods
 
 
 def periods_show(periods: Any) -> str:
-    return ", ".join(f"{starts:%H:%M}-{ends:%H:%M}" if isinstance(starts, dt.time) else f"{starts}-{ends}" for starts, ends in periods)
+    return ", ".join(
+        f"{starts:%H:%M}-{ends:%H:%M}" if isinstance(starts, dt.time) else f"{starts}-{ends}"
+        for starts, ends in periods
+    )
 
 
 def _zone_choices() -> list[tuple[str, str]]:
-    others = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and zone not in NORDIC_ZONES)
+    others = sorted(
+        zone for zone in zoneinfo.available_timezones() if "/" in zone and zone not in NORDIC_ZONES
+    )
     return [(zone, zone) for zone in (*NORDIC_ZONES, *others)]
 
 
@@ -57,8 +69,10 @@ class CalendarForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("None")), *BusinessCalendar.Country.choices]
-        self.fields["time_zone"].choices = _zone_choices()
+        country, zone = self.fields["country"], self.fields["time_zone"]
+        assert isinstance(country, forms.ChoiceField) and isinstance(zone, forms.ChoiceField)
+        country.choices = [("", _("None")), *BusinessCalendar.Country.choices]
+        zone.choices = _zone_choices()
 
 
 class WeekForm(ServiceForm):
@@ -68,10 +82,10 @@ class WeekForm(ServiceForm):
         super().__init__(*args, **kwargs)
         for weekday, label in enumerate(WEEKDAY_NAMES):
             self.fields[f"weekday_{weekday}"] = forms.CharField(
-                label=label,
+                label=capfirst(label),
                 required=False,
                 max_length=200,
-                widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Closed")}),
+                widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": CLOSED}),
             )
 
     def clean(self) -> dict[str, Any]:
@@ -91,7 +105,7 @@ class WeekForm(ServiceForm):
 
 class SpecialDayForm(ServiceForm):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("Kind"), choices=SpecialDay.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=list(KIND_LABELS.items()))
     name = forms.CharField(label=_("Name"), required=False, max_length=100)
     periods = forms.CharField(
         label=_("Open hours of a shortened day"),

@@ -4,16 +4,14 @@ Everyone who sees customers reads them; changing them takes SERVICE_CONFIGURE.""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.calendars import selectors, services
-from lojal.calendars.forms import CalendarForm, SpecialDayForm, WeekForm, periods_show
+from lojal.calendars.forms import CLOSED, KIND_LABELS, CalendarForm, SpecialDayForm, WeekForm, periods_show
 from lojal.calendars.models import BusinessCalendar
 from lojal.calendars.public_holidays import holiday_names
 from lojal.core.errors import LojalError
@@ -99,8 +97,8 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
         country = ""
     page = listing.paginate(selectors.calendar_list(country=country).order_by(*listing.order_by()))
     for calendar in page:
-        calendar.week_summary = _week_summary(calendar)  # type: ignore[attr-defined]
-        calendar.label = calendar_label(calendar)  # type: ignore[attr-defined]
+        calendar.week_summary = _week_summary(calendar)
+        calendar.label = calendar_label(calendar)
     context = {
         "page": page,
         "country": country,
@@ -156,13 +154,19 @@ def _page(
         "label": calendar_label(calendar),
         "country_label": calendar.get_country_display() if calendar.country else "",
         "settings_form": settings_form
-        or CalendarForm(initial={"name": calendar.name, "country": calendar.country, "time_zone": calendar.time_zone}),
+        or CalendarForm(
+            initial={"name": calendar.name, "country": calendar.country, "time_zone": calendar.time_zone}
+        ),
         "week_form": week_form or WeekForm(initial=_week_initial(calendar)),
         "day_form": day_form or SpecialDayForm(initial={"kind": "closed"}),
-        "days": [(day, periods_show(day.periods)) for day in calendar.days.all()],
-        "holidays": [(date, name, special.get(date)) for date, name in holidays],
+        "days": [(day, KIND_LABELS[day.kind], periods_show(day.periods)) for day in calendar.days.all()],
+        "holidays": [
+            (date, name, KIND_LABELS[special[date].kind] if date in special else CLOSED)
+            for date, name in holidays
+        ],
         "holidays_language": names_language,
         "page_language": language,
+        "closed_label": CLOSED,
         "year": year,
         "years": [year - 1, year + 1],
     }
@@ -179,7 +183,9 @@ def calendar_detail(request: HttpRequest, calendar_id: int) -> HttpResponse:
     if not request.user.can(Action.SERVICE_CONFIGURE):  # type: ignore[union-attr]
         return render(request, "403.html", {"action": Action.SERVICE_CONFIGURE}, status=403)
     form = CalendarForm(request.POST)
-    saved = _save(form, lambda data: services.calendar_change(actor=request.user, calendar_id=calendar.pk, **data))
+    saved = _save(
+        form, lambda data: services.calendar_change(actor=request.user, calendar_id=calendar.pk, **data)
+    )
     if saved is None:
         return _page(request, calendar, settings_form=form, status=422)
     messages.success(request, _("Changes saved."))
@@ -197,10 +203,15 @@ def calendar_week(request: HttpRequest, calendar_id: int) -> HttpResponse:
             key = f"weekday_{weekday}"
             try:
                 services.calendar_periods_set(
-                    actor=request.user, calendar_id=calendar.pk, weekday=weekday, periods=form.cleaned_data[key]
+                    actor=request.user,
+                    calendar_id=calendar.pk,
+                    weekday=weekday,
+                    periods=form.cleaned_data[key],
                 )
             except LojalError as error:
-                form.add_error(key, error.message if not error.errors else next(iter(error.errors.values()))[0])
+                form.add_error(
+                    key, error.message if not error.errors else next(iter(error.errors.values()))[0]
+                )
     if form.errors:
         return _page(request, _calendar_or_404(calendar_id), week_form=form, status=422)
     messages.success(request, _("The week is saved."))
@@ -212,7 +223,9 @@ def calendar_week(request: HttpRequest, calendar_id: int) -> HttpResponse:
 def special_day_set(request: HttpRequest, calendar_id: int) -> HttpResponse:
     calendar = _calendar_or_404(calendar_id)
     form = SpecialDayForm(request.POST)
-    saved = _save(form, lambda data: services.special_day_set(actor=request.user, calendar_id=calendar.pk, **data))
+    saved = _save(
+        form, lambda data: services.special_day_set(actor=request.user, calendar_id=calendar.pk, **data)
+    )
     if saved is None:
         return _page(request, calendar, day_form=form, status=422)
     messages.success(request, _("The special day is saved."))
@@ -242,5 +255,3 @@ def calendar_delete(request: HttpRequest, calendar_id: int) -> HttpResponse:
         return redirect("calendars:detail", calendar.pk)
     messages.success(request, _("Calendar %(name)s deleted.") % {"name": calendar.name})
     return redirect("calendars:list")
-
-
