@@ -43,7 +43,9 @@ def _pauses_update(case: Case, *, at: dt.datetime, actor: Any) -> None:
         resumed: tuple[dt.datetime, str, int | None] | None = None
         if wrote is not None and wrote > paused_at and status in PAUSED_STATUSES:
             resumed = (wrote, ClockPause.Resumed.CUSTOMER, None)
-        elif status != seen and status not in STOPPING_STATUSES:
+        elif status != seen and seen in STOPPING_STATUSES:
+            # Back to work, or from one stopping status to another (waiting -> solved): the pause of
+            # the old status ends here (a new one for the new status starts below).
             resumed = (at, ClockPause.Resumed.STATUS, _actor_id(actor))
         if resumed is not None:
             ClockPause.objects.filter(case_id=case.pk, resumed_at__isnull=True).update(
