@@ -100,7 +100,10 @@ def _clock(
 ) -> Clock:
     length = dt.timedelta(minutes=minutes)
     due, stopped = target_due(hours, start, length, pauses)
-    near_at, _ = target_due(hours, start, length * min(max(near_percent, 0), 100) / 100, pauses)
+    if met_at is not None:
+        near_at = due  # a met target warns no one; spare the arithmetic
+    else:
+        near_at, _ = target_due(hours, start, length * min(max(near_percent, 0), 100) / 100, pauses)
     return Clock(target, start, due, near_at, met_at, stopped and met_at is None)
 
 

@@ -1,8 +1,8 @@
 """Due times for many cases at once: after a calendar changes (its revision moves on), every open case
 counted in it is recomputed from its facts, in chunks: one read of the cases, one of their pauses, the
-arithmetic in memory, one set-based write (COPY into a temporary table and one UPDATE on PostgreSQL,
-executemany on SQLite). A case changed meanwhile (its ``updated_at`` moved) is left for the next run,
-so a fresher refresh is never overwritten."""
+arithmetic in memory, one set-based write (COPY into a temporary table and UPDATE ... FROM it on
+PostgreSQL, executemany on SQLite). A case a refresh brought up to date meanwhile (it already has the new
+revision) is left as the refresh wrote it, its facts being newer than those read here."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ CHUNK = 20_000
 #: The facts the clocks read, in this order.
 READ = (
     "id",
-    "updated_at",
     "queue_id",
     "category_id",
     "priority",
@@ -39,7 +38,7 @@ READ = (
     "answered_at",
     "solved_at",
 )
-#: The columns written, in this order (after the id and the ``updated_at`` read).
+#: The columns written, in this order (after the id).
 WRITTEN = (
     "sla_policy_id",
     "first_response_due",
@@ -56,7 +55,6 @@ _TYPES = ("integer", "timestamptz", "timestamptz", "timestamptz", "timestamptz",
 @dataclass(frozen=True, slots=True)
 class CaseRow:
     id: int
-    updated_at: dt.datetime
     queue_id: int | None
     category_id: int | None
     priority: str
@@ -69,15 +67,19 @@ class CaseRow:
     solved_at: dt.datetime | None
 
 
-def pauses_of(case_ids: Sequence[int]) -> dict[int, list[Pause]]:
-    """The pauses of ``case_ids``, each case's in time order."""
+def pauses_of(case_ids: Sequence[int], *, open_cases_between: tuple[int, int] | None = None) -> dict[int, list[Pause]]:
+    """The pauses of ``case_ids``, each case's in time order. For a long run of ids, the pauses of
+    the open cases with ids between two bounds are read instead (one range scan, no long id list)."""
     found: dict[int, list[Pause]] = defaultdict(list)
-    rows = (
-        ClockPause.objects.filter(case_id__in=case_ids)
-        .order_by("case_id", "paused_at", "id")
-        .values_list("case_id", "paused_at", "resumed_at")
-    )
-    for case_id, paused_at, resumed_at in rows.iterator(chunk_size=10_000):
+    if open_cases_between is not None:
+        first, last = open_cases_between
+        selection = ClockPause.objects.filter(
+            case_id__gte=first, case_id__lte=last, case__status__in=list(OPEN_STATUSES)
+        )
+    else:
+        selection = ClockPause.objects.filter(case_id__in=case_ids)
+    rows = selection.order_by("case_id", "paused_at", "id").values_list("case_id", "paused_at", "resumed_at")
+    for case_id, paused_at, resumed_at in _fetch(rows):
         found[case_id].append((paused_at, resumed_at))
     return found
 
@@ -110,10 +112,23 @@ def _calendar_cases(calendar_id: int, default_id: int | None) -> Q:
     return condition & Q(status__in=list(OPEN_STATUSES))
 
 
+def _fetch(queryset: Any) -> list[tuple[Any, ...]]:
+    """The rows of ``queryset`` (a values_list): on PostgreSQL through a binary cursor, as parsing
+    timestamps from text costs more than all the arithmetic of a recompute."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    statement, params = queryset.query.sql_with_params()
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.cursor(binary=True) as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
 def _chunks(condition: Q, revision: int, size: int) -> Iterator[list[CaseRow]]:
+    """Stale cases in id order."""
     last = 0
     while True:
-        rows = list(
+        rows = _fetch(
             Case.objects.filter(condition, id__gt=last)
             .exclude(calendar_revision=revision)
             .order_by("id")
@@ -138,14 +153,13 @@ def clocks_recompute_stale(*, at: dt.datetime | None = None, chunk: int = CHUNK)
         for rows in _chunks(_calendar_cases(calendar_id, default_id), revision, chunk):
             book = book or PolicyBook()
             hours = hours or calendar_hours.hours_of(calendar_id)
-            pauses = pauses_of([row.id for row in rows])
+            pauses = pauses_of([], open_cases_between=(rows[0].id, rows[-1].id))
             values = []
             for row in rows:
                 policy_id, clocks = row_clocks(row, book=book, hours=hours, pauses=pauses.get(row.id, []), at=at)
                 values.append(
                     (
                         row.id,
-                        row.updated_at,
                         policy_id,
                         clocks.first_response_due,
                         clocks.next_response_due,
@@ -161,7 +175,8 @@ def clocks_recompute_stale(*, at: dt.datetime | None = None, chunk: int = CHUNK)
 
 
 def clocks_write(values: Iterable[tuple[Any, ...]]) -> int:
-    """Write (id, updated_at read, *WRITTEN) rows onto the cases whose ``updated_at`` is unchanged."""
+    """Write (id, *WRITTEN) rows onto the cases, except those a refresh brought up to date meanwhile
+    (their revision is already the new one: their facts may be newer than those read here)."""
     rows = list(values)
     if not rows:
         return 0
@@ -173,25 +188,49 @@ def clocks_write(values: Iterable[tuple[Any, ...]]) -> int:
 
 
 def _write_postgresql(table: str, rows: list[tuple[Any, ...]]) -> int:
+    """COPY into a scratch table, then two UPDATEs: the cases whose due times changed get them all;
+    the rest only the revision (a narrow write to no indexed column, which PostgreSQL can keep on the
+    same page without touching the case table's many indexes)."""
     scratch = sql.Identifier("sla_recompute_rows")
-    columns = [sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind)) for name, kind in zip(WRITTEN, _TYPES, strict=True)]
+    target = sql.Identifier(table)
+    columns = [
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind)) for name, kind in zip(WRITTEN, _TYPES, strict=True)
+    ]
+    derived = [name for name in WRITTEN if name != "calendar_revision"]
+    mine = sql.SQL(", ").join(sql.SQL("c.{}").format(sql.Identifier(name)) for name in derived)
+    theirs = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(name)) for name in derived)
     with connection.cursor() as cursor:
         cursor.execute(
-            sql.SQL("CREATE TEMPORARY TABLE {} (id bigint, read_updated_at timestamptz, {}) ON COMMIT DROP").format(
+            sql.SQL("CREATE TEMPORARY TABLE {} (id bigint PRIMARY KEY, {}) ON COMMIT DROP").format(
                 scratch, sql.SQL(", ").join(columns)
             )
         )
         with cursor.cursor.copy(sql.SQL("COPY {} FROM STDIN").format(scratch)) as copy:
             for row in rows:
                 copy.write_row(row)
+        cursor.execute(sql.SQL("ANALYZE {}").format(scratch))
         cursor.execute(
-            sql.SQL("UPDATE {} AS c SET {} FROM {} AS t WHERE c.id = t.id AND c.updated_at = t.read_updated_at").format(
-                sql.Identifier(table),
-                sql.SQL(", ").join(sql.SQL("{} = t.{}").format(sql.Identifier(name), sql.Identifier(name)) for name in WRITTEN),
+            sql.SQL(
+                "UPDATE {} AS c SET {} FROM {} AS t WHERE c.id = t.id "
+                "AND c.calendar_revision <> t.calendar_revision AND ({}) IS DISTINCT FROM ({})"
+            ).format(
+                target,
+                sql.SQL(", ").join(
+                    sql.SQL("{} = t.{}").format(sql.Identifier(name), sql.Identifier(name)) for name in WRITTEN
+                ),
                 scratch,
+                mine,
+                theirs,
             )
         )
         written = cursor.rowcount
+        cursor.execute(
+            sql.SQL(
+                "UPDATE {} AS c SET calendar_revision = t.calendar_revision FROM {} AS t "
+                "WHERE c.id = t.id AND c.calendar_revision <> t.calendar_revision"
+            ).format(target, scratch)
+        )
+        written += cursor.rowcount
         cursor.execute(sql.SQL("DROP TABLE {}").format(scratch))
     return written
 
@@ -199,13 +238,17 @@ def _write_postgresql(table: str, rows: list[tuple[Any, ...]]) -> int:
 def _write_sqlite(table: str, rows: list[tuple[Any, ...]]) -> int:
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(name)} = %s" for name in WRITTEN)
-    statement = f"UPDATE {quote(table)} SET {assignments} WHERE {quote('id')} = %s AND {quote('updated_at')} = %s"
+    statement = (
+        f"UPDATE {quote(table)} SET {assignments} "
+        f"WHERE {quote('id')} = %s AND {quote('calendar_revision')} <> %s"
+    )
     adapt = connection.ops.adapt_datetimefield_value
 
     def value(item: Any) -> Any:
         return adapt(item) if isinstance(item, dt.datetime) else item
 
-    params = [[value(item) for item in row[2:]] + [row[0], value(row[1])] for row in rows]
+    revision_at = 1 + WRITTEN.index("calendar_revision")
+    params = [[value(item) for item in row[1:]] + [row[0], row[revision_at]] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(statement, params)
         return max(cursor.rowcount, 0)
