@@ -396,3 +396,5 @@ LOGGING = {
 
 # Customer service (docs/cases.md): case numbers read "<prefix>26-001234"; the prefix may be empty.
 LOJAL_CASE_NUMBER_PREFIX = _env("CASE_NUMBER_PREFIX", "")
+# Service levels: a case still past its target this long after the assignee was told goes to the queue's manager.
+LOJAL_SLA_ESCALATION_MINUTES = int(_env("SLA_ESCALATION_MINUTES", "30"))
