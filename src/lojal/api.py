@@ -121,6 +121,7 @@ def _add_routers() -> None:
     from lojal.activities.api import router as activities_router
     from lojal.activities.call_lists_api import router as call_lists_router
     from lojal.calendars.api import router as calendars_router
+    from lojal.cases.sla_api import router as sla_policies_router
     from lojal.customers.api import router as customers_router
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
@@ -145,6 +146,7 @@ def _add_routers() -> None:
     api.add_router("/activities", activities_router)
     api.add_router("/call-lists", call_lists_router)
     api.add_router("/calendars", calendars_router)
+    api.add_router("/sla-policies", sla_policies_router)
 
 
 _add_routers()
