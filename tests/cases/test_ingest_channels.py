@@ -16,7 +16,8 @@ from lojal.cases import channels
 from lojal.cases.ingest import case_from_call, inbound_to_case
 from lojal.cases.models import Case, CaseInteraction, Category, IvrChoice, Queue
 from lojal.core.errors import PermissionDenied
-from lojal.interactions import chat, services as interaction_services, sms, telephony, webforms
+from lojal.interactions import chat, sms, telephony, webforms
+from lojal.interactions import services as interaction_services
 from lojal.interactions.models import WebForm
 from tests import factories
 from tests.cases.ingest_helpers import case_of, email_bytes, fixture_bytes, form_started, handled, receive
