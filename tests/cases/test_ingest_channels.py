@@ -18,7 +18,7 @@ from lojal.cases.models import Case, CaseInteraction, Category, IvrChoice, Queue
 from lojal.core.errors import PermissionDenied
 from lojal.interactions import chat, sms, telephony, webforms
 from lojal.interactions import services as interaction_services
-from lojal.interactions.models import WebForm
+from lojal.interactions.models import Interaction, WebForm
 from tests import factories
 from tests.cases.ingest_helpers import case_of, email_bytes, fixture_bytes, form_started, handled, receive
 
@@ -259,3 +259,28 @@ def test_an_outbound_interaction_never_opens_a_case(queue: Queue, admin_user: Us
     inbound_to_case(call.pk)
 
     assert Case.objects.count() == 0
+
+
+def test_the_phone_systems_menu_choice_arrives_through_the_api_and_opens_the_case(api: Any) -> None:
+    Queue.objects.create(name="Kundservice")
+    cards = Queue.objects.create(name="Kort")
+    IvrChoice.objects.create(code="3", label="Spärra kort", queue=cards)
+    base = {
+        "call_id": "pbx-90",
+        "direction": "in",
+        "from_number": "070-123 45 67",
+        "to_number": "08-123 456 78",
+    }
+
+    api.post("inbound/calls", {**base, "event": "started", "ivr_choice": "3", "matter": "Tappat kortet"})
+    ended = api.post("inbound/calls", {**base, "event": "missed"})
+    handled_call = handled(Interaction.objects.get(pk=ended.json()["id"]))
+
+    assert handled_call.details["ivr_choice"] == "3"
+    case = case_of(handled_call)
+    assert case is not None
+    assert (case.subject, case.queue_id, case.received_at_address) == (
+        "Tappat kortet",
+        cards.pk,
+        "+46812345678",
+    )

@@ -118,11 +118,15 @@ def test_an_agent_opens_a_case_from_a_logged_call(make_user: Callable[..., User]
     assert f"This call is in case #{case.number}" in page.content.decode()
 
 
-def test_a_call_on_the_timeline_links_to_opening_a_case_for_agents_only(make_user: Callable[..., User]) -> None:
+def test_a_call_on_the_timeline_links_to_opening_a_case_for_agents_only(
+    make_user: Callable[..., User],
+) -> None:
     agent = make_user(Role.SERVICE_AGENT, "agda")
     seller = make_user(Role.SALES, "sune")
     customer = factories.person()
-    call = interaction_services.interaction_log(actor=agent, customer_id=customer.pk, channel="call", subject="Samtal")
+    call = interaction_services.interaction_log(
+        actor=agent, customer_id=customer.pk, channel="call", subject="Samtal"
+    )
     link = f'href="/service/calls/{call.pk}/case/"'
 
     assert link in signed_in(agent).get(f"/customers/{customer.pk}/").content.decode()

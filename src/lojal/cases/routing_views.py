@@ -15,9 +15,18 @@ from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.cases import channels, rules
 from lojal.cases.ingest import case_from_call
-from lojal.cases.models import CaseInteraction, RoutingRule
+from lojal.cases.models import Case, CaseInteraction, RoutingRule
 from lojal.cases.routing import Message, route_explain
-from lojal.cases.routing_forms import CallCaseForm, ChannelForm, IvrForm, RuleForm, TryForm, rule_initial
+from lojal.cases.routing_forms import (
+    LANGUAGE_LABELS,
+    TIER_LABELS,
+    CallCaseForm,
+    ChannelForm,
+    IvrForm,
+    RuleForm,
+    TryForm,
+    rule_initial,
+)
 from lojal.core.errors import LojalError
 from lojal.interactions import selectors as interactions_selectors
 
@@ -33,6 +42,13 @@ def rule_list(request: HttpRequest) -> HttpResponse:
             "position", "id"
         )
     )
+    channel_labels = dict(Case.Channel.choices)
+    for rule in rows:
+        rule.labels = {  # type: ignore[attr-defined]
+            "channels": ", ".join(str(channel_labels.get(code, code)) for code in rule.channels),
+            "vip_tiers": ", ".join(str(TIER_LABELS.get(code, code)) for code in rule.vip_tiers),
+            "languages": ", ".join(str(LANGUAGE_LABELS.get(code, code)) for code in rule.languages),
+        }
     try_form = TryForm(request.GET if "subject" in request.GET else None)
     verdicts = None
     if try_form.is_bound and try_form.is_valid():
