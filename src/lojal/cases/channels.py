@@ -55,6 +55,20 @@ def opens_cases(*, kind: str, addresses: Iterable[str]) -> bool:
     return any(listed.values())
 
 
+def service_address(*, kind: str, addresses: Iterable[str]) -> str:
+    """Which of ``addresses`` the message came to as a service channel: the first not listed as
+    plain (routing reads it as "written to")."""
+    candidates = [address.strip().lower() for address in addresses if address and address.strip()]
+    plain = set(
+        ServiceChannel.objects.filter(kind=kind, address__in=candidates, opens_cases=False).values_list(
+            "address", flat=True
+        )
+    )
+    return next(
+        (address for address in candidates if address not in plain), candidates[0] if candidates else ""
+    )
+
+
 def service_channels() -> list[ServiceChannel]:
     return list(ServiceChannel.objects.order_by("kind", "address"))
 
