@@ -11,6 +11,7 @@ from django.test import Client
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
 from lojal.cases.models import Case, Queue, RoutingRule, ServiceChannel
+from lojal.core.models import AuditEntry
 from lojal.interactions import services as interaction_services
 from tests import factories
 
@@ -98,6 +99,7 @@ def test_a_manager_lists_a_sales_address_as_plain(make_user: Callable[..., User]
         ("email", "sales@lojal.example", False)
     ]
     assert "sales@lojal.example" in page.content.decode()
+    assert AuditEntry.objects.filter(action="create", object_label="email:sales@lojal.example").count() == 1
 
 
 def test_an_agent_opens_a_case_from_a_logged_call(make_user: Callable[..., User]) -> None:

@@ -109,7 +109,7 @@ def service_channel_save(
         raise ValidationError.for_field("address", _("This address is listed already.")) from error
     audit_record(
         actor=actor,
-        action="service_channel.saved",
+        action="create" if channel_id is None else "update",
         obj=row,
         changes={"opens_cases": [None, opens_cases]},
         label=f"{kind}:{value}",
@@ -123,7 +123,7 @@ def service_channel_delete(*, actor: Any, channel_id: int) -> None:
     row = ServiceChannel.objects.filter(pk=channel_id).first()
     if row is None:
         raise NotFound(_("No such service channel."))
-    audit_record(actor=actor, action="service_channel.deleted", obj=row, label=str(row))
+    audit_record(actor=actor, action="delete", obj=row, label=str(row))
     row.delete()
 
 
@@ -182,7 +182,9 @@ def ivr_choice_save(
                 row.save()
     except IntegrityError as error:
         raise ValidationError.for_field("code", _("This code is set up already.")) from error
-    audit_record(actor=actor, action="ivr_choice.saved", obj=row, label=f"{code} {label}")
+    audit_record(
+        actor=actor, action="create" if choice_id is None else "update", obj=row, label=f"{code} {label}"
+    )
     return row
 
 
@@ -191,5 +193,5 @@ def ivr_choice_delete(*, actor: Any, choice_id: int) -> None:
     row = IvrChoice.objects.filter(pk=choice_id).first()
     if row is None:
         raise NotFound(_("No such phone menu choice."))
-    audit_record(actor=actor, action="ivr_choice.deleted", obj=row, label=str(row))
+    audit_record(actor=actor, action="delete", obj=row, label=str(row))
     row.delete()

@@ -126,7 +126,7 @@ def routing_rule_save(
         if rule_id is None:
             last = RoutingRule.objects.aggregate(last=Max("position"))["last"]
             rule = RoutingRule.objects.create(position=(last or 0) + 1, **fields)
-            action = "routing_rule.created"
+            action = "create"
         else:
             found = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
             if found is None:
@@ -135,7 +135,7 @@ def routing_rule_save(
             for field, value in fields.items():
                 setattr(rule, field, value)
             rule.save()
-            action = "routing_rule.changed"
+            action = "update"
         audit_record(actor=actor, action=action, obj=rule, label=rule.name)
     return rule
 
@@ -159,7 +159,13 @@ def routing_rule_move(*, actor: Any, rule_id: int, up: bool) -> list[int]:
             rule.position = place[rule.pk]
         RoutingRule.objects.bulk_update(rules, ["position"])
         moved = next(rule for rule in rules if rule.pk == rule_id)
-        audit_record(actor=actor, action="routing_rule.moved", obj=moved, label=moved.name)
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=moved,
+            changes={"position": [index + 1, ids.index(rule_id) + 1]},
+            label=moved.name,
+        )
     return ids
 
 
@@ -174,7 +180,8 @@ def routing_rule_active_set(*, actor: Any, rule_id: int, active: bool) -> Routin
         rule.save(update_fields=["is_active", "updated_at"])
         audit_record(
             actor=actor,
-            action="routing_rule.activated" if active else "routing_rule.deactivated",
+            action="update",
+            changes={"is_active": [not active, active]},
             obj=rule,
             label=rule.name,
         )
