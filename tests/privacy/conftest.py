@@ -15,6 +15,7 @@ from lojal.accounts.models import User
 from lojal.customers.models import Customer
 from lojal.imports import services as import_services
 from lojal.imports.models import ImportJob
+from lojal.interactions.auto_reply import email_auto_reply
 from lojal.interactions.emails.ingest import email_ingest
 from lojal.interactions.models import Interaction
 from lojal.interactions.services import interaction_log
@@ -55,7 +56,8 @@ DISTINCTIVE = (
     TAG,
 )
 
-INBOUND = f"""From: {FIRST_NAME} {LAST_NAME} <{EMAIL}>
+INBOUND = f"""Return-Path: <{EMAIL}>
+From: {FIRST_NAME} {LAST_NAME} <{EMAIL}>
 To: service@lojal.example
 Subject: {SUBJECT}
 Message-ID: <quill-1@mail.example.se>
@@ -90,6 +92,7 @@ class Person:
     call: Interaction
     job: ImportJob
     bystander: Customer
+    acknowledgement: Interaction
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +121,11 @@ def person(admin_user: User, tmp_path: Path) -> Person:
     note_add(customer_id=customer.pk, text=NOTE, actor=admin_user)
     email = email_ingest(raw=INBOUND, source="webhook")
     assert email.customer_id == customer.pk
+    # An automatic reply: its record names the address, the kept headers the Return-Path.
+    acknowledged = email_auto_reply(
+        interaction_id=email.pk, subject="Received", body_text="Thank you.", kind="ack"
+    )
+    assert acknowledged.is_sent
     call = interaction_log(
         actor=admin_user, customer_id=customer.pk, channel="call", subject="Call", notes=CALL_NOTES
     )
@@ -151,4 +159,11 @@ def person(admin_user: User, tmp_path: Path) -> Person:
     )
     job = import_services.import_job_check(job_id=job.pk)
     customer.refresh_from_db()
-    return Person(customer=customer, email=email, call=call, job=job, bystander=bystander)
+    return Person(
+        customer=customer,
+        email=email,
+        call=call,
+        job=job,
+        bystander=bystander,
+        acknowledgement=Interaction.objects.get(pk=acknowledged.reply_id),
+    )

@@ -90,7 +90,7 @@ def test_contact_points_timeline_interactions_and_money_are_all_there(
     )
     assert any(e["kind"] == "note.added" and "XYZZY-NOTE-7731" in e["body"] for e in exported["timeline"])
     by_id = {item["id"]: item for item in exported["interactions"]}
-    assert set(by_id) == {person.email.pk, person.call.pk}
+    assert set(by_id) == {person.email.pk, person.acknowledgement.pk, person.call.pk}
     email = by_id[person.email.pk]
     assert (email["channel"], email["subject"], email["sender"]) == ("email", SUBJECT, EMAIL)
     assert BODY in email["body_text"]
@@ -141,8 +141,8 @@ def test_the_export_is_recorded_in_the_audit_log(person: Person, admin_user: Use
     archive_of(person, admin_user)
     entry = AuditEntry.objects.get(action="customer.exported")
     assert (entry.actor, entry.object_id) == (admin_user, str(person.customer.pk))
-    assert entry.changes["counts"]["interactions"] == 2
-    assert entry.changes["counts"]["files"] == 2
+    assert entry.changes["counts"]["interactions"] == 3  # the email, its acknowledgement, the call
+    assert entry.changes["counts"]["files"] == 3  # the attachment and both raw messages
 
 
 def test_the_api_answers_a_zip_attachment(person: Person, api: ApiClient) -> None:

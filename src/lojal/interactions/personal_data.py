@@ -50,7 +50,11 @@ personal_data(
             "details",
         ),
     ),
-    _contact("interactions.EmailMessage", ("message_id", "in_reply_to", "references", "raw")),
+    _contact(
+        "interactions.EmailMessage", ("message_id", "in_reply_to", "references", "raw", "guard_headers")
+    ),
+    # Who got an automatic reply when: the caps per sender count these.
+    _contact("interactions.AutoReplyRecord", ("address",)),
     _contact("interactions.Attachment", ("filename", "content"), retention="attachments"),
     _contact("interactions.OutboundEmail", ("to_address", "last_error", "failure_reason")),
     # The local mail sink's copies (the demo's test inbox): whole messages to customers.
@@ -84,6 +88,11 @@ personal_data(
     ),
     NotPersonal(
         model="interactions.ChatMessage", fields=("from_visitor",), reason="who wrote, visitor or staff"
+    ),
+    NotPersonal(
+        model="interactions.OutboundEmail",
+        fields=("headers",),
+        reason="the automatic-reply headers Lojal sets (Auto-Submitted, X-Lojal-Auto ...)",
     ),
     NotPersonal(
         model="interactions.MailboxPosition", fields=("mailbox",), reason="the company's own mailbox"

@@ -15,6 +15,7 @@ from lojal.core.audit import audit_entries_erase
 from lojal.core.data_subject import DataSubject, ExportFile, ExportSection
 from lojal.interactions.models import (
     Attachment,
+    AutoReplyRecord,
     ChatMessage,
     ChatSession,
     Conversation,
@@ -196,6 +197,9 @@ def interactions_erase(subject: DataSubject) -> dict[str, int]:
             Q(customer_id__in=subject.customer_ids) | Q(address__in=[*subject.emails, *subject.phones])
         ).delete()[0],
         "bounces": EmailBounce.objects.filter(address__in=subject.emails).delete()[0],
+        "auto_replies": AutoReplyRecord.objects.filter(
+            Q(interaction_id__in=interaction_ids) | Q(address__in=subject.emails)
+        ).delete()[0],
     }
     for message in EmailMessage.objects.filter(interaction_id__in=interaction_ids).only(
         "pk", "interaction_id"
@@ -204,7 +208,8 @@ def interactions_erase(subject: DataSubject) -> dict[str, int]:
         message.message_id = f"<erased-{message.interaction_id}@lojal.invalid>"
         message.in_reply_to = message.references = ""
         message.raw = b""
-        message.save(update_fields=["message_id", "in_reply_to", "references", "raw"])
+        message.guard_headers = {}  # Return-Path and X-Loop name addresses
+        message.save(update_fields=["message_id", "in_reply_to", "references", "raw", "guard_headers"])
     OutboundEmail.objects.filter(interaction_id__in=interaction_ids).update(to_address="", last_error="")
     sessions = list(_chats(subject).values_list("pk", flat=True))
     ChatSession.objects.filter(pk__in=sessions).update(visitor_name="", visitor_email="")

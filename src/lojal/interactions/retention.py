@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from lojal.core.retention import BATCH_SIZE, delete_batched, update_batched
 from lojal.interactions.models import (
     Attachment,
+    AutoReplyRecord,
     ChatMessage,
     ChatSession,
     Conversation,
@@ -37,6 +38,9 @@ def interactions_purge(*, before: dt.datetime, batch_size: int = BATCH_SIZE) -> 
                 break
             for child in (EmailMessage, Attachment, OutboundEmail):
                 child.objects.filter(interaction_id__in=ids)._raw_delete(child.objects.db)
+            AutoReplyRecord.objects.filter(Q(interaction_id__in=ids) | Q(reply_id__in=ids))._raw_delete(
+                AutoReplyRecord.objects.db
+            )
             ChatSession.objects.filter(interaction_id__in=ids).update(interaction=None)
             deleted += Interaction.objects.filter(pk__in=ids)._raw_delete(Interaction.objects.db)
         if len(ids) < batch_size:
