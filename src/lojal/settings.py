@@ -398,3 +398,8 @@ LOGGING = {
 LOJAL_CASE_NUMBER_PREFIX = _env("CASE_NUMBER_PREFIX", "")
 # Service levels: a case still past its target this long after the assignee was told goes to the queue's manager.
 LOJAL_SLA_ESCALATION_MINUTES = int(_env("SLA_ESCALATION_MINUTES", "30"))
+# A customer's reply within this many days of a case being solved reopens it; later, a new linked case
+# opens (docs/cases.md, "How a message becomes a case"). The queue new cases go to when no routing rule
+# matches: a queue's name; empty: the first active queue.
+LOJAL_CASE_REOPEN_DAYS = int(_env("CASE_REOPEN_DAYS", "7"))
+LOJAL_CASE_DEFAULT_QUEUE = _env("CASE_DEFAULT_QUEUE", "")

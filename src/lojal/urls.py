@@ -45,6 +45,7 @@ urlpatterns = [
     path("work/", include("lojal.workspace.urls")),
     path("service/kpis/", include("lojal.cases.kpi_urls")),
     path("service/calendars/", include("lojal.calendars.urls")),
+    path("service/", include("lojal.cases.routing_urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin
