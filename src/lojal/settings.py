@@ -263,7 +263,8 @@ LOJAL_AUTO_REPLY_SENDER_WINDOW_MINUTES = int(_env("AUTO_REPLY_SENDER_WINDOW_MINU
 LOJAL_AUTO_REPLY_PER_HOUR = int(_env("AUTO_REPLY_PER_HOUR", "500"))
 # Dotted paths of functions called with ``interaction_id=`` after an inbound interaction of any channel is
 # stored (lojal.interactions.inbound_hooks): how an app above interactions hears of inbound contacts.
-LOJAL_INBOUND_HANDLERS: list[str] = []
+# Cases first: a message opens or joins its case (docs/cases.md, "How a message becomes a case").
+LOJAL_INBOUND_HANDLERS: list[str] = ["lojal.cases.ingest.inbound_to_case"]
 
 TASKS = {
     "default": {
