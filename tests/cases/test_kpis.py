@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import math
 import random
+from unittest import mock
 from collections import Counter
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -248,3 +249,38 @@ def test_who_reads_the_figures(
     client.force_login(make_user(role, "someone"))
 
     assert client.get("/service/kpis/").status_code == status
+
+
+def test_the_business_minutes_to_the_answer_and_to_solving_are_stamped_in_the_queues_calendar(
+    admin_user: User,
+) -> None:
+    from lojal.calendars.models import BusinessCalendar
+    from lojal.cases import services
+    from lojal.cases.replies import case_reply
+    from tests import factories
+
+    sweden = BusinessCalendar.objects.get(country="SE", is_shipped=True)
+    queue = Queue.objects.create(name="Kundtjänst", calendar=sweden)
+    customer = factories.person(emails=["kund@example.se"])
+    # Friday 16:30 in Stockholm; answered Monday 08:15; solved Monday 09:00 (Mon-Fri 08:00-17:00).
+    friday = dt.datetime(2026, 12, 4, 16, 30, tzinfo=STOCKHOLM)
+    case = services.case_open(
+        actor=None,
+        subject="Fakturan",
+        channel="email",
+        customer_id=customer.pk,
+        queue_id=queue.pk,
+        opened_at=friday,
+    )
+    monday = dt.datetime(2026, 12, 7, 8, 15, tzinfo=STOCKHOLM)
+    with mock.patch.object(timezone, "now", return_value=monday):
+        case_reply(actor=admin_user, case_id=case.pk, text="Vi tittar på det.")
+    services.case_change(
+        actor=admin_user, case_id=case.pk, changes={"status": "solved"}, at=monday + dt.timedelta(minutes=45)
+    )
+
+    case.refresh_from_db()
+    assert (case.first_response_minutes, case.resolution_minutes) == (30 + 15, 30 + 60)
+    services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "open"})
+    case.refresh_from_db()
+    assert (case.first_response_minutes, case.resolution_minutes) == (45, None)

@@ -493,9 +493,7 @@ class SlaEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case", "target", "kind", "started_at"], name="sla_event_once"
-            )
+            models.UniqueConstraint(fields=["case", "target", "kind", "started_at"], name="sla_event_once")
         ]
         indexes = [
             models.Index(
@@ -507,6 +505,8 @@ class SlaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.target} {self.kind}"
+
+
 class ServiceChannel(models.Model):
     """An inbound address, web form or number listed by a manager, and whether what arrives there
     opens cases. Every address opens cases unless listed here with ``opens_cases`` off (a sales@

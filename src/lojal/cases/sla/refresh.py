@@ -27,6 +27,8 @@ CLOCK_FIELDS = (
     "clock_status",
     "clock_paused_at",
     "sla_check_at",
+    "first_response_minutes",
+    "resolution_minutes",
 )
 
 
@@ -52,19 +54,18 @@ def _pauses_update(case: Case, *, at: dt.datetime, actor: Any) -> None:
                 resumed_at=max(resumed[0], paused_at), resumed_because=resumed[1], resumed_by_id=resumed[2]
             )
             case.clock_paused_at = paused_at = None
-    if (
-        paused_at is None
-        and case.pk is not None
-        and status != seen
-        and status in STOPPING_STATUSES
-    ):
+    if paused_at is None and case.pk is not None and status != seen and status in STOPPING_STATUSES:
         ClockPause.objects.create(case_id=case.pk, status=status, paused_at=at, paused_by_id=_actor_id(actor))
         case.clock_paused_at = at
     case.clock_status = status
 
 
 def case_pauses(case_id: int) -> list[Pause]:
-    return list(ClockPause.objects.filter(case_id=case_id).order_by("paused_at", "id").values_list("paused_at", "resumed_at"))
+    return list(
+        ClockPause.objects.filter(case_id=case_id)
+        .order_by("paused_at", "id")
+        .values_list("paused_at", "resumed_at")
+    )
 
 
 def facts_of(case: Case, pauses: list[Pause]) -> Facts:
@@ -77,6 +78,22 @@ def facts_of(case: Case, pauses: list[Pause]) -> Facts:
         solved_at=case.solved_at,
         pauses=pauses,
     )
+
+
+def _durations_stamp(case: Case, calendar_id: int | None) -> None:
+    """Stamp the business minutes from opening to the first answer and to solving once they are
+    known (the dashboard's medians are then one sorted read); a reopened case loses its resolution
+    time until it is solved again."""
+    if case.solved_at is None:
+        case.resolution_minutes = None
+    if calendar_id is None:
+        return
+    if case.first_responded_at is not None and case.first_response_minutes is None:
+        hours = calendar_hours.hours_of(calendar_id)
+        case.first_response_minutes = max(0, hours.minutes_between(case.opened_at, case.first_responded_at))
+    if case.solved_at is not None and case.resolution_minutes is None:
+        hours = calendar_hours.hours_of(calendar_id)
+        case.resolution_minutes = max(0, hours.minutes_between(case.opened_at, case.solved_at))
 
 
 def case_clocks_refresh(case: Case, *, at: dt.datetime, actor: Any = None) -> list[str]:
@@ -99,7 +116,12 @@ def case_clocks_refresh(case: Case, *, at: dt.datetime, actor: Any = None) -> li
         case.calendar_revision = calendar_hours.calendar_revisions().get(calendar_id, 0)
     case.sla_policy_id = targets.policy_id if targets is not None else None
     clocks_apply(case, clocks)
-    return [field.removesuffix("_id") if field == "sla_policy_id" else field for field in CLOCK_FIELDS if getattr(case, field) != before[field]]
+    _durations_stamp(case, calendar_id)
+    return [
+        field.removesuffix("_id") if field == "sla_policy_id" else field
+        for field in CLOCK_FIELDS
+        if getattr(case, field) != before[field]
+    ]
 
 
 def clocks_apply(case: Case, clocks: Clocks) -> None:
