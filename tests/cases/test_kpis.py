@@ -8,9 +8,9 @@ import datetime as dt
 import io
 import math
 import random
-from unittest import mock
 from collections import Counter
 from collections.abc import Callable
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest

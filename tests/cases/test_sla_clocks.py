@@ -3,7 +3,6 @@ minutes of a real (shipped Swedish) calendar, across a weekend and midsommarafto
 
 from __future__ import annotations
 
-
 import pytest
 
 from lojal.accounts.models import User
