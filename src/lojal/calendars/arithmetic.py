@@ -108,10 +108,13 @@ class BusinessHours:
         if amount == 0:
             return self._datetime(self._next_open(origin))
         table = self._covering(origin)
-        wanted = self._open_before(table, origin) + amount
-        last_year = table.last_year
-        while not table.totals or table.totals[-1] < wanted:
-            if table.last_year >= last_year + SEARCH_YEARS:
+        limit = table.last_year + SEARCH_YEARS
+        while True:
+            # Counted again on every table: another thread may have grown it backwards meanwhile.
+            wanted = self._open_before(table, origin) + amount
+            if table.totals and table.totals[-1] >= wanted:
+                break
+            if table.last_year >= limit:
                 raise NeverOpen("the calendar is not open that long in the coming years")
             table = self._extended(table.last_year + 1)
         index = bisect_left(table.totals, wanted)

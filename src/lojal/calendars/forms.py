@@ -22,10 +22,10 @@ NORDIC_ZONES = ("Europe/Stockholm", "Europe/Oslo", "Europe/Copenhagen", "Europe/
 WEEKDAY_NAMES = tuple(WEEKDAYS[weekday] for weekday in range(7))
 #: "Closed" as a business day is closed ("Stängt"), not as a case or list is closed ("Avslutad").
 CLOSED = pgettext_lazy("business hours", "Closed")
-KIND_LABELS = {
-    SpecialDay.Kind.CLOSED: CLOSED,
-    SpecialDay.Kind.SHORTENED: SpecialDay.Kind.SHORTENED.label,
-    SpecialDay.Kind.OPEN: SpecialDay.Kind.OPEN.label,
+KIND_LABELS: dict[str, Any] = {
+    SpecialDay.Kind.CLOSED.value: CLOSED,
+    SpecialDay.Kind.SHORTENED.value: SpecialDay.Kind.SHORTENED.label,
+    SpecialDay.Kind.OPEN.value: SpecialDay.Kind.OPEN.label,
 }
 _PERIOD = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*")
 
