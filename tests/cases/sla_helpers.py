@@ -19,7 +19,12 @@ def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.dat
 
 
 def sweden_id() -> int:
-    found = calendar_selectors.calendar_list(country="SE").filter(is_shipped=True).values_list("pk", flat=True).first()
+    found = (
+        calendar_selectors.calendar_list(country="SE")
+        .filter(is_shipped=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
     assert found is not None
     return int(found)
 
@@ -29,7 +34,11 @@ def queue_on_sweden(name: str = "Support", **fields: Any) -> Queue:
 
 
 def policy(name: str, position: int = 0, **fields: Any) -> SlaPolicy:
-    defaults: dict[str, Any] = {"first_response_minutes": 120, "next_response_minutes": 60, "resolution_minutes": 960}
+    defaults: dict[str, Any] = {
+        "first_response_minutes": 120,
+        "next_response_minutes": 60,
+        "resolution_minutes": 960,
+    }
     return SlaPolicy.objects.create(name=name, position=position, **{**defaults, **fields})
 
 

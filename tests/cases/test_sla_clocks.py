@@ -3,7 +3,6 @@ minutes of a real (shipped Swedish) calendar, across a weekend and midsommarafto
 
 from __future__ import annotations
 
-
 import pytest
 
 from lojal.accounts.models import User
@@ -45,7 +44,9 @@ def test_an_inactive_policy_is_skipped(admin_user: User) -> None:
     policy("Old", 0, queue=queue, is_active=False)
     current = policy("Current", 1, queue=queue)
 
-    case = services.case_open(actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 9))
+    case = services.case_open(
+        actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 9)
+    )
 
     assert case.sla_policy_id == current.pk
 
@@ -72,16 +73,24 @@ def test_midsommarafton_and_the_weekend_after_it_are_closed(admin_user: User) ->
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None)
 
     case = services.case_open(
-        actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 6, 18, 16, 30)
+        actor=admin_user,
+        subject="Q",
+        channel="email",
+        queue_id=queue.pk,
+        opened_at=local(2026, 6, 18, 16, 30),
     )
 
     assert case.first_response_due == local(2026, 6, 22, 8, 30)
 
 
-def test_a_case_without_a_queue_counts_in_the_shipped_calendar_of_the_companys_country(admin_user: User) -> None:
+def test_a_case_without_a_queue_counts_in_the_shipped_calendar_of_the_companys_country(
+    admin_user: User,
+) -> None:
     policy("Everyone", first_response_minutes=30, resolution_minutes=None)
 
-    case = services.case_open(actor=admin_user, subject="Q", channel="staff", opened_at=local(2026, 12, 5, 12))
+    case = services.case_open(
+        actor=admin_user, subject="Q", channel="staff", opened_at=local(2026, 12, 5, 12)
+    )
 
     assert case.first_response_due == local(2026, 12, 7, 8, 30)
     assert case.calendar_revision >= 1
@@ -91,14 +100,20 @@ def test_answering_meets_the_first_response_and_the_next_response_runs_after_the
     admin_user: User,
 ) -> None:
     queue = queue_on_sweden()
-    policy("Support", queue=queue, first_response_minutes=120, next_response_minutes=60, resolution_minutes=None)
+    policy(
+        "Support", queue=queue, first_response_minutes=120, next_response_minutes=60, resolution_minutes=None
+    )
     case = services.case_open(
         actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 9)
     )
 
     staff_answer(case, local(2026, 12, 7, 10))
     case.refresh_from_db()
-    assert (case.next_due, case.next_response_due, case.first_response_due) == (None, None, local(2026, 12, 7, 11))
+    assert (case.next_due, case.next_response_due, case.first_response_due) == (
+        None,
+        None,
+        local(2026, 12, 7, 11),
+    )
 
     customer_writes(case, local(2026, 12, 7, 16, 30))
     case.refresh_from_db()
@@ -107,7 +122,11 @@ def test_answering_meets_the_first_response_and_the_next_response_runs_after_the
 
     staff_answer(case, local(2026, 12, 8, 8, 10))
     case.refresh_from_db()
-    assert (case.next_due, case.next_response_due, case.is_breached) == (None, local(2026, 12, 8, 8, 30), False)
+    assert (case.next_due, case.next_response_due, case.is_breached) == (
+        None,
+        local(2026, 12, 8, 8, 30),
+        False,
+    )
 
 
 def test_a_target_past_its_due_time_flags_the_case_breached_on_the_next_refresh(admin_user: User) -> None:
@@ -117,7 +136,9 @@ def test_a_target_past_its_due_time_flags_the_case_breached_on_the_next_refresh(
         actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 9)
     )
 
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"priority": "high"}, at=local(2026, 12, 7, 10, 1))
+    services.case_change(
+        actor=admin_user, case_id=case.pk, changes={"priority": "high"}, at=local(2026, 12, 7, 10, 1)
+    )
 
     case.refresh_from_db()
     assert (case.is_breached, case.next_due) == (True, local(2026, 12, 7, 10))
@@ -129,7 +150,9 @@ def test_solving_stops_every_clock_and_a_case_without_a_policy_has_no_due_times(
     case = services.case_open(
         actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 9)
     )
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "solved"}, at=local(2026, 12, 7, 10))
+    services.case_change(
+        actor=admin_user, case_id=case.pk, changes={"status": "solved"}, at=local(2026, 12, 7, 10)
+    )
     case.refresh_from_db()
     assert (case.next_due, case.sla_check_at, case.is_breached) == (None, None, False)
 

@@ -27,14 +27,30 @@ def test_a_manager_adds_changes_moves_and_deletes_a_policy(make_user: Callable[.
 
     added = client.post(
         "/service/sla/new/",
-        {"name": "Urgent", "queue": queue.pk, "priority": "urgent", "vip_tier": "", "first_response_minutes": "30", "near_percent": "80", "is_active": "on"},
+        {
+            "name": "Urgent",
+            "queue": queue.pk,
+            "priority": "urgent",
+            "vip_tier": "",
+            "first_response_minutes": "30",
+            "near_percent": "80",
+            "is_active": "on",
+        },
     )
     assert added.status_code == 302
     urgent = SlaPolicy.objects.get(name="Urgent")
-    assert (urgent.queue_id, urgent.priority, urgent.first_response_minutes, urgent.position) == (queue.pk, "urgent", 30, 1)
+    assert (urgent.queue_id, urgent.priority, urgent.first_response_minutes, urgent.position) == (
+        queue.pk,
+        "urgent",
+        30,
+        1,
+    )
 
     client.post(f"/service/sla/{urgent.pk}/move/", {"direction": "up"})
-    assert list(SlaPolicy.objects.order_by("position").values_list("name", flat=True)) == ["Urgent", "Default"]
+    assert list(SlaPolicy.objects.order_by("position").values_list("name", flat=True)) == [
+        "Urgent",
+        "Default",
+    ]
 
     page = client.get("/service/sla/")
     assert page.status_code == 200
@@ -42,10 +58,18 @@ def test_a_manager_adds_changes_moves_and_deletes_a_policy(make_user: Callable[.
     assert text.index("Urgent") < text.index("Default")
     assert "Move Urgent down" in text
 
-    changed = client.post(f"/service/sla/{urgent.pk}/", {"name": "Urgent", "priority": "urgent", "first_response_minutes": "45", "near_percent": "90"})
+    changed = client.post(
+        f"/service/sla/{urgent.pk}/",
+        {"name": "Urgent", "priority": "urgent", "first_response_minutes": "45", "near_percent": "90"},
+    )
     assert changed.status_code == 302
     urgent.refresh_from_db()
-    assert (urgent.first_response_minutes, urgent.near_percent, urgent.is_active, urgent.queue_id) == (45, 90, False, None)
+    assert (urgent.first_response_minutes, urgent.near_percent, urgent.is_active, urgent.queue_id) == (
+        45,
+        90,
+        False,
+        None,
+    )
 
     client.post(f"/service/sla/{urgent.pk}/delete/")
     assert list(SlaPolicy.objects.values_list("name", flat=True)) == ["Default"]
@@ -65,5 +89,10 @@ def test_an_agent_may_not_open_the_policies_pages(make_user: Callable[..., User]
     client = _client(make_user(Role.SERVICE_AGENT, "agent"))
 
     assert client.get("/service/sla/").status_code == 403
-    assert client.post("/service/sla/new/", {"name": "X", "resolution_minutes": "5", "near_percent": "80"}).status_code == 403
+    assert (
+        client.post(
+            "/service/sla/new/", {"name": "X", "resolution_minutes": "5", "near_percent": "80"}
+        ).status_code
+        == 403
+    )
     assert SlaPolicy.objects.count() == 0

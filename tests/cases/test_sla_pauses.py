@@ -32,44 +32,78 @@ def test_waiting_for_the_customer_stops_the_clocks_and_a_status_change_back_move
     case = _open(admin_user, local(2026, 12, 7, 9), first_response_minutes=None, resolution_minutes=480)
     assert case.resolution_due == local(2026, 12, 7, 17)
 
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "pending_customer"}, at=local(2026, 12, 7, 10))
+    services.case_change(
+        actor=admin_user, case_id=case.pk, changes={"status": "pending_customer"}, at=local(2026, 12, 7, 10)
+    )
     case.refresh_from_db()
     assert (case.next_due, case.sla_check_at, case.clock_paused_at) == (None, None, local(2026, 12, 7, 10))
     assert case.resolution_due == local(2026, 12, 7, 17)
 
     # Paused from Monday 10:00 to Tuesday 11:00: 7 + 3 = 10 business hours.
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "open"}, at=local(2026, 12, 8, 11))
+    services.case_change(
+        actor=admin_user, case_id=case.pk, changes={"status": "open"}, at=local(2026, 12, 8, 11)
+    )
     case.refresh_from_db()
     assert case.resolution_due == local(2026, 12, 9, 9)
     assert case.next_due == local(2026, 12, 9, 9)
     assert case.clock_paused_at is None
     pause = ClockPause.objects.get(case=case)
-    assert (pause.status, pause.paused_at, pause.paused_by_id) == ("pending_customer", local(2026, 12, 7, 10), admin_user.pk)
-    assert (pause.resumed_at, pause.resumed_by_id, pause.resumed_because) == (local(2026, 12, 8, 11), admin_user.pk, "status")
+    assert (pause.status, pause.paused_at, pause.paused_by_id) == (
+        "pending_customer",
+        local(2026, 12, 7, 10),
+        admin_user.pk,
+    )
+    assert (pause.resumed_at, pause.resumed_by_id, pause.resumed_because) == (
+        local(2026, 12, 8, 11),
+        admin_user.pk,
+        "status",
+    )
 
 
 def test_the_customer_writing_resumes_the_clocks_without_a_status_change(admin_user: User) -> None:
-    case = _open(admin_user, local(2026, 12, 4, 16), first_response_minutes=60, next_response_minutes=60, resolution_minutes=None)
+    case = _open(
+        admin_user,
+        local(2026, 12, 4, 16),
+        first_response_minutes=60,
+        next_response_minutes=60,
+        resolution_minutes=None,
+    )
     staff_answer(case, local(2026, 12, 4, 16, 15))
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "pending_customer"}, at=local(2026, 12, 4, 16, 15))
+    services.case_change(
+        actor=admin_user,
+        case_id=case.pk,
+        changes={"status": "pending_customer"},
+        at=local(2026, 12, 4, 16, 15),
+    )
 
     customer_writes(case, local(2026, 12, 5, 10))  # a Saturday
 
     case.refresh_from_db()
     pause = ClockPause.objects.get(case=case)
-    assert (pause.resumed_at, pause.resumed_by_id, pause.resumed_because) == (local(2026, 12, 5, 10), None, "customer")
+    assert (pause.resumed_at, pause.resumed_by_id, pause.resumed_because) == (
+        local(2026, 12, 5, 10),
+        None,
+        "customer",
+    )
     assert case.clock_paused_at is None
     assert case.next_response_due == local(2026, 12, 7, 9)
     assert case.next_due == local(2026, 12, 7, 9)
     # Still marked as waiting, the same status does not pause the clocks again.
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"priority": "high"}, at=local(2026, 12, 7, 8, 30))
+    services.case_change(
+        actor=admin_user, case_id=case.pk, changes={"priority": "high"}, at=local(2026, 12, 7, 8, 30)
+    )
     assert ClockPause.objects.filter(case=case).count() == 1
 
 
 def test_a_pause_after_the_due_time_does_not_undo_the_breach(admin_user: User) -> None:
     case = _open(admin_user, local(2026, 12, 7, 9), first_response_minutes=60, resolution_minutes=None)
 
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "pending_third_party"}, at=local(2026, 12, 7, 11))
+    services.case_change(
+        actor=admin_user,
+        case_id=case.pk,
+        changes={"status": "pending_third_party"},
+        at=local(2026, 12, 7, 11),
+    )
 
     case.refresh_from_db()
     assert (case.is_breached, case.first_response_due, case.next_due) == (True, local(2026, 12, 7, 10), None)
@@ -92,7 +126,9 @@ def test_pausing_for_t_moves_the_due_time_by_exactly_the_business_time_paused(
     paused_at = opened + dt.timedelta(minutes=pause_after)
     resumed_at = paused_at + dt.timedelta(minutes=pause_length)
 
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "pending_customer"}, at=paused_at)
+    services.case_change(
+        actor=admin_user, case_id=case.pk, changes={"status": "pending_customer"}, at=paused_at
+    )
     services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "open"}, at=resumed_at)
 
     case.refresh_from_db()

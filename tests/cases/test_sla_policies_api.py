@@ -18,15 +18,25 @@ def test_a_manager_creates_changes_reorders_and_deletes_policies(api_as: Callabl
     manager = api_as(Role.MANAGER)
     queue = Queue.objects.create(name="Support")
 
-    first = manager.post("sla-policies", {"name": "Support", "queue_id": queue.pk, "first_response_minutes": 120})
-    second = manager.post("sla-policies", {"name": "Gold", "vip_tier": "gold", "resolution_minutes": 480, "near_percent": 75})
+    first = manager.post(
+        "sla-policies", {"name": "Support", "queue_id": queue.pk, "first_response_minutes": 120}
+    )
+    second = manager.post(
+        "sla-policies", {"name": "Gold", "vip_tier": "gold", "resolution_minutes": 480, "near_percent": 75}
+    )
     assert (first.status_code, second.status_code) == (201, 201)
     assert (first.json()["position"], second.json()["position"]) == (0, 1)
     assert second.json()["near_percent"] == 75
 
-    changed = manager.patch(f"sla-policies/{first.json()['id']}", {"priority": "urgent", "first_response_minutes": 60})
+    changed = manager.patch(
+        f"sla-policies/{first.json()['id']}", {"priority": "urgent", "first_response_minutes": 60}
+    )
     assert changed.status_code == 200
-    assert (changed.json()["priority"], changed.json()["first_response_minutes"], changed.json()["name"]) == ("urgent", 60, "Support")
+    assert (changed.json()["priority"], changed.json()["first_response_minutes"], changed.json()["name"]) == (
+        "urgent",
+        60,
+        "Support",
+    )
 
     order = manager.post("sla-policies/order", {"policy_ids": [second.json()["id"], first.json()["id"]]})
     assert [row["name"] for row in order.json()] == ["Gold", "Support"]

@@ -37,7 +37,12 @@ def test_a_breach_is_recorded_once_and_escalated_to_the_assignee_then_the_manage
     queue = queue_on_sweden(manager=manager)
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None, near_percent=80)
     case = services.case_open(
-        actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, assignee_id=agent.pk, opened_at=local(2026, 12, 7, 9)
+        actor=admin_user,
+        subject="Q",
+        channel="email",
+        queue_id=queue.pk,
+        assignee_id=agent.pk,
+        opened_at=local(2026, 12, 7, 9),
     )
     url = f"/service/cases/{case.pk}/"
 
@@ -65,13 +70,20 @@ def test_a_breach_is_recorded_once_and_escalated_to_the_assignee_then_the_manage
     assert len(_notes(agent)) == 2 and len(_notes(manager)) == 1
 
 
-def test_a_breach_put_right_before_the_delay_is_not_escalated(admin_user: User, make_user: Callable[..., User]) -> None:
+def test_a_breach_put_right_before_the_delay_is_not_escalated(
+    admin_user: User, make_user: Callable[..., User]
+) -> None:
     manager = make_user(Role.MANAGER, "manager")
     agent = make_user(Role.SERVICE_AGENT, "agent")
     queue = queue_on_sweden(manager=manager)
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None)
     case = services.case_open(
-        actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, assignee_id=agent.pk, opened_at=local(2026, 12, 7, 9)
+        actor=admin_user,
+        subject="Q",
+        channel="email",
+        queue_id=queue.pk,
+        assignee_id=agent.pk,
+        opened_at=local(2026, 12, 7, 9),
     )
     sla_watch(now=local(2026, 12, 7, 10, 5))
 
@@ -86,11 +98,15 @@ def test_a_breach_put_right_before_the_delay_is_not_escalated(admin_user: User, 
     assert case.is_breached is False
 
 
-def test_a_breach_of_an_unassigned_case_goes_to_the_manager_at_once(admin_user: User, make_user: Callable[..., User]) -> None:
+def test_a_breach_of_an_unassigned_case_goes_to_the_manager_at_once(
+    admin_user: User, make_user: Callable[..., User]
+) -> None:
     manager = make_user(Role.MANAGER, "manager")
     queue = queue_on_sweden(manager=manager)
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None)
-    case = services.case_open(actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 9))
+    case = services.case_open(
+        actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 9)
+    )
 
     sla_watch(now=local(2026, 12, 7, 10, 5))
     sla_watch(now=local(2026, 12, 7, 12))
@@ -98,14 +114,26 @@ def test_a_breach_of_an_unassigned_case_goes_to_the_manager_at_once(admin_user: 
     assert _notes(manager) == [("case_breached", f"/service/cases/{case.pk}/")]
 
 
-def test_a_paused_case_is_neither_warned_about_nor_breached(admin_user: User, make_user: Callable[..., User]) -> None:
+def test_a_paused_case_is_neither_warned_about_nor_breached(
+    admin_user: User, make_user: Callable[..., User]
+) -> None:
     agent = make_user(Role.SERVICE_AGENT, "agent")
     queue = queue_on_sweden()
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None)
     case = services.case_open(
-        actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, assignee_id=agent.pk, opened_at=local(2026, 12, 7, 9)
+        actor=admin_user,
+        subject="Q",
+        channel="email",
+        queue_id=queue.pk,
+        assignee_id=agent.pk,
+        opened_at=local(2026, 12, 7, 9),
     )
-    services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "pending_customer"}, at=local(2026, 12, 7, 9, 30))
+    services.case_change(
+        actor=admin_user,
+        case_id=case.pk,
+        changes={"status": "pending_customer"},
+        at=local(2026, 12, 7, 9, 30),
+    )
 
     result = sla_watch(now=local(2026, 12, 8, 12))
 
@@ -117,9 +145,15 @@ def test_a_paused_case_is_neither_warned_about_nor_breached(admin_user: User, ma
 def test_a_calendar_change_gives_the_open_cases_counted_in_it_new_due_times(admin_user: User) -> None:
     queue = queue_on_sweden()
     policy("Support", queue=queue, first_response_minutes=120, resolution_minutes=None)
-    case = services.case_open(actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 16))
-    solved = services.case_open(actor=admin_user, subject="Done", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 16))
-    services.case_change(actor=admin_user, case_id=solved.pk, changes={"status": "solved"}, at=local(2026, 12, 7, 16, 5))
+    case = services.case_open(
+        actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 16)
+    )
+    solved = services.case_open(
+        actor=admin_user, subject="Done", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 16)
+    )
+    services.case_change(
+        actor=admin_user, case_id=solved.pk, changes={"status": "solved"}, at=local(2026, 12, 7, 16, 5)
+    )
     solved.refresh_from_db()
     assert case.first_response_due == local(2026, 12, 8, 9)
     assert clocks_recompute_stale(at=local(2026, 12, 7, 16, 10)) == 0

@@ -486,9 +486,7 @@ class SlaEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case", "target", "kind", "started_at"], name="sla_event_once"
-            )
+            models.UniqueConstraint(fields=["case", "target", "kind", "started_at"], name="sla_event_once")
         ]
         indexes = [
             models.Index(

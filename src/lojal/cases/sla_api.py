@@ -63,7 +63,9 @@ class SlaPolicyPatch(Schema):
 
 
 class SlaOrderIn(Schema):
-    policy_ids: list[int] = Field(..., max_length=1000, description="every policy's id once, in the new order")
+    policy_ids: list[int] = Field(
+        ..., max_length=1000, description="every policy's id once, in the new order"
+    )
 
 
 def policy_out(policy: SlaPolicy) -> dict[str, Any]:
@@ -83,12 +85,22 @@ def policy_out(policy: SlaPolicy) -> dict[str, Any]:
     }
 
 
-@router.get("", auth=staff(Action.CUSTOMER_VIEW), response=list[SlaPolicyOut], summary="Policies in the order they are tried")
+@router.get(
+    "",
+    auth=staff(Action.CUSTOMER_VIEW),
+    response=list[SlaPolicyOut],
+    summary="Policies in the order they are tried",
+)
 def sla_policies_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [policy_out(policy) for policy in policies.sla_policy_list()]
 
 
-@router.post("", auth=staff(Action.SERVICE_CONFIGURE), response={201: SlaPolicyOut}, summary="Add a policy (tried after the others)")
+@router.post(
+    "",
+    auth=staff(Action.SERVICE_CONFIGURE),
+    response={201: SlaPolicyOut},
+    summary="Add a policy (tried after the others)",
+)
 def sla_policy_create(request: HttpRequest, payload: SlaPolicyIn) -> Status[dict[str, Any]]:
     policy = policies.sla_policy_create(actor=staff_user(request), values=payload.model_dump())
     return Status(201, policy_out(policy))
@@ -110,7 +122,9 @@ def sla_policy_read(request: HttpRequest, policy_id: int) -> dict[str, Any]:
     return policy_out(policies.sla_policy_get(policy_id=policy_id))
 
 
-@router.patch("/{policy_id}", auth=staff(Action.SERVICE_CONFIGURE), response=SlaPolicyOut, summary="Change a policy")
+@router.patch(
+    "/{policy_id}", auth=staff(Action.SERVICE_CONFIGURE), response=SlaPolicyOut, summary="Change a policy"
+)
 def sla_policy_change(request: HttpRequest, policy_id: int, payload: SlaPolicyPatch) -> dict[str, Any]:
     policy = policies.sla_policy_change(
         actor=staff_user(request), policy_id=policy_id, values=payload.model_dump(exclude_unset=True)

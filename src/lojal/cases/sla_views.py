@@ -30,7 +30,10 @@ TIER_LABELS = {
 class SlaPolicyForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=policies.NAME_MAX_LENGTH)
     queue = forms.ModelChoiceField(
-        label=gettext_lazy("Queue"), queryset=Queue.objects.order_by("name"), required=False, empty_label=gettext_lazy("Any")
+        label=gettext_lazy("Queue"),
+        queryset=Queue.objects.order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("Any"),
     )
     category = forms.ModelChoiceField(
         label=gettext_lazy("Category"),
@@ -49,18 +52,26 @@ class SlaPolicyForm(forms.Form):
     resolution_minutes = forms.IntegerField(
         label=gettext_lazy("Resolution (business minutes)"), required=False, min_value=1
     )
-    near_percent = forms.IntegerField(label=gettext_lazy("Warn when used (%)"), min_value=1, max_value=100, initial=80)
+    near_percent = forms.IntegerField(
+        label=gettext_lazy("Warn when used (%)"), min_value=1, max_value=100, initial=80
+    )
     is_active = forms.BooleanField(label=gettext_lazy("In use"), required=False, initial=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["priority"].choices = [("", _("Any")), *Case.Priority.choices]
-        self.fields["vip_tier"].choices = [("", _("Any")), *((tier, TIER_LABELS[tier]) for tier in VIP_RANK)]
+        priority, tier = self.fields["priority"], self.fields["vip_tier"]
+        assert isinstance(priority, forms.ChoiceField) and isinstance(tier, forms.ChoiceField)
+        priority.choices = [("", _("Any")), *Case.Priority.choices]
+        tier.choices = [("", _("Any")), *((tier, TIER_LABELS[tier]) for tier in VIP_RANK)]
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         queue, category = data.pop("queue"), data.pop("category")
-        return {**data, "queue_id": queue.pk if queue else None, "category_id": category.pk if category else None}
+        return {
+            **data,
+            "queue_id": queue.pk if queue else None,
+            "category_id": category.pk if category else None,
+        }
 
 
 def _errors_onto(form: forms.Form, error: LojalError) -> None:

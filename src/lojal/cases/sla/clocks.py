@@ -125,7 +125,12 @@ def clocks_compute(hours: BusinessHours, targets: Targets, facts: Facts, *, at: 
         )
     wrote = facts.customer_wrote_at
     responded = facts.first_responded_at
-    if targets.next_response is not None and wrote is not None and responded is not None and wrote > responded:
+    if (
+        targets.next_response is not None
+        and wrote is not None
+        and responded is not None
+        and wrote > responded
+    ):
         # The run of the customer's latest message, met once staff answered after it.
         answered = facts.answered_at
         met = answered if answered is not None and answered >= wrote else None

@@ -50,7 +50,9 @@ class PolicyBook:
         ]
         self.queue_defaults: dict[int, int | None] = {}
         self.queue_calendars: dict[int, int | None] = {}
-        for queue_id, policy_id, calendar_id in Queue.objects.values_list("pk", "sla_policy_id", "calendar_id"):
+        for queue_id, policy_id, calendar_id in Queue.objects.values_list(
+            "pk", "sla_policy_id", "calendar_id"
+        ):
             self.queue_defaults[queue_id] = policy_id
             self.queue_calendars[queue_id] = calendar_id
         self.parents = dict(Category.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))

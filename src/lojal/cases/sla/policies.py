@@ -52,6 +52,12 @@ def _may_configure(actor: Any) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
+def _id(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError.for_field(field, _("Must be an id."))
+    return value
+
+
 def _whole(value: Any, field: str, *, low: int, high: int, optional: bool) -> int | None:
     if value is None and optional:
         return None
@@ -75,27 +81,36 @@ def _cleaned(values: Mapping[str, Any], *, other_than: int | None = None) -> dic
             if reason := text_fault(name):
                 raise ValidationError.for_field(field, reason)
             if len(name) > NAME_MAX_LENGTH:
-                raise ValidationError.for_field(field, _("At most %(max)d characters.") % {"max": NAME_MAX_LENGTH})
-            if SlaPolicy.objects.filter(name=name).exclude(pk=other_than).exists():
+                raise ValidationError.for_field(
+                    field, _("At most %(max)d characters.") % {"max": NAME_MAX_LENGTH}
+                )
+            others = SlaPolicy.objects.filter(name=name)
+            if other_than is not None:
+                others = others.exclude(pk=other_than)
+            if others.exists():
                 raise ValidationError.for_field(field, _("Another policy has this name."))
             cleaned[field] = name
         elif field == "queue_id":
-            if value is not None and not Queue.objects.filter(pk=_whole(value, field, low=1, high=2**31, optional=False)).exists():
+            if value is not None and not Queue.objects.filter(pk=_id(value, field)).exists():
                 raise ValidationError.for_field(field, _("No queue with this id."))
             cleaned[field] = value
         elif field == "category_id":
-            if value is not None and not Category.objects.filter(pk=_whole(value, field, low=1, high=2**31, optional=False)).exists():
+            if value is not None and not Category.objects.filter(pk=_id(value, field)).exists():
                 raise ValidationError.for_field(field, _("No category with this id."))
             cleaned[field] = value
         elif field == "priority":
             allowed = ["", *Case.Priority.values]
             if value not in allowed:
-                raise ValidationError.for_field(field, _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(allowed[1:])})
+                raise ValidationError.for_field(
+                    field, _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(allowed[1:])}
+                )
             cleaned[field] = value
         elif field == "vip_tier":
             tiers = ["", *VIP_RANK]
             if value not in tiers:
-                raise ValidationError.for_field(field, _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(tiers[1:])})
+                raise ValidationError.for_field(
+                    field, _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(tiers[1:])}
+                )
             cleaned[field] = value
         elif field in TARGETS:
             cleaned[field] = _whole(value, field, low=1, high=TARGET_MAX_MINUTES, optional=True)
@@ -136,13 +151,19 @@ def sla_policy_change(*, actor: Any, policy_id: int, values: Mapping[str, Any]) 
         policy = SlaPolicy.objects.select_for_update().filter(pk=policy_id).first()
         if policy is None:
             raise NotFound(_("No service-level policy with id %(id)s.") % {"id": policy_id})
-        diffs = {field: [getattr(policy, field), value] for field, value in cleaned.items() if getattr(policy, field) != value}
+        diffs = {
+            field: [getattr(policy, field), value]
+            for field, value in cleaned.items()
+            if getattr(policy, field) != value
+        }
         for field, (_old, new) in diffs.items():
             setattr(policy, field, new)
         _targets_checked(policy)
         if diffs:
             policy.save()
-            audit_record(actor=actor, action="sla_policy.changed", obj=policy, changes=diffs, label=policy.name)
+            audit_record(
+                actor=actor, action="sla_policy.changed", obj=policy, changes=diffs, label=policy.name
+            )
     return policy
 
 
@@ -175,5 +196,10 @@ def sla_policies_reorder(*, actor: Any, policy_ids: Iterable[int]) -> list[int]:
                 changed.append(policy)
         SlaPolicy.objects.bulk_update(changed, ["position"])
         if changed:
-            audit_record(actor=actor, action="sla_policy.reordered", obj=policies[order[0]], changes={"order": [None, order]})
+            audit_record(
+                actor=actor,
+                action="sla_policy.reordered",
+                obj=policies[order[0]],
+                changes={"order": [None, order]},
+            )
     return order

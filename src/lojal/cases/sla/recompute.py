@@ -49,7 +49,16 @@ WRITTEN = (
     "calendar_revision",
     "sla_check_at",
 )
-_TYPES = ("integer", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "boolean", "integer", "timestamptz")
+_TYPES = (
+    "integer",
+    "timestamptz",
+    "timestamptz",
+    "timestamptz",
+    "timestamptz",
+    "boolean",
+    "integer",
+    "timestamptz",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +76,9 @@ class CaseRow:
     solved_at: dt.datetime | None
 
 
-def pauses_of(case_ids: Sequence[int], *, open_cases_between: tuple[int, int] | None = None) -> dict[int, list[Pause]]:
+def pauses_of(
+    case_ids: Sequence[int], *, open_cases_between: tuple[int, int] | None = None
+) -> dict[int, list[Pause]]:
     """The pauses of ``case_ids``, each case's in time order. For a long run of ids, the pauses of
     the open cases with ids between two bounds are read instead (one range scan, no long id list)."""
     found: dict[int, list[Pause]] = defaultdict(list)
@@ -156,7 +167,9 @@ def clocks_recompute_stale(*, at: dt.datetime | None = None, chunk: int = CHUNK)
             pauses = pauses_of([], open_cases_between=(rows[0].id, rows[-1].id))
             values = []
             for row in rows:
-                policy_id, clocks = row_clocks(row, book=book, hours=hours, pauses=pauses.get(row.id, []), at=at)
+                policy_id, clocks = row_clocks(
+                    row, book=book, hours=hours, pauses=pauses.get(row.id, []), at=at
+                )
                 values.append(
                     (
                         row.id,
@@ -194,7 +207,8 @@ def _write_postgresql(table: str, rows: list[tuple[Any, ...]]) -> int:
     scratch = sql.Identifier("sla_recompute_rows")
     target = sql.Identifier(table)
     columns = [
-        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind)) for name, kind in zip(WRITTEN, _TYPES, strict=True)
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
+        for name, kind in zip(WRITTEN, _TYPES, strict=True)
     ]
     derived = [name for name in WRITTEN if name != "calendar_revision"]
     mine = sql.SQL(", ").join(sql.SQL("c.{}").format(sql.Identifier(name)) for name in derived)
@@ -216,7 +230,8 @@ def _write_postgresql(table: str, rows: list[tuple[Any, ...]]) -> int:
             ).format(
                 target,
                 sql.SQL(", ").join(
-                    sql.SQL("{} = t.{}").format(sql.Identifier(name), sql.Identifier(name)) for name in WRITTEN
+                    sql.SQL("{} = t.{}").format(sql.Identifier(name), sql.Identifier(name))
+                    for name in WRITTEN
                 ),
                 scratch,
                 mine,

@@ -52,19 +52,18 @@ def _pauses_update(case: Case, *, at: dt.datetime, actor: Any) -> None:
                 resumed_at=max(resumed[0], paused_at), resumed_because=resumed[1], resumed_by_id=resumed[2]
             )
             case.clock_paused_at = paused_at = None
-    if (
-        paused_at is None
-        and case.pk is not None
-        and status != seen
-        and status in STOPPING_STATUSES
-    ):
+    if paused_at is None and case.pk is not None and status != seen and status in STOPPING_STATUSES:
         ClockPause.objects.create(case_id=case.pk, status=status, paused_at=at, paused_by_id=_actor_id(actor))
         case.clock_paused_at = at
     case.clock_status = status
 
 
 def case_pauses(case_id: int) -> list[Pause]:
-    return list(ClockPause.objects.filter(case_id=case_id).order_by("paused_at", "id").values_list("paused_at", "resumed_at"))
+    return list(
+        ClockPause.objects.filter(case_id=case_id)
+        .order_by("paused_at", "id")
+        .values_list("paused_at", "resumed_at")
+    )
 
 
 def facts_of(case: Case, pauses: list[Pause]) -> Facts:
@@ -99,7 +98,11 @@ def case_clocks_refresh(case: Case, *, at: dt.datetime, actor: Any = None) -> li
         case.calendar_revision = calendar_hours.calendar_revisions().get(calendar_id, 0)
     case.sla_policy_id = targets.policy_id if targets is not None else None
     clocks_apply(case, clocks)
-    return [field.removesuffix("_id") if field == "sla_policy_id" else field for field in CLOCK_FIELDS if getattr(case, field) != before[field]]
+    return [
+        field.removesuffix("_id") if field == "sla_policy_id" else field
+        for field in CLOCK_FIELDS
+        if getattr(case, field) != before[field]
+    ]
 
 
 def clocks_apply(case: Case, clocks: Clocks) -> None:

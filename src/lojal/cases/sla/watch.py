@@ -24,8 +24,8 @@ from lojal.cases.sla.matching import PolicyBook
 from lojal.cases.sla.recompute import READ, CaseRow, clocks_recompute_stale, pauses_of, row_clocks
 
 BATCH = 500
-NEAR = SlaEvent.Kind.NEAR
-BREACHED = SlaEvent.Kind.BREACHED
+NEAR: str = SlaEvent.Kind.NEAR
+BREACHED: str = SlaEvent.Kind.BREACHED
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,9 @@ def sla_thresholds_check(*, now: dt.datetime) -> tuple[int, int]:
             rows = {row[0]: (CaseRow(*row[: len(READ)]), row[len(READ) :]) for row in found}
             pauses = pauses_of(list(rows))
             recorded = set(
-                SlaEvent.objects.filter(case_id__in=list(rows)).values_list("case_id", "target", "kind", "started_at")
+                SlaEvent.objects.filter(case_id__in=list(rows)).values_list(
+                    "case_id", "target", "kind", "started_at"
+                )
             )
             events: list[SlaEvent] = []
             updates: list[Case] = []
@@ -99,7 +101,9 @@ def sla_thresholds_check(*, now: dt.datetime) -> tuple[int, int]:
                 if hours is None:
                     updates.append(Case(pk=case_id, sla_check_at=None, is_breached=False))
                     continue
-                _policy, clocks = row_clocks(row, book=book, hours=hours, pauses=pauses.get(case_id, []), at=now)
+                _policy, clocks = row_clocks(
+                    row, book=book, hours=hours, pauses=pauses.get(case_id, []), at=now
+                )
                 running = [clock for clock in clocks.clocks if clock.is_running] if clocks.next_due else []
                 data = {"number": number, "subject": subject, "url": case_url(case_id)}
                 for clock in running:
@@ -107,7 +111,13 @@ def sla_thresholds_check(*, now: dt.datetime) -> tuple[int, int]:
                         if moment > now or (case_id, clock.target, kind, clock.started_at) in recorded:
                             continue
                         to_manager = kind == BREACHED and assignee_id is None
-                        told = [assignee_id] if assignee_id else [manager_id] if to_manager and manager_id else []
+                        told = (
+                            [assignee_id]
+                            if assignee_id
+                            else [manager_id]
+                            if to_manager and manager_id
+                            else []
+                        )
                         events.append(
                             SlaEvent(
                                 case_id=case_id,
@@ -124,7 +134,9 @@ def sla_thresholds_check(*, now: dt.datetime) -> tuple[int, int]:
                         if told:
                             tell.append((told, "case_near" if kind == NEAR else "case_breached", data))
                 ahead = [moment for clock in running for moment in (clock.near_at, clock.due) if moment > now]
-                updates.append(Case(pk=case_id, sla_check_at=min(ahead, default=None), is_breached=clocks.is_breached))
+                updates.append(
+                    Case(pk=case_id, sla_check_at=min(ahead, default=None), is_breached=clocks.is_breached)
+                )
             SlaEvent.objects.bulk_create(events)
             Case.objects.bulk_update(updates, ["sla_check_at", "is_breached"])
             for recipients, kind, data in tell:
@@ -145,8 +157,13 @@ def sla_escalate(*, now: dt.datetime) -> int:
                 .filter(kind=BREACHED, escalated_at__isnull=True, at__lte=now - escalation_delay())
                 .order_by("at", "id")
                 .values_list(
-                    "id", "case_id", "case__is_breached", "case__status", "case__queue__manager_id",
-                    "case__number", "case__subject",
+                    "id",
+                    "case_id",
+                    "case__is_breached",
+                    "case__status",
+                    "case__queue__manager_id",
+                    "case__number",
+                    "case__subject",
                 )[:BATCH]
             )
             if not waiting:
@@ -161,5 +178,7 @@ def sla_escalate(*, now: dt.datetime) -> int:
                     )
                     notified.append(event_id)
             SlaEvent.objects.filter(pk__in=notified).update(escalated_at=now, manager_notified=True)
-            SlaEvent.objects.filter(pk__in=[row[0] for row in waiting]).exclude(pk__in=notified).update(escalated_at=now)
+            SlaEvent.objects.filter(pk__in=[row[0] for row in waiting]).exclude(pk__in=notified).update(
+                escalated_at=now
+            )
             told += len(notified)

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             from lojal.cases.sla.tasks import sla_schedule
 
             booked = sla_schedule()
-            self.stdout.write("The service-level round is booked." if booked else "This task backend cannot book it.")
+            self.stdout.write(
+                "The service-level round is booked." if booked else "This task backend cannot book it."
+            )
             return
         from lojal.cases.sla.watch import sla_watch
 
