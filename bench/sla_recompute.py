@@ -29,7 +29,9 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--database-name", default=DATABASE_NAME)
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--open-share", type=int, default=10, help="one case in this many is open (default 10)")
+    parser.add_argument(
+        "--open-share", type=int, default=10, help="one case in this many is open (default 10)"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="calendar changes, each timed")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure the database a --keep run left")
@@ -61,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
             facts["build (set-based INSERT ... SELECT)"] = f"{time.monotonic() - started:,.1f} s"
             started = time.monotonic()
             first = _recompute()
-            facts["first compute of every open case (revision 0)"] = f"{first:,} cases in {time.monotonic() - started:,.1f} s"
+            facts["first compute of every open case (revision 0)"] = (
+                f"{first:,} cases in {time.monotonic() - started:,.1f} s"
+            )
         facts.update(_counts())
         facts["database size"] = f"{database.size_bytes() / 1024 / 1024:,.0f} MB"
         for number in range(args.repeats):
@@ -94,14 +98,46 @@ def _build(args: argparse.Namespace) -> None:
     from lojal.calendars import selectors as calendar_selectors
     from lojal.cases.models import Case, Category, ClockPause, Queue, SlaPolicy
 
-    sweden = calendar_selectors.calendar_list(country="SE").filter(is_shipped=True).values_list("pk", flat=True).first()
+    sweden = (
+        calendar_selectors.calendar_list(country="SE")
+        .filter(is_shipped=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
     queues = [Queue.objects.create(name=f"Bench queue {n}", calendar_id=sweden).pk for n in range(QUEUES)]
     parent = Category.objects.create(name="Bench invoices")
     categories = [Category.objects.create(name=f"Bench {n}", parent=parent).pk for n in range(8)]
-    SlaPolicy.objects.create(name="Urgent", position=0, priority="urgent", first_response_minutes=30, next_response_minutes=30, resolution_minutes=240)
-    SlaPolicy.objects.create(name="Platinum", position=1, vip_tier="platinum", first_response_minutes=60, next_response_minutes=60, resolution_minutes=480)
-    SlaPolicy.objects.create(name="Invoices", position=2, category=parent, first_response_minutes=240, next_response_minutes=120, resolution_minutes=1440)
-    default = SlaPolicy.objects.create(name="Default", position=9, first_response_minutes=480, next_response_minutes=240, resolution_minutes=2400)
+    SlaPolicy.objects.create(
+        name="Urgent",
+        position=0,
+        priority="urgent",
+        first_response_minutes=30,
+        next_response_minutes=30,
+        resolution_minutes=240,
+    )
+    SlaPolicy.objects.create(
+        name="Platinum",
+        position=1,
+        vip_tier="platinum",
+        first_response_minutes=60,
+        next_response_minutes=60,
+        resolution_minutes=480,
+    )
+    SlaPolicy.objects.create(
+        name="Invoices",
+        position=2,
+        category=parent,
+        first_response_minutes=240,
+        next_response_minutes=120,
+        resolution_minutes=1440,
+    )
+    default = SlaPolicy.objects.create(
+        name="Default",
+        position=9,
+        first_response_minutes=480,
+        next_response_minutes=240,
+        resolution_minutes=2400,
+    )
     Queue.objects.filter(pk__in=queues).update(sla_policy=default)
     _say(f"Writing {args.cases:,} cases (one in {args.open_share} open) and their pauses")
     table = sql.Identifier(Case._meta.db_table)
@@ -171,8 +207,6 @@ def _recompute() -> int:
     return clocks_recompute_stale()
 
 
-
-
 def _calendar_change(number: int) -> str:
     """A real change through the calendars' service, which bumps the revision; returns what it was."""
     from lojal.accounts.models import User
@@ -184,7 +218,12 @@ def _calendar_change(number: int) -> str:
     actor = User.objects.filter(username="bench-sla").first() or user_create(
         username="bench-sla", password="bench-password-2026", role=Role.ADMINISTRATOR
     )
-    sweden = calendar_selectors.calendar_list(country="SE").filter(is_shipped=True).values_list("pk", flat=True).first()
+    sweden = (
+        calendar_selectors.calendar_list(country="SE")
+        .filter(is_shipped=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
     assert sweden is not None
     if number % 2 == 0:
         opens = "07:00" if number % 4 == 0 else "08:00"
@@ -194,7 +233,9 @@ def _calendar_change(number: int) -> str:
             )
         return f"weekly hours {opens}-17:00"
     day = dt.date.today() + dt.timedelta(days=30 + number)
-    calendar_services.special_day_set(actor=actor, calendar_id=sweden, date=day, kind="closed", name=f"Bench {number}")
+    calendar_services.special_day_set(
+        actor=actor, calendar_id=sweden, date=day, kind="closed", name=f"Bench {number}"
+    )
     return f"closed day {day.isoformat()}"
 
 

@@ -46,6 +46,7 @@ urlpatterns = [
     path("service/kpis/", include("lojal.cases.kpi_urls")),
     path("service/calendars/", include("lojal.calendars.urls")),
     path("service/", include("lojal.cases.routing_urls")),
+    path("service/sla/", include("lojal.cases.sla_urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

@@ -329,7 +329,29 @@ def _routing_pages(world: World) -> dict[str, str]:
         "service_routing:rule_edit": f"/service/routing/{rule.pk}/",
         "service_routing:rule_action": "",
         "service_routing:call_case": f"/service/calls/{call.pk}/case/",
+        "cases_sla:edit": _sla_policy_page(),
+        "cases_sla:move": "",
+        "cases_sla:delete": "",
     }
+
+
+def _sla_policy_page() -> str:
+    """A service-level policy's page (sla branch): one policy with every condition and target."""
+    from lojal.cases.models import Queue, SlaPolicy
+
+    queue = Queue.objects.get_or_create(name="Kundtjänst")[0]
+    policy = SlaPolicy.objects.get_or_create(
+        name="Brådskande i kundtjänst",
+        defaults={
+            "queue": queue,
+            "priority": "urgent",
+            "vip_tier": "gold",
+            "first_response_minutes": 30,
+            "next_response_minutes": 60,
+            "resolution_minutes": 480,
+        },
+    )[0]
+    return f"/service/sla/{policy.pk}/"
 
 
 PUBLIC = {"accounts:login", "public:webform", "public:chat_start", "public:chat_session"}

@@ -52,6 +52,12 @@ def _may_configure(actor: Any) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
+def _id(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError.for_field(field, _("Must be an id."))
+    return value
+
+
 def _whole(value: Any, field: str, *, low: int, high: int, optional: bool) -> int | None:
     if value is None and optional:
         return None
@@ -78,25 +84,18 @@ def _cleaned(values: Mapping[str, Any], *, other_than: int | None = None) -> dic
                 raise ValidationError.for_field(
                     field, _("At most %(max)d characters.") % {"max": NAME_MAX_LENGTH}
                 )
-            if SlaPolicy.objects.filter(name=name).exclude(pk=other_than).exists():
+            others = SlaPolicy.objects.filter(name=name)
+            if other_than is not None:
+                others = others.exclude(pk=other_than)
+            if others.exists():
                 raise ValidationError.for_field(field, _("Another policy has this name."))
             cleaned[field] = name
         elif field == "queue_id":
-            if (
-                value is not None
-                and not Queue.objects.filter(
-                    pk=_whole(value, field, low=1, high=2**31, optional=False)
-                ).exists()
-            ):
+            if value is not None and not Queue.objects.filter(pk=_id(value, field)).exists():
                 raise ValidationError.for_field(field, _("No queue with this id."))
             cleaned[field] = value
         elif field == "category_id":
-            if (
-                value is not None
-                and not Category.objects.filter(
-                    pk=_whole(value, field, low=1, high=2**31, optional=False)
-                ).exists()
-            ):
+            if value is not None and not Category.objects.filter(pk=_id(value, field)).exists():
                 raise ValidationError.for_field(field, _("No category with this id."))
             cleaned[field] = value
         elif field == "priority":

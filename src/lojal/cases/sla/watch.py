@@ -24,8 +24,8 @@ from lojal.cases.sla.matching import PolicyBook
 from lojal.cases.sla.recompute import READ, CaseRow, clocks_recompute_stale, pauses_of, row_clocks
 
 BATCH = 500
-NEAR = SlaEvent.Kind.NEAR
-BREACHED = SlaEvent.Kind.BREACHED
+NEAR: str = SlaEvent.Kind.NEAR
+BREACHED: str = SlaEvent.Kind.BREACHED
 
 
 @dataclass(frozen=True, slots=True)
