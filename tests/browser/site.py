@@ -29,6 +29,7 @@ from lojal.interactions.emails.ingest import email_ingest
 from lojal.interactions.emails.sink import EmailBackend as MailSink
 from lojal.interactions.models import ChatSession, Interaction, SentMail, WebForm
 from lojal.sales import catalogue, services
+from tests.browser.desk_site import DESK_NOT_PAGES, DeskWorld, desk_parametrised, desk_world
 from tests.factories import organisation, person
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -57,7 +58,7 @@ NOT_PAGES = {
     "workspace:call_list_from_view",
     # POST-only: the bulk bar's "Add to a call list…" (checked with axe in test_bulk_tag.py)
     "workspace:customers_call_list",
-}
+} | DESK_NOT_PAGES
 NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
 
 
@@ -76,6 +77,7 @@ class World:
     call_list_id: int
     export_job_id: int
     sent_mail_id: int
+    desk: DeskWorld
 
 
 def demo_world(staff: Any) -> World:
@@ -204,6 +206,7 @@ def demo_world(staff: Any) -> World:
         call_list_id=call_list.pk,
         export_job_id=export_job.pk,
         sent_mail_id=sent_mail.pk,
+        desk=desk_world(staff, customer=customer, email=email),
     )
 
 
@@ -287,6 +290,7 @@ def parametrised(world: World) -> dict[str, str]:
         "workspace:call_list_close": "",
         "workspace:call_list_log": "",
         "workspace:call_list_skip": "",
+        **desk_parametrised(world.desk),
     }
 
 

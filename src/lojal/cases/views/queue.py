@@ -28,10 +28,10 @@ QUEUE_LIST = ListSpec(
     columns=(
         Column("tier", gettext_lazy("VIP"), order_by=("-vip_rank", "next_due", "id")),
         Column("number", gettext_lazy("Case"), order_by=("number",), required=True),
-        Column("customer", gettext_lazy("Customer"), order_by=("customer__sort_name", "id")),
-        Column("status", gettext_lazy("Status"), order_by=("status", "id")),
+        Column("customer", gettext_lazy("Customer"), order_by=("customer__sort_name", "id"), wide_only=True),
+        Column("status", gettext_lazy("Status"), order_by=("status", "id"), wide_only=True),
         Column("assignee", gettext_lazy("Assignee"), wide_only=True),
-        Column("due", gettext_lazy("Due"), order_by=("next_due", "id")),
+        Column("due", gettext_lazy("Due"), order_by=("next_due", "id"), wide_only=True),
         Column("age", gettext_lazy("Age"), order_by=("-opened_at", "-id"), wide_only=True),
         Column("queue", gettext_lazy("Queue"), default=False, wide_only=True),
         Column("priority", gettext_lazy("Priority"), default=False, wide_only=True),
