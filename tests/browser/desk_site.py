@@ -13,7 +13,7 @@ from django.utils import timezone
 from lojal.accounts.models import Team
 from lojal.cases import desk, services
 from lojal.cases.macros import macro_save
-from lojal.cases.models import Case, Category, Queue
+from lojal.cases.models import Case, Queue
 from lojal.cases.setup import category_save
 from tests.factories import person
 
@@ -52,7 +52,10 @@ def desk_world(staff: Any, *, customer: Any, email: Any) -> DeskWorld:
     now = timezone.now()
     customers = [
         (person(first_name="Ingrid", last_name="Bergström", vip_tier="platinum"), "Kortet spärrat utomlands"),
-        (person(first_name="Ola", last_name="Nordmann", vip_tier="gold", preferred_language="nb"), "Feil i kontoutskrift"),
+        (
+            person(first_name="Ola", last_name="Nordmann", vip_tier="gold", preferred_language="nb"),
+            "Feil i kontoutskrift",
+        ),
         (person(first_name="Sven", last_name="Karlsson"), "Hur byter jag adress?"),
         (person(first_name="Aino", last_name="Virtanen", vip_tier="silver"), "Leveransen har inte kommit"),
     ]
@@ -75,7 +78,9 @@ def desk_world(staff: Any, *, customer: Any, email: Any) -> DeskWorld:
     )
     services.case_change(actor=staff, case_id=case.pk, changes={"assignee_id": staff.pk, "status": "open"})
     desk.case_note_post(
-        actor=staff, case_id=case.pk, body=f"Kollat med ekonomi: beloppet ska vara 1 999 kr. @{staff.username}"
+        actor=staff,
+        case_id=case.pk,
+        body=f"Kollat med ekonomi: beloppet ska vara 1 999 kr. @{staff.username}",
     )
     services.case_time_add(actor=staff, case_id=case.pk, minutes=12, note="Kontroll mot kassan")
     desk.case_answer(

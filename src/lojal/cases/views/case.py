@@ -90,7 +90,8 @@ def reply(request: HttpRequest, case_id: int) -> HttpResponse:
         desk.case_answer(
             actor=request.user,
             case_id=case_id,
-            text=post.get("text", ""),
+            # A browser sends a text area's lines with CRLF; the stored text keeps plain newlines.
+            text=post.get("text", "").replace("\r\n", "\n"),
             channel=post.get("channel", "email"),
             to=post.get("to", "").strip(),
             status=post.get("status") or None,
