@@ -198,7 +198,8 @@ def test_the_agent_takes_the_vip_case_first_and_answers_it_with_a_macro_over_smt
     assert sent["To"] == "ingrid@example.se"
     assert f"[#{vip_case.number}]" in str(sent["Subject"])
     assert (
-        f"Hej Ingrid Bergström!\n\nKortet är öppnat igen (ärende #{vip_case.number})." in sent.get_content().replace("\r\n", "\n")
+        f"Hej Ingrid Bergström!\n\nKortet är öppnat igen (ärende #{vip_case.number})."
+        in sent.get_content().replace("\r\n", "\n")
     )
     expect(page.locator(".desk-conversation .desk-out")).to_contain_text("Kortet är öppnat igen")
 

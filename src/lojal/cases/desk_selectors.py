@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from lojal.accounts import selectors as accounts_selectors
 from lojal.cases import selectors
 from lojal.cases.models import OPEN_STATUSES, Case, CaseChange, Category, Queue
-from lojal.core.errors import NotFound
 from lojal.customers import selectors as customers_selectors
 from lojal.interactions import selectors as interactions_selectors
 from lojal.sales import selectors as sales_selectors
@@ -90,15 +89,12 @@ def due_state(case: Case, *, now: dt.datetime) -> str:
 
 
 def desk_choices() -> dict[str, Any]:
-    """The filters' and bulk bar's choices: queues, statuses, staff, tags in use."""
-    from lojal.cases.models import CaseTag
-
+    """The filters', bulk bar's and case form's choices: queues, statuses, staff, categories."""
     return {
         "queues": list(Queue.objects.filter(is_active=True).only("pk", "name")),
         "statuses": Case.Status.choices,
         "priorities": Case.Priority.choices,
         "staff": list(accounts_selectors.staff_list(active_only=True)),
-        "tags": list(CaseTag.objects.order_by("name").values_list("name", flat=True).distinct()[:200]),
         "categories": list(Category.objects.filter(is_active=True).select_related("parent")),
     }
 
@@ -205,9 +201,8 @@ def customer_panel(*, case: Case) -> Panel | None:
     if case.customer_id is None:
         return None
     customer_id = case.customer_id
-    try:
-        customer = customers_selectors.customer_get(customer_id=customer_id)
-    except NotFound:
+    customer = customers_selectors.customer_summary(customer_id=customer_id)
+    if customer is None:
         return None
     return Panel(
         customer=customer,

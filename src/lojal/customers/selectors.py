@@ -401,3 +401,9 @@ def selection_resolve(
             "ids", _("No customer with id %(ids)s (deleted or merged away?).") % {"ids": shown}
         )
     return selection
+
+
+def customer_summary(*, customer_id: int) -> Customer | None:
+    """One live customer's own fields and account manager, in one query: what a panel beside other
+    work shows (a case's 360 panel), without the contact lists the customer page loads."""
+    return Customer.objects.live().filter(pk=customer_id).select_related("account_manager").first()
