@@ -360,3 +360,43 @@ def test_a_new_case_without_a_subject_is_refused_and_nothing_is_opened(desk_worl
     assert response.status_code == 422
     assert "This field is required." in response.content.decode()
     assert Case.objects.count() == before
+
+
+def test_bulk_merge_moves_the_chosen_cases_into_the_numbered_one_and_tells_nobody(
+    desk_world: dict[str, Any],
+) -> None:
+    sara, queue = desk_world["sara"], desk_world["queue"]
+    customer = factories.person(first_name="Per", last_name="Dubblett")
+    first = services.case_open(
+        actor=None, subject="Paketet", channel="email", customer_id=customer.pk, queue_id=queue.pk
+    )
+    second = services.case_open(
+        actor=None, subject="Paketet igen", channel="email", customer_id=customer.pk, queue_id=queue.pk
+    )
+    desk.case_note_post(actor=sara, case_id=second.pk, body="Samma fråga som förra")
+
+    response = _client(sara).post(
+        "/service/bulk/",
+        {"ids": [str(first.pk), str(second.pk)], "action": "merge", "into": f"#{first.number}"},
+    )
+
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert (second.status, second.merged_into_id) == ("closed", first.pk)
+    assert list(CaseNote.objects.filter(case=first).values_list("body", flat=True)) == [
+        "Samma fråga som förra"
+    ]
+    assert Interaction.objects.filter(direction="out").count() == 0
+
+
+def test_bulk_merge_into_an_unknown_number_is_refused_and_merges_nothing(desk_world: dict[str, Any]) -> None:
+    plain, vip = desk_world["plain"], desk_world["vip"]
+
+    response = _client(desk_world["sara"]).post(
+        "/service/bulk/",
+        {"ids": [str(plain.pk), str(vip.pk)], "action": "merge", "into": "99-999999"},
+        follow=True,
+    )
+
+    assert "No case with this number to merge into." in response.content.decode()
+    assert Case.objects.filter(merged_into__isnull=False).count() == 0

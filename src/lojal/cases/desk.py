@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from lojal.accounts import selectors as accounts_selectors
 from lojal.activities import services as activity_services
 from lojal.cases.macros import macro_apply, macro_get
+from lojal.cases.merging import case_merge
 from lojal.cases.models import Case, CaseNote, CasePresence
 from lojal.cases.replies import case_reply
 from lojal.cases.services import _may_work, case_change, case_note_add, case_tags_set
@@ -30,7 +31,7 @@ MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9_][A-Za-z0-9_.\-]*)")
 PRESENCE_SECONDS = 30
 #: The most cases one bulk action changes: a larger selection is a filter, not a click.
 BULK_MAX = 500
-BULK_ACTIONS = ("assign", "status", "tag")
+BULK_ACTIONS = ("assign", "status", "tag", "merge")
 
 
 def case_url(case_id: int) -> str:
@@ -169,9 +170,13 @@ def cases_bulk_change(
     assignee_id: int | None = None,
     status: str = "",
     tag: str = "",
+    into_number: str = "",
+    tell_customers: bool = False,
 ) -> int:
     """One change to many cases from the queue view: assign them (or unassign: ``assignee_id`` None),
-    set their status, or add a tag. All or nothing: one refused case changes none. Returns how many."""
+    set their status, add a tag, or merge them into the case numbered ``into_number``
+    (:func:`~lojal.cases.merging.case_merge`; the customers told only with ``tell_customers``). All
+    or nothing: one refused case changes none. Returns how many changed."""
     _may_work(actor)
     ids = list(dict.fromkeys(case_ids))
     if action not in BULK_ACTIONS:
@@ -185,12 +190,23 @@ def cases_bulk_change(
         raise ValidationError.for_field("ids", _("Some of the chosen cases do not exist."))
     if action == "status" and status not in Case.Status.values:
         raise ValidationError.for_field("status", _("Not a case status."))
+    into_id = None
+    if action == "merge":
+        number = into_number.strip().lstrip("#")
+        into_id = Case.objects.filter(number=number).values_list("pk", flat=True).first() if number else None
+        if into_id is None:
+            raise ValidationError.for_field("into", _("No case with this number to merge into."))
+        ids = [case_id for case_id in ids if case_id != into_id]
+        if not ids:
+            raise ValidationError.for_field("ids", _("Choose cases other than the one to merge into."))
     for case_id in ids:
         if action == "assign":
             case_change(actor=actor, case_id=case_id, changes={"assignee_id": assignee_id})
         elif action == "status":
             case_change(actor=actor, case_id=case_id, changes={"status": status})
-        else:
+        elif action == "merge" and into_id is not None:
+            case_merge(actor=actor, case_id=case_id, into_case_id=into_id, tell_customers=tell_customers)
+        elif action == "tag":
             current = list(Case.objects.get(pk=case_id).tags.values_list("name", flat=True))
             case_tags_set(actor=actor, case_id=case_id, tags=[*current, tag])
     return len(ids)

@@ -124,6 +124,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
             assignee_id=int(assignee) if assignee.isdigit() else None,
             status=request.POST.get("status", ""),
             tag=request.POST.get("tag", ""),
+            into_number=request.POST.get("into", ""),
+            tell_customers=request.POST.get("tell_customers") == "1",
         )
     except LojalError as error:
         messages.error(request, _first_error(error))
