@@ -162,7 +162,7 @@ def _fill(args: argparse.Namespace, user_id: int) -> None:
     now = timezone.now().replace(microsecond=0)
     open_numbers = set(rng.sample(range(args.cases), args.open))
     statuses, shares = list(OPEN_STATUS_SHARES), list(OPEN_STATUS_SHARES.values())
-    columns = [field.column for field in Case._meta.concrete_fields if not field.primary_key]
+    columns = [str(field.column) for field in Case._meta.concrete_fields if not field.primary_key]
     _say(f"Writing {args.cases:,} cases ({args.open:,} open) in frames of {BATCH:,}")
     for start in range(0, args.cases, BATCH):
         size = min(BATCH, args.cases - start)
@@ -228,12 +228,13 @@ def _frame_types(model: Any, columns: list[str]) -> dict[str, Any]:
 
     types: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
-        if field.column not in columns:
+        column = str(field.column)
+        if column not in columns:
             continue
         if isinstance(field, models.DateTimeField):
-            types[field.column] = pl.Datetime("us", "UTC")
+            types[column] = pl.Datetime("us", "UTC")
         elif isinstance(field, models.ForeignKey):
-            types[field.column] = pl.Int64
+            types[column] = pl.Int64
     return types
 
 

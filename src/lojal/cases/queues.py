@@ -33,7 +33,7 @@ def _exists(field: str, value: int) -> bool:
         return SlaPolicy.objects.filter(pk=value).exists()
     # The calendars app's model, reached through the relation (the app exposes no selector for it yet).
     calendar_model = Queue._meta.get_field("calendar").related_model
-    return calendar_model._default_manager.filter(pk=value).exists()  # type: ignore[union-attr]
+    return calendar_model._default_manager.filter(pk=value).exists()
 
 
 def _cleaned(data: Mapping[str, Any], *, queue_id: int | None) -> dict[str, Any]:
@@ -46,7 +46,10 @@ def _cleaned(data: Mapping[str, Any], *, queue_id: int | None) -> dict[str, Any]
             name = value.strip() if isinstance(value, str) else ""
             if not name or len(name) > 100 or text_fault(name):
                 raise ValidationError.for_field("name", _("A name of 1 to 100 characters."))
-            if Queue.objects.filter(name=name).exclude(pk=queue_id).exists():
+            others = Queue.objects.filter(name=name)
+            if queue_id is not None:
+                others = others.exclude(pk=queue_id)
+            if others.exists():
                 raise Conflict(_("Another queue is called %(name)s.") % {"name": name})
             cleaned[field] = name
         elif field == "assignment":

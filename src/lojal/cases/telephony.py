@@ -83,10 +83,19 @@ def caller_lookup(*, number: str) -> CallerAnswer:
                 "assignee_id",
             )[: OPEN_CASES_SHOWN * len(owners)]
         )
-        for customer_id, *values in rows:
+        for (
+            customer_id,
+            case_id,
+            case_number,
+            subject,
+            status,
+            priority,
+            queue_id,
+            queue_name,
+            assignee_id,
+        ) in rows:
             shown = cases[customer_id]
             if len(shown) < OPEN_CASES_SHOWN:
-                case_id, case_number, subject, status, priority, queue_id, queue_name, assignee_id = values
                 shown.append(
                     OpenCase(
                         case_id,
