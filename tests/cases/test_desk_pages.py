@@ -400,3 +400,36 @@ def test_bulk_merge_into_an_unknown_number_is_refused_and_merges_nothing(desk_wo
 
     assert "No case with this number to merge into." in response.content.decode()
     assert Case.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_a_manager_creates_a_queue_from_the_settings_and_a_taken_name_is_refused(
+    make_user: Callable[..., User],
+) -> None:
+    manager = make_user(Role.MANAGER, "maja")
+    team = Team.objects.create(name="Företag")
+    client = _client(manager)
+
+    created = client.post(
+        "/service/settings/queues/new/",
+        {
+            "name": "Företagskunder",
+            "team_id": str(team.pk),
+            "assignment": "round_robin",
+            "manager_id": str(manager.pk),
+            "is_active": "on",
+        },
+    )
+    taken = client.post("/service/settings/queues/new/", {"name": "Företagskunder", "assignment": "manual"})
+
+    assert created.status_code == 302
+    queue = Queue.objects.get()
+    assert (queue.name, queue.team_id, queue.assignment, queue.manager_id, queue.is_active) == (
+        "Företagskunder",
+        team.pk,
+        "round_robin",
+        manager.pk,
+        True,
+    )
+    assert taken.status_code == 422
+    assert "Another queue is called Företagskunder." in taken.content.decode()
+    assert Queue.objects.count() == 1

@@ -1,5 +1,5 @@
-"""Setting up the desk: queues (team, calendar, default service level, how cases are handed out,
-manager) and the two-level tree of categories. Managers and administrators only."""
+"""Setting up the desk: the two-level tree of categories, and the choices the queue form offers (queues
+themselves are written by :mod:`lojal.cases.queues`). Managers and administrators only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from lojal.accounts import selectors as accounts_selectors
 from lojal.accounts.roles import Action
 from lojal.cases.models import Category, Queue, SlaPolicy
 from lojal.cases.services import _text
@@ -46,62 +45,6 @@ def calendar_choices() -> list[tuple[int, str]]:
 
 def sla_policy_list() -> QuerySet[SlaPolicy]:
     return SlaPolicy.objects.filter(is_active=True)
-
-
-def queue_save(
-    *,
-    actor: Any,
-    name: str,
-    queue_id: int | None = None,
-    team_id: int | None = None,
-    calendar_id: int | None = None,
-    sla_policy_id: int | None = None,
-    assignment: str = Queue.Assignment.MANUAL,
-    manager_id: int | None = None,
-    is_active: bool = True,
-) -> Queue:
-    """Create a queue, or change the one ``queue_id`` names."""
-    _may_configure(actor)
-    name = _text(name, "name", max_length=100, required=True)
-    if assignment not in Queue.Assignment.values:
-        raise ValidationError.for_field("assignment", _("Not a way of handing out cases."))
-    if team_id is not None and not accounts_selectors.team_exists(team_id=team_id):
-        raise ValidationError.for_field("team_id", _("No team with this id."))
-    if calendar_id is not None and not _calendars().filter(pk=calendar_id).exists():
-        raise ValidationError.for_field("calendar_id", _("No calendar with this id."))
-    if sla_policy_id is not None and not SlaPolicy.objects.filter(pk=sla_policy_id).exists():
-        raise ValidationError.for_field("sla_policy_id", _("No service-level policy with this id."))
-    if manager_id is not None and accounts_selectors.staff_get(user_id=manager_id, active_only=True) is None:
-        raise ValidationError.for_field("manager_id", _("No active member of staff with this id."))
-    if Queue.objects.filter(name=name).exclude(pk=queue_id or 0).exists():
-        raise ValidationError.for_field("name", _("Another queue has this name."))
-    values = {
-        "name": name,
-        "team_id": team_id,
-        "calendar_id": calendar_id,
-        "sla_policy_id": sla_policy_id,
-        "assignment": assignment,
-        "manager_id": manager_id,
-        "is_active": is_active,
-    }
-    with transaction.atomic():
-        if queue_id is None:
-            queue = Queue.objects.create(**values)
-        else:
-            found = Queue.objects.select_for_update().filter(pk=queue_id).first()
-            if found is None:
-                raise NotFound(_("No queue with id %(id)s.") % {"id": queue_id})
-            queue = found
-            for field, value in values.items():
-                setattr(queue, field, value)
-            queue.save()
-        audit_record(
-            actor=actor,
-            action="queue.created" if queue_id is None else "queue.changed",
-            obj=queue,
-            label=name,
-        )
-    return queue
 
 
 def category_save(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lojal.accounts import selectors as accounts_selectors
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
-from lojal.cases import macros, setup
+from lojal.cases import macros, queues, setup
 from lojal.cases.models import Case, Category, Macro, Queue
 from lojal.core.errors import LojalError, NotFound
 
@@ -45,7 +45,7 @@ def settings_hub(request: HttpRequest) -> HttpResponse:
 
 
 @allowed_to(Action.SERVICE_CONFIGURE)
-def queues(request: HttpRequest) -> HttpResponse:
+def queue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/queues.html", {"queues": setup.queue_list()})
 
 
@@ -60,17 +60,19 @@ def queue_edit(request: HttpRequest, queue_id: int | None = None) -> HttpRespons
     if request.method == "POST":
         post = request.POST
         try:
-            setup.queue_save(
-                actor=request.user,
-                queue_id=queue_id,
-                name=post.get("name", ""),
-                team_id=_int_or_none(post.get("team_id")),
-                calendar_id=_int_or_none(post.get("calendar_id")),
-                sla_policy_id=_int_or_none(post.get("sla_policy_id")),
-                assignment=post.get("assignment", ""),
-                manager_id=_int_or_none(post.get("manager_id")),
-                is_active=post.get("is_active") == "on",
-            )
+            data = {
+                "name": post.get("name", ""),
+                "team_id": _int_or_none(post.get("team_id")),
+                "calendar_id": _int_or_none(post.get("calendar_id")),
+                "sla_policy_id": _int_or_none(post.get("sla_policy_id")),
+                "assignment": post.get("assignment", ""),
+                "manager_id": _int_or_none(post.get("manager_id")),
+                "is_active": post.get("is_active") == "on",
+            }
+            if queue_id is None:
+                queues.queue_create(actor=request.user, data=data)
+            else:
+                queues.queue_update(actor=request.user, queue_id=queue_id, data=data)
         except LojalError as err:
             error = _first_error(err)
         else:
