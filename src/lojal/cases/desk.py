@@ -117,10 +117,6 @@ def presence_touch(*, user: Any, case_id: int, replying: bool = False) -> None:
     )
 
 
-def presence_leave(*, user: Any, case_id: int) -> None:
-    CasePresence.objects.filter(case_id=case_id, user_id=user.pk).delete()
-
-
 def presence_others(*, case_id: int, user_id: int, now: dt.datetime | None = None) -> list[Presence]:
     """The other staff who have had the case open in the last :data:`PRESENCE_SECONDS`, those writing
     a reply first."""
