@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import sla_recompute
 
     sla_recompute.add_parser(sub)
+    from bench import cases
+
+    cases.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -133,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         return my_day.run(args)
     if args.benchmark == "sla-recompute":
         return sla_recompute.run(args)
+    if args.benchmark == "cases":
+        return cases.run(args)
     from bench.customers import run
 
     return run(args)

@@ -122,6 +122,7 @@ def _add_routers() -> None:
     from lojal.activities.call_lists_api import router as call_lists_router
     from lojal.calendars.api import router as calendars_router
     from lojal.cases.sla_api import router as sla_policies_router
+    from lojal.cases.api import router as cases_router
     from lojal.customers.api import router as customers_router
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
@@ -147,6 +148,7 @@ def _add_routers() -> None:
     api.add_router("/call-lists", call_lists_router)
     api.add_router("/calendars", calendars_router)
     api.add_router("/sla-policies", sla_policies_router)
+    api.add_router("", cases_router)  # /cases, /queues, /telephony (customer service)
 
 
 _add_routers()

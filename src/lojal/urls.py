@@ -47,6 +47,7 @@ urlpatterns = [
     path("service/calendars/", include("lojal.calendars.urls")),
     path("service/", include("lojal.cases.routing_urls")),
     path("service/sla/", include("lojal.cases.sla_urls")),
+    path("service/", include("lojal.cases.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

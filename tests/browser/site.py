@@ -31,6 +31,7 @@ from lojal.interactions.emails.ingest import email_ingest
 from lojal.interactions.emails.sink import EmailBackend as MailSink
 from lojal.interactions.models import ChatSession, Interaction, SentMail, WebForm
 from lojal.sales import catalogue, services
+from tests.browser.desk_site import DESK_NOT_PAGES, DeskWorld, desk_parametrised, desk_world
 from tests.factories import organisation, person
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -59,7 +60,7 @@ NOT_PAGES = {
     "workspace:call_list_from_view",
     # POST-only: the bulk bar's "Add to a call list…" (checked with axe in test_bulk_tag.py)
     "workspace:customers_call_list",
-}
+} | DESK_NOT_PAGES
 NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
 
 
@@ -79,6 +80,7 @@ class World:
     export_job_id: int
     sent_mail_id: int
     calendar_id: int
+    desk: DeskWorld
 
 
 def demo_world(staff: Any) -> World:
@@ -224,6 +226,7 @@ def demo_world(staff: Any) -> World:
         export_job_id=export_job.pk,
         sent_mail_id=sent_mail.pk,
         calendar_id=sweden.pk,
+        desk=desk_world(staff, customer=customer, email=email),
     )
 
 
@@ -313,6 +316,7 @@ def parametrised(world: World) -> dict[str, str]:
         "calendars:day_remove": "",
         "calendars:delete": "",
         **_routing_pages(world),
+        **desk_parametrised(world.desk),
     }
 
 

@@ -614,3 +614,52 @@ class IvrChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+
+class Macro(models.Model):
+    """A canned reply, written once per language, with the case's and customer's fields filled in
+    ({customer_name}, {case_number} ...); it may also set the case's status, priority, category and
+    tags when the reply is sent. Managers keep them; agents pick one in the reply box."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    #: The reply's text per language code ("sv", "nb", "en" ...); the case's language is used, else
+    #: English, else the first there is.
+    texts = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("set status"), max_length=20, choices=Case.Status.choices, blank=True)
+    priority = models.CharField(_("set priority"), max_length=10, choices=Case.Priority.choices, blank=True)
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set category"),
+    )
+    #: Tags added to the case (its other tags stay).
+    tags = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("macro")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CasePresence(models.Model):
+    """Who has a case open right now, and whether they are writing a reply: the case page polls it so
+    that two agents do not answer the same customer at once. A row older than a poll or two is stale."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_replying = models.BooleanField(default=False)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_presence_once")]
+        indexes = [models.Index(fields=["case", "seen_at"], name="case_presence_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.user_id}"

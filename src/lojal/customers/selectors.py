@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.nordic_ids import national_id_mask
-from lojal.customers.models import Customer, DuplicateSuspicion
+from lojal.customers.models import Customer, DuplicateSuspicion, PhoneNumber
 from lojal.customers.search import SearchHit, customer_search_ids
 from lojal.timeline import selectors as timeline_selectors
 
@@ -183,6 +183,50 @@ def customer_service_profile(*, customer_id: int) -> ServiceProfile | None:
         .first()
     )
     return ServiceProfile(*row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneOwner:
+    """A live customer who has a phone number, as a telephone system's caller look-up needs them."""
+
+    customer_id: int
+    name: str
+    number: str
+    is_primary: bool
+    vip_tier: str
+    account_manager_id: int | None
+    account_manager_name: str
+    account_manager_email: str
+
+
+def customers_by_phone(*, numbers: Sequence[str]) -> list[PhoneOwner]:
+    """The live customers who have one of these E.164 numbers, once each (the first number found), in
+    one indexed query (index ``phone_number``) joined to the customer and their account manager."""
+    rows = (
+        PhoneNumber.objects.of_live_customers()
+        .filter(number__in=list(numbers))
+        .order_by("customer_id", "-is_primary", "id")
+        .values_list(
+            "customer_id",
+            "customer__display_name",
+            "number",
+            "is_primary",
+            "customer__vip_tier",
+            "customer__account_manager_id",
+            "customer__account_manager__first_name",
+            "customer__account_manager__last_name",
+            "customer__account_manager__username",
+            "customer__account_manager__email",
+        )
+    )
+    found: dict[int, PhoneOwner] = {}
+    for customer_id, name, number, primary, tier, manager_id, first, last, username, email in rows:
+        if customer_id not in found:
+            manager_name = f"{first} {last}".strip() or (username or "")
+            found[customer_id] = PhoneOwner(
+                customer_id, name, number, primary, tier, manager_id, manager_name, email or ""
+            )
+    return list(found.values())
 
 
 def customer_exists(*, customer_id: int) -> bool:
@@ -401,3 +445,9 @@ def selection_resolve(
             "ids", _("No customer with id %(ids)s (deleted or merged away?).") % {"ids": shown}
         )
     return selection
+
+
+def customer_summary(*, customer_id: int) -> Customer | None:
+    """One live customer's own fields and account manager, in one query: what a panel beside other
+    work shows (a case's 360 panel), without the contact lists the customer page loads."""
+    return Customer.objects.live().filter(pk=customer_id).select_related("account_manager").first()

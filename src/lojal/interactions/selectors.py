@@ -212,3 +212,11 @@ def latest_inbound(*, interaction_ids: list[int], channel: str) -> Interaction |
         .order_by("-occurred_at", "-id")
         .first()
     )
+
+
+def message_parts(*, text: str) -> tuple[str, str]:
+    """A message's own new text and the quoted history under it, as a conversation folds it (another
+    app's thread: a case's conversation shows both as the interaction page does)."""
+    from lojal.interactions.emails.quoting import reply_split
+
+    return reply_split(text)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lojal.activities import privacy as activities_privacy
+from lojal.cases import privacy as cases_privacy
 from lojal.core.data_subject import DataSubject, ExportSection
 from lojal.customers import privacy as customers_privacy
 from lojal.imports import privacy as imports_privacy
@@ -22,11 +23,13 @@ EXPORT_SECTIONS: list[Callable[..., list[ExportSection]]] = [
     interactions_privacy.export_sections,
     sales_privacy.export_sections,
     activities_privacy.export_sections,
+    cases_privacy.export_sections,
 ]
 
-#: Each says why the person's data must be kept (refusing the erasure), or "". Cases add "an open case".
+#: Each says why the person's data must be kept (refusing the erasure), or "".
 ERASURE_CHECKS: list[Callable[[DataSubject], str]] = [
     customers_privacy.legal_hold_reason,
+    cases_privacy.open_case_reason,
 ]
 
 
@@ -41,6 +44,7 @@ def erasure_steps(subject: DataSubject, *, actor: Any, reason: str) -> dict[str,
         lambda: interactions_privacy.interactions_erase(subject),
         lambda: sales_privacy.sales_erase(subject),
         lambda: activities_privacy.activities_erase(subject),
+        lambda: cases_privacy.cases_erase(subject),
         lambda: imports_privacy.imports_erase(subject, actor=actor),
         lambda: customers_privacy.customers_anonymise(subject, actor=actor, reason=reason),
     ):

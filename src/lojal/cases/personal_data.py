@@ -1,0 +1,50 @@
+"""Personal data in customer service cases (see lojal.core.privacy)."""
+
+from __future__ import annotations
+
+from lojal.core.privacy import (
+    Category,
+    Kept,
+    LegalBasis,
+    NotPersonal,
+    PersonalData,
+    Purpose,
+    Subjects,
+    personal_data,
+)
+
+personal_data(
+    # What the customer asked about and where they wrote: lives as long as the customer (erased with them).
+    PersonalData(
+        model="cases.Case",
+        fields=("customer", "contact_person", "subject", "received_at_address"),
+        category=Category.COMMUNICATION,
+        subjects=Subjects.CUSTOMERS,
+        purpose=Purpose.SERVICE,
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        kept=Kept.WITH_CUSTOMER,
+    ),
+    PersonalData(
+        model="cases.CaseNote",
+        fields=("body",),
+        category=Category.COMMUNICATION,
+        subjects=Subjects.CUSTOMERS,
+        purpose=Purpose.SERVICE,
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        kept=Kept.WITH_CUSTOMER,
+    ),
+    PersonalData(
+        model="cases.TimeEntry",
+        fields=("note",),
+        category=Category.COMMUNICATION,
+        subjects=Subjects.CUSTOMERS,
+        purpose=Purpose.SERVICE,
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+        kept=Kept.WITH_CUSTOMER,
+    ),
+    NotPersonal(model="cases.Case", fields=("number",), reason="the case's own reference, e.g. 26-001234"),
+    NotPersonal(model="cases.CaseTag", fields=("name",), reason="a label staff chose, such as 'invoice'"),
+    NotPersonal(model="cases.Category", fields=("name",), reason="what cases are about, set up by managers"),
+    NotPersonal(model="cases.Queue", fields=("name",), reason="a team's queue"),
+    NotPersonal(model="cases.SlaPolicy", fields=("name",), reason="a service-level policy's name"),
+)
