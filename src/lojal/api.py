@@ -121,8 +121,8 @@ def _add_routers() -> None:
     from lojal.activities.api import router as activities_router
     from lojal.activities.call_lists_api import router as call_lists_router
     from lojal.calendars.api import router as calendars_router
-    from lojal.cases.sla_api import router as sla_policies_router
     from lojal.cases.api import router as cases_router
+    from lojal.cases.sla_api import router as sla_policies_router
     from lojal.customers.api import router as customers_router
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
