@@ -352,3 +352,17 @@ def case_interaction_attach(*, case_id: int, interaction_id: int) -> bool:
         interaction_id=interaction_id, defaults={"case_id": case_id}
     )
     return created
+
+
+def case_answered(*, case_id: int, interaction_id: int, at: dt.datetime) -> Case:
+    """An answer sent outside the reply box (from an integration, or a history brought in) counts
+    as the case's response at ``at``: it joins the conversation and stamps the first and latest
+    answer, as :func:`lojal.cases.replies.case_reply` does for answers written in Lojal."""
+    with transaction.atomic():
+        case = _locked(case_id)
+        CaseInteraction.objects.get_or_create(interaction_id=interaction_id, defaults={"case": case})
+        case.answered_at = max(case.answered_at or at, at)
+        case.first_responded_at = min(case.first_responded_at or at, at)
+        case_clocks_refresh(case, at=at)
+        case.save()
+    return case

@@ -220,3 +220,31 @@ def message_parts(*, text: str) -> tuple[str, str]:
     from lojal.interactions.emails.quoting import reply_split
 
     return reply_split(text)
+
+
+def inbound_since(*, customer_ids: list[int], since: dt.datetime) -> QuerySet[Interaction]:
+    """These customers' inbound emails, forms, SMS and chats since ``since``, oldest first."""
+    return (
+        Interaction.objects.filter(
+            customer_id__in=customer_ids,
+            direction="in",
+            occurred_at__gte=since,
+            channel__in=["email", "web_form", "sms", "chat"],
+        )
+        .select_related("email", "conversation")
+        .order_by("occurred_at", "id")
+    )
+
+
+def answer_to(*, interaction_id: int) -> Interaction | None:
+    """The first outgoing message of the same conversation after this inbound one."""
+    found = (
+        Interaction.objects.filter(pk=interaction_id).values_list("conversation_id", "occurred_at").first()
+    )
+    if found is None or found[0] is None:
+        return None
+    return (
+        Interaction.objects.filter(conversation_id=found[0], direction="out", occurred_at__gte=found[1])
+        .order_by("occurred_at", "id")
+        .first()
+    )

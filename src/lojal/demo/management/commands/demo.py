@@ -16,11 +16,13 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.test import override_settings
 
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
 from lojal.accounts.selectors import staff_get
 from lojal.accounts.services import user_create
+from lojal.cases.demo import DESK_DAYS, demo_service_load
 from lojal.core.errors import LojalError
 from lojal.customers.creation import BATCH_MAX, customers_create_batch
 from lojal.customers.duplicates import duplicates_check
@@ -164,7 +166,10 @@ class Command(BaseCommand):
         count = options["customers"]
         if count < 0:
             raise CommandError("--customers must not be negative.")
-        self._load(count=count, seed=options["seed"])
+        # The demo's messages are history, stored directly: no worker is to open cases for them or
+        # acknowledge them (lojal.cases.demo builds the desk's cases from them itself).
+        with override_settings(LOJAL_INBOUND_HANDLERS=[]):
+            self._load(count=count, seed=options["seed"])
 
     def _status(self) -> None:
         customers = Customer.objects.live().count()
@@ -218,6 +223,8 @@ class Command(BaseCommand):
         sales = demo_sales_load(
             customer_plans=[(pk, plan) for (pk, _kind), plan in zip(created_ids, plans, strict=True)]
         )
+        cases = demo_service_load(staff=staff, customer_ids=[pk for pk, _kind in created_ids], seed=seed)
+        self.stdout.write(f"The service desk has {cases:,} cases from the last {DESK_DAYS} days' messages.")
         self.stdout.write(
             f"Imported {sales['products']:,} products, {sales['transactions']:,} transactions and "
             f"{sales['holdings']:,} holdings (see Imports); {sales['retired']:,} inactive customers "
