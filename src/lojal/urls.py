@@ -44,6 +44,7 @@ urlpatterns = [
     path("exports/", include("lojal.core.export_urls")),
     path("work/", include("lojal.workspace.urls")),
     path("service/sla/", include("lojal.cases.sla_urls")),
+    path("service/calendars/", include("lojal.calendars.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

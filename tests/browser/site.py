@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from lojal.activities import call_lists
 from lojal.activities import services as activity_services
+from lojal.calendars import services as calendar_services
+from lojal.calendars.models import BusinessCalendar
 from lojal.core.models import ExportJob
 from lojal.core.saved_views import saved_view_create
 from lojal.customers.models import Customer, DuplicateSuspicion
@@ -76,6 +78,7 @@ class World:
     call_list_id: int
     export_job_id: int
     sent_mail_id: int
+    calendar_id: int
 
 
 def demo_world(staff: Any) -> World:
@@ -190,6 +193,22 @@ def demo_world(staff: Any) -> World:
     MailSink().send_messages([mail])
     sent_mail = SentMail.objects.order_by("-pk").first()
     assert sent_mail is not None
+    # The shipped Swedish calendar with a shortened day and a bridge day (the calendar page's tables).
+    # (A transactional test before this one flushed the rows the migration ships: make it again.)
+    sweden = BusinessCalendar.objects.filter(name="Sweden").first() or calendar_services.calendar_create(
+        actor=staff, name="Sweden", time_zone="Europe/Stockholm", country="SE"
+    )
+    calendar_services.special_day_set(
+        actor=staff,
+        calendar_id=sweden.pk,
+        date=dt.date(2026, 6, 18),
+        kind="shortened",
+        name="Dagen före midsommarafton",
+        periods=[["08:00", "13:00"]],
+    )
+    calendar_services.special_day_set(
+        actor=staff, calendar_id=sweden.pk, date=dt.date(2026, 5, 15), kind="closed", name="Klämdag"
+    )
     return World(
         customer=customer,
         company=company,
@@ -204,6 +223,7 @@ def demo_world(staff: Any) -> World:
         call_list_id=call_list.pk,
         export_job_id=export_job.pk,
         sent_mail_id=sent_mail.pk,
+        calendar_id=sweden.pk,
     )
 
 
@@ -290,6 +310,11 @@ def parametrised(world: World) -> dict[str, str]:
         "cases_sla:edit": _sla_policy_page(),
         "cases_sla:move": "",
         "cases_sla:delete": "",
+        "calendars:detail": f"/service/calendars/{world.calendar_id}/",
+        "calendars:week": "",
+        "calendars:day_set": "",
+        "calendars:day_remove": "",
+        "calendars:delete": "",
     }
 
 

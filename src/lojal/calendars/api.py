@@ -28,15 +28,17 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 DUE_MINUTES_MAX = 10 * 366 * 24 * 60
 
 
-class PeriodOut(Schema):
+class OpeningPeriodOut(Schema):
     weekday: int = Field(description="0 Monday .. 6 Sunday")
     starts: str = Field(description="HH:MM, wall-clock time in the calendar's zone")
     ends: str
 
 
-class SpecialDayOut(Schema):
+class CalendarDayOut(Schema):
     date: dt.date
-    kind: str = Field(description="closed, shortened (open for its periods only) or open (as on a normal week)")
+    kind: str = Field(
+        description="closed, shortened (open for its periods only) or open (as on a normal week)"
+    )
     name: str
     periods: list[list[str]] = Field(description="a shortened day's periods as [[from, to], ...]")
 
@@ -48,8 +50,8 @@ class CalendarOut(Schema):
     time_zone: str
     is_shipped: bool
     revision: int
-    periods: list[PeriodOut]
-    special_days: list[SpecialDayOut]
+    periods: list[OpeningPeriodOut]
+    special_days: list[CalendarDayOut]
 
 
 class CalendarIn(Schema):
@@ -64,20 +66,22 @@ class CalendarPatch(Schema):
     country: Text | None = Field(None, max_length=2)
 
 
-class PeriodsIn(Schema):
+class OpeningPeriodsIn(Schema):
     periods: list[list[Text]] = Field(
-        ..., max_length=services.PERIODS_MAX, description='[["08:00", "12:00"], ["13:00", "17:00"]]; [] closes the day'
+        ...,
+        max_length=services.PERIODS_MAX,
+        description='[["08:00", "12:00"], ["13:00", "17:00"]]; [] closes the day',
     )
 
 
-class SpecialDayIn(Schema):
+class CalendarDayIn(Schema):
     date: dt.date
     kind: Text = Field(..., max_length=10, json_schema_extra={"enum": list(SpecialDay.Kind.values)})
     name: Text = Field("", max_length=100)
     periods: list[list[Text]] = Field(default_factory=list, max_length=services.PERIODS_MAX)
 
 
-class DueOut(Schema):
+class CalendarDueOut(Schema):
     due: str = Field(description="ISO 8601 with the offset of the calendar's zone")
 
 
@@ -94,7 +98,8 @@ def _calendar_out(calendar: BusinessCalendar) -> dict[str, Any]:
             for p in calendar.periods.all()
         ],
         "special_days": [
-            {"date": d.date, "kind": d.kind, "name": d.name, "periods": d.periods} for d in calendar.days.all()
+            {"date": d.date, "kind": d.kind, "name": d.name, "periods": d.periods}
+            for d in calendar.days.all()
         ],
     }
 
@@ -162,7 +167,7 @@ def calendar_delete(request: HttpRequest, calendar_id: int) -> Status[None]:
     summary="Set the periods of a weekday (0 Monday .. 6 Sunday)",
 )
 def calendar_periods_set(
-    request: HttpRequest, calendar_id: int, weekday: int, payload: PeriodsIn
+    request: HttpRequest, calendar_id: int, weekday: int, payload: OpeningPeriodsIn
 ) -> dict[str, Any]:
     services.calendar_periods_set(
         actor=staff_user(request), calendar_id=calendar_id, weekday=weekday, periods=payload.periods
@@ -176,7 +181,7 @@ def calendar_periods_set(
     response=CalendarOut,
     summary="Add or change the special day of a date (closed, shortened or open)",
 )
-def special_day_set(request: HttpRequest, calendar_id: int, payload: SpecialDayIn) -> dict[str, Any]:
+def special_day_set(request: HttpRequest, calendar_id: int, payload: CalendarDayIn) -> dict[str, Any]:
     services.special_day_set(actor=staff_user(request), calendar_id=calendar_id, **payload.model_dump())
     return _calendar_out(_found(calendar_id))
 
@@ -199,7 +204,7 @@ def _bad(field: str, reason: str) -> LojalError:
 @router.get(
     "/{calendar_id}/due",
     auth=staff(Action.CUSTOMER_VIEW),
-    response=DueOut,
+    response=CalendarDueOut,
     summary="The due time of a target of n business minutes starting at a given time",
 )
 @raises(400)

@@ -108,10 +108,13 @@ class BusinessHours:
         if amount == 0:
             return self._datetime(self._next_open(origin))
         table = self._covering(origin)
-        wanted = self._open_before(table, origin) + amount
-        last_year = table.last_year
-        while not table.totals or table.totals[-1] < wanted:
-            if table.last_year >= last_year + SEARCH_YEARS:
+        limit = table.last_year + SEARCH_YEARS
+        while True:
+            # Counted again on every table: another thread may have grown it backwards meanwhile.
+            wanted = self._open_before(table, origin) + amount
+            if table.totals and table.totals[-1] >= wanted:
+                break
+            if table.last_year >= limit:
                 raise NeverOpen("the calendar is not open that long in the coming years")
             table = self._extended(table.last_year + 1)
         index = bisect_left(table.totals, wanted)
@@ -124,9 +127,7 @@ class BusinessHours:
         first, second = _microseconds(start), _microseconds(end)
         self._covering(first)
         table = self._covering(second)
-        return dt.timedelta(
-            microseconds=self._open_before(table, second) - self._open_before(table, first)
-        )
+        return dt.timedelta(microseconds=self._open_before(table, second) - self._open_before(table, first))
 
     def minutes_between(self, start: dt.datetime, end: dt.datetime) -> int:
         """The whole business minutes in [``start``, ``end``) (aware datetimes), rounded toward zero;
@@ -146,7 +147,9 @@ class BusinessHours:
         next open period. Raises :class:`NeverOpen` when there is none in :data:`SEARCH_YEARS` years."""
         return self._datetime(self._next_open(_microseconds(at)))
 
-    def due_after_pause(self, due: dt.datetime, *, paused_at: dt.datetime, resumed_at: dt.datetime) -> dt.datetime:
+    def due_after_pause(
+        self, due: dt.datetime, *, paused_at: dt.datetime, resumed_at: dt.datetime
+    ) -> dt.datetime:
         """The due time of a target that was due at ``due`` and whose clock stood still from
         ``paused_at`` to ``resumed_at``: ``due`` moved on by exactly the business time in between."""
         paused = self.business_time_between(paused_at, resumed_at)

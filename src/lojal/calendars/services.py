@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
@@ -73,7 +74,10 @@ def _time_zone(value: Any) -> str:
 
 
 def _name_free(name: str, *, other_than: int | None = None) -> None:
-    taken = BusinessCalendar.objects.filter(name__iexact=name).exclude(pk=other_than).exists()
+    calendars = BusinessCalendar.objects.filter(name__iexact=name)
+    if other_than is not None:
+        calendars = calendars.exclude(pk=other_than)
+    taken = calendars.exists()
     if taken:
         raise ValidationError.for_field("name", _("Another calendar has this name."))
 
@@ -103,7 +107,7 @@ def periods_clean(values: Iterable[PeriodInput], *, field: str = "periods") -> l
     if len(periods) > PERIODS_MAX:
         raise ValidationError.for_field(field, _("At most %(max)d periods a day.") % {"max": PERIODS_MAX})
     periods.sort()
-    for earlier, later in zip(periods, periods[1:], strict=False):
+    for earlier, later in pairwise(periods):
         if later[0] < earlier[1]:
             raise ValidationError.for_field(
                 field,
