@@ -663,3 +663,18 @@ class CasePresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.user_id}"
+
+
+class SlaCalendarState(models.Model):
+    """Up to which revision of a calendar the due times of the open cases counted in it have been
+    recomputed: the worker compares it with the calendar's revision and recomputes when they differ.
+    Kept per calendar so a recompute that finds a case's due times unchanged need not write the case."""
+
+    calendar = models.OneToOneField(
+        "calendars.BusinessCalendar", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    revision = models.PositiveIntegerField(default=0)
+    recomputed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.calendar_id}@{self.revision}"

@@ -1,7 +1,9 @@
 """Due times for many cases at once: after a calendar changes (its revision moves on), every open case
 counted in it is recomputed from its facts, in chunks: one read of the cases, one of their pauses, the
-arithmetic in memory, one set-based write (COPY into a temporary table and UPDATE ... FROM it on
-PostgreSQL, executemany on SQLite). A case a refresh brought up to date meanwhile (it already has the new
+arithmetic in memory, and one set-based write of the cases whose due times came out different (COPY
+into a temporary table and UPDATE ... FROM it on PostgreSQL, executemany on SQLite); the cases whose
+due times are the same are not written (``SlaCalendarState`` records that the calendar's revision is
+done). A case a refresh brought up to date meanwhile (it already has the new
 revision) is left as the refresh wrote it, its facts being newer than those read here."""
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils import timezone
 from psycopg import sql
 
 from lojal.calendars.arithmetic import BusinessHours
-from lojal.cases.models import OPEN_STATUSES, Case, ClockPause
+from lojal.cases.models import OPEN_STATUSES, Case, ClockPause, SlaCalendarState
 from lojal.cases.sla import hours as calendar_hours
 from lojal.cases.sla.clocks import NO_CLOCKS, Clocks, Facts, Pause, clocks_compute
 from lojal.cases.sla.matching import PolicyBook
@@ -48,6 +50,18 @@ WRITTEN = (
     "is_breached",
     "calendar_revision",
     "sla_check_at",
+)
+#: What a case holds now of what the recompute derives (compared, to write only what changed), and
+#: its revision (0: never computed).
+STORED = (
+    "sla_policy_id",
+    "first_response_due",
+    "next_response_due",
+    "resolution_due",
+    "next_due",
+    "is_breached",
+    "sla_check_at",
+    "calendar_revision",
 )
 _TYPES = (
     "integer",
@@ -135,55 +149,56 @@ def _fetch(queryset: Any) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _chunks(condition: Q, revision: int, size: int) -> Iterator[list[CaseRow]]:
-    """Stale cases in id order."""
+def _chunks(condition: Q, size: int) -> Iterator[list[tuple[CaseRow, tuple[Any, ...]]]]:
+    """The open cases of a calendar in id order, each with the derived values it has now."""
     last = 0
+    width = len(READ)
     while True:
         rows = _fetch(
-            Case.objects.filter(condition, id__gt=last)
-            .exclude(calendar_revision=revision)
-            .order_by("id")
-            .values_list(*READ)[:size]
+            Case.objects.filter(condition, id__gt=last).order_by("id").values_list(*READ, *STORED)[:size]
         )
         if not rows:
             return
-        yield [CaseRow(*row) for row in rows]
+        yield [(CaseRow(*row[:width]), tuple(row[width:])) for row in rows]
         last = rows[-1][0]
 
 
 def clocks_recompute_stale(*, at: dt.datetime | None = None, chunk: int = CHUNK) -> int:
-    """Recompute the due times of every open case whose calendar revision is out of date; returns how
-    many cases were written."""
+    """Recompute the due times of the open cases of every calendar whose revision moved on since the
+    last recompute; returns how many cases were written (those whose due times changed)."""
     at = at or timezone.now()
     revisions = calendar_hours.calendar_revisions()
+    done = dict(SlaCalendarState.objects.values_list("calendar_id", "revision"))
     default_id = calendar_hours.default_calendar_id()
     book: PolicyBook | None = None
     written = 0
     for calendar_id, revision in sorted(revisions.items()):
-        hours: BusinessHours | None = None
-        for rows in _chunks(_calendar_cases(calendar_id, default_id), revision, chunk):
+        if done.get(calendar_id) == revision:
+            continue
+        hours = calendar_hours.hours_of(calendar_id)
+        for rows in _chunks(_calendar_cases(calendar_id, default_id), chunk):
             book = book or PolicyBook()
-            hours = hours or calendar_hours.hours_of(calendar_id)
-            pauses = pauses_of([], open_cases_between=(rows[0].id, rows[-1].id))
-            values = []
-            for row in rows:
+            pauses = pauses_of([], open_cases_between=(rows[0][0].id, rows[-1][0].id))
+            changed = []
+            for row, stored in rows:
                 policy_id, clocks = row_clocks(
                     row, book=book, hours=hours, pauses=pauses.get(row.id, []), at=at
                 )
-                values.append(
-                    (
-                        row.id,
-                        policy_id,
-                        clocks.first_response_due,
-                        clocks.next_response_due,
-                        clocks.resolution_due,
-                        clocks.next_due,
-                        clocks.is_breached,
-                        revision,
-                        clocks.check_at,
-                    )
+                derived = (
+                    policy_id,
+                    clocks.first_response_due,
+                    clocks.next_response_due,
+                    clocks.resolution_due,
+                    clocks.next_due,
+                    clocks.is_breached,
+                    clocks.check_at,
                 )
-            written += clocks_write(values)
+                if derived != stored[:-1] or stored[-1] == 0:
+                    changed.append((row.id, *derived[:-1], revision, derived[-1]))
+            written += clocks_write(changed)
+        SlaCalendarState.objects.update_or_create(
+            calendar_id=calendar_id, defaults={"revision": revision, "recomputed_at": at}
+        )
     return written
 
 
@@ -201,18 +216,12 @@ def clocks_write(values: Iterable[tuple[Any, ...]]) -> int:
 
 
 def _write_postgresql(table: str, rows: list[tuple[Any, ...]]) -> int:
-    """COPY into a scratch table, then two UPDATEs: the cases whose due times changed get them all;
-    the rest only the revision (a narrow write to no indexed column, which PostgreSQL can keep on the
-    same page without touching the case table's many indexes)."""
+    """COPY into a scratch table, then one UPDATE ... FROM it."""
     scratch = sql.Identifier("sla_recompute_rows")
-    target = sql.Identifier(table)
     columns = [
         sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
         for name, kind in zip(WRITTEN, _TYPES, strict=True)
     ]
-    derived = [name for name in WRITTEN if name != "calendar_revision"]
-    mine = sql.SQL(", ").join(sql.SQL("c.{}").format(sql.Identifier(name)) for name in derived)
-    theirs = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(name)) for name in derived)
     with connection.cursor() as cursor:
         cursor.execute(
             sql.SQL("CREATE TEMPORARY TABLE {} (id bigint PRIMARY KEY, {}) ON COMMIT DROP").format(
@@ -226,26 +235,17 @@ def _write_postgresql(table: str, rows: list[tuple[Any, ...]]) -> int:
         cursor.execute(
             sql.SQL(
                 "UPDATE {} AS c SET {} FROM {} AS t WHERE c.id = t.id "
-                "AND c.calendar_revision <> t.calendar_revision AND ({}) IS DISTINCT FROM ({})"
+                "AND c.calendar_revision <> t.calendar_revision"
             ).format(
-                target,
+                sql.Identifier(table),
                 sql.SQL(", ").join(
                     sql.SQL("{} = t.{}").format(sql.Identifier(name), sql.Identifier(name))
                     for name in WRITTEN
                 ),
                 scratch,
-                mine,
-                theirs,
             )
         )
         written = cursor.rowcount
-        cursor.execute(
-            sql.SQL(
-                "UPDATE {} AS c SET calendar_revision = t.calendar_revision FROM {} AS t "
-                "WHERE c.id = t.id AND c.calendar_revision <> t.calendar_revision"
-            ).format(target, scratch)
-        )
-        written += cursor.rowcount
         cursor.execute(sql.SQL("DROP TABLE {}").format(scratch))
     return written
 

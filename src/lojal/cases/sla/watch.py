@@ -79,7 +79,7 @@ def sla_thresholds_check(*, now: dt.datetime) -> tuple[int, int]:
     while True:
         with transaction.atomic():
             found = list(
-                Case.objects.select_for_update(skip_locked=True)
+                Case.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(sla_check_at__lte=now, status__in=list(OPEN_STATUSES))
                 .order_by("sla_check_at", "id")
                 .values_list(*READ, "number", "subject", "assignee_id", "queue__manager_id")[:BATCH]
@@ -153,7 +153,7 @@ def sla_escalate(*, now: dt.datetime) -> int:
     while True:
         with transaction.atomic():
             waiting = list(
-                SlaEvent.objects.select_for_update(skip_locked=True)
+                SlaEvent.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(kind=BREACHED, escalated_at__isnull=True, at__lte=now - escalation_delay())
                 .order_by("at", "id")
                 .values_list(
