@@ -1,7 +1,8 @@
 """The demo's service desk: a queue for the customer service team on the Swedish calendar, a
 category tree, service levels (VIP customers answered sooner), a routing rule and macros, and the
-cases of the demo's emails of the last 90 days (the desk "started" then): most answered and solved
-at the times the demo's answers were sent, the rest open in the queue, VIP customers first."""
+cases of the demo's emails of the last 90 days (the desk "started" then) that were answered,
+solved at the times the demo's answers were sent, and the last three days' unanswered ones open
+in the queue, VIP customers first."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ QUEUE_NAME = "Kundtjänst"
 TEAM_NAME = "Kundtjänst"
 #: How far back the demo's emails become cases.
 DESK_DAYS = 90
+#: Unanswered messages this recent are the queue's open cases.
+FRESH_DAYS = 3
 CATEGORIES = {
     "Faktura": ("Fel belopp", "Betalning"),
     "Leverans": ("Försenad", "Skadad vara"),
@@ -132,12 +135,13 @@ def demo_service_load(*, staff: Mapping[str, Any], customer_ids: list[int], seed
     agents = [staff[name] for name in ("sven", "maria") if name in staff]
     since = now - dt.timedelta(days=DESK_DAYS)
     inbound = interactions_selectors.inbound_since(customer_ids=customer_ids, since=since)
+    fresh = now - dt.timedelta(days=FRESH_DAYS)
     for interaction in inbound:
-        case = case_message_place(interaction=interaction)
-        if case is None or case.status not in (Case.Status.NEW, Case.Status.OPEN):
-            continue
         answer = interactions_selectors.answer_to(interaction_id=interaction.pk)
-        if answer is None:
+        if answer is None and interaction.occurred_at < fresh:
+            continue  # an old message nobody answered stays a plain interaction, not a long-breached case
+        case = case_message_place(interaction=interaction)
+        if case is None or answer is None or case.status not in (Case.Status.NEW, Case.Status.OPEN):
             continue
         agent = rng.choice(agents)
         case_change(
