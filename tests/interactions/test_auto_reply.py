@@ -175,7 +175,9 @@ Thread-Topic: Automatic reply: Din order
         ("Din order", "X-Loop: support@partner.example", Reason.LOOP_HEADER),
     ],
 )
-def test_out_of_office_and_machine_mail_get_no_automatic_reply(subject: str, headers: str, reason: str) -> None:
+def test_out_of_office_and_machine_mail_get_no_automatic_reply(
+    subject: str, headers: str, reason: str
+) -> None:
     interaction = received(message(subject=subject, headers=headers))
 
     result = ack(interaction)
@@ -226,7 +228,9 @@ def test_senders_that_read_no_mail_get_no_automatic_reply(sender: str) -> None:
     assert not OutboundEmail.objects.exists()
 
 
-@pytest.mark.parametrize("sender", ["reply@example.se", "anna.noreply.fan@example.se", "postmaster.anna@x.se"])
+@pytest.mark.parametrize(
+    "sender", ["reply@example.se", "anna.noreply.fan@example.se", "postmaster.anna@x.se"]
+)
 def test_addresses_that_only_resemble_system_senders_are_answered(sender: str) -> None:
     assert auto_reply_verdict(interaction_id=received(message(sender=sender)).pk).allowed
 
@@ -245,7 +249,9 @@ def test_addresses_that_only_resemble_system_senders_are_answered(sender: str) -
     ],
 )
 def test_other_help_desks_acknowledgements_get_no_automatic_reply(headers: str) -> None:
-    interaction = received(message(sender="support@leverantor.example", subject="[#45012] Ärende mottaget", headers=headers))
+    interaction = received(
+        message(sender="support@leverantor.example", subject="[#45012] Ärende mottaget", headers=headers)
+    )
 
     result = ack(interaction)
 
@@ -312,7 +318,10 @@ def test_the_fourth_acknowledgement_to_a_sender_within_ten_minutes_is_suppressed
     with override("en"):
         assert results[3].verdict.text == "This sender has had 3 automatic replies in the last 10 minutes."
     with override("sv"):
-        assert results[3].verdict.text == "Den här avsändaren har fått 3 automatiska svar de senaste 10 minuterna."
+        assert (
+            results[3].verdict.text
+            == "Den här avsändaren har fått 3 automatiska svar de senaste 10 minuterna."
+        )
     assert other_result.is_sent
     assert AutoReplyRecord.objects.filter(address="anna.berg@example.se").count() == 3
     assert OutboundEmail.objects.count() == 4

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesHeaderParser
@@ -53,7 +54,10 @@ class Reason(models.TextChoices):
     SUPPRESS_REQUESTED = "suppress_requested", gettext_lazy("The sender asked for no automatic replies.")
     PRECEDENCE = "precedence", gettext_lazy("The message is bulk or list mail.")
     MAILING_LIST = "mailing_list", gettext_lazy("The message comes from a mailing list.")
-    NULL_RETURN_PATH = "null_return_path", gettext_lazy("The message has an empty return path, as bounces do.")
+    NULL_RETURN_PATH = (
+        "null_return_path",
+        gettext_lazy("The message has an empty return path, as bounces do."),
+    )
     LOOP_HEADER = "loop_header", gettext_lazy("The message has passed through an automatic system.")
     AUTO_REPLY = "auto_reply", gettext_lazy("The message looks like an automatic reply (out of office).")
     SYSTEM_SENDER = "system_sender", gettext_lazy("The sender is an address that reads no mail.")
@@ -131,7 +135,7 @@ def _cap_reason(address: str, now: dt.datetime) -> str:
     return ""
 
 
-def _message_reason(row: dict[str, Any]) -> str:
+def _message_reason(row: Mapping[str, Any]) -> str:
     if row["direction"] != Direction.INBOUND:
         return Reason.NOT_INBOUND
     sender = (row["sender"] or "").strip().lower()

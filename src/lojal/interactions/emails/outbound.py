@@ -118,7 +118,9 @@ def _queue(
         references=references,
         source="lojal",
     )
-    outbound = OutboundEmail.objects.create(interaction=interaction, to_address=address, headers=headers or {})
+    outbound = OutboundEmail.objects.create(
+        interaction=interaction, to_address=address, headers=headers or {}
+    )
     audit_record(actor=actor, action="email.queued", obj=interaction, label=f"{address}: {subject}")
     transaction.on_commit(lambda: email_send_task.enqueue(outbound.pk))
     return interaction
