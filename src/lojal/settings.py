@@ -256,6 +256,14 @@ LOJAL_IMAP_FOLDER = _env("IMAP_FOLDER", "INBOX")
 LOJAL_IMAP_SSL = _env_bool("IMAP_SSL", True)
 LOJAL_IMAP_POLL_SECONDS = int(_env("IMAP_POLL_SECONDS", "60"))
 LOJAL_SMS_ADAPTER = _env("SMS_ADAPTER", "console")
+# Automatic replies (acknowledgements ...): at most this many per sender address within the window,
+# and this many in all per hour (docs/interactions.md, "Automatic replies and loops").
+LOJAL_AUTO_REPLY_PER_SENDER = int(_env("AUTO_REPLY_PER_SENDER", "3"))
+LOJAL_AUTO_REPLY_SENDER_WINDOW_MINUTES = int(_env("AUTO_REPLY_SENDER_WINDOW_MINUTES", "10"))
+LOJAL_AUTO_REPLY_PER_HOUR = int(_env("AUTO_REPLY_PER_HOUR", "500"))
+# Dotted paths of functions called with ``interaction_id=`` after an inbound interaction of any channel is
+# stored (lojal.interactions.inbound_hooks): how an app above interactions hears of inbound contacts.
+LOJAL_INBOUND_HANDLERS: list[str] = []
 
 TASKS = {
     "default": {

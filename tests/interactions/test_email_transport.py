@@ -14,6 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from lojal.interactions.auto_reply import Reason, Verdict, email_auto_reply
 from lojal.interactions.delivery import email_send
 from lojal.interactions.emails.outbound import email_compose
 from lojal.interactions.emails.smtpd import smtpd_controller
@@ -225,3 +226,48 @@ def test_staff_send_a_failed_email_again_from_its_page(
     assert OutboundEmail.objects.get(interaction=interaction).state == OutboundEmail.State.SENT
     assert len(smarthost.messages) == 1
     assert again.status_code == 302
+
+
+def test_automatic_reply_goes_out_over_smtp_with_its_headers_and_another_lojal_does_not_answer_it(
+    smarthost: Collector, receiver: Controller, settings: Any
+) -> None:
+    question = (
+        b"Message-ID: <fraga-77@mail.example.se>\r\nFrom: Lars Holm <lars.holm@example.se>\r\n"
+        b"To: kundservice@lojal.example\r\nSubject: Leverans\r\n\r\nNar kommer min order?\r\n"
+    )
+    with smtplib.SMTP(receiver.hostname, receiver.port, timeout=10) as client:
+        client.sendmail("lars.holm@example.se", ["kundservice@lojal.example"], question)
+    inbound = Interaction.objects.get()
+
+    result = email_auto_reply(
+        interaction_id=inbound.pk, subject="Vi har fått ditt meddelande", body_text="Tack!", kind="ack"
+    )
+
+    assert result.is_sent
+    assert OutboundEmail.objects.get(interaction_id=result.reply_id).state == OutboundEmail.State.SENT
+    assert len(smarthost.messages) == 1
+    envelope = smarthost.messages[0]
+    sent = message_from_bytes(envelope.original_content or b"", policy=policy.default)
+    assert envelope.rcpt_tos == ["lars.holm@example.se"]
+    assert sent.get_all("Auto-Submitted") == ["auto-replied"]
+    assert sent["X-Auto-Response-Suppress"] == "All"
+    assert sent["Precedence"] == "auto_reply"
+    assert sent["X-Lojal-Auto"] == "ack"
+    assert sent["In-Reply-To"] == "<fraga-77@mail.example.se>"
+    assert sent["References"] == "<fraga-77@mail.example.se>"
+    # Another Lojal (its own database and address) receives those exact bytes through its SMTP receiver.
+    Interaction.objects.all().delete()
+    settings.DEFAULT_FROM_EMAIL = "Kundservice <kundservice@annan-lojal.example>"
+    with smtplib.SMTP(receiver.hostname, receiver.port, timeout=10) as client:
+        client.sendmail(
+            "kundservice@lojal.example", ["kundservice@annan-lojal.example"], envelope.original_content
+        )
+    at_other = Interaction.objects.get()
+
+    answer = email_auto_reply(
+        interaction_id=at_other.pk, subject="Vi har fått ditt meddelande", body_text="Tack!", kind="ack"
+    )
+
+    assert answer.verdict == Verdict(allowed=False, reason=Reason.LOJAL_AUTO)
+    assert len(smarthost.messages) == 1
+    assert not OutboundEmail.objects.exists()

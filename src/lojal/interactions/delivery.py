@@ -110,7 +110,13 @@ def email_send(*, outbound_id: int) -> str:
 def _message_of(outbound: OutboundEmail) -> DjangoEmail:
     interaction = outbound.interaction
     stored = interaction.email
-    headers = {"Message-ID": stored.message_id, "Auto-Submitted": "no"}
+    # An automatic reply's own headers (Auto-Submitted: auto-replied ...) replace the default; the
+    # Message-ID and the threading headers are always the stored ones.
+    headers = {
+        "Auto-Submitted": "no",
+        **{str(name): str(value) for name, value in (outbound.headers or {}).items()},
+        "Message-ID": stored.message_id,
+    }
     if stored.in_reply_to:
         headers["In-Reply-To"] = stored.in_reply_to
     if stored.references:

@@ -149,6 +149,9 @@ class EmailMessage(models.Model):
     references = models.TextField(blank=True)
     raw = models.BinaryField(blank=True)
     source = models.CharField(max_length=20, blank=True)
+    # The few headers the loop guard reads (emails.loop_signals.GUARD_HEADERS), kept at ingest so deciding
+    # whether to answer automatically needs no parse of ``raw``.
+    guard_headers = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.message_id
@@ -212,6 +215,8 @@ class OutboundEmail(models.Model):
     # Until when the worker that claimed the row ("sending") is trusted to finish; past it, the outbox
     # recovery queues the row again (the message was then never handed over, see delivery.email_send).
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Headers sent besides the standard ones ({"Auto-Submitted": "auto-replied", ...}): automatic replies.
+    headers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [
@@ -231,6 +236,33 @@ class OutboundEmail(models.Model):
         if not self.failure_reason:
             return ""
         return failure_words(reason=self.failure_reason, server=self.failure_server)
+
+
+class AutoReplyRecord(models.Model):
+    """One automatic reply Lojal sent (an acknowledgement ...): the caps per sender and per hour count
+    these rows, so they hold across worker processes; one per received message and kind."""
+
+    address = models.CharField(max_length=254)
+    sent_at = models.DateTimeField()
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="auto_replies", db_index=False
+    )
+    reply = models.OneToOneField(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="auto_reply_of"
+    )
+    kind = models.CharField(max_length=30)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "sent_at"], name="auto_reply_sender_recent"),
+            models.Index(fields=["sent_at"], name="auto_reply_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["interaction", "kind"], name="auto_reply_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.address} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 class EmailBounce(models.Model):

@@ -17,6 +17,7 @@ from lojal.core.inputs import date_fault
 from lojal.customers.leads import lead_from_contact
 from lojal.customers.models import Customer
 from lojal.interactions.emails.quoting import reply_split
+from lojal.interactions.inbound_hooks import inbound_announce
 from lojal.interactions.matching import customer_for_sender, sender_key
 from lojal.interactions.models import (
     SUBJECT_PHRASE,
@@ -81,7 +82,8 @@ def interaction_record(
     actor: Any = None,
     **fields: Any,
 ) -> Interaction:
-    """Store one interaction and, when it has a customer, put it on that customer's timeline."""
+    """Store one interaction and, when it has a customer, put it on that customer's timeline; an inbound
+    one is announced to the registered inbound handlers after commit (interactions.inbound_hooks)."""
     if channel not in Channel.values:
         raise ValidationError.for_field("channel", _("Unknown channel."))
     if direction not in Direction.values:
@@ -100,6 +102,8 @@ def interaction_record(
                 last_at=interaction.occurred_at
             )
         _event_for(interaction, actor)
+        if interaction.direction == Direction.INBOUND:
+            inbound_announce(interaction_id=interaction.pk)
     return interaction
 
 

@@ -15,6 +15,7 @@ from lojal.core.contact_points import phone_candidates
 from lojal.core.errors import ValidationError
 from lojal.core.inputs import date_fault
 from lojal.core.phrases import Phrase
+from lojal.interactions.inbound_hooks import inbound_announce
 from lojal.interactions.models import SUBJECT_PHRASE, Channel, Direction, Interaction, Outcome
 from lojal.interactions.services import _event_for, customer_for
 
@@ -100,4 +101,6 @@ def call_event_apply(
     call.save()
     if event in {"ended", "missed"} and not was_finished:
         _event_for(call, actor)
+        if call.direction == Direction.INBOUND:
+            inbound_announce(interaction_id=call.pk)
     return call

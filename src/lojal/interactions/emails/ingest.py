@@ -203,6 +203,7 @@ def _store(parsed: ParsedEmail, raw: bytes, source: str, *, own_message_id_seen:
         references=" ".join(parsed.references),
         raw=raw,
         source=source[:20],
+        guard_headers=parsed.guard_headers,
     )
     _attachments(interaction, parsed)
     return interaction

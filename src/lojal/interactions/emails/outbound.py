@@ -66,6 +66,67 @@ def template_render(*, key: str, customer: Customer) -> tuple[str, str]:
     return fill(template.subject), fill(template.body)
 
 
+def _message_faults(subject: str, body: str) -> tuple[str, str, dict[str, list[str]]]:
+    """The subject and body as sent (NULs and line breaks out of the subject), and what is wrong with them."""
+    errors: dict[str, list[str]] = {}
+    subject = (subject or "").replace("\x00", "").replace("\n", " ").strip()
+    body = (body or "").replace("\x00", "").strip()
+    if not subject:
+        errors["subject"] = [_("Write a subject.")]
+    elif len(subject) > 250:
+        errors["subject"] = [_("At most %(max)d characters.") % {"max": 250}]
+    if not body:
+        errors["body"] = [_("Write the message.")]
+    elif len(body) > BODY_MAX:
+        errors["body"] = [_("At most %(max)d characters.") % {"max": BODY_MAX}]
+    return subject, body, errors
+
+
+def _queue(
+    *,
+    actor: Any,
+    customer_id: int | None,
+    conversation: Conversation,
+    address: str,
+    subject: str,
+    body: str,
+    replied_email: EmailMessage | None,
+    headers: dict[str, str] | None = None,
+    add_reference: bool = True,
+) -> Interaction:
+    """The outgoing interaction, its Message-ID and threading headers, and its outbox row; sent after commit."""
+    if add_reference and not REFERENCE_IN_SUBJECT.search(subject):
+        subject = f"{subject} [#{conversation.reference}]"
+    in_reply_to, references = "", ""
+    if replied_email is not None and replied_email.message_id:
+        in_reply_to = replied_email.message_id
+        references = f"{replied_email.references} {replied_email.message_id}".strip()
+    interaction = interaction_record(
+        channel=Channel.EMAIL,
+        direction=Direction.OUTBOUND,
+        customer_id=customer_id,
+        actor=actor,
+        subject=subject,
+        body_text=body,
+        sender=settings.DEFAULT_FROM_EMAIL,
+        recipients=[address],
+        conversation=conversation,
+    )
+    EmailMessage.objects.create(
+        interaction=interaction,
+        message_id=make_msgid(domain=own_domain()),
+        in_reply_to=in_reply_to,
+        references=references,
+        source="lojal",
+    )
+    outbound = OutboundEmail.objects.create(
+        interaction=interaction, to_address=address, headers=headers or {}
+    )
+    audit_record(actor=actor, action="email.queued", obj=interaction, label=f"{address}: {subject}")
+    transaction.on_commit(lambda: email_send_task.enqueue(outbound.pk))
+    return interaction
+
+
 def email_compose(
     *,
     actor: Any,
@@ -90,16 +151,8 @@ def email_compose(
         address = email_normalise(to or "", field="to")
     except ValidationError as error:
         errors.update(error.errors)
-    subject = (subject or "").replace("\x00", "").replace("\n", " ").strip()
-    body = (body or "").replace("\x00", "").strip()
-    if not subject:
-        errors["subject"] = [_("Write a subject.")]
-    elif len(subject) > 250:
-        errors["subject"] = [_("At most %(max)d characters.") % {"max": 250}]
-    if not body:
-        errors["body"] = [_("Write the message.")]
-    elif len(body) > BODY_MAX:
-        errors["body"] = [_("At most %(max)d characters.") % {"max": BODY_MAX}]
+    subject, body, faults = _message_faults(subject, body)
+    errors.update(faults)
     replied: Interaction | None = None
     if reply_to_id is not None:
         replied = (
@@ -119,35 +172,49 @@ def email_compose(
             conversation = Conversation.objects.create(
                 customer=customer, subject=subject_base(subject), last_at=timezone.now()
             )
-        if add_reference and not REFERENCE_IN_SUBJECT.search(subject):
-            subject = f"{subject} [#{conversation.reference}]"
-        in_reply_to, references = "", ""
-        replied_email = getattr(replied, "email", None) if replied is not None else None
-        if replied_email is not None and replied_email.message_id:
-            in_reply_to = replied_email.message_id
-            references = f"{replied_email.references} {replied_email.message_id}".strip()
-        interaction = interaction_record(
-            channel=Channel.EMAIL,
-            direction=Direction.OUTBOUND,
-            customer_id=customer.pk,
+        return _queue(
             actor=actor,
-            subject=subject,
-            body_text=body,
-            sender=settings.DEFAULT_FROM_EMAIL,
-            recipients=[address],
+            customer_id=customer.pk,
             conversation=conversation,
+            address=address,
+            subject=subject,
+            body=body,
+            replied_email=getattr(replied, "email", None) if replied is not None else None,
+            add_reference=add_reference,
         )
-        EmailMessage.objects.create(
-            interaction=interaction,
-            message_id=make_msgid(domain=own_domain()),
-            in_reply_to=in_reply_to,
-            references=references,
-            source="lojal",
+
+
+def email_compose_automatic(
+    *, actor: Any, inbound: Interaction, to: str, subject: str, body: str, headers: dict[str, str]
+) -> Interaction:
+    """An automatic reply to received message ``inbound`` (its sender may be no customer yet): in the outbox
+    with ``headers`` besides the standard ones, threaded to the message, on its conversation (one is
+    started for a form or chat that had none). Callers decide whether it may be sent
+    (lojal.interactions.auto_reply); this only queues it."""
+    address = email_normalise(to or "", field="to")
+    subject, body, errors = _message_faults(subject, body)
+    if errors:
+        raise ValidationError(next(iter(errors.values()))[0], errors=errors)
+    with transaction.atomic():
+        conversation = inbound.conversation
+        if conversation is None:
+            conversation = Conversation.objects.create(
+                customer_id=inbound.customer_id,
+                subject=subject_base(inbound.subject or subject)[:300],
+                last_at=timezone.now(),
+            )
+            Interaction.objects.filter(pk=inbound.pk).update(conversation=conversation)
+        replied_email = EmailMessage.objects.filter(interaction_id=inbound.pk).first()
+        return _queue(
+            actor=actor,
+            customer_id=inbound.customer_id,
+            conversation=conversation,
+            address=address,
+            subject=subject,
+            body=body,
+            replied_email=replied_email,
+            headers=headers,
         )
-        outbound = OutboundEmail.objects.create(interaction=interaction, to_address=address)
-        audit_record(actor=actor, action="email.queued", obj=interaction, label=f"{address}: {subject}")
-        transaction.on_commit(lambda: email_send_task.enqueue(outbound.pk))
-    return interaction
 
 
 def email_retry(*, actor: Any, outbound_id: int) -> None:

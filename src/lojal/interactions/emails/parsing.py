@@ -15,6 +15,8 @@ from email.parser import BytesParser, HeaderParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Any
 
+from lojal.interactions.emails.loop_signals import guard_headers, is_auto_reply_header
+
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 REFERENCE_IN_SUBJECT = re.compile(r"\[#?(L-[A-HJ-NP-Z2-9]{6})\]")
 _AUTO_SUBJECT = re.compile(
@@ -61,6 +63,8 @@ class ParsedEmail:
     is_malformed: bool = False
     defects: list[str] = field(default_factory=list)
     is_auto_reply: bool = False
+    # The headers the loop guard reads (loop_signals.GUARD_HEADERS), kept with the message.
+    guard_headers: dict[str, str] = field(default_factory=dict)
     delivery_reports: list[DeliveryReport] = field(default_factory=list)
 
     @property
@@ -121,19 +125,11 @@ def _addresses(value: str) -> list[str]:
     return [address.strip().lower() for _name, address in getaddresses([value]) if "@" in address]
 
 
-def _is_auto_reply(message: Message, subject: str) -> bool:
-    auto_submitted = str(message.get("Auto-Submitted", "")).strip().lower()
-    if auto_submitted and auto_submitted != "no":
-        return True
-    if str(message.get("Precedence", "")).strip().lower() in {"bulk", "junk", "list", "auto_reply"}:
-        return True
-    for header in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"):
-        value = str(message.get(header, "")).strip().lower()
-        if header == "X-Auto-Response-Suppress":
-            continue  # Outlook sets this on ordinary mail too; it only asks others not to auto-reply
-        if value and value not in {"no", "false", "0"}:
-            return True
-    return bool(_AUTO_SUBJECT.match(subject))
+def _is_auto_reply(headers: dict[str, str], subject: str) -> bool:
+    """Written by a machine: the RFC 3834 and de facto headers (loop_signals), or an out-of-office subject.
+    ``X-Auto-Response-Suppress`` is not a sign: Outlook sets it on ordinary mail too; it only asks others
+    not to auto-reply (the loop guard honours that request)."""
+    return is_auto_reply_header(headers) or bool(_AUTO_SUBJECT.match(subject))
 
 
 def _decode_part(part: Message, parsed: ParsedEmail) -> str:
@@ -261,6 +257,8 @@ def _storable_fields(item: Any) -> None:
             for entry in value:
                 if isinstance(entry, ParsedAttachment | DeliveryReport):
                     _storable_fields(entry)
+        elif isinstance(value, dict):
+            setattr(item, name, {key: storable(entry) for key, entry in value.items()})
 
 
 def email_parse(raw: bytes) -> ParsedEmail:
@@ -298,7 +296,11 @@ def _email_parse(raw: bytes) -> ParsedEmail:
                 parsed.date = parsed.date.replace(tzinfo=dt.UTC)
         except (TypeError, ValueError, IndexError):
             parsed.defects.append("Date: unreadable")
-    parsed.is_auto_reply = _is_auto_reply(message, parsed.subject)
+    try:
+        parsed.guard_headers = guard_headers(message)
+    except Exception as error:
+        parsed.defects.append(f"headers: {type(error).__name__}")
+    parsed.is_auto_reply = _is_auto_reply(parsed.guard_headers, parsed.subject)
     try:
         _body_and_attachments(message, parsed)
         if message.get_content_type() == "multipart/report":
