@@ -120,6 +120,7 @@ def _add_routers() -> None:
     from lojal.accounts.audit_api import router as audit_router
     from lojal.activities.api import router as activities_router
     from lojal.activities.call_lists_api import router as call_lists_router
+    from lojal.calendars.api import router as calendars_router
     from lojal.customers.api import router as customers_router
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
@@ -143,6 +144,7 @@ def _add_routers() -> None:
     api.add_router("/privacy", privacy_router)
     api.add_router("/activities", activities_router)
     api.add_router("/call-lists", call_lists_router)
+    api.add_router("/calendars", calendars_router)
 
 
 _add_routers()
