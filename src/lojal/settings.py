@@ -263,7 +263,12 @@ LOJAL_AUTO_REPLY_SENDER_WINDOW_MINUTES = int(_env("AUTO_REPLY_SENDER_WINDOW_MINU
 LOJAL_AUTO_REPLY_PER_HOUR = int(_env("AUTO_REPLY_PER_HOUR", "500"))
 # Dotted paths of functions called with ``interaction_id=`` after an inbound interaction of any channel is
 # stored (lojal.interactions.inbound_hooks): how an app above interactions hears of inbound contacts.
-LOJAL_INBOUND_HANDLERS: list[str] = []
+LOJAL_INBOUND_HANDLERS: list[str] = [
+    # After ingest has put the message into a case: a new case's acknowledgement (docs/cases.md).
+    "lojal.cases.acknowledgement.inbound_acknowledge",
+]
+# The answering pace the acknowledgement's expected time is estimated from: the last N days.
+LOJAL_ACK_PACE_DAYS = int(_env("ACK_PACE_DAYS", "14"))
 
 TASKS = {
     "default": {

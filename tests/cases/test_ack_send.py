@@ -11,15 +11,17 @@ from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage as ParsedMessage
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from lojal.accounts.models import User
 from lojal.cases import ack_faq, acknowledgement
-from lojal.cases.ack_wording import FaqLink
+from lojal.cases.ack_wording import FaqLink, expected_time_words
 from lojal.cases.models import Case, CaseNote
 from lojal.interactions.emails.ingest import email_ingest
 from lojal.interactions.models import AutoReplyRecord, Interaction, OutboundEmail
@@ -102,27 +104,20 @@ def test_a_new_case_is_acknowledged_over_smtp_with_its_number_in_the_customers_l
 
 
 def test_the_promised_time_is_said_in_words_and_kept_on_the_case(smarthost: Collector, settings: Any) -> None:
-    settings.TIME_ZONE = "Europe/Stockholm"
+    settings.LOJAL_INBOUND_HANDLERS = HANDLERS[:1]  # open the case only; acknowledged below
     factories.person(first_name="Anna", last_name="Berg", emails=["anna.berg@example.se"], preferred_language="sv")
+    inbound = email_ingest(raw=message(), source="smtp")
     due = timezone.now() + dt.timedelta(minutes=50)
+    Case.objects.update(first_response_due=due)  # what the sla branch's clocks set when the case opens
 
-    def with_sla_due(interaction_id: int) -> None:  # what the sla branch's clocks would have set
-        Case.objects.filter(interaction_links__interaction_id=interaction_id).update(first_response_due=due)
-
-    settings.LOJAL_INBOUND_HANDLERS = [HANDLERS[0], f"{__name__}.SLA_STAND_IN", HANDLERS[1]]
-    globals()["SLA_STAND_IN"] = with_sla_due
-    try:
-        email_ingest(raw=message(), source="smtp")
-    finally:
-        del globals()["SLA_STAND_IN"]
+    acknowledgement.inbound_acknowledge(inbound.pk)
 
     case = Case.objects.get()
     assert case.promised_by == due
     assert case.ack_estimate["bounded_by_sla"] is True
-    local = timezone.localtime(due)
-    day = "i dag" if local.date() == timezone.localdate() else "senast i morgon"
-    assert f"Vi räknar med att svara dig {day}" in text_of(smarthost.parsed()[0])
-    assert f"kl. {local:%H:%M}." in text_of(smarthost.parsed()[0])
+    words = expected_time_words(due, now=case.ack_sent_at, language="sv", time_zone=settings.TIME_ZONE)
+    assert f"Vi räknar med att svara dig {words}." in text_of(smarthost.parsed()[0])
+    assert words.endswith(f"kl. {due.astimezone(ZoneInfo(settings.TIME_ZONE)):%H:%M}")
 
 
 def test_an_out_of_office_reply_gets_no_acknowledgement_and_the_case_says_why(smarthost: Collector) -> None:
@@ -253,3 +248,18 @@ def test_faq_articles_from_the_extension_point_go_into_the_text(
 
 def test_without_a_knowledge_base_no_faq_article_is_offered() -> None:
     assert ack_faq.faq_articles(case_id=1, language="sv") == []
+
+
+def test_a_message_not_yet_in_a_case_is_looked_at_again_later_when_the_worker_can_wait(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.LOJAL_INBOUND_HANDLERS = []
+    inbound = interaction_record(
+        customer_id=None, channel="email", direction="in", sender="eva.lind@example.se", subject="Hej"
+    )
+
+    acknowledgement.inbound_acknowledge(inbound.pk)
+
+    waiting = [result for result in default_task_backend.results if result.task.name == "ack_wait_task"]  # type: ignore[attr-defined]
+    assert [(result.args, result.task.run_after is not None) for result in waiting] == [([inbound.pk, 1], True)]
+    assert not Case.objects.exists()
+    assert not OutboundEmail.objects.exists()

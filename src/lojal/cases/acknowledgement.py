@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import default_task_backend, task
 
 from lojal.accounts.roles import Action
 from lojal.cases import ack_faq, ack_wording
@@ -36,6 +37,10 @@ logger = logging.getLogger(__name__)
 ACK_KIND = "ack"
 #: Channels whose new cases are acknowledged; a chat only when it was left as a message (offline).
 ACK_CHANNELS = frozenset({"email", "web_form", "portal", "chat"})
+#: How often, and how many seconds apart, the handler looks again for the case of a message that is
+#: in none yet (ingest's handler has not finished).
+CASE_WAIT_ATTEMPTS = 5
+CASE_WAIT_SECONDS = 2
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 5000
 #: What a template renders for the preview on the page.
@@ -96,13 +101,39 @@ def inbound_acknowledge(interaction_id: int) -> None:
     ``interaction_id`` opened a case on a channel that is acknowledged, acknowledge it. A message that
     joined an existing case gets none; running twice sends one (the case remembers, and the loop
     guard keeps one automatic reply per message and kind)."""
+    _acknowledge_opened(interaction_id=interaction_id, attempt=0)
+
+
+def _acknowledge_opened(*, interaction_id: int, attempt: int) -> str:
     interaction = interactions_selectors.interactions_in(interaction_ids=[interaction_id]).first()
     if interaction is None or not _wants_acknowledgement(interaction):
-        return
+        return "not acknowledged"
+    if not CaseInteraction.objects.filter(interaction_id=interaction_id).exists():
+        return _wait_for_case(interaction_id=interaction_id, attempt=attempt)
     case = _opened_by(interaction_id)
     if case is None:
-        return
+        return "joined a case"
     case_acknowledge(case_id=case.pk, interaction_id=interaction_id)
+    return "acknowledged"
+
+
+def _wait_for_case(*, interaction_id: int, attempt: int) -> str:
+    """The handlers run as separate tasks, so with several workers this one may start before ingest
+    has put the message into a case: look again a little later, a few times (a message that stays
+    out of cases, such as mail to a sales@ address, is then left alone)."""
+    if attempt >= CASE_WAIT_ATTEMPTS or not default_task_backend.supports_defer:
+        return "no case"
+    run_after = timezone.now() + dt.timedelta(seconds=CASE_WAIT_SECONDS)
+    transaction.on_commit(
+        lambda: ack_wait_task.using(run_after=run_after).enqueue(interaction_id, attempt + 1)
+    )
+    return "waiting for the case"
+
+
+@task()
+def ack_wait_task(interaction_id: int, attempt: int) -> str:
+    """Thin: look again whether ``interaction_id`` has opened a case to acknowledge."""
+    return _acknowledge_opened(interaction_id=interaction_id, attempt=attempt)
 
 
 def _customer_name(case: Case, interaction: Any) -> str:
