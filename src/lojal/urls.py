@@ -43,6 +43,7 @@ urlpatterns = [
     path("activities/", include("lojal.activities.urls")),
     path("exports/", include("lojal.core.export_urls")),
     path("work/", include("lojal.workspace.urls")),
+    path("service/acknowledgements/", include("lojal.cases.ack_urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

@@ -215,3 +215,13 @@ def subject_with_token(subject: str, number: str) -> str:
     token = f"[#{number}]"
     subject = " ".join(subject.split())
     return subject if token in subject else f"{subject} {token}".strip()
+
+
+#: What the template page's preview fills the fields with, per language.
+SAMPLES: Mapping[str, tuple[str, str]] = {
+    "sv": ("Anna Andersson", "Fel belopp på fakturan"),
+    "nb": ("Kari Nordmann", "Feil beløp på fakturaen"),
+    "da": ("Mette Hansen", "Forkert beløb på fakturaen"),
+    "fi": ("Matti Virtanen", "Väärä summa laskussa"),
+    "en": ("Alex Smith", "Wrong amount on the invoice"),
+}
