@@ -179,10 +179,22 @@ def test_a_queue_without_a_calendar_counts_every_minute() -> None:
 @pytest.mark.parametrize(
     ("moment", "rounded"),
     [
-        (dt.datetime(2026, 12, 7, 10, 0, tzinfo=STOCKHOLM), dt.datetime(2026, 12, 7, 10, 0, tzinfo=STOCKHOLM)),
-        (dt.datetime(2026, 12, 7, 10, 0, 1, tzinfo=STOCKHOLM), dt.datetime(2026, 12, 7, 10, 30, tzinfo=STOCKHOLM)),
-        (dt.datetime(2026, 12, 7, 10, 31, tzinfo=STOCKHOLM), dt.datetime(2026, 12, 7, 11, 0, tzinfo=STOCKHOLM)),
-        (dt.datetime(2026, 12, 7, 23, 45, tzinfo=STOCKHOLM), dt.datetime(2026, 12, 8, 0, 0, tzinfo=STOCKHOLM)),
+        (
+            dt.datetime(2026, 12, 7, 10, 0, tzinfo=STOCKHOLM),
+            dt.datetime(2026, 12, 7, 10, 0, tzinfo=STOCKHOLM),
+        ),
+        (
+            dt.datetime(2026, 12, 7, 10, 0, 1, tzinfo=STOCKHOLM),
+            dt.datetime(2026, 12, 7, 10, 30, tzinfo=STOCKHOLM),
+        ),
+        (
+            dt.datetime(2026, 12, 7, 10, 31, tzinfo=STOCKHOLM),
+            dt.datetime(2026, 12, 7, 11, 0, tzinfo=STOCKHOLM),
+        ),
+        (
+            dt.datetime(2026, 12, 7, 23, 45, tzinfo=STOCKHOLM),
+            dt.datetime(2026, 12, 8, 0, 0, tzinfo=STOCKHOLM),
+        ),
     ],
 )
 def test_promised_times_are_rounded_up_to_the_half_hour(moment: dt.datetime, rounded: dt.datetime) -> None:
@@ -195,13 +207,31 @@ def test_promised_times_are_rounded_up_to_the_half_hour(moment: dt.datetime, rou
 # that day, the other is the first hour of the next business day.
 CROSSINGS = [
     # Swedish julafton (a de facto holiday), juldagen, then the weekend: Monday 28 December.
-    ("sv", "Sweden", "Europe/Stockholm", dt.datetime(2026, 12, 23, 16), "senast måndag 28 december före kl. 09:00"),
+    (
+        "sv",
+        "Sweden",
+        "Europe/Stockholm",
+        dt.datetime(2026, 12, 23, 16),
+        "senast måndag 28 december före kl. 09:00",
+    ),
     # Norwegian Constitution Day, Monday 17 May 2027, after the weekend: Tuesday 18 May.
     ("nb", "Norway", "Europe/Oslo", dt.datetime(2027, 5, 14, 16), "senest tirsdag 18. mai før kl. 09:00"),
     # Danish Grundlovsdag, Friday 5 June 2026, then the weekend: Monday 8 June.
-    ("da", "Denmark", "Europe/Copenhagen", dt.datetime(2026, 6, 4, 16), "senest mandag den 8. juni inden kl. 09.00"),
+    (
+        "da",
+        "Denmark",
+        "Europe/Copenhagen",
+        dt.datetime(2026, 6, 4, 16),
+        "senest mandag den 8. juni inden kl. 09.00",
+    ),
     # Finnish juhannusaatto, Friday 19 June 2026, juhannuspäivä, Sunday: Monday 22 June.
-    ("fi", "Finland", "Europe/Helsinki", dt.datetime(2026, 6, 18, 16), "viimeistään maanantaina 22. kesäkuuta ennen klo 9.00"),
+    (
+        "fi",
+        "Finland",
+        "Europe/Helsinki",
+        dt.datetime(2026, 6, 18, 16),
+        "viimeistään maanantaina 22. kesäkuuta ennen klo 9.00",
+    ),
     # An English-speaking customer of a Swedish company over midsommarafton.
     ("en", "Sweden", "Europe/Stockholm", dt.datetime(2026, 6, 18, 16), "by Monday 22 June before 09:00"),
 ]

@@ -10,8 +10,8 @@ from django.test import Client
 
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
-from lojal.cases.acknowledgement import acknowledgement_render, template_text
 from lojal.cases.ack_wording import DEFAULT_TEMPLATES
+from lojal.cases.acknowledgement import acknowledgement_render, template_text
 from lojal.cases.models import AcknowledgementTemplate
 from lojal.core.models import AuditEntry
 
@@ -39,13 +39,20 @@ def test_the_list_shows_every_language_as_shipped_and_no_promise_yet(manager: Cl
 def test_a_manager_saves_a_wording_that_the_next_acknowledgement_uses(manager: Client) -> None:
     response = manager.post(
         "/service/acknowledgements/da/",
-        {"subject": "Tak for din besked", "body": "Hej {customer_name}\n\nSag {case_number}: svar {expected_time}."},
+        {
+            "subject": "Tak for din besked",
+            "body": "Hej {customer_name}\n\nSag {case_number}: svar {expected_time}.",
+        },
     )
 
     assert response.status_code == 302
     assert template_text("da").subject == "Tak for din besked"
     subject, body = acknowledgement_render(
-        language="da", number="26-000042", customer_name="Mette", subject="x", expected_time="i dag inden kl. 15.00"
+        language="da",
+        number="26-000042",
+        customer_name="Mette",
+        subject="x",
+        expected_time="i dag inden kl. 15.00",
     )
     assert subject == "Tak for din besked [#26-000042]"
     assert body == "Hej Mette\n\nSag #26-000042: svar i dag inden kl. 15.00."

@@ -33,7 +33,13 @@ def cases(settings: Any) -> dict[str, Queue]:
         (second, "closed", at(5, 15), at(4, 10), at(4, 16)),  # no: late (closed counts as solved)
         (second, "solved", at(6, 15), at(5, 10), None),  # no: solved without a public answer
         (first, "solved", at(6, 16), None, at(6, 9)),  # not counted: nothing was promised
-        (first, "solved", at(30, 15, month=11), at(30, 10, month=11), at(30, 9, month=11)),  # before the period
+        (
+            first,
+            "solved",
+            at(30, 15, month=11),
+            at(30, 10, month=11),
+            at(30, 9, month=11),
+        ),  # before the period
         (second, "solved", at(8, 0, 30), at(7, 10), at(7, 9)),  # after the period's last day
         (first, "open", None, at(7, 10), at(7, 9)),  # not solved
         (second, "solved", at(7, 23, 30), at(7, 12), at(7, 8)),  # yes: late on the last day

@@ -81,14 +81,18 @@ def test_a_new_case_is_acknowledged_over_smtp_with_its_number_in_the_customers_l
         first_name="Kari", last_name="Nordmann", emails=["kari.nordmann@example.no"], preferred_language="nb"
     )
 
-    inbound = email_ingest(raw=message(sender="kari.nordmann@example.no", subject="Feil beløp"), source="smtp")
+    inbound = email_ingest(
+        raw=message(sender="kari.nordmann@example.no", subject="Feil beløp"), source="smtp"
+    )
 
     case = Case.objects.get()
     assert case.language == "nb"
     assert len(smarthost.messages) == 1
     assert smarthost.messages[0].rcpt_tos == ["kari.nordmann@example.no"]
     sent = smarthost.parsed()[0]
-    assert str(sent["Subject"]).strip().startswith(f"Vi har mottatt meldingen din: Feil beløp [#{case.number}]")
+    assert (
+        str(sent["Subject"]).strip().startswith(f"Vi har mottatt meldingen din: Feil beløp [#{case.number}]")
+    )
     assert sent["Auto-Submitted"] == "auto-replied"
     assert sent["In-Reply-To"] == inbound.email.message_id
     text = text_of(sent)
@@ -105,7 +109,9 @@ def test_a_new_case_is_acknowledged_over_smtp_with_its_number_in_the_customers_l
 
 def test_the_promised_time_is_said_in_words_and_kept_on_the_case(smarthost: Collector, settings: Any) -> None:
     settings.LOJAL_INBOUND_HANDLERS = HANDLERS[:1]  # open the case only; acknowledged below
-    factories.person(first_name="Anna", last_name="Berg", emails=["anna.berg@example.se"], preferred_language="sv")
+    factories.person(
+        first_name="Anna", last_name="Berg", emails=["anna.berg@example.se"], preferred_language="sv"
+    )
     inbound = email_ingest(raw=message(), source="smtp")
     due = timezone.now() + dt.timedelta(minutes=50)
     Case.objects.update(first_response_due=due)  # what the sla branch's clocks set when the case opens
@@ -194,8 +200,12 @@ def test_a_web_form_and_an_offline_chat_are_acknowledged_an_sms_and_a_live_chat_
 ) -> None:
     common = {"customer_id": None, "direction": "in", "sender": "eva.lind@example.se", "subject": "Hej"}
     interaction_record(channel="web_form", body_text="Från formuläret", **common)
-    interaction_record(channel="chat", body_text="Lämnat som meddelande", details={"answer_by_email": True}, **common)
-    interaction_record(channel="chat", body_text="Besvarad chatt", details={"answer_by_email": False}, **common)
+    interaction_record(
+        channel="chat", body_text="Lämnat som meddelande", details={"answer_by_email": True}, **common
+    )
+    interaction_record(
+        channel="chat", body_text="Besvarad chatt", details={"answer_by_email": False}, **common
+    )
     interaction_record(channel="sms", body_text="Ett sms", **{**common, "sender": "+46701234567"})
 
     acknowledged = dict(Case.objects.values_list("channel", "ack_sent_at"))
@@ -208,8 +218,12 @@ def test_a_web_form_and_an_offline_chat_are_acknowledged_an_sms_and_a_live_chat_
     assert acknowledged["sms"] is None
 
 
-def test_an_edited_template_is_used_for_the_next_acknowledgement(smarthost: Collector, admin_user: User) -> None:
-    factories.person(first_name="Anna", last_name="Berg", emails=["anna.berg@example.se"], preferred_language="sv")
+def test_an_edited_template_is_used_for_the_next_acknowledgement(
+    smarthost: Collector, admin_user: User
+) -> None:
+    factories.person(
+        first_name="Anna", last_name="Berg", emails=["anna.berg@example.se"], preferred_language="sv"
+    )
     email_ingest(raw=message(subject="Första"), source="smtp")
 
     acknowledgement.ack_template_save(
@@ -260,6 +274,8 @@ def test_a_message_not_yet_in_a_case_is_looked_at_again_later_when_the_worker_ca
     acknowledgement.inbound_acknowledge(inbound.pk)
 
     waiting = [result for result in default_task_backend.results if result.task.name == "ack_wait_task"]  # type: ignore[attr-defined]
-    assert [(result.args, result.task.run_after is not None) for result in waiting] == [([inbound.pk, 1], True)]
+    assert [(result.args, result.task.run_after is not None) for result in waiting] == [
+        ([inbound.pk, 1], True)
+    ]
     assert not Case.objects.exists()
     assert not OutboundEmail.objects.exists()

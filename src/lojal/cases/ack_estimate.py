@@ -119,7 +119,7 @@ def cases_ahead(case: Case) -> int:
     else:
         before = same_rank & (Q(next_due__lt=case.next_due) | Q(next_due=case.next_due, id__lt=case.pk))
     return (
-        Case.objects.filter(queue_id=case.queue_id, status__in=WAITING_STATUSES)
+        Case.objects.filter(_of_queue(case.queue_id), status__in=WAITING_STATUSES)
         .filter(Q(vip_rank__gt=case.vip_rank) | before)
         .exclude(pk=case.pk)
         .count()
@@ -129,17 +129,20 @@ def cases_ahead(case: Case) -> int:
 def first_answers_since(*, queue_id: int | None, since: dt.datetime, until: dt.datetime) -> int:
     """First answers the queue gave between ``since`` and ``until`` (its recent pace)."""
     return Case.objects.filter(
-        queue_id=queue_id, first_responded_at__gte=since, first_responded_at__lt=until
+        _of_queue(queue_id), first_responded_at__gte=since, first_responded_at__lt=until
     ).count()
+
+
+def _of_queue(queue_id: int | None) -> Q:
+    """The cases of a queue; of none (not routed yet) when ``queue_id`` is None."""
+    return Q(queue__isnull=True) if queue_id is None else Q(queue_id=queue_id)
 
 
 def queue_hours(queue_id: int | None) -> tuple[Hours, str]:
     """The business hours of a queue and the time zone its times are said in: its calendar's, or
     every minute in the site's time zone when it has none."""
     calendar = (
-        Queue.objects.filter(pk=queue_id)
-        .values_list("calendar_id", "calendar__time_zone")
-        .first()
+        Queue.objects.filter(pk=queue_id).values_list("calendar_id", "calendar__time_zone").first()
         if queue_id is not None
         else None
     )

@@ -56,7 +56,9 @@ def promises_kept(
         cases = cases.filter(queue_id=queue_id)
     counts = cases.aggregate(
         promised=Count("id"),
-        kept=Count("id", filter=Q(first_responded_at__isnull=False, first_responded_at__lte=F("promised_by"))),
+        kept=Count(
+            "id", filter=Q(first_responded_at__isnull=False, first_responded_at__lte=F("promised_by"))
+        ),
     )
     return PromisesKept(promised=counts["promised"], kept=counts["kept"])
 

@@ -47,9 +47,9 @@ def ack_template_list(request: HttpRequest) -> HttpResponse:
 def _preview(language: str, subject: str, body: str) -> tuple[str, str]:
     name, sample_subject = ack_wording.SAMPLES[language]
     now = timezone.now()
-    tomorrow_noon = timezone.localtime(now).replace(hour=12, minute=0, second=0, microsecond=0) + dt.timedelta(
-        days=1
-    )
+    tomorrow_noon = timezone.localtime(now).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    ) + dt.timedelta(days=1)
     return acknowledgement.acknowledgement_render(
         language=language,
         number=acknowledgement.SAMPLE_NUMBER,
@@ -93,10 +93,10 @@ def ack_template_edit(request: HttpRequest, language: str) -> HttpResponse:
             else:
                 messages.success(request, _("Saved. The next acknowledgement in this language uses it."))
                 return redirect("acknowledgements:edit", language=language)
-    shown = ack_wording.TemplateText(
-        str(form["subject"].value() or ""), str(form["body"].value() or "")
+    shown = ack_wording.TemplateText(str(form["subject"].value() or ""), str(form["body"].value() or ""))
+    preview_subject, preview_body = (
+        _preview(language, shown.subject, shown.body) if not form.errors else ("", "")
     )
-    preview_subject, preview_body = _preview(language, shown.subject, shown.body) if not form.errors else ("", "")
     return render(
         request,
         "cases/ack_edit.html",

@@ -83,7 +83,9 @@ def _opened_by(interaction_id: int) -> Case | None:
     if link is None:
         return None
     first = (
-        CaseInteraction.objects.filter(case_id=link.case_id).order_by("id").values_list("interaction_id", flat=True)
+        CaseInteraction.objects.filter(case_id=link.case_id)
+        .order_by("id")
+        .values_list("interaction_id", flat=True)
     ).first()
     return link.case if first == interaction_id else None
 
@@ -137,7 +139,11 @@ def ack_wait_task(interaction_id: int, attempt: int) -> str:
 
 
 def _customer_name(case: Case, interaction: Any) -> str:
-    profile = customers_selectors.customer_service_profile(customer_id=case.customer_id) if case.customer_id else None
+    profile = (
+        customers_selectors.customer_service_profile(customer_id=case.customer_id)
+        if case.customer_id
+        else None
+    )
     if profile is not None and profile.name:
         return str(profile.name)
     return str(getattr(interaction, "sender_name", "") or "")
@@ -236,8 +242,8 @@ def _template_field(value: Any, field: str, *, max_length: int) -> str:
             field,
             _("Unknown field %(fields)s. The fields are: %(known)s.")
             % {
-                "fields": ", ".join("{%s}" % name for name in unknown),
-                "known": ", ".join("{%s}" % name for name in ack_wording.FIELDS),
+                "fields": ", ".join("{" + name + "}" for name in unknown),
+                "known": ", ".join("{" + name + "}" for name in ack_wording.FIELDS),
             },
         )
     return text
@@ -253,7 +259,11 @@ def ack_template_save(*, actor: Any, language: str, subject: str, body: str) -> 
     with transaction.atomic():
         template, _created = AcknowledgementTemplate.objects.update_or_create(
             language=language,
-            defaults={"subject": subject, "body": body, "updated_by": actor if getattr(actor, "pk", None) else None},
+            defaults={
+                "subject": subject,
+                "body": body,
+                "updated_by": actor if getattr(actor, "pk", None) else None,
+            },
         )
         audit_record(actor=actor, action="ack_template.saved", obj=template, label=language)
     return template

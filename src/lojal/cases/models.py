@@ -419,7 +419,13 @@ class CaseChange(models.Model):
 
 
 #: The languages acknowledgements are written in; a case in any other language gets English.
-ACK_LANGUAGES = (("sv", "svenska"), ("nb", "norsk bokmål"), ("da", "dansk"), ("fi", "suomi"), ("en", "English"))
+ACK_LANGUAGES = (
+    ("sv", "svenska"),
+    ("nb", "norsk bokmål"),
+    ("da", "dansk"),
+    ("fi", "suomi"),
+    ("en", "English"),
+)
 
 
 class AcknowledgementTemplate(models.Model):
