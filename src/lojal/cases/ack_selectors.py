@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lojal.cases import ack_wording
 from lojal.cases.models import ACK_LANGUAGES, AcknowledgementTemplate, Case
@@ -76,7 +77,21 @@ def ack_templates() -> list[TemplateRow]:
     """Every acknowledgement language with the wording sent in it (the manager's or the shipped)."""
     own = {row.language: row for row in AcknowledgementTemplate.objects.all()}
     rows = []
-    for language, name in ACK_LANGUAGES:
+    for language, _endonym in ACK_LANGUAGES:
         text = own.get(language) or ack_wording.DEFAULT_TEMPLATES[language]
-        rows.append(TemplateRow(language, name, text.subject, text.body, language in own))
+        rows.append(TemplateRow(language, language_name(language), text.subject, text.body, language in own))
     return rows
+
+
+_NAMES = {
+    "sv": _("Swedish"),
+    "nb": _("Norwegian Bokmål"),
+    "da": _("Danish"),
+    "fi": _("Finnish"),
+    "en": _("English"),
+}
+
+
+def language_name(language: str) -> str:
+    """The language's name in the reader's language ("Swedish", "Svenska", "Svensk")."""
+    return str(_NAMES.get(language, language))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.cases import ack_wording, acknowledgement
-from lojal.cases.ack_selectors import ack_templates, promises_kept
+from lojal.cases.ack_selectors import ack_templates, language_name, promises_kept
 from lojal.cases.models import ACK_LANGUAGES
 from lojal.core.errors import LojalError, ValidationError
 
@@ -103,7 +103,7 @@ def ack_template_edit(request: HttpRequest, language: str) -> HttpResponse:
         {
             "form": form,
             "language": language,
-            "language_name": names[language],
+            "language_name": language_name(language),
             "fields": ack_wording.FIELDS,
             "is_changed": any(row.is_changed for row in ack_templates() if row.language == language),
             "preview_subject": preview_subject,
