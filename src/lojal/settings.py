@@ -264,7 +264,8 @@ LOJAL_AUTO_REPLY_PER_HOUR = int(_env("AUTO_REPLY_PER_HOUR", "500"))
 # Dotted paths of functions called with ``interaction_id=`` after an inbound interaction of any channel is
 # stored (lojal.interactions.inbound_hooks): how an app above interactions hears of inbound contacts.
 LOJAL_INBOUND_HANDLERS: list[str] = [
-    # After ingest has put the message into a case: a new case's acknowledgement (docs/cases.md).
+    # Put the message into a case (open, join or reopen), then acknowledge a new case (docs/cases.md).
+    "lojal.cases.ingest.inbound_to_case",
     "lojal.cases.acknowledgement.inbound_acknowledge",
 ]
 # The answering pace the acknowledgement's expected time is estimated from: the last N days.
@@ -401,3 +402,8 @@ LOGGING = {
 
 # Customer service (docs/cases.md): case numbers read "<prefix>26-001234"; the prefix may be empty.
 LOJAL_CASE_NUMBER_PREFIX = _env("CASE_NUMBER_PREFIX", "")
+# A customer's reply within this many days of a case being solved reopens it; later, a new linked case
+# opens (docs/cases.md, "How a message becomes a case"). The queue new cases go to when no routing rule
+# matches: a queue's name; empty: the first active queue.
+LOJAL_CASE_REOPEN_DAYS = int(_env("CASE_REOPEN_DAYS", "7"))
+LOJAL_CASE_DEFAULT_QUEUE = _env("CASE_DEFAULT_QUEUE", "")

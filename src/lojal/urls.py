@@ -44,6 +44,7 @@ urlpatterns = [
     path("exports/", include("lojal.core.export_urls")),
     path("work/", include("lojal.workspace.urls")),
     path("service/acknowledgements/", include("lojal.cases.ack_urls")),
+    path("service/", include("lojal.cases.routing_urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

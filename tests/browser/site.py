@@ -288,6 +288,26 @@ def parametrised(world: World) -> dict[str, str]:
         "workspace:call_list_close": "",
         "workspace:call_list_log": "",
         "workspace:call_list_skip": "",
+        **_routing_pages(world),
+    }
+
+
+def _routing_pages(world: World) -> dict[str, str]:
+    """The service routing pages' objects: a rule, and a call of the world's customer to open a case from."""
+    from lojal.cases.models import Queue, RoutingRule
+    from lojal.interactions.services import interaction_record
+
+    queue = Queue.objects.get_or_create(name="Kundservice")[0]
+    rule = RoutingRule.objects.get_or_create(
+        name="Fakturor", defaults={"words": ["faktura"], "set_queue": queue}
+    )[0]
+    call = interaction_record(
+        channel="call", direction="in", customer_id=world.customer.pk, subject="Kortet spärrat"
+    )
+    return {
+        "service_routing:rule_edit": f"/service/routing/{rule.pk}/",
+        "service_routing:rule_action": "",
+        "service_routing:call_case": f"/service/calls/{call.pk}/case/",
     }
 
 

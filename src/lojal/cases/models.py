@@ -418,6 +418,115 @@ class CaseChange(models.Model):
         return f"{self.case_id} {self.field}: {self.old} -> {self.new}"
 
 
+class ServiceChannel(models.Model):
+    """An inbound address, web form or number listed by a manager, and whether what arrives there
+    opens cases. Every address opens cases unless listed here with ``opens_cases`` off (a sales@
+    address whose mail stays a plain interaction)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email address")
+        WEB_FORM = "web_form", _("Web form")
+        SMS = "sms", _("SMS number")
+        PHONE = "phone", _("Phone number")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    #: Normalised: an email address in lower case, a form's key, a number in E.164.
+    address = models.CharField(_("address, form key or number"), max_length=254)
+    opens_cases = models.BooleanField(_("opens cases"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "address"]
+        verbose_name = _("service channel")
+        constraints = [models.UniqueConstraint(fields=["kind", "address"], name="service_channel_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.address}"
+
+
+class RoutingRule(models.Model):
+    """Where a new case goes: rules are tried in ``position`` order and the first whose conditions all
+    hold sets the case's queue, priority, category, tags and assignee (an empty condition holds)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+    # Conditions (empty: any).
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    addresses = models.JSONField(_("written to"), default=list, blank=True)
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    #: Any of these words in the subject or text, compared by their stems (Snowball).
+    words = models.JSONField(_("words"), default=list, blank=True)
+    vip_tiers = models.JSONField(_("VIP tiers"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Actions (empty: left as it is).
+    set_queue = models.ForeignKey(
+        Queue, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("queue")
+    )
+    set_priority = models.CharField(_("priority"), max_length=10, blank=True, choices=Case.Priority.choices)
+    set_category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("set category"),
+    )
+    set_tags = models.JSONField(_("tags"), default=list, blank=True)
+    set_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("routing rule")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IvrChoice(models.Model):
+    """What a caller chose in the phone system's menu (the code it posts with the call events) means:
+    the category and queue of the case the call opens, or that such calls open none."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("label"), max_length=100)
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    queue = models.ForeignKey(
+        Queue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("queue")
+    )
+    opens_case = models.BooleanField(_("opens a case"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("phone menu choice")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
 #: The languages acknowledgements are written in; a case in any other language gets English.
 ACK_LANGUAGES = (
     ("sv", "svenska"),

@@ -311,6 +311,12 @@ class CallEventIn(Schema):
     to_number: ReceivedText = Field(default="", max_length=40)
     at: SaneDateTime | None = None
     recording_url: ReceivedText = Field(default="", max_length=500)
+    ivr_choice: ReceivedText = Field(
+        default="", max_length=40, description="the code of the caller's choice in the phone menu"
+    )
+    matter: ReceivedText = Field(
+        default="", max_length=200, description="what the caller said the call is about"
+    )
 
 
 @inbound_router.post(

@@ -42,9 +42,14 @@ def call_event_apply(
     to_number: str = "",
     at: dt.datetime | None = None,
     recording_url: str = "",
+    ivr_choice: str = "",
+    matter: str = "",
     actor: Any = None,
 ) -> Interaction:
-    """Apply one event of call ``call_id``; repeating an event changes nothing."""
+    """Apply one event of call ``call_id``; repeating an event changes nothing. ``ivr_choice`` (the code
+    of what the caller chose in the phone menu) and ``matter`` (what the caller said it is about), sent
+    with any event, are kept in the call's details: a case the call opens takes its category and queue
+    from them (docs/cases.md)."""
     call_id = (call_id or "").strip()
     if not call_id or len(call_id) > 200:
         raise ValidationError.for_field("call_id", _("Send the telephony system's id of the call."))
@@ -83,6 +88,9 @@ def call_event_apply(
         )
     was_finished = call.duration_seconds is not None
     data = dict(call.details)
+    for key, value, limit in (("ivr_choice", ivr_choice, 40), ("matter", matter, 200)):
+        if (value or "").strip():
+            data[key] = value.replace("\x00", "").strip()[:limit]
     if event == "answered":
         data.setdefault("answered_at", at.isoformat())
     if event == "recording":

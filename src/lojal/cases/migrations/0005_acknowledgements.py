@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_customer_and_answer_times'),
+        ('cases', '0004_routing_and_channels'),
         ('interactions', '0005_loop_guard'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
