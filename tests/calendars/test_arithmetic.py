@@ -257,9 +257,7 @@ PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[Heal
 
 @PROPERTY
 @given(hours=calendars(), start=moments, minutes=st.integers(min_value=1, max_value=6000))
-def test_a_due_time_is_never_outside_business_hours(
-    hours: BusinessHours, start: dt.datetime, minutes: int
-) -> None:
+def test_a_due_time_is_never_outside_business_hours(hours: BusinessHours, start: dt.datetime, minutes: int) -> None:
     due = hours.add_minutes(start, minutes)
 
     assert due > start
@@ -267,13 +265,7 @@ def test_a_due_time_is_never_outside_business_hours(
 
 
 @PROPERTY
-@given(
-    hours=calendars(),
-    start=moments,
-    first=targets,
-    second=targets,
-    later=st.timedeltas(max_value=dt.timedelta(days=9), min_value=dt.timedelta(0)),
-)
+@given(hours=calendars(), start=moments, first=targets, second=targets, later=st.timedeltas(max_value=dt.timedelta(days=9), min_value=dt.timedelta(0)))
 def test_adding_minutes_is_monotonic_in_the_minutes_and_the_start(
     hours: BusinessHours, start: dt.datetime, first: int, second: int, later: dt.timedelta
 ) -> None:
@@ -285,12 +277,8 @@ def test_adding_minutes_is_monotonic_in_the_minutes_and_the_start(
 
 @PROPERTY
 @given(hours=calendars(), start=moments, first=targets, second=st.integers(min_value=1, max_value=6000))
-def test_adding_in_two_steps_is_adding_the_sum(
-    hours: BusinessHours, start: dt.datetime, first: int, second: int
-) -> None:
-    assert hours.add_minutes(start, first + second) == hours.add_minutes(
-        hours.add_minutes(start, first), second
-    )
+def test_adding_in_two_steps_is_adding_the_sum(hours: BusinessHours, start: dt.datetime, first: int, second: int) -> None:
+    assert hours.add_minutes(start, first + second) == hours.add_minutes(hours.add_minutes(start, first), second)
 
 
 @PROPERTY
@@ -310,11 +298,7 @@ def test_the_minutes_between_a_start_and_its_due_time_are_the_target(
     paused_for=st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=12)),
 )
 def test_pausing_moves_the_due_time_by_exactly_the_business_time_paused(
-    hours: BusinessHours,
-    start: dt.datetime,
-    minutes: int,
-    pause_after: dt.timedelta,
-    paused_for: dt.timedelta,
+    hours: BusinessHours, start: dt.datetime, minutes: int, pause_after: dt.timedelta, paused_for: dt.timedelta
 ) -> None:
     due = hours.add_minutes(start, minutes)
     paused_at, resumed_at = start + pause_after, start + pause_after + paused_for
@@ -344,14 +328,10 @@ def _brute_minutes(hours: BusinessHours, start: dt.datetime, end: dt.datetime) -
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     hours=calendars(),
-    day=st.sampled_from(
-        [dt.date(2026, 3, 28), dt.date(2026, 10, 24), dt.date(2026, 6, 18), dt.date(2026, 12, 23)]
-    ),
+    day=st.sampled_from([dt.date(2026, 3, 28), dt.date(2026, 10, 24), dt.date(2026, 6, 18), dt.date(2026, 12, 23)]),
     length=st.integers(min_value=1, max_value=3 * 24 * 60),
 )
-def test_minutes_between_agrees_with_counting_minute_by_minute(
-    hours: BusinessHours, day: dt.date, length: int
-) -> None:
+def test_minutes_between_agrees_with_counting_minute_by_minute(hours: BusinessHours, day: dt.date, length: int) -> None:
     start = dt.datetime.combine(day, T(0), tzinfo=dt.UTC)
     end = start + dt.timedelta(minutes=length)
 

@@ -36,9 +36,7 @@ class PeriodOut(Schema):
 
 class SpecialDayOut(Schema):
     date: dt.date
-    kind: str = Field(
-        description="closed, shortened (open for its periods only) or open (as on a normal week)"
-    )
+    kind: str = Field(description="closed, shortened (open for its periods only) or open (as on a normal week)")
     name: str
     periods: list[list[str]] = Field(description="a shortened day's periods as [[from, to], ...]")
 
@@ -68,9 +66,7 @@ class CalendarPatch(Schema):
 
 class PeriodsIn(Schema):
     periods: list[list[Text]] = Field(
-        ...,
-        max_length=services.PERIODS_MAX,
-        description='[["08:00", "12:00"], ["13:00", "17:00"]]; [] closes the day',
+        ..., max_length=services.PERIODS_MAX, description='[["08:00", "12:00"], ["13:00", "17:00"]]; [] closes the day'
     )
 
 
@@ -98,8 +94,7 @@ def _calendar_out(calendar: BusinessCalendar) -> dict[str, Any]:
             for p in calendar.periods.all()
         ],
         "special_days": [
-            {"date": d.date, "kind": d.kind, "name": d.name, "periods": d.periods}
-            for d in calendar.days.all()
+            {"date": d.date, "kind": d.kind, "name": d.name, "periods": d.periods} for d in calendar.days.all()
         ],
     }
 

@@ -124,7 +124,9 @@ class BusinessHours:
         first, second = _microseconds(start), _microseconds(end)
         self._covering(first)
         table = self._covering(second)
-        return dt.timedelta(microseconds=self._open_before(table, second) - self._open_before(table, first))
+        return dt.timedelta(
+            microseconds=self._open_before(table, second) - self._open_before(table, first)
+        )
 
     def minutes_between(self, start: dt.datetime, end: dt.datetime) -> int:
         """The whole business minutes in [``start``, ``end``) (aware datetimes), rounded toward zero;
@@ -144,9 +146,7 @@ class BusinessHours:
         next open period. Raises :class:`NeverOpen` when there is none in :data:`SEARCH_YEARS` years."""
         return self._datetime(self._next_open(_microseconds(at)))
 
-    def due_after_pause(
-        self, due: dt.datetime, *, paused_at: dt.datetime, resumed_at: dt.datetime
-    ) -> dt.datetime:
+    def due_after_pause(self, due: dt.datetime, *, paused_at: dt.datetime, resumed_at: dt.datetime) -> dt.datetime:
         """The due time of a target that was due at ``due`` and whose clock stood still from
         ``paused_at`` to ``resumed_at``: ``due`` moved on by exactly the business time in between."""
         paused = self.business_time_between(paused_at, resumed_at)

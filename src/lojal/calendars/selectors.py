@@ -66,7 +66,9 @@ def business_hours(calendar_id: int) -> BusinessHours:
     ``is_open``, ``next_open``), kept in this process per (id, revision): every change to a calendar
     bumps its revision, so the next call loads it afresh; otherwise a call costs one indexed one-row
     query. Load it once per calendar for a batch (a recompute over many cases). Raises NotFound."""
-    version = BusinessCalendar.objects.filter(pk=calendar_id).values_list("revision", "created_at").first()
+    version = (
+        BusinessCalendar.objects.filter(pk=calendar_id).values_list("revision", "created_at").first()
+    )
     if version is None:
         raise NotFound(f"No calendar with id {calendar_id}.")
     kept = _loaded.get(calendar_id)
