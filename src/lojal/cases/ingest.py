@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from lojal.accounts import selectors as accounts_selectors
 from lojal.cases.assignment import case_auto_assign
-from lojal.cases.channels import ivr_choice_for, opens_cases, service_address
+from lojal.cases.channels import ivr_choice_for, opens_cases
 from lojal.cases.models import OPEN_STATUSES, Case, CaseInteraction, CaseLink
 from lojal.cases.routing import Message, route
 from lojal.cases.services import _may_work, case_change, case_open
@@ -244,9 +244,7 @@ def _open_new(interaction: Any, *, follow_up_of: Case | None = None) -> Case | N
                 customer_id=interaction.customer_id,
                 category_id=category_id,
                 queue_id=queue_id,
-                received_at_address=service_address(kind=kind, addresses=address.split(","))
-                if kind == "email"
-                else address,
+                received_at_address=address.split(",")[0] if kind == "email" else address,
                 conversation_id=interaction.conversation_id,
                 interaction_ids=[interaction.pk],
                 opened_at=occurred_at,
