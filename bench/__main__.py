@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import my_day
 
     my_day.add_parser(sub)
+    from bench import sla_recompute
+
+    sla_recompute.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -128,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return export.run(args)
     if args.benchmark == "my-day":
         return my_day.run(args)
+    if args.benchmark == "sla-recompute":
+        return sla_recompute.run(args)
     from bench.customers import run
 
     return run(args)

@@ -407,3 +407,5 @@ LOJAL_CASE_NUMBER_PREFIX = _env("CASE_NUMBER_PREFIX", "")
 # matches: a queue's name; empty: the first active queue.
 LOJAL_CASE_REOPEN_DAYS = int(_env("CASE_REOPEN_DAYS", "7"))
 LOJAL_CASE_DEFAULT_QUEUE = _env("CASE_DEFAULT_QUEUE", "")
+# Service levels: a case still past its target this long after the assignee was told goes to the queue's manager.
+LOJAL_SLA_ESCALATION_MINUTES = int(_env("SLA_ESCALATION_MINUTES", "30"))

@@ -13,7 +13,7 @@ from lojal.calendars.models import BusinessCalendar
 from lojal.calendars.selectors import business_hours
 from lojal.cases.ack_estimate import AlwaysOpen, case_estimate, cases_ahead, estimate, round_up
 from lojal.cases.ack_wording import expected_time_words
-from lojal.cases.models import Case, Queue
+from lojal.cases.models import Case, Queue, SlaPolicy
 from lojal.cases.services import case_open
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +274,21 @@ def test_an_always_open_queue_adds_plain_minutes() -> None:
 
     assert hours.add_minutes(NOW, 90) == NOW + dt.timedelta(minutes=90)
     assert hours.minutes_between(NOW, NOW - dt.timedelta(hours=1)) == 0
+
+
+def test_the_sla_clocks_due_time_bounds_the_promise_of_a_case_they_opened() -> None:
+    queue = queue_with_pace(answered=40)
+    SlaPolicy.objects.create(name="Privat", queue=queue, first_response_minutes=60)
+    for index in range(2):
+        case_open(actor=None, subject=f"Före {index}", channel="email", queue_id=queue.pk, opened_at=NOW)
+    case = case_open(actor=None, subject="Min fråga", channel="email", queue_id=queue.pk, opened_at=NOW)
+
+    result, zone = case_estimate(case, now=NOW)
+
+    # The clocks set the first-response due time one business hour after opening: 11:00.
+    assert case.first_response_due == dt.datetime(2026, 12, 7, 11, 0, tzinfo=STOCKHOLM)
+    assert (result.ahead, result.needed_minutes) == (2, 405)
+    assert (result.promised_by, result.bounded_by_sla) == (case.first_response_due, True)
+    assert expected_time_words(result.promised_by, now=NOW, language="fi", time_zone=zone) == (
+        "tänään ennen klo 11.00"
+    )

@@ -247,6 +247,13 @@ class Case(models.Model):
     is_breached = models.BooleanField(default=False)
     #: The calendar revision the due times were computed with (see calendars.BusinessCalendar.revision).
     calendar_revision = models.PositiveIntegerField(default=0)
+    #: The status the clocks last saw (a change from it starts or ends a pause, see :class:`ClockPause`).
+    clock_status = models.CharField(max_length=20, blank=True)
+    #: Since when the clocks stand still (the open :class:`ClockPause`); empty while they run.
+    clock_paused_at = models.DateTimeField(null=True, blank=True)
+    #: The earliest moment a running target is near or past its due time and not yet looked at by the
+    #: service-level worker (it finds the cases to warn about and flag with one index range scan).
+    sla_check_at = models.DateTimeField(null=True, blank=True)
     #: When the customer last wrote (an inbound message joined the case) and when staff last answered
     #: in public: the next-response target runs while the first is later than the second.
     customer_wrote_at = models.DateTimeField(null=True, blank=True)
@@ -286,6 +293,9 @@ class Case(models.Model):
             models.Index(fields=["customer", "-opened_at"], name="case_customer_newest"),
             models.Index(fields=["conversation", "status"], name="case_conversation"),
             models.Index(fields=["status", "opened_at"], name="case_status_opened"),
+            models.Index(
+                fields=["sla_check_at"], name="case_sla_check", condition=Q(sla_check_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -555,3 +565,87 @@ class AcknowledgementTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.language
+
+
+class ClockPause(models.Model):
+    """A stretch of time the service-level clocks of a case stood still: from entering a waiting
+    status (or being solved) until the status changed back or the customer wrote. Who paused and who
+    resumed are kept, so pauses are auditable and reports can show the paused time. Kept as rows of
+    their own (rather than read back from CaseChange) because a resume by the customer writing is no
+    status change, and the recompute after a calendar change reads them for 100,000 cases at once."""
+
+    class Resumed(models.TextChoices):
+        STATUS = "status", _("Status changed")
+        CUSTOMER = "customer", _("Customer wrote")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_pauses")
+    #: The status that stopped the clocks (pending_customer, pending_third_party or solved).
+    status = models.CharField(max_length=20)
+    paused_at = models.DateTimeField()
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resumed_at = models.DateTimeField(null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resumed_because = models.CharField(max_length=10, choices=Resumed.choices, blank=True)
+
+    class Meta:
+        ordering = ["paused_at", "id"]
+        indexes = [models.Index(fields=["case", "paused_at"], name="clock_pause_order")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(resumed_at__isnull=True), name="clock_pause_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status} {self.paused_at}-{self.resumed_at}"
+
+
+class SlaEvent(models.Model):
+    """A target of a case came near its due time or passed it: recorded once per run of the target
+    (``started_at`` tells the runs of the next-response target apart), so the warning and the
+    escalation happen once and reports can count breaches."""
+
+    class Target(models.TextChoices):
+        FIRST_RESPONSE = "first_response", _("First response")
+        NEXT_RESPONSE = "next_response", _("Next response")
+        RESOLUTION = "resolution", _("Resolution")
+
+    class Kind(models.TextChoices):
+        NEAR = "near", _("Near its target")
+        BREACHED = "breached", _("Past its target")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sla_events")
+    target = models.CharField(max_length=20, choices=Target.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    #: When this run of the target started (the case opened, or the customer wrote).
+    started_at = models.DateTimeField()
+    due = models.DateTimeField()
+    at = models.DateTimeField()
+    #: Who was told at once (the assignee; the queue's manager when nobody was assigned).
+    notified = models.JSONField(default=list, blank=True)
+    #: For a breach: when the escalation to the queue's manager was settled (told, or no longer
+    #: needed because the target was met in time); empty while it waits.
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    manager_notified = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "target", "kind", "started_at"], name="sla_event_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["at"],
+                name="sla_event_escalation_due",
+                condition=Q(kind="breached", escalated_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.target} {self.kind}"

@@ -266,7 +266,7 @@ def case_change(
             case.contact_person_id = None
         for field, (_old, new) in diffs.items():
             setattr(case, field, new)
-        case_clocks_refresh(case, at=now)
+        case_clocks_refresh(case, at=now, actor=actor)
         case.save()
         CaseChange.objects.bulk_create(
             CaseChange(

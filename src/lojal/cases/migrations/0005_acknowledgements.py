@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0004_routing_and_channels'),
+        ('cases', '0004_sla_clocks'),
         ('interactions', '0005_loop_guard'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
