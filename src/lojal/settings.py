@@ -263,8 +263,13 @@ LOJAL_AUTO_REPLY_SENDER_WINDOW_MINUTES = int(_env("AUTO_REPLY_SENDER_WINDOW_MINU
 LOJAL_AUTO_REPLY_PER_HOUR = int(_env("AUTO_REPLY_PER_HOUR", "500"))
 # Dotted paths of functions called with ``interaction_id=`` after an inbound interaction of any channel is
 # stored (lojal.interactions.inbound_hooks): how an app above interactions hears of inbound contacts.
-# Cases first: a message opens or joins its case (docs/cases.md, "How a message becomes a case").
-LOJAL_INBOUND_HANDLERS: list[str] = ["lojal.cases.ingest.inbound_to_case"]
+LOJAL_INBOUND_HANDLERS: list[str] = [
+    # Put the message into a case (open, join or reopen), then acknowledge a new case (docs/cases.md).
+    "lojal.cases.ingest.inbound_to_case",
+    "lojal.cases.acknowledgement.inbound_acknowledge",
+]
+# The answering pace the acknowledgement's expected time is estimated from: the last N days.
+LOJAL_ACK_PACE_DAYS = int(_env("ACK_PACE_DAYS", "14"))
 
 TASKS = {
     "default": {

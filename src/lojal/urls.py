@@ -45,6 +45,7 @@ urlpatterns = [
     path("work/", include("lojal.workspace.urls")),
     path("service/kpis/", include("lojal.cases.kpi_urls")),
     path("service/calendars/", include("lojal.calendars.urls")),
+    path("service/acknowledgements/", include("lojal.cases.ack_urls")),
     path("service/", include("lojal.cases.routing_urls")),
     path("service/sla/", include("lojal.cases.sla_urls")),
     path("service/", include("lojal.cases.urls")),

@@ -307,6 +307,7 @@ def parametrised(world: World) -> dict[str, str]:
         "export_job": f"/exports/{world.export_job_id}/",
         "export_job_download": "",
         "workspace:call_list_work": f"/work/call-lists/{world.call_list_id}/",
+        "acknowledgements:edit": "/service/acknowledgements/sv/",
         "workspace:call_list_close": "",
         "workspace:call_list_log": "",
         "workspace:call_list_skip": "",

@@ -272,6 +272,16 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The acknowledgement (cases.acknowledgement): when it was handed to the outbox and the reply it was,
+    # the time it promised the first answer by, how that time was estimated, and, when none was sent,
+    # why (an interactions.auto_reply.Reason code, e.g. "auto_reply" or "sender_cap").
+    ack_sent_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    ack_interaction = models.ForeignKey(
+        "interactions.Interaction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    promised_by = models.DateTimeField(_("first answer promised by"), null=True, blank=True)
+    ack_estimate = models.JSONField(default=dict, blank=True)
+    ack_suppressed_reason = models.CharField(max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -678,3 +688,34 @@ class SlaCalendarState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.calendar_id}@{self.revision}"
+
+
+
+#: The languages acknowledgements are written in; a case in any other language gets English.
+ACK_LANGUAGES = (
+    ("sv", "svenska"),
+    ("nb", "norsk bokmål"),
+    ("da", "dansk"),
+    ("fi", "suomi"),
+    ("en", "English"),
+)
+
+
+class AcknowledgementTemplate(models.Model):
+    """A manager's own wording of the acknowledgement in one language; without a row the shipped
+    default (cases.ack_wording.DEFAULT_TEMPLATES) is sent."""
+
+    language = models.CharField(_("language"), max_length=5, unique=True, choices=ACK_LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("acknowledgement template")
+
+    def __str__(self) -> str:
+        return self.language
