@@ -56,7 +56,7 @@ def test_reply_to_an_email_from_the_customer_page(
     page = logged_in()
 
     page.goto(f"{live_server.url}/customers/{jorgen.pk}/")
-    page.click("#timeline-list >> text=Byte av jacka – fel storlek")
+    page.click("#timeline-list .interaction-event >> text=Byte av jacka – fel storlek")
     expect(page.get_by_test_id("message-text")).to_contain_text("fått fel storlek på jackan")
     page.fill("#reply-body", "Hej Jörgen!\n\nSjälvklart kan du byta. Returetiketten kommer i nästa mejl.")
     page.click("#reply-form button[type=submit]")
