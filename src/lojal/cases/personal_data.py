@@ -47,4 +47,22 @@ personal_data(
     NotPersonal(model="cases.Category", fields=("name",), reason="what cases are about, set up by managers"),
     NotPersonal(model="cases.Queue", fields=("name",), reason="a team's queue"),
     NotPersonal(model="cases.SlaPolicy", fields=("name",), reason="a service-level policy's name"),
+    NotPersonal(
+        model="cases.Case",
+        fields=("ack_suppressed_reason",),
+        reason="a code saying why no acknowledgement went out, such as 'auto_reply'",
+    ),
+    NotPersonal(
+        model="cases.ServiceChannel",
+        fields=("address", "note"),
+        reason="the company's own inbound addresses, forms and numbers, and a manager's note on them",
+    ),
+    NotPersonal(model="cases.RoutingRule", fields=("name",), reason="a routing rule's name"),
+    NotPersonal(model="cases.IvrChoice", fields=("label",), reason="the name of a phone menu choice"),
+    NotPersonal(model="cases.Macro", fields=("name",), reason="a canned reply's name"),
+    NotPersonal(
+        model="cases.AcknowledgementTemplate",
+        fields=("subject", "body"),
+        reason="the wording managers give the acknowledgement, with fields filled in when sent",
+    ),
 )
