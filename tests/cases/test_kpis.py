@@ -20,7 +20,7 @@ from django.utils import timezone
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
 from lojal.cases.kpis import AGE_BUCKETS, KpiFilters, service_kpis
-from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, TimeEntry
+from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, SlaEvent, TimeEntry
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -63,6 +63,9 @@ def _cases(agents: list[User], seed: int = 7, count: int = 400) -> list[Case]:
                 solved_at=solved,
                 resolution_minutes=rng.randrange(0, 9000) if solved else None,
                 reopened_count=rng.choice([0, 0, 0, 1, 2]),
+                promised_by=opened + dt.timedelta(minutes=rng.randrange(30, 4000))
+                if rng.random() < 0.6
+                else None,
                 first_response_due=opened + dt.timedelta(minutes=rng.randrange(60, 3000))
                 if has_first
                 else None,
@@ -72,6 +75,17 @@ def _cases(agents: list[User], seed: int = 7, count: int = 400) -> list[Case]:
             )
         )
     cases = Case.objects.bulk_create(rows)
+    SlaEvent.objects.bulk_create(
+        SlaEvent(
+            case=case,
+            target=rng.choice(SlaEvent.Target.values),
+            kind=rng.choice(SlaEvent.Kind.values),
+            started_at=case.opened_at + dt.timedelta(hours=rng.randrange(0, 72)),
+            due=case.opened_at + dt.timedelta(hours=80),
+            at=case.opened_at + dt.timedelta(hours=90),
+        )
+        for case in rng.sample(cases, min(120, len(cases)))
+    )
     TimeEntry.objects.bulk_create(
         TimeEntry(
             case=rng.choice(cases),
@@ -152,6 +166,25 @@ def _expected(filters: KpiFilters, now: dt.datetime) -> dict[str, object]:
             attained("resolution_due", "solved_at"),
         ],
         "reopen": (len(solved), sum(1 for case in solved if case.reopened_count > 0)),
+        "promises": (
+            sum(1 for case in solved if case.promised_by and case.status in ("solved", "closed")),
+            sum(
+                1
+                for case in solved
+                if case.promised_by
+                and case.status in ("solved", "closed")
+                and case.first_responded_at
+                and case.first_responded_at <= case.promised_by
+            ),
+        ),
+        "next_breaches": sum(
+            1
+            for event in SlaEvent.objects.all()
+            if event.case_id in {case.pk for case in cases}
+            and event.target == "next_response"
+            and event.kind == "breached"
+            and first <= event.started_at < after
+        ),
         "backlog_queue": Counter(case.queue_id for case in backlog),
         "backlog_category": Counter(case.category_id for case in backlog),
         "ages": ages,
@@ -195,6 +228,8 @@ def test_every_figure_matches_a_recount_from_the_raw_cases(
     ]
     assert [(row.met, row.missed) for row in kpis.attainment] == expected["attainment"]
     assert (kpis.solved, kpis.reopened) == expected["reopen"]
+    assert (kpis.promised, kpis.promises_kept) == expected["promises"]
+    assert kpis.promised > 0 and kpis.next_response_breaches == expected["next_breaches"]
     names = dict(Queue.objects.values_list("name", "pk"))
     assert {names.get(label): count for label, count in kpis.backlog_by_queue} == expected["backlog_queue"]
     categories = dict(Category.objects.values_list("name", "pk"))

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,14 +40,18 @@ def _moment(value: dt.date | dt.datetime, *, end: bool) -> dt.datetime:
 
 
 def promises_kept(
-    start: dt.date | dt.datetime, end: dt.date | dt.datetime, queue_id: int | None = None
+    start: dt.date | dt.datetime,
+    end: dt.date | dt.datetime,
+    queue_id: int | None = None,
+    cases: QuerySet[Case] | None = None,
 ) -> PromisesKept:
     """Promises kept for the cases solved from ``start`` to ``end`` (datetimes: ``start`` <= solved <
     ``end``; dates: both days included), optionally of one queue. A case counts when its
     acknowledgement promised a time (``promised_by``); it is kept when the first answer
     (``first_responded_at``) came at or before that time. Solved means solved or closed since (a
-    closed case keeps its ``solved_at``); a reopened case counts once solved again. One query."""
-    cases = Case.objects.filter(
+    closed case keeps its ``solved_at``); a reopened case counts once solved again. ``cases`` narrows
+    it further (the dashboard's channel and VIP tier). One query."""
+    cases = (Case.objects.all() if cases is None else cases).filter(
         solved_at__gte=_moment(start, end=False),
         solved_at__lt=_moment(end, end=True),
         status__in=[Case.Status.SOLVED, Case.Status.CLOSED],

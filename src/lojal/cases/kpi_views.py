@@ -159,6 +159,17 @@ def kpi_rows(kpis: ServiceKpis) -> list[tuple[str, str, Any]]:
             (_("Service level: %(target)s") % {"target": attained.target}, _("Missed"), attained.missed),
         ]
     rows += [(_("Reopened"), _("Solved"), kpis.solved), (_("Reopened"), _("Reopened"), kpis.reopened)]
+    rows += [
+        (_("Promises kept"), _("Promised"), kpis.promised),
+        (_("Promises kept"), _("Kept"), kpis.promises_kept),
+    ]
+    rows += [
+        (
+            _("Service level: %(target)s") % {"target": _("Next response")},
+            _("Missed"),
+            kpis.next_response_breaches,
+        )
+    ]
     rows += [(_("Backlog by queue"), label, count) for label, count in kpis.backlog_by_queue]
     rows += [(_("Backlog by category"), label, count) for label, count in kpis.backlog_by_category]
     rows += [(_("Backlog by age"), label, count) for label, count in kpis.backlog_by_age]

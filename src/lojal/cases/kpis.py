@@ -8,6 +8,10 @@ tests/cases/test_kpis.py recomputes every one from the raw cases and compares.
 - Resolution time: cases solved in the period, in business hours from opening to solving.
 - Service-level attainment per target: cases opened in the period with that target whose outcome is
   known (met, or missed: answered late or still unanswered past the due time).
+- Promises kept: of the cases solved in the period whose acknowledgement promised a time for the
+  first answer, the share answered by then.
+- Next-response breaches: how often a next-response target that started in the period went past
+  its due time.
 - Reopen rate: of the cases solved in the period, the share reopened at least once.
 - Backlog: the open cases now, by queue, category and age.
 - Per agent: cases solved in the period by their assignee, and time recorded in the period.
@@ -27,7 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.accounts import selectors as accounts_selectors
-from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, TimeEntry
+from lojal.cases.ack_selectors import promises_kept
+from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, SlaEvent, TimeEntry
 
 #: The age buckets of the backlog, in whole days since the case opened: (label, from, to) with to exclusive.
 AGE_BUCKETS = ((0, 1), (1, 3), (3, 7), (7, 30), (30, None))
@@ -101,10 +106,20 @@ class ServiceKpis:
     attainment: list[Attainment] = field(default_factory=list)
     solved: int = 0
     reopened: int = 0
+    #: Acknowledgements' promised first-answer times, for the cases solved in the period: how many
+    #: promised one and how many were answered by then.
+    promised: int = 0
+    promises_kept: int = 0
+    #: How often a next-response target (after a customer's message) went past its due time.
+    next_response_breaches: int = 0
     backlog_by_queue: list[tuple[str, int]] = field(default_factory=list)
     backlog_by_category: list[tuple[str, int]] = field(default_factory=list)
     backlog_by_age: list[tuple[str, int]] = field(default_factory=list)
     agents: list[AgentRow] = field(default_factory=list)
+
+    @property
+    def promises_share(self) -> float | None:
+        return self.promises_kept / self.promised if self.promised else None
 
     @property
     def reopen_rate(self) -> float | None:
@@ -187,6 +202,15 @@ def service_kpis(*, filters: KpiFilters, now: dt.datetime | None = None) -> Serv
         ),
         _attainment(opened, target=_("Resolution"), due="resolution_due", done="solved_at", now=now),
     ]
+    promises = promises_kept(first, after, cases=cases)
+    kpis.promised, kpis.promises_kept = promises.promised, promises.kept
+    kpis.next_response_breaches = SlaEvent.objects.filter(
+        case__in=cases,
+        target=SlaEvent.Target.NEXT_RESPONSE,
+        kind=SlaEvent.Kind.BREACHED,
+        started_at__gte=first,
+        started_at__lt=after,
+    ).count()
     reopen = solved.aggregate(solved=Count("pk"), reopened=Count("pk", filter=Q(reopened_count__gt=0)))
     kpis.solved, kpis.reopened = reopen["solved"], reopen["reopened"]
 
