@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from lojal.accounts.services import team_create
 from lojal.activities import call_lists
 from lojal.activities import services as activity_services
 from lojal.core.models import ExportJob
@@ -76,6 +77,7 @@ class World:
     call_list_id: int
     export_job_id: int
     sent_mail_id: int
+    team_id: int
 
 
 def demo_world(staff: Any) -> World:
@@ -162,6 +164,10 @@ def demo_world(staff: Any) -> World:
     activity_services.activity_create(
         actor=staff, subject="Skicka offert till Norrlandsbolaget", due_date=today, customer_id=company.pk
     )
+    team = team_create(actor=staff, name="Kundtjänst Norrland", member_ids=[staff.pk])
+    activity_services.activity_create(
+        actor=staff, subject="Ring tillbaka om garantin", due_date=today, owner_team_id=team.pk
+    )
     call_list = call_lists.call_list_create(
         actor=staff,
         name="Vårkampanj 2026",
@@ -204,6 +210,7 @@ def demo_world(staff: Any) -> World:
         call_list_id=call_list.pk,
         export_job_id=export_job.pk,
         sent_mail_id=sent_mail.pk,
+        team_id=team.pk,
     )
 
 
@@ -276,7 +283,8 @@ def parametrised(world: World) -> dict[str, str]:
         "interactions:chat_customer_pick": "",
         "interactions:chat_customer_set": "",
         "activities:edit": f"/activities/{world.activity_id}/edit/",
-        "activities:complete": "",
+        "activities:complete": f"/activities/{world.activity_id}/complete/",
+        "accounts:team": f"/account/teams/{world.team_id}/",
         "activities:cancel": "",
         "activities:reopen": "",
         "activities:customer_card": "",
