@@ -79,8 +79,10 @@ INSTALLED_APPS = [
     "lojal.accounts",
     "lojal.customers",
     "lojal.timeline",
+    "lojal.calendars",
     "lojal.activities",
     "lojal.interactions",
+    "lojal.cases",
     "lojal.sales",
     "lojal.imports",
     "lojal.privacy",
@@ -383,3 +385,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
 }
+
+# Customer service (docs/cases.md): case numbers read "<prefix>26-001234"; the prefix may be empty.
+LOJAL_CASE_NUMBER_PREFIX = _env("CASE_NUMBER_PREFIX", "")

@@ -332,3 +332,32 @@ def test_my_day_holds_my_and_my_teams_overdue_and_todays_open_ones(
 
     assert [a.pk for a in day.overdue] == [overdue.pk]
     assert [a.pk for a in day.today] == [early.pk, late.pk, untimed.pk]
+
+
+def test_another_app_notifies_with_a_link_and_the_line_is_said_in_the_readers_language(
+    make_user: Callable[..., User],
+) -> None:
+    from lojal.activities.rendering import notification_text
+
+    agent = make_user(Role.SERVICE_AGENT, "agent")
+
+    count = services.notification_notify(
+        recipient_ids=[agent.pk, agent.pk],
+        kind="case_mention",
+        data={"number": "26-000007", "subject": "Fakturan", "by": "Sara", "url": "/service/cases/7/"},
+    )
+
+    notification = Notification.objects.get()
+    assert (count, notification.recipient_id, notification.data["url"]) == (1, agent.pk, "/service/cases/7/")
+    with translation.override("sv"):
+        assert notification_text(notification) == "Sara nämnde dig i ärende #26-000007: Fakturan"
+
+
+def test_a_notification_leading_outside_lojal_is_refused(make_user: Callable[..., User]) -> None:
+    agent = make_user(Role.SERVICE_AGENT, "agent")
+
+    with pytest.raises(ValidationError):
+        services.notification_notify(
+            recipient_ids=[agent.pk], kind="case_near", data={"url": "https://evil.example/"}
+        )
+    assert Notification.objects.count() == 0

@@ -43,6 +43,9 @@ class Action(models.TextChoices):
     ACTIVITY_MANAGE_ANY = "activity.manage_any", _("Change and complete anyone's follow-ups")
     CUSTOMER_BULK_CHANGE = "customer.bulk_change", _("Change many customers at once (tags, manager, stage)")
     LIST_EXPORT = "list.export", _("Export lists to CSV and XLSX files")
+    # Customer service (docs/cases.md): everyone who may see customers reads cases.
+    CASE_WORK = "case.work", _("Work service cases (reply, note, change, take)")
+    SERVICE_CONFIGURE = "service.configure", _("Set up queues, service levels, calendars, routing and macros")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -77,10 +80,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             # thousands of records with one click: both stay with managers (and administrators).
             Action.CUSTOMER_BULK_CHANGE,
             Action.LIST_EXPORT,
+            Action.CASE_WORK,
+            Action.SERVICE_CONFIGURE,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.
-    Role.SERVICE_AGENT: frozenset(_FRONT_LINE | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE}),
+    Role.SERVICE_AGENT: frozenset(
+        _FRONT_LINE | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE, Action.CASE_WORK}
+    ),
     Role.SALES: frozenset(_FRONT_LINE | {Action.SALES_RECORD}),
     Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD, Action.ACTIVITY_MANAGE}),
     Role.READ_ONLY: frozenset(_EVERYONE),

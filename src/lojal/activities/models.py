@@ -200,6 +200,11 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         ACTIVITY_DUE = "activity_due", _("Follow-up now due")
         ACTIVITY_ASSIGNED = "activity_assigned", _("Follow-up assigned to you")
+        # Other apps' lines (``notification_notify``): the text comes from ``data``, the link from data["url"].
+        CASE_ASSIGNED = "case_assigned", _("Case assigned to you")
+        CASE_MENTION = "case_mention", _("Mentioned on a case")
+        CASE_NEAR = "case_near", _("Case near its target")
+        CASE_BREACHED = "case_breached", _("Case past its target")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

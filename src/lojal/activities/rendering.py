@@ -39,4 +39,13 @@ def notification_text(notification: Notification) -> str:
         if data.get("by"):
             return _("%(name)s gave you a follow-up: %(subject)s") % {"name": data["by"], "subject": subject}
         return _("A follow-up is yours: %(subject)s") % {"subject": subject}
+    case = {"number": data.get("number", ""), "subject": subject, "name": data.get("by", "")}
+    if notification.kind == Notification.Kind.CASE_ASSIGNED:
+        return _("Case #%(number)s is yours: %(subject)s") % case
+    if notification.kind == Notification.Kind.CASE_MENTION:
+        return _("%(name)s mentioned you on case #%(number)s: %(subject)s") % case
+    if notification.kind == Notification.Kind.CASE_NEAR:
+        return _("Case #%(number)s is near its target: %(subject)s") % case
+    if notification.kind == Notification.Kind.CASE_BREACHED:
+        return _("Case #%(number)s is past its target: %(subject)s") % case
     return subject

@@ -447,3 +447,31 @@ def calendar_feed_authenticate(*, token: str) -> Any:
     if feed.last_used_at is None or now - feed.last_used_at > dt.timedelta(hours=1):
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
     return feed.user
+
+
+#: The kinds other apps may send with :func:`notification_notify`.
+OTHER_APPS_KINDS = frozenset(
+    {
+        Notification.Kind.CASE_ASSIGNED,
+        Notification.Kind.CASE_MENTION,
+        Notification.Kind.CASE_NEAR,
+        Notification.Kind.CASE_BREACHED,
+    }
+)
+
+
+def notification_notify(*, recipient_ids: Iterable[int], kind: str, data: Mapping[str, Any]) -> int:
+    """Put a line under each recipient's bell for another app (a case assigned, a mention, a target
+    near or past). ``data`` holds what the line says (``subject``, ``number``, ``by``) and where it
+    leads (``url``, a path in Lojal); the text is rendered in the reader's language. Returns how many."""
+    if kind not in OTHER_APPS_KINDS:
+        raise ValidationError.for_field("kind", _("Not a kind of notification other apps send."))
+    url = str(data.get("url", ""))
+    if url and not url.startswith("/"):
+        raise ValidationError.for_field("url", _("A link within Lojal, starting with /."))
+    rows = [
+        Notification(recipient_id=user_id, kind=kind, data=dict(data))
+        for user_id in dict.fromkeys(recipient_ids)
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from lojal.core.models import Sequence
 
 #: Sequences created by migrations, with the first number each hands out.
-SEQUENCE_STARTS = {"customer_number": 100001}
+SEQUENCE_STARTS = {"customer_number": 100001, "case_number": 1}
 
 
 def sequence_next(*, name: str, count: int = 1) -> list[int]:

@@ -153,6 +153,38 @@ def customers_to_pick(*, query: str, user: Any, limit: int = 8) -> list[Customer
     return [customer for customer, _hit in hits]
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceProfile:
+    """What customer service needs of a customer to queue and answer a case: who it is, how VIP, in
+    which language to write, and who looks after the account."""
+
+    customer_id: int
+    name: str
+    vip_tier: str
+    language: str
+    account_manager_id: int | None
+    email: str
+    phone: str
+
+
+def customer_service_profile(*, customer_id: int) -> ServiceProfile | None:
+    """The service profile of a live customer, or None when there is none with this id."""
+    row = (
+        Customer.objects.filter(pk=customer_id, deleted_at__isnull=True)
+        .values_list(
+            "pk",
+            "display_name",
+            "vip_tier",
+            "preferred_language",
+            "account_manager_id",
+            "primary_email",
+            "primary_phone",
+        )
+        .first()
+    )
+    return ServiceProfile(*row) if row else None
+
+
 def customer_exists(*, customer_id: int) -> bool:
     """Whether a live (not deleted) customer has this id: the check other apps make before writing."""
     return Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).exists()

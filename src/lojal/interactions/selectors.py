@@ -191,3 +191,24 @@ def delivery_states(*, interaction_ids: list[int]) -> dict[int, str]:
 def open_chat_count() -> int:
     """How many chats wait for staff (My day)."""
     return ChatSession.objects.filter(state=ChatSession.State.OPEN).count()
+
+
+def interactions_in(*, interaction_ids: list[int]) -> QuerySet[Interaction]:
+    """These interactions, oldest first, with what a conversation view shows of each (another app's
+    thread: a case's conversation)."""
+    return (
+        Interaction.objects.filter(pk__in=interaction_ids)
+        .select_related("email", "staff", "outbound")
+        .prefetch_related("attachments")
+        .order_by("occurred_at", "id")
+    )
+
+
+def latest_inbound(*, interaction_ids: list[int], channel: str) -> Interaction | None:
+    """The newest inbound interaction of ``channel`` among these: the one a reply answers."""
+    return (
+        Interaction.objects.filter(pk__in=interaction_ids, channel=channel, direction="in")
+        .select_related("email")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )

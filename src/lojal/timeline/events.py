@@ -105,6 +105,16 @@ class InteractionFacts:
     subject_phrase: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """A service case as its timeline entries show it."""
+
+    case_id: int
+    number: str
+    subject: str
+    status: str
+
+
 def actor_id_of(actor: Any) -> int | None:
     """The id of a staff user, or None for the system, an anonymous visitor or no one."""
     pk = getattr(actor, "pk", None)
@@ -622,3 +632,33 @@ def activity_done(
         actor_id=actor_id,
         body=activity.outcome,
     )
+
+
+_CASE_KINDS = frozenset(
+    {Event.Kind.CASE_OPENED.value, Event.Kind.CASE_CHANGED.value, Event.Kind.CASE_MERGED.value}
+)
+
+
+def case_event(
+    *,
+    customer_id: int,
+    kind: str,
+    case: CaseFacts,
+    changes: dict[str, Any] | None = None,
+    occurred_at: dt.datetime | None = None,
+    actor_id: int | None = None,
+) -> EventDraft:
+    """A case was opened, changed (``changes``: field -> [old, new]) or merged into another; the
+    summary ("Case #24-001234 solved: ...") is rendered when read, by the renderer the cases app
+    registers for ``case.``."""
+    if kind not in _CASE_KINDS:
+        raise ValueError(f"not a case event: {kind}")
+    data: dict[str, Any] = {
+        "case_id": case.case_id,
+        "number": case.number,
+        "subject": case.subject,
+        "status": case.status,
+    }
+    if changes:
+        data["changes"] = changes
+    return _draft(customer_id=customer_id, kind=kind, data=data, occurred_at=occurred_at, actor_id=actor_id)

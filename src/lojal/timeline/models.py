@@ -30,6 +30,9 @@ class Event(models.Model):
         HOLDING_OPENED = "sales.holding_opened", _("Holding opened")
         HOLDING_CHANGED = "sales.holding_changed", _("Holding changed")
         ACTIVITY_DONE = "activity.done", _("Follow-up done")
+        CASE_OPENED = "case.opened", _("Case opened")
+        CASE_CHANGED = "case.changed", _("Case changed")
+        CASE_MERGED = "case.merged", _("Case merged")
 
     # The (customer, newest first) index serves every lookup by customer; no separate one. No foreign
     # key in the database, as for transactions: an import writes an event per row, and the key check

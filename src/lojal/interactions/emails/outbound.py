@@ -74,8 +74,13 @@ def email_compose(
     subject: str,
     body: str,
     reply_to_id: int | None = None,
+    conversation_id: int | None = None,
+    add_reference: bool = True,
 ) -> Interaction:
-    """Put one email to a customer in the outbox and on the timeline; the worker sends it after commit."""
+    """Put one email to a customer in the outbox and on the timeline; the worker sends it after commit.
+    It joins the conversation of the email it replies to, else ``conversation_id``'s, else a new one.
+    The conversation's reference token goes into the subject unless the caller put a token of its own
+    there (``add_reference=False``: a case's number)."""
     customer = Customer.objects.live().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No customer with id %(id)s.") % {"id": customer_id})
@@ -108,11 +113,13 @@ def email_compose(
         raise ValidationError(next(iter(errors.values()))[0], errors=errors)
     with transaction.atomic():
         conversation = replied.conversation if replied is not None else None
+        if conversation is None and conversation_id is not None:
+            conversation = Conversation.objects.filter(pk=conversation_id, customer_id=customer.pk).first()
         if conversation is None:
             conversation = Conversation.objects.create(
                 customer=customer, subject=subject_base(subject), last_at=timezone.now()
             )
-        if not REFERENCE_IN_SUBJECT.search(subject):
+        if add_reference and not REFERENCE_IN_SUBJECT.search(subject):
             subject = f"{subject} [#{conversation.reference}]"
         in_reply_to, references = "", ""
         replied_email = getattr(replied, "email", None) if replied is not None else None
