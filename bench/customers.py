@@ -12,6 +12,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,14 +39,7 @@ class Query:
 def run(args: argparse.Namespace) -> int:
     database = bench_database(args.database)
     var_dir = RESULTS / f"var-{args.database}"
-    env = {
-        "LOJAL_DATABASE_URL": database.url,
-        "LOJAL_SECRET_KEY": "bench",
-        "LOJAL_ALLOWED_HOSTS": HOST,
-        "LOJAL_VAR_DIR": str(var_dir),
-        "LOJAL_LOG_LEVEL": "WARNING",
-        "LOJAL_DEMO": "",
-    }
+    env = server_env(database.url, var_dir)
     rows: list[Row] = []
     facts: dict[str, str] = {}
     server: Server | None = None
@@ -115,6 +109,18 @@ def run(args: argparse.Namespace) -> int:
     path.write_text(report + "\n")
     _say(f"Written to {path.relative_to(RESULTS.parent.parent)} in {time.monotonic() - started:,.0f} s")
     return 0
+
+
+def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
+    """The environment a bench runs Lojal's commands and gunicorn in (no demo staff, quiet logs)."""
+    return {
+        "LOJAL_DATABASE_URL": database_url,
+        "LOJAL_SECRET_KEY": "bench",
+        "LOJAL_ALLOWED_HOSTS": HOST,
+        "LOJAL_VAR_DIR": str(var_dir),
+        "LOJAL_LOG_LEVEL": "WARNING",
+        "LOJAL_DEMO": "",
+    }
 
 
 def _load_average() -> str:

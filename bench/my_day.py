@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Any
 
-from bench.customers import BENCH_USER, HOST, _bench_user, _load_average, _login
+from bench.customers import BENCH_USER, _analyze, _bench_user, _load_average, _login, _say, server_env
 from bench.databases import RESULTS, bench_database, lojal_command
 from bench.http import percentile
 from bench.loading import django_setup, load_customers
@@ -45,21 +45,10 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the database a --keep run left")
 
 
-def _say(message: str) -> None:
-    print(f"== {message}", file=sys.stderr, flush=True)
-
-
 def run(args: argparse.Namespace) -> int:
     database = bench_database(args.database, args.database_name)
     var_dir = RESULTS / f"var-my-day-{args.database}"
-    env = {
-        "LOJAL_DATABASE_URL": database.url,
-        "LOJAL_SECRET_KEY": "bench",
-        "LOJAL_ALLOWED_HOSTS": HOST,
-        "LOJAL_VAR_DIR": str(var_dir),
-        "LOJAL_LOG_LEVEL": "WARNING",
-        "LOJAL_DEMO": "",
-    }
+    env = server_env(database.url, var_dir)
     facts: dict[str, str] = {"load average before": _load_average()}
     started = time.monotonic()
     server: Server | None = None
@@ -243,14 +232,6 @@ def _activities_write(rows: list[tuple[Any, ...]]) -> None:
                     now,
                 )
             )
-
-
-def _analyze() -> None:
-    from django.db import connection
-
-    _say("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _counts(user_id: int) -> dict[str, str]:

@@ -188,3 +188,25 @@ def test_the_list_runs_a_fixed_number_of_queries(admin_user: User, count: int) -
         assert client.get("/activities/?sort=priority&per_page=100").status_code == 200
     assert len(queries) == ACTIVITY_LIST_QUERIES, "\n".join(q["sql"][:90] for q in queries)
     assert Activity.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        ("overdue", ["Gamma"]),
+        ("today", ["Beta"]),
+        ("", ["Gamma", "Beta", "Alfa"]),
+        ("soon", ["Gamma", "Beta", "Alfa"]),
+    ],
+)
+def test_the_due_filter_opens_what_my_days_links_promise(
+    make_user: Callable[..., User], due: str, expected: list[str]
+) -> None:
+    user = make_user(Role.SALES)
+    _three(user)
+
+    html = client_for(user).get("/activities/", {"scope": "mine", "due": due}).content.decode()
+
+    assert subjects(html) == expected
+    if due in {"overdue", "today"}:
+        assert f'<option value="{due}" selected>' in html

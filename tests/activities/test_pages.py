@@ -229,7 +229,7 @@ def test_the_bell_is_one_count_after_the_session_and_user(
         client.get("/activities/bell/")
 
 
-def test_my_day_is_two_queries_however_many_follow_ups(
+def test_my_day_is_three_queries_however_many_follow_ups(
     admin_user: User, make_team: Callable[..., object], django_assert_num_queries: Callable[..., object]
 ) -> None:
     from lojal.activities import selectors
@@ -244,11 +244,12 @@ def test_my_day_is_two_queries_however_many_follow_ups(
             actor=admin_user, subject=f"Teamets {n}", owner_team_id=team.pk, due_date=timezone.localdate()
         )  # type: ignore[attr-defined]
 
-    with django_assert_num_queries(2):
+    # the team ids, the ids and counts of what is shown (each block at most ten), their rows
+    with django_assert_num_queries(3):
         day = selectors.activities_for_my_day(user=admin_user, today=timezone.localdate())
         names = [activity.customer.display_name if activity.customer else "" for activity in day.today]
 
-    assert len(names) == 10
+    assert (len(names), day.today_count, day.more_today) == (10, 10, 0)
 
 
 def test_the_due_date_is_written_and_read_as_the_page_language_writes_dates(admin_user: User) -> None:

@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from lojal.accounts.services import team_create
 from lojal.activities import call_lists
 from lojal.activities import services as activity_services
 from lojal.calendars import services as calendar_services
@@ -81,6 +82,7 @@ class World:
     sent_mail_id: int
     calendar_id: int
     desk: DeskWorld
+    team_id: int
 
 
 def demo_world(staff: Any) -> World:
@@ -167,6 +169,10 @@ def demo_world(staff: Any) -> World:
     activity_services.activity_create(
         actor=staff, subject="Skicka offert till Norrlandsbolaget", due_date=today, customer_id=company.pk
     )
+    team = team_create(actor=staff, name="Kundtjänst Norrland", member_ids=[staff.pk])
+    activity_services.activity_create(
+        actor=staff, subject="Ring tillbaka om garantin", due_date=today, owner_team_id=team.pk
+    )
     call_list = call_lists.call_list_create(
         actor=staff,
         name="Vårkampanj 2026",
@@ -227,6 +233,7 @@ def demo_world(staff: Any) -> World:
         sent_mail_id=sent_mail.pk,
         calendar_id=sweden.pk,
         desk=desk_world(staff, customer=customer, email=email),
+        team_id=team.pk,
     )
 
 
@@ -299,7 +306,8 @@ def parametrised(world: World) -> dict[str, str]:
         "interactions:chat_customer_pick": "",
         "interactions:chat_customer_set": "",
         "activities:edit": f"/activities/{world.activity_id}/edit/",
-        "activities:complete": "",
+        "activities:complete": f"/activities/{world.activity_id}/complete/",
+        "accounts:team": f"/account/teams/{world.team_id}/",
         "activities:cancel": "",
         "activities:reopen": "",
         "activities:customer_card": "",

@@ -64,3 +64,29 @@ def test_complete_from_my_follow_ups_in_one_click(logged_in: Callable[..., Any],
 
     expect(page.locator("tr.activity", has_text="Skicka offerten")).to_contain_text("Done")
     assert Activity.objects.get().status == "done"
+
+
+def test_done_on_a_follow_up_someone_else_closed_shows_why_in_the_row(
+    logged_in: Callable[..., Any], live_server: Any
+) -> None:
+    from django.utils import timezone
+
+    from lojal.accounts.models import User
+    from lojal.activities import services
+
+    page = logged_in(start="/activities/")
+    user = User.objects.get()
+    activity = services.activity_create(actor=user, subject="Ring Kari", due_date=timezone.localdate())
+    page.reload()
+    row = page.locator(f"#activity-{activity.pk}")
+    expect(row).to_contain_text("Ring Kari")
+    # Meanwhile a colleague marks it done in another tab.
+    services.activity_complete(actor=user, activity_id=activity.pk, outcome="Klart")
+
+    row.get_by_role("button", name="Done").click()
+
+    # The 409 answer (a conflict) is swapped in: the row now says why, and shows the follow-up as done.
+    expect(row.get_by_role("alert")).to_have_text("This follow-up is already done.")
+    expect(row).to_contain_text("Done")
+    expect(row.get_by_role("button", name="Done")).to_have_count(0)
+    assert Activity.objects.get().outcome == "Klart"

@@ -104,3 +104,41 @@ def test_no_stage_changes_to_contradict_at_load(demo: str) -> None:
     changes = Event.objects.filter(kind="customer.stage_changed")
     assert {(event.data["from"], event.data["to"]) for event in changes} <= {("customer", "former")}
     assert "inactive customers became former customers" in demo
+
+
+def test_a_newcomers_my_day_has_work_from_the_first_sign_in(demo: str) -> None:
+    from django.test import Client
+
+    from lojal.accounts.models import Team, User
+    from lojal.activities.models import Activity, CallList
+
+    today = timezone.localdate()
+    open_ones = Activity.objects.filter(status="open")
+    demo_user = User.objects.get(username="demo")
+    team = Team.objects.get(name="Kundtjänst")
+    mine = open_ones.filter(owner=demo_user)
+
+    assert "open follow-ups and 1 call list" in demo
+    # Every member of staff who may have follow-ups has some overdue, some today and some later.
+    for name in ("demo", "maria", "sven", "sara", "mats"):
+        days = sorted((row.due_date - today).days for row in open_ones.filter(owner__username=name))
+        assert days == [-6, -3, -1, 0, 0, 0, 1, 2, 5, 12], name
+    assert not open_ones.filter(owner__username="rita").exists()
+    # ... the team shares some, a meeting has its time, all are about real customers, made by hand.
+    assert sorted(team.members.values_list("username", flat=True)) == ["demo", "maria", "sven"]
+    assert open_ones.filter(owner_team=team).count() == 4
+    assert mine.filter(kind="meeting", due_date=today, due_time=dt.time(10)).count() == 1
+    assert open_ones.filter(customer__isnull=True).count() == 0
+    assert set(open_ones.values_list("origin", flat=True)) == {"manual"}
+    call_list = CallList.objects.get()
+    assert (call_list.owner.username, call_list.entries.count()) == ("sara", 25)
+    # So My day opens full, not empty.
+    client = Client()
+    client.force_login(demo_user)
+    page = client.get("/").content.decode()
+    block = page.split('data-testid="block-activities"', 1)[1].split("</section>", 1)[0]
+    assert "Nothing overdue and nothing due today." not in block
+    assert block.count('id="activity-item-') == 3 + 3 + 1 + 2  # mine and the team's, by today
+    sara = Client()
+    sara.force_login(User.objects.get(username="sara"))
+    assert "Förnyelse av avtal</a>" in sara.get("/").content.decode()

@@ -188,3 +188,24 @@ def test_api_refuses_a_call_list_id_and_a_name_together_and_changes_nothing(
     )
     assert response.status_code == 404
     assert _state() == before
+
+
+def test_all_matches_of_a_capped_search_are_named_as_incomplete_before_and_after_adding(
+    staff_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lojal.customers import selectors as customer_selectors
+
+    monkeypatch.setattr(customer_selectors, "SEARCH_PAGE_MAX", 2)
+    for first_name in ("Alva", "Bo", "Cia"):
+        factories.person(first_name=first_name, last_name="Lindqvist")
+    words = (
+        "The search gives at most its 2 best matches, so customers who also match beyond them were left out"
+    )
+
+    chooser = staff_client.post(URL, {"scope": "all", "query": "q=lindqvist"})
+    added = staff_client.post(URL, {"scope": "all", "query": "q=lindqvist", "call_list": "new", "name": "L"})
+
+    assert f'<p class="notice-warning">{words}' in chooser.content.decode()
+    texts = [str(message) for message in get_messages(added.wsgi_request)]
+    assert texts[0] == "2 customers added to call list L." and texts[1].startswith(words)
+    assert len(_entries(CallList.objects.get())) == 2

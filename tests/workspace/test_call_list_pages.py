@@ -254,3 +254,51 @@ def test_a_call_list_without_customers_to_call_records_no_read(seller_client: Cl
     empty = call_lists.call_list_create(actor=seller, name="Empty", customer_ids=[])
     assert seller_client.get(f"/work/call-lists/{empty.pk}/").status_code == 200
     assert not AuditEntry.objects.filter(action="read").exists()
+
+
+LEFT_OUT = (
+    "The search gives at most its 3 best matches, so customers who also match beyond them were left out; "
+    "how many is not known. To reach them all, use filters (they have no such limit) or add a word to the "
+    "search."
+)
+
+
+def test_a_call_list_from_a_search_that_hit_its_cap_says_in_words_that_customers_were_left_out(
+    seller_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib.messages import get_messages
+
+    from lojal.customers import selectors as customer_selectors
+
+    monkeypatch.setattr(customer_selectors, "SEARCH_PAGE_MAX", 3)
+    for first_name in ("Alva", "Bo", "Cia", "Dan", "Eva"):
+        factories.person(first_name=first_name, last_name="Lindqvist")
+
+    response = seller_client.post(
+        "/work/call-lists/from-view/", {"name": "Lindqvists", "query": "q=lindqvist"}
+    )
+
+    assert CallList.objects.get().entries.count() == 3
+    texts = [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
+    assert texts == [
+        ("success", "Call list Lindqvists created with 3 customers."),
+        ("warning", LEFT_OUT),
+    ]
+
+
+@pytest.mark.parametrize("query", ["stage=customer", "q=lindqvist"])
+def test_a_call_list_that_left_nobody_out_has_no_warning(
+    seller_client: Client, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    from django.contrib.messages import get_messages
+
+    from lojal.customers import selectors as customer_selectors
+
+    monkeypatch.setattr(customer_selectors, "SEARCH_PAGE_MAX", 3)
+    for first_name in ("Alva", "Bo"):
+        factories.person(first_name=first_name, last_name="Lindqvist", lifecycle_stage="customer")
+
+    response = seller_client.post("/work/call-lists/from-view/", {"name": "Few", "query": query})
+
+    assert [message.level_tag for message in get_messages(response.wsgi_request)] == ["success"]
+    assert CallList.objects.get().entries.count() == 2

@@ -173,11 +173,11 @@ def test_my_day_runs_a_fixed_number_of_queries_whatever_the_data(admin_user: Use
 
     many = _queries(client)
 
-    # session, user, the user's team ids, activities, call lists, unmatched, chats, duplicates, stage
-    # changes, their customers. The team ids are read apart on purpose (activities_for_my_day's
-    # docstring): as a list of numbers, the follow-ups query is an OR of two plain index conditions,
-    # (owner, status, due_date) and (owner_team, status, due_date), not a subquery under an OR.
-    assert (few, many) == (10, 10)
+    # session, user, the user's team ids, the ids and counts of the follow-ups shown, their rows, call lists,
+    # unmatched, chats, duplicates, stage changes, their customers. The team ids are read apart on
+    # purpose (activities_for_my_day's docstring): as a list of numbers, the follow-ups queries are an
+    # OR of two plain index conditions, (owner, status, due_date) and (owner_team, status, due_date).
+    assert (few, many) == (11, 11)
 
 
 def test_every_block_has_a_template_and_an_order() -> None:
@@ -206,7 +206,9 @@ def test_done_in_my_day_completes_the_activity_in_place_with_its_outcome(make_us
         owner=user, kind="call", subject="Ring", due_date=timezone.localdate(), customer=customer
     )
     page = client.get("/").content.decode()
-    assert f'hx-post="/activities/{call.pk}/complete/" hx-target="closest li"' in page
+    assert f'hx-get="/activities/{call.pk}/complete/" hx-target="this"' in page
+    form = client.get(f"/activities/{call.pk}/complete/", headers={"HX-Request": "true"}).content.decode()
+    assert f'hx-post="/activities/{call.pk}/complete/" hx-target="closest li"' in form
     response = client.post(
         f"/activities/{call.pk}/complete/",
         {"outcome": "Köper", "shown_in": "item"},
@@ -247,3 +249,100 @@ def test_done_twice_in_my_day_shows_the_error_in_place_and_changes_nothing(make_
     assert 'role="alert">This follow-up is already done.</p>' in response.content.decode()
     call.refresh_from_db()
     assert (call.status, call.outcome, Event.objects.count()) == ("done", "", events)
+
+
+def test_my_day_draws_the_ten_most_urgent_of_each_block_with_how_many_and_a_link_to_all(
+    make_user: Callable[..., User],
+) -> None:
+    me = make_user(Role.SALES)
+    today = timezone.localdate()
+    for number in range(30):
+        _activity(me, subject=f"Late {number:02d}", due_date=today - dt.timedelta(days=30 - number))
+    for number in range(15):
+        _activity(me, subject=f"Now {number:02d}", due_time=dt.time(8 + number % 10, number))
+    _activity(me, subject="Late urgent", due_date=today - dt.timedelta(days=40))
+
+    block = _block(_client(me).get("/").content.decode(), "activities")
+
+    late = re.findall(r">(Late [^<]+)</a>", block)
+    assert late == ["Late urgent"] + [f"Late {number:02d}" for number in range(9)]
+    assert re.findall(r">(Now \d+)</a>", block) == [
+        f"Now {number:02d}" for number in (0, 10, 1, 11, 2, 12, 3, 13, 4, 14)
+    ]
+    assert '<a href="/activities/?scope=mine&amp;due=overdue">All 31 overdue follow-ups</a>' in block
+    assert '<a href="/activities/?scope=mine&amp;due=today">All 15 follow-ups due today</a>' in block
+
+
+def test_a_block_that_shows_everything_has_no_link_to_more(make_user: Callable[..., User]) -> None:
+    me = make_user(Role.SALES)
+    for number in range(10):
+        _activity(me, subject=f"Now {number}")
+
+    block = _block(_client(me).get("/").content.decode(), "activities")
+
+    assert len(re.findall(r'id="activity-item-', block)) == 10
+    assert "due=today" not in block
+    assert "due=overdue" not in block
+
+
+def test_my_day_fetches_the_done_form_only_when_asked(make_user: Callable[..., User]) -> None:
+    me = make_user(Role.SALES)
+    client = _client(me)
+    call = _activity(me, subject="Ring Ada")
+
+    page = client.get("/").content.decode()
+    fragment = client.get(f"/activities/{call.pk}/complete/", headers={"HX-Request": "true"})
+    full = client.get(f"/activities/{call.pk}/complete/")
+
+    assert 'name="outcome"' not in _block(page, "activities")
+    assert "<form" not in _block(page, "activities")
+    assert "HX-Request" in fragment["Vary"]
+    body = fragment.content.decode()
+    assert body.startswith("<form") and 'name="shown_in" value="item"' in body
+    assert f'id="outcome-{call.pk}" maxlength="500" placeholder="Outcome" autofocus' in body
+    assert "<html" in full.content.decode() and 'name="next" value="/"' in full.content.decode()
+    call.refresh_from_db()
+    assert call.status == Activity.Status.OPEN
+
+
+def test_the_done_form_page_is_only_for_staff_who_may_complete(make_user: Callable[..., User]) -> None:
+    owner, reader = make_user(Role.SALES), make_user(Role.READ_ONLY)
+    call = _activity(owner, subject="Ring Ada")
+
+    assert _client(reader).get(f"/activities/{call.pk}/complete/").status_code == 403
+    assert _client(owner).get("/activities/999999/complete/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "menu", "block", "word"),
+    [
+        ("en", "Follow-ups", "My follow-ups", "activit"),
+        ("sv", "Uppföljningar", "Mina uppföljningar", "aktivitet"),
+        ("nb", "Oppfølginger", "Oppfølgingene mine", "aktivitet"),
+    ],
+)
+def test_follow_ups_have_one_name_in_the_menu_my_day_and_the_model(
+    admin_user: User, language: str, menu: str, block: str, word: str
+) -> None:
+    from django.utils import translation
+
+    from lojal.activities.models import Notification
+
+    _activity(admin_user, subject="Ring")
+    client = _client(admin_user)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+
+    html = client.get("/").content.decode()
+    text = re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1])
+
+    assert f">{menu}</a>" in html
+    assert f'<h2 id="block-activities-title">{block}</h2>' in html
+    assert word not in text.lower()
+    with translation.override(language):
+        names = [
+            str(Activity._meta.verbose_name),
+            str(Activity._meta.verbose_name_plural),
+            *(str(label) for _value, label in Notification.Kind.choices),
+        ]
+    assert not [name for name in names if word in name.lower()]
+    assert menu.lower()[:8] in " ".join(names).lower()

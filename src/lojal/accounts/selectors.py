@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from lojal.accounts.models import ApiToken, Team, User, WebhookSecret
 
@@ -49,3 +49,14 @@ def team_member_ids(*, team_id: int) -> list[int]:
 
 def team_exists(*, team_id: int) -> bool:
     return Team.objects.filter(pk=team_id).exists()
+
+
+def teams_with_members() -> list[Team]:
+    """Every team by name with its members loaded (the teams page): two queries however many."""
+    members = User.objects.order_by("first_name", "last_name", "username")
+    return list(Team.objects.order_by("name").prefetch_related(Prefetch("members", queryset=members)))
+
+
+def team_get(*, team_id: int) -> Team | None:
+    """One team with its members loaded, or None."""
+    return Team.objects.filter(pk=team_id).prefetch_related("members").first()

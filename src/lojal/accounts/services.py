@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -13,14 +15,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lojal.accounts.models import ApiToken, User, WebhookSecret
-from lojal.accounts.roles import Role
+from lojal.accounts.models import ApiToken, Team, User, WebhookSecret
+from lojal.accounts.roles import Action, Role
 from lojal.accounts.webhooks import webhook_secret_value
 from lojal.core.audit import audit_record
-from lojal.core.errors import Conflict, NotFound, ValidationError
+from lojal.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lojal.core.rawsql import aware
 
 TOKEN_PREFIX = "lojal_"
+TEAM_NAME_MAX = 100
 
 
 def user_language_set(*, user: User, language: str) -> bool:
@@ -183,3 +186,126 @@ def webhook_secret_revoke(*, name: str, actor: User | None = None) -> WebhookSec
     row.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="update", obj=row, label=name, changes={"revoked": [None, name]})
     return row
+
+
+def _team_manager(actor: Any) -> None:
+    """Teams are managed by those who manage staff accounts (the role table's ``staff.manage``)."""
+    if actor is not None and not actor.can(Action.STAFF_MANAGE):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _team_name(name: str, *, team_id: int | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name or len(name) > TEAM_NAME_MAX:
+        raise ValidationError.for_field(
+            "name", _("Give the team a name of 1 to %(max)s characters.") % {"max": TEAM_NAME_MAX}
+        )
+    # Case folded in Python: SQLite's LIKE folds only ASCII ("SÄLJ" would pass as new beside "Sälj"),
+    # and a company has tens of teams, not thousands.
+    others = Team.objects.exclude(pk=team_id) if team_id is not None else Team.objects.all()
+    taken = others.values_list("name", flat=True)
+    if any(other.casefold() == name.casefold() for other in taken):
+        raise Conflict(
+            _("A team named %(name)s exists already.") % {"name": name},
+            errors={"name": [_("Taken.")]},
+        )
+    return name
+
+
+def _team_locked(team_id: int) -> Team:
+    team = Team.objects.select_for_update().filter(pk=team_id).first()
+    if team is None:
+        raise NotFound(_("No team with id %(id)s.") % {"id": team_id})
+    return team
+
+
+def team_create(*, actor: User | None, name: str, member_ids: Sequence[int] = ()) -> Team:
+    """A new team (a group of staff that owns work together), with its first members; audited."""
+    _team_manager(actor)
+    name = _team_name(name)
+    with transaction.atomic():
+        team = Team.objects.create(name=name)
+        audit_record(actor=actor, action="create", obj=team, changes={"name": [None, name]})
+        if member_ids:
+            _members_set(actor, team, member_ids)
+    return team
+
+
+def team_rename(*, actor: User | None, team_id: int, name: str) -> Team:
+    """Give a team a new name (its work stays with it); audited when the name changes."""
+    _team_manager(actor)
+    with transaction.atomic():
+        team = _team_locked(team_id)
+        name = _team_name(name, team_id=team.pk)
+        if name != team.name:
+            old, team.name = team.name, name
+            team.save(update_fields=["name"])
+            audit_record(actor=actor, action="update", obj=team, changes={"name": [old, name]})
+    return team
+
+
+def _members_set(actor: User | None, team: Team, member_ids: Sequence[int]) -> None:
+    wanted = list(dict.fromkeys(int(member_id) for member_id in member_ids))
+    found = dict(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", "username"))
+    unknown = [member_id for member_id in wanted if member_id not in found]
+    if unknown:
+        raise ValidationError.for_field(
+            "member_ids",
+            _("No active member of staff with id %(ids)s.") % {"ids": ", ".join(map(str, unknown))},
+        )
+    before = dict(team.members.values_list("pk", "username"))
+    if set(before) == set(found):
+        return
+    team.members.set(list(found))
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=team,
+        changes={"members": [sorted(before.values()), sorted(found.values())]},
+    )
+
+
+def team_members_set(*, actor: User | None, team_id: int, member_ids: Sequence[int]) -> Team:
+    """Make exactly ``member_ids`` (active staff) the team's members; audited with the usernames
+    before and after. An unknown or inactive id changes nothing and names the id."""
+    _team_manager(actor)
+    with transaction.atomic():
+        team = _team_locked(team_id)
+        _members_set(actor, team, member_ids)
+    return team
+
+
+def _work_owned(team: Team) -> list[tuple[int, str]]:
+    """What records of other apps point at the team (follow-ups, later queues), as (count, plural name):
+    read through the model's relations, since accounts sits below every app that gives teams work."""
+    owned = []
+    for relation in Team._meta.related_objects:
+        if relation.many_to_many or not relation.field.concrete:
+            continue
+        count = relation.related_model._default_manager.filter(**{relation.field.name: team.pk}).count()
+        if count:
+            owned.append((count, str(relation.related_model._meta.verbose_name_plural)))
+    return owned
+
+
+def team_delete(*, actor: User | None, team_id: int) -> None:
+    """Delete a team that owns no work. A team that owns follow-ups (open or done: their history says
+    which team had them) is kept, and the refusal says how many; rename it or give its open work to
+    someone else. Audited with the team's name and members."""
+    _team_manager(actor)
+    with transaction.atomic():
+        team = _team_locked(team_id)
+        owned = _work_owned(team)
+        if owned:
+            raise Conflict(
+                _("The team %(name)s still owns %(work)s, so it is kept. Rename it instead.")
+                % {"name": team.name, "work": ", ".join(f"{count:,} {label}" for count, label in owned)}
+            )
+        members = sorted(team.members.values_list("username", flat=True))
+        audit_record(
+            actor=actor,
+            action="delete",
+            obj=team,
+            changes={"name": [team.name, None], "members": [members, []]},
+        )
+        team.delete()

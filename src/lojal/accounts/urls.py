@@ -12,4 +12,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/tokens/", views.tokens, name="tokens"),
+    path("account/teams/", views.teams, name="teams"),
+    path("account/teams/<int:team_id>/", views.team, name="team"),
 ]

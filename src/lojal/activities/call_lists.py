@@ -193,6 +193,20 @@ def customer_ids_from_query(*, query: Mapping[str, str], user: Any) -> list[int]
     return ids
 
 
+def search_left_out_message(*, query: Mapping[str, str], count: int) -> str:
+    """Words for staff when a list made from a search may have left customers out: the search gives
+    at most its :data:`SEARCH_PAGE_MAX` best matches (it ranks a bounded set of candidates), so a list
+    of that many from a search misses whoever matched beyond them. Empty when nothing was left out."""
+    cap = customer_selectors.SEARCH_PAGE_MAX
+    if not str(query.get("q", "")).strip() or count < cap:
+        return ""
+    return _(
+        "The search gives at most its %(cap)s best matches, so customers who also match beyond them were "
+        "left out; how many is not known. To reach them all, use filters (they have no such limit) or "
+        "add a word to the search."
+    ) % {"cap": f"{cap:,}"}
+
+
 def _insert_entries(call_list: CallList, customer_ids: Sequence[int], *, start: int) -> int:
     rows = [
         CallListEntry(call_list=call_list, customer_id=customer_id, position=start + offset)

@@ -96,8 +96,8 @@ class Activity(models.Model):
     due_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("activity")
-        verbose_name_plural = _("activities")
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         ordering = ["due_date", "due_time", "id"]
         indexes = [
             # My day and the reminders: one owner's (or team's) open work by due date.
@@ -198,8 +198,8 @@ class Notification(models.Model):
     is rendered when read, in the reader's language, from ``kind`` and ``data``."""
 
     class Kind(models.TextChoices):
-        ACTIVITY_DUE = "activity_due", _("Activity due")
-        ACTIVITY_ASSIGNED = "activity_assigned", _("Activity assigned to you")
+        ACTIVITY_DUE = "activity_due", _("Follow-up now due")
+        ACTIVITY_ASSIGNED = "activity_assigned", _("Follow-up assigned to you")
         # Other apps' lines (``notification_notify``): the text comes from ``data``, the link from data["url"].
         CASE_ASSIGNED = "case_assigned", _("Case assigned to you")
         CASE_MENTION = "case_mention", _("Mentioned on a case")

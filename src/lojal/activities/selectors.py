@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from lojal.core.errors import NotFound
 
 #: Soonest due first; on one day, timed ones by their time, then the rest (NULLs last on both databases).
 SOONEST = ("due_date", F("due_time").asc(nulls_last=True), "id")
+SOONEST_EXPRESSIONS = (F("due_date").asc(), F("due_time").asc(nulls_last=True), F("id").asc())
 #: How far back the calendar feed reaches.
 FEED_DAYS_BACK = 30
 FEED_MAX_EVENTS = 2000
@@ -98,10 +100,21 @@ def activity_get(*, activity_id: int) -> Activity:
 
 @dataclass(frozen=True)
 class DayActivities:
-    """A member of staff's open follow-ups due today or before, soonest first."""
+    """A member of staff's open follow-ups due today or before, soonest first: at most the limit of
+    each (the most urgent), with how many there are in all."""
 
     overdue: list[Activity]
     today: list[Activity]
+    overdue_count: int = 0
+    today_count: int = 0
+
+    @property
+    def more_overdue(self) -> int:
+        return self.overdue_count - len(self.overdue)
+
+    @property
+    def more_today(self) -> int:
+        return self.today_count - len(self.today)
 
 
 #: What My day shows of a follow-up (a customer row is wide: only its name is read).
@@ -121,20 +134,43 @@ MY_DAY_FIELDS = (
 )
 
 
-def activities_for_my_day(*, user: Any, today: dt.date, limit: int = 50) -> DayActivities:
-    """What ``user`` (and the teams they belong to) still has to do: open follow-ups due before
-    ``today`` (overdue) and on ``today``, at most ``limit`` in all, soonest due first (timed ones of a
-    day by their time, then the rest), with the customer loaded. Two queries: the user's team ids, and
-    the follow-ups through the (owner, status, due_date) and (owner_team, status, due_date) indexes."""
-    rows = list(
+#: Which block of My day a follow-up due by today is in.
+_OVERDUE, _TODAY = 0, 1
+
+
+def activities_for_my_day(*, user: Any, today: dt.date, limit: int = 10) -> DayActivities:
+    """What ``user`` (and the teams they belong to) still has to do: the ``limit`` most urgent open
+    follow-ups due before ``today`` (overdue) and the ``limit`` most urgent due on ``today``, soonest
+    due first (timed ones of a day by their time, then the rest), with the customer loaded, and how
+    many of each there are. Three queries: the user's team ids (read apart, so that the next is an OR of
+    two plain index conditions on (owner, status, due_date) and (owner_team, status, due_date), not a
+    subquery under an OR); the ids of each block's first ``limit`` with the block's count, numbered by
+    a window function over the due ones (one index read, no row drawn that is not shown); those rows."""
+    block = Case(
+        When(due_date__lt=today, then=Value(_OVERDUE)), default=Value(_TODAY), output_field=IntegerField()
+    )
+    ranked = list(
         Activity.objects.filter(_owned_by(user.pk), status=Activity.Status.OPEN, due_date__lte=today)
+        .annotate(
+            block=block,
+            rank=Window(RowNumber(), partition_by=[block], order_by=SOONEST_EXPRESSIONS),
+            block_count=Window(Count("id"), partition_by=[block]),
+        )
+        .filter(rank__lte=limit)
+        .values_list("id", "block", "block_count")
+    )
+    counts = {block_of: count for _id, block_of, count in ranked}
+    rows = list(
+        Activity.objects.filter(pk__in=[row[0] for row in ranked])
         .select_related("customer", "owner_team")
         .only(*MY_DAY_FIELDS)
-        .order_by(*SOONEST)[:limit]
+        .order_by(*SOONEST)
     )
     return DayActivities(
         overdue=[row for row in rows if row.due_date < today],
         today=[row for row in rows if row.due_date == today],
+        overdue_count=counts.get(_OVERDUE, 0),
+        today_count=counts.get(_TODAY, 0),
     )
 
 

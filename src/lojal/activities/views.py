@@ -49,8 +49,10 @@ ACTIVITY_LIST = ListSpec(
         Column("status", gettext_lazy("Status"), required=True),
     ),
     default_sort="due",
-    filters=("scope", "kind", "status"),
+    filters=("scope", "kind", "status", "due"),
 )
+#: The ``due`` filter: what My day's "all overdue" and "all due today" links open.
+DUE_CHOICES = (("overdue", gettext_lazy("Overdue")), ("today", gettext_lazy("Due today")))
 
 
 def _filters(request: HttpRequest) -> tuple[selectors.ActivityFilters, dict[str, str]]:
@@ -60,13 +62,18 @@ def _filters(request: HttpRequest) -> tuple[selectors.ActivityFilters, dict[str,
     kind = kind if kind in Activity.Kind.values else ""
     status = request.GET.get("status", "open")
     status = status if status in Activity.Status.values or status == "any" else "open"
-    chosen = {"scope": scope, "kind": kind, "status": status}
+    due = request.GET.get("due", "")
+    due = due if due in dict(DUE_CHOICES) else ""
+    chosen = {"scope": scope, "kind": kind, "status": status, "due": due}
+    today = timezone.localdate()
     return (
         selectors.ActivityFilters(
             scope=scope,
             viewer_id=request.user.pk,
             kind=kind,
             status="" if status == "any" else status,
+            due_before={"overdue": today - dt.timedelta(days=1), "today": today}.get(due),
+            due_after=today if due == "today" else None,
         ),
         chosen,
     )
@@ -93,7 +100,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "saved_views_enabled": True,
     }
     if not wants_fragment(request):
-        context.update(kinds=Activity.Kind.choices, statuses=Activity.Status.choices)
+        context.update(kinds=Activity.Kind.choices, statuses=Activity.Status.choices, dues=DUE_CHOICES)
     return list_response(
         request,
         listing,
@@ -221,6 +228,32 @@ def _row(request: HttpRequest, activity_id: int, error: str = "") -> HttpRespons
 def activity_status(request: HttpRequest, activity_id: int, change: str) -> HttpResponse:
     """Done (with the outcome typed beside the button), cancel or reopen, from the list or the
     customer card: htmx swaps the row; without htmx, back to where the button was."""
+    return _status_change(request, activity_id, change)
+
+
+@allowed_to(Action.ACTIVITY_MANAGE)
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def activity_complete(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """POST: done, as :func:`activity_status`. GET: the Done form, which My day fetches only when
+    "Done" is pressed (htmx: the form alone, put in place of the link in the item; without htmx, a page
+    with the form that goes back to ``?next=``, My day by default)."""
+    if request.method == "POST":
+        return _status_change(request, activity_id, "complete")
+    activity = _activity_or_404(activity_id)
+    target = request.GET.get("next", "/")
+    context = {
+        "activity": activity,
+        "complete_next": target if target.startswith("/") and not target.startswith("//") else "/",
+        "complete_autofocus": True,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        context |= {"complete_target": "closest li", "complete_shown_in": "item"}
+        return render(request, "activities/_complete_form.html", context)
+    return render(request, "activities/complete.html", context)
+
+
+def _status_change(request: HttpRequest, activity_id: int, change: str) -> HttpResponse:
     outcome = request.POST.get("outcome", "")
     error = ""
     try:

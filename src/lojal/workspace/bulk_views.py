@@ -49,6 +49,9 @@ def customers_call_list_page(request: HttpRequest) -> HttpResponse:
         if "call_list" not in data:
             context = {
                 "count": len(ids),
+                "left_out": call_lists.search_left_out_message(query=QueryDict(query), count=len(ids))
+                if data.get("scope") == "all"
+                else "",
                 "fields": [(name, data.get(name, "")) for name in CARRIED],
                 "ids": data.getlist("ids") if data.get("scope") == "selected" else [],
                 "call_lists": list(
@@ -68,4 +71,8 @@ def customers_call_list_page(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(_list_url(query))
     messages.success(request, bulk.call_list_outcome_message(outcome))
+    if data.get("scope") == "all":
+        left_out = call_lists.search_left_out_message(query=QueryDict(query), count=len(ids))
+        if left_out:
+            messages.warning(request, left_out)
     return redirect(_list_url(query))

@@ -40,8 +40,16 @@ def _activity_urls(activities: list[Any]) -> list[tuple[Any, str]]:
 
 
 def _activities(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any]:
-    day = activity_selectors.activities_for_my_day(user=user, today=today)
-    return {"overdue": _activity_urls(day.overdue), "due_today": _activity_urls(day.today), "today": today}
+    day = activity_selectors.activities_for_my_day(user=user, today=today, limit=BLOCK_ROWS)
+    return {
+        "overdue": _activity_urls(day.overdue),
+        "due_today": _activity_urls(day.today),
+        "overdue_count": day.overdue_count,
+        "today_count": day.today_count,
+        "more_overdue": day.more_overdue,
+        "more_today": day.more_today,
+        "today": today,
+    }
 
 
 def _call_lists(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any]:
@@ -84,7 +92,7 @@ def _at_risk(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any]:
 block_register(
     Block(
         key="activities",
-        title=_("My activities"),
+        title=_("My follow-ups"),
         template="workspace/blocks/activities.html",
         read=_activities,
         order=10,

@@ -47,6 +47,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/my_day.html", {"blocks": blocks, "today": now.date()})
 
 
+def call_list_query(text: str) -> dict[str, str]:
+    """The customer list's query string as the call list reads it."""
+    return dict(parse_qsl(text.lstrip("?")))
+
+
 def _call_list_or_404(call_list_id: int) -> Any:
     try:
         return call_lists.call_list_get(call_list_id=call_list_id)
@@ -221,7 +226,7 @@ def call_list_from_view(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             name=data["name"],
             script=data["script"],
-            query=dict(parse_qsl(data["query"].lstrip("?"))),
+            query=call_list_query(data["query"]),
         )
     except LojalError as error:
         messages.error(request, error.message)
@@ -231,4 +236,7 @@ def call_list_from_view(request: HttpRequest) -> HttpResponse:
         request,
         _("Call list %(name)s created with %(count)s customers.") % {"name": call_list.name, "count": count},
     )
+    left_out = call_lists.search_left_out_message(query=call_list_query(data["query"]), count=count)
+    if left_out:
+        messages.warning(request, left_out)
     return redirect("workspace:call_list_work", call_list_id=call_list.pk)

@@ -28,6 +28,7 @@ from lojal.customers.creation import BATCH_MAX, customers_create_batch
 from lojal.customers.duplicates import duplicates_check
 from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, Kind
 from lojal.customers.services import contact_person_add
+from lojal.demo.activities import demo_activities_load
 from lojal.demo.generator import INDEX_LIMIT, contact_persons_for, generate_customers
 from lojal.demo.sales import SalesPlan, demo_sales_load, demo_sales_plans
 from lojal.interactions.demo import demo_interactions_load
@@ -220,6 +221,9 @@ class Command(BaseCommand):
         interactions = demo_interactions_load(
             staff=staff, customer_ids=[pk for pk, _kind in created_ids], seed=seed
         )
+        follow_ups = demo_activities_load(
+            staff=staff, customer_ids=[pk for pk, _kind in created_ids], seed=seed
+        )
         sales = demo_sales_load(
             customer_plans=[(pk, plan) for (pk, _kind), plan in zip(created_ids, plans, strict=True)]
         )
@@ -239,7 +243,8 @@ class Command(BaseCommand):
                 f"Loaded {len(created_ids):,} customers ({persons:,} persons, "
                 f"{len(created_ids) - persons:,} organisations) in {customer_seconds:.1f} s "
                 f"({len(created_ids) / max(customer_seconds, 1e-6):,.0f}/s), {contacts:,} contact persons, "
-                f"{notes:,} notes, {interactions:,} interactions; {suspicions:,} suspected duplicates are open. "
+                f"{notes:,} notes, {interactions:,} interactions, {follow_ups['activities']:,} open follow-ups "
+                f"and {follow_ups['call_lists']:,} call list; {suspicions:,} suspected duplicates are open. "
                 f"Total {time.monotonic() - started:.1f} s."
             )
         )
