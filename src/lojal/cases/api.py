@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any, Literal
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -124,13 +125,22 @@ def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 def _detail(case_id: int) -> dict[str, Any]:
     case = selectors.case_get(case_id=case_id)
-    links = [
-        {"case_id": link.to_case_id, "number": link.to_case.number, "kind": link.kind, "direction": "from"}
-        for link in CaseLink.objects.filter(from_case=case).select_related("to_case").order_by("pk")
-    ] + [
-        {"case_id": link.from_case_id, "number": link.from_case.number, "kind": link.kind, "direction": "to"}
-        for link in CaseLink.objects.filter(to_case=case).select_related("from_case").order_by("pk")
-    ]
+    links = []
+    rows = (
+        CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case))
+        .order_by("pk")
+        .values_list("from_case_id", "to_case_id", "from_case__number", "to_case__number", "kind")
+    )
+    for from_id, to_id, from_number, to_number, kind in rows:
+        outgoing = from_id == case.pk
+        links.append(
+            {
+                "case_id": to_id if outgoing else from_id,
+                "number": to_number if outgoing else from_number,
+                "kind": kind,
+                "direction": "from" if outgoing else "to",
+            }
+        )
     notes = CaseNote.objects.filter(case=case).order_by("created_at", "id")
     return {
         **case_out(case),

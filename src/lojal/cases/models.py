@@ -276,6 +276,13 @@ class Case(models.Model):
             models.Index(fields=["customer", "-opened_at"], name="case_customer_newest"),
             models.Index(fields=["conversation", "status"], name="case_conversation"),
             models.Index(fields=["status", "opened_at"], name="case_status_opened"),
+            # The API's list of a queue's cases newest first, and of its breached ones (flagged in the queue).
+            models.Index(fields=["queue", "-opened_at", "-id"], name="case_queue_newest"),
+            models.Index(
+                fields=["queue", "-opened_at", "-id"],
+                name="case_queue_breached",
+                condition=Q(is_breached=True),
+            ),
         ]
 
     def __str__(self) -> str:
