@@ -80,7 +80,9 @@ def test_the_caller_look_up_requires_the_number_and_documents_matched() -> None:
     document = _document()
     operation = document["paths"]["/api/v1/telephony/caller"]["get"]
     (number,) = operation["parameters"]
-    schema_name = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/")[-1]
+    schema_name = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/")[
+        -1
+    ]
 
     assert (number["name"], number["required"]) == ("number", True)
     assert set(document["components"]["schemas"][schema_name]["properties"]) == {
