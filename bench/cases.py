@@ -30,7 +30,7 @@ AGENTS = 20
 #: Of the open cases: new (unassigned), open, waiting for the customer, waiting for a third party.
 OPEN_STATUS_SHARES = {"new": 0.4, "open": 0.4, "pending_customer": 0.15, "pending_third_party": 0.05}
 BATCH = 100_000
-MEASURED = ("queue first page", "take next", "caller look-up", "case read")
+MEASURED = ("queue first page", "take next", "caller look-up", "case read", "reference: customer read")
 
 
 def add_parser(sub: Any) -> None:
@@ -291,7 +291,12 @@ def _plan(seed: int, requests: int) -> dict[str, Any]:
     for index in range(0, requests, 10):
         numbers[index] = f"+4670{rng.randint(1000000, 9999999)}9"[:12]
     open_ids = list(Case.objects.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True)[:50_000])
-    return {"queue_id": queue_id, "numbers": numbers, "case_ids": rng.sample(open_ids, requests)}
+    return {
+        "queue_id": queue_id,
+        "numbers": numbers,
+        "case_ids": rng.sample(open_ids, requests),
+        "customer_ids": [rng.randint(1, last) for _number in range(requests)],
+    }
 
 
 def _measure(
@@ -307,7 +312,10 @@ def _measure(
             return client.request("POST", f"/api/v1/cases/next?queue_id={queue_id}")
         if kind == "caller look-up":
             return client.get("/api/v1/telephony/caller", number=plan["numbers"][index])
-        return client.get(f"/api/v1/cases/{plan['case_ids'][index]}")
+        if kind == "case read":
+            return client.get(f"/api/v1/cases/{plan['case_ids'][index]}")
+        # The same stack's floor in the same conditions: the customers API's read (one customer).
+        return client.get(f"/api/v1/customers/{plan['customer_ids'][index]}", timeline_limit="1")
 
     taken: list[int] = []
     for index in range(10):  # warm-up, not timed (takes are handed back too)
@@ -374,6 +382,7 @@ def _report(
         "take next": "POST /api/v1/cases/next?queue_id=",
         "caller look-up": "GET /api/v1/telephony/caller?number=",
         "case read": "GET /api/v1/cases/{id}",
+        "reference: customer read": "GET /api/v1/customers/{id}?timeline_limit=1",
     }
     for kind, (latencies, server) in timings.items():
         for side, values in (("client (HTTP over loopback)", latencies), ("server (gunicorn)", server)):

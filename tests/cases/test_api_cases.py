@@ -4,15 +4,19 @@ filters and both orders with their cursors, replies and notes, merge, split and 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
 
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
 from lojal.cases import services
 from lojal.cases.models import Case, CaseInteraction, CaseNote, CaseTag, Queue
+from lojal.cases.schemas import CallerOut, CaseDetail, CaseOut, CasePage
 from lojal.core.models import AuditEntry
 from lojal.interactions.models import Interaction
 from lojal.interactions.services import interaction_record
@@ -359,3 +363,40 @@ def test_take_next_from_an_unknown_queue_is_a_422_and_get_is_not_offered(
     assert by_get.status_code in (405, 422)
     case.refresh_from_db()
     assert case.assignee_id is None
+
+
+def _through_schema(schema: Any, body: Any) -> Any:
+    """What Ninja would have sent for the same data: validated by the schema, encoded by its encoder."""
+    return json.loads(json.dumps(schema.model_validate(body).model_dump(), cls=NinjaJSONEncoder))
+
+
+def test_the_hot_reads_are_exactly_what_their_schemas_would_send(
+    api_as: Callable[[str], ApiClient], queue: Queue, admin_user: User
+) -> None:
+    customer = factories.person(vip_tier="gold", phones=["+46701234567"], account_manager_id=admin_user.pk)
+    first = _inbound(customer.pk, "1")
+    case = services.case_open(
+        actor=None,
+        subject="Fakturan",
+        channel="email",
+        customer_id=customer.pk,
+        queue_id=queue.pk,
+        tags=["b", "a"],
+        interaction_ids=[first.pk],
+    )
+    Case.objects.filter(pk=case.pk).update(next_due=timezone.now() + dt.timedelta(microseconds=1500))
+    services.case_note_add(actor=admin_user, case_id=case.pk, body="Intern")
+    agent = api_as(Role.SERVICE_AGENT)
+
+    calls = [
+        (CasePage, agent.get("cases", queue_id=queue.pk, sort="queue")),
+        (CasePage, agent.get("cases")),
+        (CaseDetail, agent.get(f"cases/{case.pk}")),
+        (CallerOut, agent.get("telephony/caller", number="070-123 45 67")),
+        (CaseOut, agent.post(f"cases/next?queue_id={queue.pk}")),
+    ]
+
+    for schema, response in calls:
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response.json() == _through_schema(schema, response.json()), schema.__name__

@@ -35,7 +35,7 @@ def case_take_next(*, actor: Any, queue_ids: list[int] | None = None) -> Case | 
     first = (
         selectors.queue_cases(queue_ids=queues, unassigned_only=True)
         .select_for_update(skip_locked=True, of=("self",))
-        .only("pk")
+        .only("pk", "status")
         .first()
     )
     if first is None:

@@ -303,6 +303,13 @@ class Case(models.Model):
             models.Index(
                 fields=["sla_check_at"], name="case_sla_check", condition=Q(sla_check_at__isnull=False)
             ),
+            # The API's list of a queue's cases newest first, and of its breached ones (flagged in the queue).
+            models.Index(fields=["queue", "-opened_at", "-id"], name="case_queue_newest"),
+            models.Index(
+                fields=["queue", "-opened_at", "-id"],
+                name="case_queue_breached",
+                condition=Q(is_breached=True),
+            ),
         ]
 
     def __str__(self) -> str:
