@@ -112,15 +112,19 @@ def run(args: argparse.Namespace) -> int:
         facts["server"] = server.description
         facts["load average at the measurement"] = _load_average()
         timings, taken = _measure(server, port, token, plan, args.requests)
-        facts["load average after"] = _load_average()
         _hand_back(taken)
+        server.stop()
+        server = None
+        facts["load average at the pages"] = _load_average()
+        pages = _pages(args.seed, min(args.requests, 200))
+        facts["load average after"] = _load_average()
     finally:
         if server is not None:
             server.stop()
         if not args.keep:
             database.drop()
             shutil.rmtree(var_dir / "static", ignore_errors=True)
-    report = _report(args, database.describe(), facts, timings)
+    report = _report(args, database.describe(), facts, timings, pages)
     print()
     print(report)
     path = RESULTS / f"cases-{args.database}-{args.cases}.md"
@@ -163,6 +167,12 @@ def _fill(args: argparse.Namespace, user_id: int) -> None:
     open_numbers = set(rng.sample(range(args.cases), args.open))
     statuses, shares = list(OPEN_STATUS_SHARES), list(OPEN_STATUS_SHARES.values())
     columns = [str(field.column) for field in Case._meta.concrete_fields if not field.primary_key]
+    # Columns the cases above do not set (the acknowledgement's, the clocks' bookkeeping) hold their default.
+    defaults = {
+        str(field.column): _column_default(field)
+        for field in Case._meta.concrete_fields
+        if not field.primary_key
+    }
     _say(f"Writing {args.cases:,} cases ({args.open:,} open) in frames of {BATCH:,}")
     for start in range(0, args.cases, BATCH):
         size = min(BATCH, args.cases - start)
@@ -179,6 +189,7 @@ def _fill(args: argparse.Namespace, user_id: int) -> None:
             running = status in ("new", "open") and rng.random() < 0.9
             due = opened + dt.timedelta(minutes=rng.randint(60, 3 * 24 * 60)) if running else None
             done = None if is_open else opened + dt.timedelta(hours=rng.randint(1, 72))
+            answered_minutes = None if done is None else rng.randint(5, 9 * 60 * 3)
             values = {
                 "number": f"B-{index:07d}",
                 "subject": f"Bench case {index}",
@@ -212,13 +223,28 @@ def _fill(args: argparse.Namespace, user_id: int) -> None:
                 "opened_at": opened,
                 "created_by_id": None,
                 "updated_at": now,
+                "first_response_minutes": answered_minutes,
+                "resolution_minutes": None
+                if answered_minutes is None
+                else answered_minutes + rng.randint(0, 600),
+                "promised_by": None
+                if done is None or rng.random() < 0.3
+                else done + dt.timedelta(hours=rng.randint(-8, 8)),
             }
             for column in columns:
-                data[column].append(values[column])
+                data[column].append(values[column] if column in values else defaults[column])
         frame = pl.DataFrame(data, schema_overrides=_frame_types(Case, columns))
         with transaction.atomic():
             frame_insert(Case, frame.select(columns))
         _say(f"  {start + size:,} cases")
+
+
+def _column_default(field: Any) -> Any:
+    """A column's default as the frame holds it (a JSON field's as JSON text)."""
+    import json
+
+    value = field.get_default()
+    return json.dumps(value) if isinstance(value, dict | list) else value
 
 
 def _frame_types(model: Any, columns: list[str]) -> dict[str, Any]:
@@ -362,6 +388,7 @@ def _report(
     database: str,
     facts: dict[str, str],
     timings: dict[str, tuple[list[float], list[float]]],
+    pages: dict[str, list[float]],
 ) -> str:
     out = io.StringIO()
     out.write(
@@ -391,4 +418,54 @@ def _report(
                 f"{percentile(values, 0.95):.1f} | {percentile(values, 0.99):.1f} | "
                 f"{max(values, default=0):.1f} |\n"
             )
+    for kind, values in pages.items():
+        out.write(
+            f"| {kind} | server (in-process Django client) | {len(values)} | {percentile(values, 0.5):.1f} | "
+            f"{percentile(values, 0.95):.1f} | {percentile(values, 0.99):.1f} | {max(values, default=0):.1f} |\n"
+        )
     return out.getvalue()
+
+
+def _pages(seed: int, requests: int) -> dict[str, list[float]]:
+    """The service desk's pages as an agent and a manager see them, timed in this process through
+    Django's test client (the whole view and template, no HTTP): the queue view's first page, the
+    case page of an open case, and the KPI dashboard for the current quarter (fewer: it reads every
+    case of the quarter)."""
+    from django.test import Client as PageClient
+    from django.utils import timezone
+
+    from lojal.accounts.models import User
+    from lojal.cases.kpi_views import quarter_of
+    from lojal.cases.models import OPEN_STATUSES, Case, Queue
+
+    rng = random.Random(seed + 7)
+    user = User.objects.get(username=BENCH_USER)
+    client = PageClient(HTTP_HOST=HOST)
+    client.force_login(user)
+    queue_ids = list(Queue.objects.filter(name__startswith="Bench queue").values_list("pk", flat=True))
+    open_ids = list(Case.objects.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True)[:50_000])
+    start, end = quarter_of(timezone.localdate())
+    quarter = {"start": start.isoformat(), "end": end.isoformat()}
+
+    def timed(path: str, params: dict[str, str] | None = None) -> float:
+        began = time.perf_counter()
+        response = client.get(path, params or {})
+        elapsed = (time.perf_counter() - began) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        return elapsed
+
+    pages: dict[str, list[float]] = {
+        "queue view page": [],
+        "case page": [],
+        "KPI dashboard, this quarter": [],
+    }
+    for _ in range(3):  # warm the caches and the connection
+        timed(f"/service/queues/{queue_ids[0]}/cases/")
+        timed(f"/service/cases/{open_ids[0]}/")
+    for _ in range(requests):
+        pages["queue view page"].append(timed(f"/service/queues/{rng.choice(queue_ids)}/cases/"))
+        pages["case page"].append(timed(f"/service/cases/{rng.choice(open_ids)}/"))
+    for _ in range(max(5, requests // 20)):
+        pages["KPI dashboard, this quarter"].append(timed("/service/kpis/", quarter))
+    return pages
