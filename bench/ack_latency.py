@@ -20,7 +20,6 @@ import argparse
 import collections
 import datetime as dt
 import os
-import signal
 import smtplib
 import subprocess
 import sys
@@ -35,8 +34,8 @@ from bench.http import percentile
 from bench.loading import django_setup, load_customers
 from bench.outbox_kill import Sink
 from bench.report import commit, machine
-from bench.server import free_port
-from bench.smtpd import _corpus
+from bench.server import free_port, process_stop
+from bench.smtpd import _corpus, smtpd_start
 
 DATABASE_NAME = "lojal_bench_ack"
 SERVICE_ADDRESS = "kundservice@lojal.example"
@@ -299,15 +298,6 @@ def _workers(env: dict[str, str], count: int, interval: str) -> list[subprocess.
     ]
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def run(args: argparse.Namespace) -> int:
     from aiosmtpd.controller import Controller
 
@@ -364,17 +354,9 @@ def run(args: argparse.Namespace) -> int:
     sink = TimedSink()
     controller = Controller(sink, hostname=HOST, port=sink_port)
     controller.start()
-    lojal = Path(sys.executable).parent / "lojal"
-    smtpd = subprocess.Popen(
-        [str(lojal), "smtpd", "--host", HOST, "--port", str(smtpd_port)],
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        start_new_session=True,
-    )
+    smtpd = smtpd_start(smtpd_port, env)
     workers = _workers(env, args.workers, args.interval)
     try:
-        assert smtpd.stdout is not None
-        smtpd.stdout.readline()
         time.sleep(3)  # the workers' start-up
         since = timezone.now()
         facts["load average at sending"] = _load_average()
@@ -389,7 +371,7 @@ def run(args: argparse.Namespace) -> int:
         facts["load average at end"] = _load_average()
     finally:
         for process in [*workers, smtpd]:
-            _stop(process)
+            process_stop(process)
         controller.stop()
     counted, latencies = _measure(sink, since)
     facts.update(counted)
