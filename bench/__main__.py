@@ -104,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import cases
 
     cases.add_parser(sub)
+    from bench import ack_latency
+
+    ack_latency.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -138,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         return sla_recompute.run(args)
     if args.benchmark == "cases":
         return cases.run(args)
+    if args.benchmark == "ack-latency":
+        return ack_latency.run(args)
     from bench.customers import run
 
     return run(args)

@@ -28,7 +28,7 @@ from bench.customers import _bench_user, _load_average
 from bench.databases import RESULTS, bench_database, lojal_command
 from bench.loading import django_setup
 from bench.report import commit, machine
-from bench.server import free_port
+from bench.server import free_port, process_stop
 
 DATABASE_NAME = "lojal_bench_outbox_kill"
 
@@ -186,11 +186,7 @@ def run(args: argparse.Namespace) -> int:
                 _say(f"no progress for {args.stall_seconds:.0f} s: giving up")
                 break
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        process_stop(worker)
         controller.stop()
     seconds = last_change - sending_started
     states = _outbox_states()

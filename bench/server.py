@@ -18,6 +18,16 @@ from bench.http import Client, percentile
 ACCESS_LOG_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
 
 
+def process_stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL when the process has not ended within 30 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -112,6 +112,20 @@ def _corpus(count: int, senders: list[tuple[str, str]], seed: int) -> list[tuple
     return corpus
 
 
+def smtpd_start(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`lojal smtpd` on loopback as its own process, returned once it listens."""
+    lojal = Path(sys.executable).parent / "lojal"
+    process = subprocess.Popen(
+        [str(lojal), "smtpd", "--host", HOST, "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()  # "Lojal SMTP receiver on ..." once it listens
+    return process
+
+
 def _send(
     host: str, port: int, messages: list[tuple[str, bytes]], latencies: list[float], errors: list[str]
 ) -> None:
@@ -159,16 +173,8 @@ def run(args: argparse.Namespace) -> int:
     size = sum(len(raw) for _sender, raw in corpus)
     connections.close_all()
     port = free_port()
-    lojal = Path(sys.executable).parent / "lojal"
-    process = subprocess.Popen(
-        [str(lojal), "smtpd", "--host", HOST, "--port", str(port)],
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        start_new_session=True,
-    )
+    process = smtpd_start(port, env)
     try:
-        assert process.stdout is not None
-        process.stdout.readline()  # "Lojal SMTP receiver on ..." once it listens
         _say(
             f"Sending {len(corpus):,} messages ({size / 1024 / 1024:.1f} MiB) over {args.connections} connections"
         )

@@ -294,3 +294,21 @@ def test_a_message_not_yet_in_a_case_is_looked_at_again_later_when_the_worker_ca
     ]
     assert not Case.objects.exists()
     assert not OutboundEmail.objects.exists()
+
+
+def test_an_automatic_message_is_not_waited_for_even_when_the_worker_can_wait(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.LOJAL_INBOUND_HANDLERS = []
+    bounce = interaction_record(
+        customer_id=None,
+        channel="email",
+        direction="in",
+        sender="mailer-daemon@example.se",
+        subject="Undelivered Mail Returned to Sender",
+    )
+    Interaction.objects.filter(pk=bounce.pk).update(is_bounce=True)
+
+    acknowledgement.inbound_acknowledge(bounce.pk)
+
+    assert [result for result in default_task_backend.results if result.task.name == "ack_wait_task"] == []  # type: ignore[attr-defined]
+    assert not OutboundEmail.objects.exists()

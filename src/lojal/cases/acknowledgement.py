@@ -93,6 +93,10 @@ def _opened_by(interaction_id: int) -> Case | None:
 def _wants_acknowledgement(interaction: Any) -> bool:
     if interaction.channel not in ACK_CHANNELS or interaction.direction != "in":
         return False
+    if interaction.is_auto_reply or interaction.is_bounce or interaction.is_loop:
+        # An automatic message opens no case (ingest) and would get no automatic reply (the loop
+        # guard): not waiting for its case spares the worker five looks (docs/speed.md).
+        return False
     if interaction.channel == "chat":
         return bool((interaction.details or {}).get("answer_by_email"))
     return True
