@@ -697,7 +697,6 @@ class SlaCalendarState(models.Model):
         return f"{self.calendar_id}@{self.revision}"
 
 
-
 #: The languages acknowledgements are written in; a case in any other language gets English.
 ACK_LANGUAGES = (
     ("sv", "svenska"),
