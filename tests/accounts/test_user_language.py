@@ -69,3 +69,27 @@ def test_without_a_remembered_language_the_browser_decides(make_user: Callable[.
 
     assert '<html lang="sv">' in response.content.decode()
     assert "django_language" not in response.cookies
+
+
+def test_a_request_in_the_users_language_leaves_the_threads_language_as_it_was(
+    make_user: Callable[..., User],
+) -> None:
+    """The language a request activates ends with it: what the thread does next (a task run in
+    process, the next test) speaks the language it spoke before, not the last visitor's."""
+    from django.utils import translation
+
+    user = make_user(Role.SALES)
+    user.language = "nb"
+    user.save(update_fields=["language"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="nb")
+    client.force_login(user)
+
+    with translation.override("sv"):
+        response = client.get("/customers/")
+        during = translation.get_language()
+    translation.deactivate()
+    client.get("/customers/")
+    after = translation.get_language()
+
+    assert '<html lang="nb">' in response.content.decode()
+    assert (during, after) == ("sv", "en")

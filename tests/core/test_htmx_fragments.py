@@ -16,6 +16,8 @@ from django.test import Client
 
 from lojal.accounts.models import User
 from lojal.activities import services as activity_services
+from lojal.cases import services as case_services
+from lojal.cases.macros import macro_save
 from lojal.core.models import ExportJob
 from lojal.imports import services as import_services
 from lojal.interactions import chat
@@ -40,6 +42,8 @@ class World:
     activity_id: int
     cancelled_id: int
     export_id: int
+    case_id: int
+    macro_id: int
 
 
 @pytest.fixture
@@ -58,8 +62,21 @@ def world(admin_user: User) -> World:
     )
     activity_services.activity_cancel(actor=admin_user, activity_id=cancelled.pk)
     export = ExportJob.objects.create(source="customers", file_format="csv", requested_by=admin_user)
+    case = case_services.case_open(
+        actor=admin_user, subject="Fakturan", channel="staff", customer_id=customer.pk
+    )
+    macro = macro_save(actor=admin_user, name="Tack", texts={"sv": "Tack, vi återkommer.", "en": "Thanks."})
     return World(
-        customer.pk, unmatched.pk, session.pk, session.token, job.pk, activity.pk, cancelled.pk, export.pk
+        customer.pk,
+        unmatched.pk,
+        session.pk,
+        session.token,
+        job.pk,
+        activity.pk,
+        cancelled.pk,
+        export.pk,
+        case.pk,
+        macro.pk,
     )
 
 
@@ -104,6 +121,13 @@ ENDPOINTS: dict[str, Call] = {
     "activities:customer_pick": lambda c, w: c.get("/activities/customers/pick/", {"q": "Kari"}, **HTMX),
     "activities:complete": lambda c, w: c.post(f"/activities/{w.activity_id}/complete/", **HTMX),
     "activities:reopen": lambda c, w: c.post(f"/activities/{w.cancelled_id}/reopen/", **HTMX),
+    "cases:queue": lambda c, w: c.get("/service/", {"q": "Fakturan"}, **HTMX),
+    "cases:customer_pick": lambda c, w: c.get("/service/cases/new/customers/", {"q": "Kari"}, **HTMX),
+    "cases:macro_fill": lambda c, w: c.get(
+        f"/service/cases/{w.case_id}/macro/", {"macro": w.macro_id, "text": ""}, **HTMX
+    ),
+    "cases:presence": lambda c, w: c.post(f"/service/cases/{w.case_id}/presence/", {"text": "Hej"}, **HTMX),
+    "calendars:list": lambda c, w: c.get("/service/calendars/", {"country": "SE"}, **HTMX),
     "public:chat_session": lambda c, w: Client().get(f"/chat/s/{w.chat_token}/", **HTMX),
     "public:chat_send": lambda c, w: Client().post(f"/chat/s/{w.chat_token}/send/", {"text": "Tack"}, **HTMX),
 }
@@ -154,7 +178,7 @@ def test_the_whole_page_varies_on_hx_request_too_and_may_be_cached(
     [{"HTTP_HX_BOOSTED": "true"}, {"HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}],
     ids=["boosted", "history restore"],
 )
-@pytest.mark.parametrize("path", ["/customers/", "/sales/products/"])
+@pytest.mark.parametrize("path", ["/customers/", "/sales/products/", "/service/", "/service/calendars/"])
 def test_a_boosted_link_and_a_history_restore_get_the_whole_page(
     staff_client: Client, path: str, headers: dict[str, str]
 ) -> None:

@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from lojal.core.folding import folding_install
+        from lojal.core.request_language import request_language_install
 
         folding_install()
+        request_language_install()
