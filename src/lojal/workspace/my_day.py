@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from lojal.accounts.roles import Action
 from lojal.activities import call_lists
 from lojal.activities import selectors as activity_selectors
-from lojal.cases import desk_selectors as case_desk_selectors
 from lojal.cases import selectors as case_selectors
 from lojal.customers import selectors as customer_selectors
 from lojal.interactions import selectors as interaction_selectors
@@ -61,7 +60,7 @@ def _call_lists(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any
 def _my_cases(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     mine = case_selectors.cases_assigned_to(user_id=user.pk, now=now, limit=BLOCK_ROWS)
     return {
-        "cases": [(case, case_desk_selectors.due_state(case, now=now)) for case in mine.cases],
+        "cases": mine.cases,
         "count": mine.count,
         "breached": mine.breached,
         "more": mine.count > BLOCK_ROWS,
