@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from lojal.accounts.models import Team
-from lojal.cases import desk, services
+from lojal.cases import desk, selectors, services
 from lojal.cases.macros import macro_save
 from lojal.cases.models import Case, Queue
 from lojal.cases.setup import category_save
@@ -65,18 +65,37 @@ def desk_world(staff: Any, *, customer: Any, email: Any) -> DeskWorld:
             actor=None, subject=subject, channel="email", customer_id=someone.pk, queue_id=queue.pk
         )
         Case.objects.filter(pk=case.pk).update(next_due=due, opened_at=now - dt.timedelta(hours=3))
-    case = services.case_open(
-        actor=staff,
-        subject="Fel belopp på fakturan för vinterjackan",
-        channel="email",
-        customer_id=customer.pk,
-        queue_id=queue.pk,
-        category_id=invoices.pk,
-        tags=["faktura"],
-        conversation_id=email.conversation_id,
-        interaction_ids=[email.pk],
-    )
-    services.case_change(actor=staff, case_id=case.pk, changes={"assignee_id": staff.pk, "status": "open"})
+    # The inbound hook may already have opened a case for the email (the ingest handler): work that one.
+    opened = selectors.open_case_of_conversation(conversation_id=email.conversation_id)
+    if opened is None:
+        case = services.case_open(
+            actor=staff,
+            subject="Fel belopp på fakturan för vinterjackan",
+            channel="email",
+            customer_id=customer.pk,
+            queue_id=queue.pk,
+            category_id=invoices.pk,
+            tags=["faktura"],
+            conversation_id=email.conversation_id,
+            interaction_ids=[email.pk],
+        )
+        services.case_change(
+            actor=staff, case_id=case.pk, changes={"assignee_id": staff.pk, "status": "open"}
+        )
+    else:
+        case = opened
+        services.case_change(
+            actor=staff,
+            case_id=case.pk,
+            changes={
+                "assignee_id": staff.pk,
+                "status": "open",
+                "queue_id": queue.pk,
+                "category_id": invoices.pk,
+                "customer_id": customer.pk,
+            },
+        )
+        services.case_tags_set(actor=staff, case_id=case.pk, tags=["faktura"])
     desk.case_note_post(
         actor=staff,
         case_id=case.pk,

@@ -61,6 +61,8 @@ NOT_PAGES = {
     "workspace:call_list_from_view",
     # POST-only: the bulk bar's "Add to a call list…" (checked with axe in test_bulk_tag.py)
     "workspace:customers_call_list",
+    # the service KPIs as CSV: a download
+    "case_kpis:csv",
 } | DESK_NOT_PAGES
 NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
 

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from lojal.accounts import selectors as accounts_selectors
 from lojal.cases import selectors
 from lojal.cases.models import OPEN_STATUSES, Case, CaseChange, Category, Queue
+
+# The due state ("breached", "near", "") lives with the other reads of one case, in selectors.
+from lojal.cases.selectors import NEAR_MINUTES as NEAR_MINUTES
+from lojal.cases.selectors import due_state as due_state
 from lojal.customers import selectors as customers_selectors
 from lojal.interactions import selectors as interactions_selectors
 from lojal.sales import selectors as sales_selectors
 
-#: A due time closer than this is shown as near (amber) until the service-level policies mark it.
-NEAR_MINUTES = 60
 PANEL_ROWS = 5
 
 
@@ -77,15 +79,6 @@ def desk_order(cases: QuerySet[Case], *, sort: str, order_by: tuple[str, ...]) -
     if sort == "tier":
         return selectors.queue_order(cases)
     return cases.order_by(*order_by)
-
-
-def due_state(case: Case, *, now: dt.datetime) -> str:
-    """ "breached", "near" or "" for the due time's colour and words."""
-    if case.is_breached or (case.next_due is not None and case.next_due < now):
-        return "breached"
-    if case.next_due is not None and case.next_due - now <= dt.timedelta(minutes=NEAR_MINUTES):
-        return "near"
-    return ""
 
 
 def desk_choices() -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lojal.accounts.roles import Action
 from lojal.activities import call_lists
 from lojal.activities import selectors as activity_selectors
+from lojal.cases import selectors as case_selectors
 from lojal.customers import selectors as customer_selectors
 from lojal.interactions import selectors as interaction_selectors
 from lojal.timeline import selectors as timeline_selectors
@@ -64,6 +65,16 @@ def _call_lists(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any
     }
 
 
+def _my_cases(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any]:
+    mine = case_selectors.cases_assigned_to(user_id=user.pk, now=now, limit=BLOCK_ROWS)
+    return {
+        "cases": mine.cases,
+        "count": mine.count,
+        "breached": mine.breached,
+        "more": mine.count > BLOCK_ROWS,
+    }
+
+
 def _inbox(*, user: Any, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     return {
         "unmatched": _capped(interaction_selectors.unmatched_count()),
@@ -96,6 +107,16 @@ block_register(
         template="workspace/blocks/activities.html",
         read=_activities,
         order=10,
+    )
+)
+block_register(
+    Block(
+        key="my_cases",
+        title=_("My cases"),
+        template="workspace/blocks/my_cases.html",
+        read=_my_cases,
+        action=Action.CASE_WORK,
+        order=15,
     )
 )
 block_register(

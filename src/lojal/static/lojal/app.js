@@ -221,3 +221,15 @@ document.addEventListener("keydown", (event) => {
   const form = event.target.closest && event.target.closest("form.call-log");
   if (form) { event.preventDefault(); form.requestSubmit(); }
 });
+
+/* == look13 == */
+// The service desk's bulk bar shows only the field the chosen action needs (all of them without script).
+function bulkFieldsShow(select) {
+  const form = select.form;
+  if (!form) return;
+  form.querySelectorAll("[data-bulk-for]").forEach((field) => { field.hidden = field.dataset.bulkFor !== select.value; });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches && event.target.matches("[data-bulk-action]")) bulkFieldsShow(event.target);
+});
+document.addEventListener("DOMContentLoaded", () => { document.querySelectorAll("[data-bulk-action]").forEach(bulkFieldsShow); });
