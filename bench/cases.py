@@ -11,18 +11,26 @@ import argparse
 import datetime as dt
 import io
 import random
-import shutil
-import sys
 import time
 from typing import Any
 
-from bench.customers import BENCH_USER, HOST, _bench_user, _load_average
+from bench.customers import (
+    BENCH_USER,
+    HOST,
+    _bench_user,
+    _load_average,
+    _say,
+    database_prepare,
+    database_release,
+    server_env,
+    server_start,
+)
 from bench.databases import RESULTS, bench_database, lojal_command
 from bench.http import Client, percentile
-from bench.loading import django_setup, load_customers
+from bench.loading import load_customers
 from bench.my_day import _analyze
 from bench.report import commit, machine
-from bench.server import Server, free_port
+from bench.server import Server
 
 DATABASE_NAME = "lojal_bench_cases"
 QUEUES = 10
@@ -51,36 +59,18 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the database a --keep run left")
 
 
-def _say(message: str) -> None:
-    print(f"== {message}", file=sys.stderr, flush=True)
-
-
 def run(args: argparse.Namespace) -> int:
     database = bench_database(args.database, args.database_name)
     var_dir = RESULTS / f"var-cases-{args.database}"
-    env = {
-        "LOJAL_DATABASE_URL": database.url,
-        "LOJAL_SECRET_KEY": "bench",
-        "LOJAL_ALLOWED_HOSTS": HOST,
-        "LOJAL_VAR_DIR": str(var_dir),
-        "LOJAL_LOG_LEVEL": "WARNING",
-        "LOJAL_DEMO": "",
-    }
+    env = server_env(database.url, var_dir)
     facts: dict[str, str] = {"load average before": _load_average()}
     started = time.monotonic()
     server: Server | None = None
     try:
-        if args.reuse:
-            if not database.exists():
-                print("No database from an earlier --keep run; run without --reuse.", file=sys.stderr)
-                return 2
-        else:
-            _say(f"Creating {args.database} database {args.database_name} and migrating it")
-            database.create()
-        # Also on --reuse: an index added since the data were loaded is built before measuring.
-        lojal_command(["migrate", "--noinput"], env)
-        lojal_command(["collectstatic", "--noinput"], env)
-        django_setup(env)
+        creating = f"Creating {args.database} database {args.database_name} and migrating it"
+        # Migrated also on --reuse: an index added since the data were loaded is built before measuring.
+        if not database_prepare(database, env, reuse=args.reuse, creating=creating, migrate_on_reuse=True):
+            return 2
         user_id = _bench_user()
         if not args.reuse:
             stats = load_customers(
@@ -102,13 +92,7 @@ def run(args: argparse.Namespace) -> int:
         facts["database size"] = f"{database.size_bytes() / 1024 / 1024:,.0f} MB"
         token = lojal_command(["token", "create", "--user", BENCH_USER, "--name", "bench-cases"], env).strip()
         plan = _plan(args.seed, args.requests)
-        from django.db import connections
-
-        connections.close_all()
-        port = free_port()
-        server = Server(port, env, args.workers, 1, "sync", var_dir / "logs")
-        _say(f"Starting {server.description} on port {port}")
-        server.start()
+        server, port = server_start(env, var_dir, workers=args.workers)
         facts["server"] = server.description
         facts["load average at the measurement"] = _load_average()
         timings, taken = _measure(server, port, token, plan, args.requests)
@@ -121,9 +105,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-        if not args.keep:
-            database.drop()
-            shutil.rmtree(var_dir / "static", ignore_errors=True)
+        database_release(database, var_dir, keep=args.keep)
     report = _report(args, database.describe(), facts, timings, pages)
     print()
     print(report)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.databases import RESULTS, bench_database, lojal_command
+from bench.databases import RESULTS, BenchDatabase, bench_database, lojal_command
 from bench.http import Client, load_with_threads, load_with_wrk, percentile, wrk_available
 from bench.loading import add_timeline_notes, django_setup, load_customers
 from bench.report import Row, commit, machine, table
@@ -46,16 +46,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     facts["load average before"] = _load_average()
     try:
-        if args.reuse:
-            if not database.exists():
-                print("No database from an earlier --keep run; run without --reuse.", file=sys.stderr)
-                return 2
-        else:
-            _say(f"Creating a fresh {args.database} database and migrating it")
-            database.create()
-            lojal_command(["migrate", "--noinput"], env)
-        lojal_command(["collectstatic", "--noinput"], env)
-        django_setup(env)
+        creating = f"Creating a fresh {args.database} database and migrating it"
+        if not database_prepare(database, env, reuse=args.reuse, creating=creating):
+            return 2
         actor_id = _bench_user()
         if not args.reuse:
             processes = args.load_processes or (1 if args.database == "sqlite" else (_cpu_count()))
@@ -82,13 +75,14 @@ def run(args: argparse.Namespace) -> int:
         facts["customers"] = f"{next_index:,} in the database before the HTTP measurements"
         facts["database size"] = f"{database.size_bytes() / 1024 / 1024:,.0f} MB after loading"
         token = lojal_command(["token", "create", "--user", BENCH_USER, "--name", "bench"], env).strip()
-        from django.db import connections
-
-        connections.close_all()
-        port = args.port or free_port()
-        server = Server(port, env, args.workers, args.threads, args.worker_class, var_dir / "logs")
-        _say(f"Starting {server.description} on port {port}")
-        server.start()
+        server, port = server_start(
+            env,
+            var_dir,
+            workers=args.workers,
+            threads=args.threads,
+            worker_class=args.worker_class,
+            port=args.port,
+        )
         api = Client(HOST, port, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
         rows += _single_creates(api, server, args, next_index)
         rows += _batch_creates(api, server, args, next_index + args.single_creates)
@@ -99,9 +93,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-        if not args.keep:
-            database.drop()
-            shutil.rmtree(var_dir / "static", ignore_errors=True)
+        database_release(database, var_dir, keep=args.keep)
     report = _report(args, database.describe(), facts, rows)
     print()
     print(report)
@@ -121,6 +113,64 @@ def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
         "LOJAL_LOG_LEVEL": "WARNING",
         "LOJAL_DEMO": "",
     }
+
+
+def database_prepare(
+    database: BenchDatabase,
+    env: dict[str, str],
+    *,
+    reuse: bool,
+    creating: str,
+    migrate_on_reuse: bool = False,
+) -> bool:
+    """Create and migrate the bench database (with ``reuse``: find the one a --keep run left, migrated
+    too when ``migrate_on_reuse``), collect the static files and set Django up in this process. False
+    when there is nothing to reuse."""
+    if reuse:
+        if not database.exists():
+            print("No database from an earlier --keep run; run without --reuse.", file=sys.stderr)
+            return False
+        if migrate_on_reuse:
+            lojal_command(["migrate", "--noinput"], env)
+    else:
+        _say(creating)
+        database.create()
+        lojal_command(["migrate", "--noinput"], env)
+    lojal_command(["collectstatic", "--noinput"], env)
+    django_setup(env)
+    return True
+
+
+def database_release(database: BenchDatabase, var_dir: Path, *, keep: bool) -> None:
+    """Unless ``keep``: drop the bench database and the static files collected for its server."""
+    if not keep:
+        database.drop()
+        shutil.rmtree(var_dir / "static", ignore_errors=True)
+
+
+def server_start(
+    env: dict[str, str],
+    var_dir: Path,
+    *,
+    workers: int,
+    threads: int = 1,
+    worker_class: str = "sync",
+    port: int | None = None,
+) -> tuple[Server, int]:
+    """Close this process's database connections and start gunicorn (on ``port`` or a free one) with
+    its logs under ``var_dir``; a server that fails to come up is stopped before the error goes on."""
+    from django.db import connections
+
+    connections.close_all()
+    port = port or free_port()
+    server = Server(port, env, workers, threads, worker_class, var_dir / "logs")
+    _say(f"Starting {server.description} on port {port}")
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+    return server, port
 
 
 def _load_average() -> str:

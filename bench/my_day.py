@@ -8,17 +8,26 @@ import argparse
 import datetime as dt
 import io
 import random
-import shutil
-import sys
 import time
 from typing import Any
 
-from bench.customers import BENCH_USER, _analyze, _bench_user, _load_average, _login, _say, server_env
-from bench.databases import RESULTS, bench_database, lojal_command
+from bench.customers import (
+    BENCH_USER,
+    _analyze,
+    _bench_user,
+    _load_average,
+    _login,
+    _say,
+    database_prepare,
+    database_release,
+    server_env,
+    server_start,
+)
+from bench.databases import RESULTS, bench_database
 from bench.http import percentile
-from bench.loading import django_setup, load_customers
+from bench.loading import load_customers
 from bench.report import commit, machine
-from bench.server import Server, free_port
+from bench.server import Server
 
 DATABASE_NAME = "lojal_bench_my_day"
 STAFF = 50
@@ -53,16 +62,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     server: Server | None = None
     try:
-        if args.reuse:
-            if not database.exists():
-                print("No database from an earlier --keep run; run without --reuse.", file=sys.stderr)
-                return 2
-        else:
-            _say(f"Creating {args.database} database {args.database_name} and migrating it")
-            database.create()
-            lojal_command(["migrate", "--noinput"], env)
-        lojal_command(["collectstatic", "--noinput"], env)
-        django_setup(env)
+        creating = f"Creating {args.database} database {args.database_name} and migrating it"
+        if not database_prepare(database, env, reuse=args.reuse, creating=creating):
+            return 2
         user_id = _bench_user()
         if not args.reuse:
             stats = load_customers(
@@ -80,13 +82,7 @@ def run(args: argparse.Namespace) -> int:
             _analyze()
         facts.update(_counts(user_id))
         facts["database size"] = f"{database.size_bytes() / 1024 / 1024:,.0f} MB"
-        from django.db import connections
-
-        connections.close_all()
-        port = free_port()
-        server = Server(port, env, args.workers, 1, "sync", var_dir / "logs")
-        _say(f"Starting {server.description} on port {port}")
-        server.start()
+        server, port = server_start(env, var_dir, workers=args.workers)
         facts["server"] = server.description
         facts["load average at the measurement"] = _load_average()
         timings = _measure(server, port, args.requests)
@@ -94,9 +90,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-        if not args.keep:
-            database.drop()
-            shutil.rmtree(var_dir / "static", ignore_errors=True)
+        database_release(database, var_dir, keep=args.keep)
     report = _report(args, database.describe(), facts, timings)
     print()
     print(report)

@@ -9,11 +9,10 @@ import argparse
 import datetime as dt
 import io
 import statistics
-import sys
 import time
 from typing import Any
 
-from bench.customers import _load_average
+from bench.customers import _load_average, _say
 from bench.databases import RESULTS, bench_database, lojal_command
 from bench.loading import django_setup
 from bench.report import commit, machine
@@ -35,10 +34,6 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="calendar changes, each timed")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure the database a --keep run left")
-
-
-def _say(message: str) -> None:
-    print(f"== {message}", file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,38 +102,23 @@ def _build(args: argparse.Namespace) -> None:
     queues = [Queue.objects.create(name=f"Bench queue {n}", calendar_id=sweden).pk for n in range(QUEUES)]
     parent = Category.objects.create(name="Bench invoices")
     categories = [Category.objects.create(name=f"Bench {n}", parent=parent).pk for n in range(8)]
-    SlaPolicy.objects.create(
-        name="Urgent",
-        position=0,
-        priority="urgent",
-        first_response_minutes=30,
-        next_response_minutes=30,
-        resolution_minutes=240,
+    # name, position, what it matches, minutes to the first response, the next response, resolution
+    policies = (
+        ("Urgent", 0, {"priority": "urgent"}, (30, 30, 240)),
+        ("Platinum", 1, {"vip_tier": "platinum"}, (60, 60, 480)),
+        ("Invoices", 2, {"category": parent}, (240, 120, 1440)),
+        ("Default", 9, {}, (480, 240, 2400)),
     )
-    SlaPolicy.objects.create(
-        name="Platinum",
-        position=1,
-        vip_tier="platinum",
-        first_response_minutes=60,
-        next_response_minutes=60,
-        resolution_minutes=480,
-    )
-    SlaPolicy.objects.create(
-        name="Invoices",
-        position=2,
-        category=parent,
-        first_response_minutes=240,
-        next_response_minutes=120,
-        resolution_minutes=1440,
-    )
-    default = SlaPolicy.objects.create(
-        name="Default",
-        position=9,
-        first_response_minutes=480,
-        next_response_minutes=240,
-        resolution_minutes=2400,
-    )
-    Queue.objects.filter(pk__in=queues).update(sla_policy=default)
+    for name, position, matches, (first, following, resolution) in policies:
+        policy = SlaPolicy.objects.create(
+            name=name,
+            position=position,
+            **matches,
+            first_response_minutes=first,
+            next_response_minutes=following,
+            resolution_minutes=resolution,
+        )
+    Queue.objects.filter(pk__in=queues).update(sla_policy=policy)  # the last one: Default
     _say(f"Writing {args.cases:,} cases (one in {args.open_share} open) and their pauses")
     table = sql.Identifier(Case._meta.db_table)
     pauses = sql.Identifier(ClockPause._meta.db_table)

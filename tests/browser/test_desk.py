@@ -11,16 +11,12 @@ from __future__ import annotations
 import importlib.util
 import re
 import smtplib
-import socket
 from collections.abc import Callable, Iterator
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from playwright.sync_api import expect
 
 from lojal.accounts.models import Team, User
@@ -28,53 +24,29 @@ from lojal.accounts.roles import Role
 from lojal.cases import services
 from lojal.cases.macros import macro_save
 from lojal.cases.models import Case, Queue
+from lojal.customers.models import Customer
 from lojal.interactions.emails.smtpd import smtpd_controller
 from lojal.interactions.models import Interaction, OutboundEmail
 from tests.browser.conftest import PASSWORD
 from tests.factories import person
+from tests.mail import Collector, free_port, smarthost_running
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SERVICE_ADDRESS = "kundservice@lojal.example"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Collector:
-    def __init__(self) -> None:
-        self.messages: list[Envelope] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-    def parsed(self) -> list[Any]:
-        return [message_from_bytes(m.original_content or b"", policy=policy.default) for m in self.messages]
-
-
 @pytest.fixture
 def smarthost(settings: Any) -> Iterator[Collector]:
     """Where Lojal's outbox sends: a test SMTP server on loopback that keeps what it gets."""
-    port = _free_port()
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.DEFAULT_FROM_EMAIL = f"Kundservice <{SERVICE_ADDRESS}>"
-    yield collector
-    controller.stop()
+    with smarthost_running(settings, from_address=SERVICE_ADDRESS) as collector:
+        yield collector
 
 
 @pytest.fixture
 def mail_in() -> Iterator[Callable[..., str]]:
     """Lojal's own SMTP receiver on loopback; returns a function that sends it a customer's email and
     answers the Message-ID."""
-    port = _free_port()
+    port = free_port()
     controller = smtpd_controller(host="127.0.0.1", port=port)
     controller.start()
 
@@ -121,6 +93,31 @@ def _macro(*, status: str) -> Any:
     )
 
 
+def _sven_and_ingrid_write_in(mail_in: Callable[..., str], *, vip_tier: str) -> tuple[Customer, Customer]:
+    """Two customers, Ingrid a VIP of ``vip_tier``, each email a question: Sven first."""
+    sven = person(first_name="Sven", last_name="Karlsson", emails=["sven@example.se"])
+    ingrid = person(
+        first_name="Ingrid",
+        last_name="Bergström",
+        emails=["ingrid@example.se"],
+        vip_tier=vip_tier,
+        preferred_language="sv",
+    )
+    mail_in(
+        sender="sven@example.se",
+        name="Sven Karlsson",
+        subject="Hur byter jag adress?",
+        text="Hej! Jag har flyttat.",
+    )
+    mail_in(
+        sender="ingrid@example.se",
+        name="Ingrid Bergström",
+        subject="Kortet spärrat utomlands",
+        text="Hej, mitt kort fungerar inte i Spanien. Vad gör jag?",
+    )
+    return sven, ingrid
+
+
 def _log_in(page: Any, live_server: Any, user: User) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", user.username)
@@ -151,27 +148,8 @@ def test_the_agent_takes_the_vip_case_first_and_answers_it_with_a_macro_over_smt
     # that no inbound handler makes cases of its own.
     settings.LOJAL_INBOUND_HANDLERS = []
     agent, queue = _desk(make_user)
-    sven = person(first_name="Sven", last_name="Karlsson", emails=["sven@example.se"])
-    ingrid = person(
-        first_name="Ingrid",
-        last_name="Bergström",
-        emails=["ingrid@example.se"],
-        vip_tier="platinum",
-        preferred_language="sv",
-    )
     macro = _macro(status="pending_customer")
-    mail_in(
-        sender="sven@example.se",
-        name="Sven Karlsson",
-        subject="Hur byter jag adress?",
-        text="Hej! Jag har flyttat.",
-    )
-    mail_in(
-        sender="ingrid@example.se",
-        name="Ingrid Bergström",
-        subject="Kortet spärrat utomlands",
-        text="Hej, mitt kort fungerar inte i Spanien. Vad gör jag?",
-    )
+    sven, ingrid = _sven_and_ingrid_write_in(mail_in, vip_tier="platinum")
     for customer, subject in ((sven, "Hur byter jag adress?"), (ingrid, "Kortet spärrat utomlands")):
         message = Interaction.objects.get(customer=customer, direction="in")
         services.case_open(
@@ -224,28 +202,8 @@ def test_an_emailed_question_is_acknowledged_answered_and_reopened_by_the_custom
         "lojal.cases.acknowledgement.inbound_acknowledge",
     ]
     agent, queue = _desk(make_user)
-    person(first_name="Sven", last_name="Karlsson", emails=["sven@example.se"])
-    ingrid = person(
-        first_name="Ingrid",
-        last_name="Bergström",
-        emails=["ingrid@example.se"],
-        vip_tier="gold",
-        preferred_language="sv",
-    )
     macro = _macro(status="solved")
-
-    mail_in(
-        sender="sven@example.se",
-        name="Sven Karlsson",
-        subject="Hur byter jag adress?",
-        text="Hej! Jag har flyttat.",
-    )
-    mail_in(
-        sender="ingrid@example.se",
-        name="Ingrid Bergström",
-        subject="Kortet spärrat utomlands",
-        text="Hej, mitt kort fungerar inte i Spanien. Vad gör jag?",
-    )
+    _, ingrid = _sven_and_ingrid_write_in(mail_in, vip_tier="gold")
     vip_case = Case.objects.get(customer=ingrid)
     assert Case.objects.count() == 2
     # Routing puts new cases in a queue by its rules; with none configured, the manager's queue.

@@ -6,16 +6,12 @@ customer's language. Suppressed ones say why on the case; a joining message gets
 from __future__ import annotations
 
 import datetime as dt
-import socket
 from collections.abc import Iterator
-from email import message_from_bytes, policy
 from email.message import EmailMessage as ParsedMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db.models import Q
 from django.utils import timezone, translation
 from django_tasks import default_task_backend
@@ -29,44 +25,16 @@ from lojal.interactions.models import AutoReplyRecord, Interaction, OutboundEmai
 from lojal.interactions.services import interaction_record
 from tests import factories
 from tests.cases.ack_support import HANDLERS, message
+from tests.mail import Collector, smarthost_running
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Collector:
-    def __init__(self) -> None:
-        self.messages: list[Envelope] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-    def parsed(self) -> list[ParsedMessage]:
-        return [
-            message_from_bytes(envelope.original_content or b"", policy=policy.default)  # type: ignore[misc]
-            for envelope in self.messages
-        ]
-
-
 @pytest.fixture
 def smarthost(settings: Any) -> Iterator[Collector]:
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "Kundservice <kundservice@lojal.example>"
     settings.LOJAL_INBOUND_HANDLERS = HANDLERS
-    yield collector
-    controller.stop()
+    with smarthost_running(settings, from_address="kundservice@lojal.example") as collector:
+        yield collector
 
 
 def text_of(sent: ParsedMessage) -> str:

@@ -15,7 +15,7 @@ from lojal.accounts.roles import Role
 from lojal.activities.models import Notification
 from lojal.calendars import services as calendar_services
 from lojal.cases import services
-from lojal.cases.models import Case, SlaEvent
+from lojal.cases.models import Case, Queue, SlaEvent
 from lojal.cases.sla.recompute import clocks_recompute_stale
 from lojal.cases.sla.tasks import sla_task
 from lojal.cases.sla.watch import sla_watch
@@ -28,6 +28,18 @@ def _notes(user: User) -> list[tuple[str, str]]:
     return list(Notification.objects.filter(recipient=user).order_by("id").values_list("kind", "data__url"))
 
 
+def _opened_at_nine(actor: User, queue: Queue, *, assignee: User | None = None) -> Case:
+    """A case on ``queue`` opened at 09:00 on Monday 7 December 2026."""
+    return services.case_open(
+        actor=actor,
+        subject="Q",
+        channel="email",
+        queue_id=queue.pk,
+        assignee_id=assignee.pk if assignee else None,
+        opened_at=local(2026, 12, 7, 9),
+    )
+
+
 @override_settings(LOJAL_SLA_ESCALATION_MINUTES=30)
 def test_a_breach_is_recorded_once_and_escalated_to_the_assignee_then_the_manager(
     admin_user: User, make_user: Callable[..., User]
@@ -36,14 +48,7 @@ def test_a_breach_is_recorded_once_and_escalated_to_the_assignee_then_the_manage
     manager = make_user(Role.MANAGER, "manager")
     queue = queue_on_sweden(manager=manager)
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None, near_percent=80)
-    case = services.case_open(
-        actor=admin_user,
-        subject="Q",
-        channel="email",
-        queue_id=queue.pk,
-        assignee_id=agent.pk,
-        opened_at=local(2026, 12, 7, 9),
-    )
+    case = _opened_at_nine(admin_user, queue, assignee=agent)
     url = f"/service/cases/{case.pk}/"
 
     assert sla_watch(now=local(2026, 12, 7, 9, 47)).near == 0
@@ -77,14 +82,7 @@ def test_a_breach_put_right_before_the_delay_is_not_escalated(
     agent = make_user(Role.SERVICE_AGENT, "agent")
     queue = queue_on_sweden(manager=manager)
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None)
-    case = services.case_open(
-        actor=admin_user,
-        subject="Q",
-        channel="email",
-        queue_id=queue.pk,
-        assignee_id=agent.pk,
-        opened_at=local(2026, 12, 7, 9),
-    )
+    case = _opened_at_nine(admin_user, queue, assignee=agent)
     sla_watch(now=local(2026, 12, 7, 10, 5))
 
     staff_answer(case, local(2026, 12, 7, 10, 10))
@@ -104,9 +102,7 @@ def test_a_breach_of_an_unassigned_case_goes_to_the_manager_at_once(
     manager = make_user(Role.MANAGER, "manager")
     queue = queue_on_sweden(manager=manager)
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None)
-    case = services.case_open(
-        actor=admin_user, subject="Q", channel="email", queue_id=queue.pk, opened_at=local(2026, 12, 7, 9)
-    )
+    case = _opened_at_nine(admin_user, queue)
 
     sla_watch(now=local(2026, 12, 7, 10, 5))
     sla_watch(now=local(2026, 12, 7, 12))
@@ -120,14 +116,7 @@ def test_a_paused_case_is_neither_warned_about_nor_breached(
     agent = make_user(Role.SERVICE_AGENT, "agent")
     queue = queue_on_sweden()
     policy("Support", queue=queue, first_response_minutes=60, resolution_minutes=None)
-    case = services.case_open(
-        actor=admin_user,
-        subject="Q",
-        channel="email",
-        queue_id=queue.pk,
-        assignee_id=agent.pk,
-        opened_at=local(2026, 12, 7, 9),
-    )
+    case = _opened_at_nine(admin_user, queue, assignee=agent)
     services.case_change(
         actor=admin_user,
         case_id=case.pk,

@@ -10,6 +10,7 @@ document or set in their own code (docs/interactions.md cites each): no real sam
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes, policy
@@ -35,6 +36,7 @@ from lojal.interactions.models import (
 )
 from lojal.interactions.services import interaction_record
 from tests import factories
+from tests.mail import message as email_message
 
 pytestmark = pytest.mark.django_db
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "email" / "real"
@@ -45,23 +47,10 @@ def lojal_a(settings: Any) -> None:
     settings.DEFAULT_FROM_EMAIL = "Kundservice <kundservice@lojal-a.example>"
 
 
-def message(
-    *,
-    sender: str = "anna.berg@example.se",
-    subject: str = "Fråga om min faktura",
-    headers: str = "",
-    message_id: str = "",
-    content_type: str = "text/plain; charset=utf-8",
-    body: str = "Hej! Jag undrar över fakturan.",
-) -> bytes:
-    identifier = message_id or f"<{abs(hash((sender, subject, headers, body)))}@mail.example.se>"
-    head = (
-        f"Message-ID: {identifier}\r\nDate: Tue, 3 Nov 2026 10:00:00 +0100\r\nFrom: {sender}\r\n"
-        f"To: kundservice@lojal-a.example\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
-        f"Content-Type: {content_type}\r\n"
-    )
-    extra = "".join(f"{line.strip()}\r\n" for line in headers.strip().splitlines() if line.strip())
-    return (head + extra + "\r\n" + body + "\r\n").encode("utf-8")
+#: A message received at lojal-a's address (tests/mail.py builds it).
+message = functools.partial(
+    email_message, to="kundservice@lojal-a.example", date="Tue, 3 Nov 2026 10:00:00 +0100"
+)
 
 
 def received(raw: bytes) -> Interaction:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
+
+from lojal.core.periodic import periodic_book
 
 #: How often the reminders run: a follow-up due at 10:00 is under the bell by 10:05.
 REMINDERS_EVERY = dt.timedelta(minutes=5)
@@ -15,18 +17,7 @@ REMINDERS_EVERY = dt.timedelta(minutes=5)
 
 def reminders_schedule() -> bool:
     """Book the next run unless one is waiting; False when the task backend cannot defer."""
-    if not default_task_backend.supports_defer:
-        return False
-    try:
-        from django_tasks_db.models import DBTaskResult
-
-        path = f"{reminders_task.func.__module__}.{reminders_task.func.__qualname__}"
-        if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-            return True
-    except ImportError:  # another backend: rely on it to drop nothing
-        pass
-    reminders_task.using(run_after=timezone.now() + REMINDERS_EVERY).enqueue()
-    return True
+    return periodic_book(reminders_task, run_after=timezone.now() + REMINDERS_EVERY)
 
 
 @task()

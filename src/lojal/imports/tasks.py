@@ -36,22 +36,12 @@ def purge_schedule() -> bool:
     import datetime as dt
 
     from django.utils import timezone
-    from django_tasks import default_task_backend
 
-    if not default_task_backend.supports_defer:
-        return False
-    try:
-        from django_tasks_db.models import DBTaskResult
+    from lojal.core.periodic import periodic_book
 
-        path = f"{import_files_purge_task.func.__module__}.{import_files_purge_task.func.__qualname__}"
-        if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-            return True
-    except ImportError:
-        pass
     local = timezone.localtime()
     at = local.replace(hour=PURGE_HOUR, minute=0, second=0, microsecond=0)
-    import_files_purge_task.using(run_after=at if at > local else at + dt.timedelta(days=1)).enqueue()
-    return True
+    return periodic_book(import_files_purge_task, run_after=at if at > local else at + dt.timedelta(days=1))
 
 
 @task()

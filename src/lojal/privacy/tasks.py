@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
+
+from lojal.core.periodic import periodic_book
 
 RETENTION_HOUR = 4  # local time: after the nightly imports and the lifecycle sweep
 
@@ -20,18 +22,7 @@ def next_run_at(now: dt.datetime | None = None) -> dt.datetime:
 
 def retention_schedule() -> bool:
     """Book the next nightly run unless one is waiting; False when the backend cannot defer."""
-    if not default_task_backend.supports_defer:
-        return False
-    try:
-        from django_tasks_db.models import DBTaskResult
-
-        path = f"{retention_task.func.__module__}.{retention_task.func.__qualname__}"
-        if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-            return True
-    except ImportError:
-        pass
-    retention_task.using(run_after=next_run_at()).enqueue()
-    return True
+    return periodic_book(retention_task, run_after=next_run_at())
 
 
 @task()

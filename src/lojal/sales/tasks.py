@@ -8,8 +8,9 @@ import datetime as dt
 import logging
 
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
+from lojal.core.periodic import periodic_book
 from lojal.sales.lifecycle import lifecycle_promote, lifecycle_retire_inactive
 
 logger = logging.getLogger(__name__)
@@ -24,18 +25,7 @@ def next_sweep_at(now: dt.datetime | None = None) -> dt.datetime:
 
 def sweep_schedule() -> bool:
     """Book the next sweep unless one is already waiting; False when the backend cannot defer."""
-    if not default_task_backend.supports_defer:
-        return False
-    try:
-        from django_tasks_db.models import DBTaskResult
-
-        path = f"{lifecycle_sweep_task.func.__module__}.{lifecycle_sweep_task.func.__qualname__}"
-        if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-            return True
-    except ImportError:  # another backend: rely on it to drop nothing
-        pass
-    lifecycle_sweep_task.using(run_after=next_sweep_at()).enqueue()
-    return True
+    return periodic_book(lifecycle_sweep_task, run_after=next_sweep_at())
 
 
 @task()

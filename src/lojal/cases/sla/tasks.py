@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
+
+from lojal.core.periodic import periodic_book
 
 #: How often the round runs: a warning or a breach is under the bell within this long.
 SLA_EVERY = dt.timedelta(minutes=5)
@@ -15,18 +17,7 @@ SLA_EVERY = dt.timedelta(minutes=5)
 
 def sla_schedule() -> bool:
     """Book the next round unless one is waiting; False when the task backend cannot defer."""
-    if not default_task_backend.supports_defer:
-        return False
-    try:
-        from django_tasks_db.models import DBTaskResult
-
-        path = f"{sla_task.func.__module__}.{sla_task.func.__qualname__}"
-        if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-            return True
-    except ImportError:  # another backend: rely on it to drop nothing
-        pass
-    sla_task.using(run_after=timezone.now() + SLA_EVERY).enqueue()
-    return True
+    return periodic_book(sla_task, run_after=timezone.now() + SLA_EVERY)
 
 
 @task()
