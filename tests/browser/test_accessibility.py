@@ -140,7 +140,7 @@ def test_on_a_phone_the_menu_opens_from_a_button_and_the_user_menu_has_api_token
     expect(button).to_have_attribute("aria-expanded", "false")
     button.click()
     expect(button).to_have_attribute("aria-expanded", "true")
-    expect(nav.get_by_role("link", name="Duplicates")).to_be_visible()
+    expect(nav.get_by_role("link", name="Service desk")).to_be_visible()
     assert axe_violations(page) == ""
     page.keyboard.press("Tab")
     page.keyboard.press("Escape")
