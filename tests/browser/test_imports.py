@@ -37,7 +37,8 @@ def import_dir(settings: Any, tmp_path: Path) -> None:
 def test_import_with_dry_run_report_then_commit(logged_in: Callable[..., Any], live_server: Any) -> None:
     run("customers", "customers_semicolon_cp1252.csv", source="erp")
     page = logged_in()
-    page.click("nav >> text=Imports")
+    page.click(".usermenu summary")
+    page.click(".usermenu-panel >> text=Imports")
     shoot(page, "imports-empty")
     page.select_option("#id_kind", "transactions")
     page.set_input_files("#id_file", str(FIXTURES / "transactions_broken.csv"))

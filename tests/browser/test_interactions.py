@@ -49,8 +49,10 @@ def smarthost(settings: Any) -> Iterator[Collector]:
 
 
 def test_reply_to_an_email_from_the_customer_page(
-    logged_in: Callable[..., Any], live_server: Any, smarthost: Collector
+    logged_in: Callable[..., Any], live_server: Any, smarthost: Collector, settings: Any
 ) -> None:
+    # The interactions app on its own: no case and no acknowledgement (tests/browser/test_desk.py has those).
+    settings.LOJAL_INBOUND_HANDLERS = []
     jorgen = person(first_name="Jörgen", last_name="Åström", emails=["jorgen.astrom@example.se"])
     received = email_ingest(raw=(FIXTURES / "sv-utf8-quoted-printable.eml").read_bytes(), source="smtp")
     page = logged_in()
