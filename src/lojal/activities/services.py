@@ -20,7 +20,7 @@ from lojal.accounts.roles import Action
 from lojal.activities.models import Activity, CalendarFeed, Notification, ReminderPreference
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from lojal.core.inputs import date_fault, text_fault
+from lojal.core.inputs import choice_checked, date_fault, text_checked
 from lojal.customers import selectors as customers_selectors
 from lojal.timeline import events
 from lojal.timeline.services import event_record
@@ -49,26 +49,8 @@ EDITABLE = (
 )
 
 
-def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise ValidationError.for_field(field, _("Must be text."))
-    text = value.strip()
-    if reason := text_fault(text):
-        raise ValidationError.for_field(field, reason)
-    if required and not text:
-        raise ValidationError.for_field(field, _("This field is required."))
-    if len(text) > max_length:
-        raise ValidationError.for_field(field, _("At most %(max)d characters.") % {"max": max_length})
-    return text
-
-
-def _choice(value: Any, field: str, choices: Iterable[str]) -> str:
-    allowed = list(choices)
-    if value not in allowed:
-        raise ValidationError.for_field(
-            field, _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(allowed)}
-        )
-    return str(value)
+_text = text_checked
+_choice = choice_checked
 
 
 def _clean(values: dict[str, Any], *, references: set[str] | None = None) -> dict[str, Any]:

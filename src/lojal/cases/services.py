@@ -31,7 +31,7 @@ from lojal.cases.models import (
 from lojal.cases.sla import case_clocks_refresh
 from lojal.core.audit import audit_record
 from lojal.core.errors import NotFound, PermissionDenied, ValidationError
-from lojal.core.inputs import date_fault, text_fault
+from lojal.core.inputs import choice_checked, date_fault, text_checked
 from lojal.core.sequences import sequence_next
 from lojal.customers import selectors as customers_selectors
 from lojal.timeline import events
@@ -59,26 +59,8 @@ def _may_work(actor: Any) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
-def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise ValidationError.for_field(field, _("Must be text."))
-    text = value.strip()
-    if reason := text_fault(text):
-        raise ValidationError.for_field(field, reason)
-    if required and not text:
-        raise ValidationError.for_field(field, _("This field is required."))
-    if len(text) > max_length:
-        raise ValidationError.for_field(field, _("At most %(max)d characters.") % {"max": max_length})
-    return text
-
-
-def _choice(value: Any, field: str, choices: Iterable[str]) -> str:
-    allowed = list(choices)
-    if value not in allowed:
-        raise ValidationError.for_field(
-            field, _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(allowed)}
-        )
-    return str(value)
+_text = text_checked
+_choice = choice_checked
 
 
 def _reference_checked(field: str, value: Any) -> None:

@@ -9,12 +9,15 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from lojal.core.errors import ValidationError
 
 #: A lone surrogate (U+D800-U+DFFF) becomes U+FFFD, the replacement character.
 _SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
@@ -146,3 +149,27 @@ def _calendar_day(value: Any) -> Any:
 
 #: A day given in a query string: YYYY-MM-DD only, within 1900-2100.
 QueryDate = Annotated[dt.date, BeforeValidator(_calendar_day), AfterValidator(_checked(date_fault))]
+
+
+def text_checked(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
+    """``value`` as stripped text a service may store, or ValidationError naming ``field``."""
+    if not isinstance(value, str):
+        raise ValidationError.for_field(field, _("Must be text."))
+    text = value.strip()
+    if reason := text_fault(text):
+        raise ValidationError.for_field(field, reason)
+    if required and not text:
+        raise ValidationError.for_field(field, _("This field is required."))
+    if len(text) > max_length:
+        raise ValidationError.for_field(field, _("At most %(max)d characters.") % {"max": max_length})
+    return text
+
+
+def choice_checked(value: Any, field: str, choices: Iterable[str]) -> str:
+    """``value`` when it is one of ``choices``, or ValidationError naming ``field`` and listing them."""
+    allowed = list(choices)
+    if value not in allowed:
+        raise ValidationError.for_field(
+            field, _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(allowed)}
+        )
+    return str(value)
