@@ -82,7 +82,9 @@ INSTALLED_APPS = [
     "lojal.calendars",
     "lojal.activities",
     "lojal.interactions",
+    "lojal.knowledge",
     "lojal.cases",
+    "lojal.portal",
     "lojal.sales",
     "lojal.imports",
     "lojal.privacy",
@@ -409,3 +411,6 @@ LOJAL_SLA_ESCALATION_MINUTES = int(_env("SLA_ESCALATION_MINUTES", "30"))
 # matches: a queue's name; empty: the first active queue.
 LOJAL_CASE_REOPEN_DAYS = int(_env("CASE_REOPEN_DAYS", "7"))
 LOJAL_CASE_DEFAULT_QUEUE = _env("CASE_DEFAULT_QUEUE", "")
+
+# My pages (lojal.portal): how long a signed-in customer's browser session lasts without use.
+PORTAL_SESSION_HOURS = int(_env("PORTAL_SESSION_HOURS", "12"))
