@@ -191,6 +191,7 @@ class SuggestionSession(models.Model):
     shown_count = models.PositiveIntegerField(default=0)
     shown_article_ids = models.JSONField(default=list, blank=True)
     opened_article_ids = models.JSONField(default=list, blank=True)
+    opened_count = models.PositiveIntegerField(default=0)
     #: The reader's "Did this help?" on an article opened from the suggestions (None: not answered).
     helped = models.BooleanField(null=True, blank=True)
     #: The case opened from this form (an id in the cases app), None while none was.
