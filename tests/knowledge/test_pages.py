@@ -68,6 +68,10 @@ def test_the_list_filters_by_language_status_category_and_text(
     assert len(titles(staff_client.get(f"/knowledge/?category={category.pk}&per_page=100"))) == 30
     assert len(titles(staff_client.get("/knowledge/?category=none&per_page=100"))) == 30
     assert len(titles(staff_client.get("/knowledge/?tag=kort&per_page=100"))) == 12
+    services.article_update(actor=None, article_id=articles[7].pk, changes={"tags": ["Lösen", "kortare"]})
+    assert titles(staff_client.get("/knowledge/?tag=lösen")) == ["Artikel 07"]
+    assert titles(staff_client.get("/knowledge/?tag=LÖSEN")) == ["Artikel 07"]
+    assert titles(staff_client.get("/knowledge/?tag=lös")) == []  # a whole tag, not a part of one
     # A value that is not a choice is ignored rather than failing the page (an old bookmark).
     assert staff_client.get("/knowledge/?language=xx&status=gone").status_code == 200
 
