@@ -266,3 +266,25 @@ def test_categories_and_synonyms_pages(staff_client: Client, make_user: Callable
     agent = signed_in(make_user, Role.SERVICE_AGENT)
     assert agent.get(f"/knowledge/categories/{category.pk}/").status_code == 403
     assert "passord, kode" in agent.get("/knowledge/synonyms/?language=nb").content.decode()
+
+
+# session, user, the article, its translations, its files, the category choices (one tree query).
+EDITOR_QUERIES = 6
+
+
+@pytest.mark.parametrize("translations", [1, 4])
+def test_the_editor_queries_do_not_grow_with_translations_and_files(
+    staff_client: Client, translations: int, tmp_path: Path, django_assert_num_queries: Any
+) -> None:
+    article = services.article_create(actor=None, language="sv", title="Kort", body="Text")
+    for language in ("nb", "da", "fi", "en")[:translations]:
+        services.article_create(
+            actor=None, language=language, title=f"Kort {language}", translation_of=article.pk
+        )
+    with override_settings(MEDIA_ROOT=tmp_path):
+        for n in range(translations):
+            services.article_attachment_add(actor=None, article_id=article.pk, name=f"s{n}.png", content=PNG)
+        with django_assert_num_queries(EDITOR_QUERIES):
+            response = staff_client.get(f"/knowledge/{article.pk}/")
+    assert len(response.context["translations"]) == translations
+    assert len(response.context["attachments"]) == translations
