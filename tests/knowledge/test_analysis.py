@@ -154,3 +154,10 @@ def test_a_known_word_stands_for_its_longer_parts_too_but_not_for_short_ones() -
         (("utdrag", KNOWN_COMPOUND_PART_WEIGHT),),
     ]
     assert [concept.alternatives for concept in losenord] == [(("losenord", 1.0),)]
+
+
+def test_a_term_is_at_most_forty_characters_even_when_folding_lengthens_it() -> None:
+    word = "æ" * 40
+
+    assert words(word) == [word]
+    assert term(word, "da") == "ae" * 20

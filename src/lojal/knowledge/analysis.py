@@ -97,7 +97,8 @@ def term(word: str, language: str) -> str:
             if shorter == stem:
                 break
             stem = shorter
-    return fold(stem)
+    # Folding may lengthen a word ("æ" -> "ae"); the index keeps at most 40 characters of a term.
+    return fold(stem)[:_MAX_TERM]
 
 
 def terms(text: str, language: str) -> list[str]:
