@@ -161,3 +161,10 @@ def test_a_term_is_at_most_forty_characters_even_when_folding_lengthens_it() -> 
 
     assert words(word) == [word]
     assert term(word, "da") == "ae" * 20
+
+
+def test_a_multi_word_synonym_entry_adds_its_longer_words_only() -> None:
+    assert synonym_line_terms("inloggning, logga in, BankID", "sv") == frozenset(
+        {"inloggning", "logg", "bankid"}
+    )
+    assert synonym_line_terms("id, legitimation", "sv") == frozenset({"id", "legitimatio"})

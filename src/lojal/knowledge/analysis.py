@@ -277,9 +277,13 @@ def question_concepts(text: str, language: str, lexicon: Lexicon, *, max_concept
 
 
 def synonym_line_terms(words_text: str, language: str) -> frozenset[str]:
-    """The terms of one synonym line ("lösen, lösenord, pinkod"): every word of every entry (a
-    multi-word entry adds each of its content words)."""
+    """The terms of one synonym line ("lösenord, pinkod, logga in"): every word of every entry; of a
+    multi-word entry only the words of three letters or more ("logga in" adds "logg", not "in", which
+    would otherwise stand for the line in every question that says "in")."""
     found: set[str] = set()
     for entry in words_text.split(","):
-        found.update(terms(entry, language))
+        entry_terms = terms(entry, language)
+        found.update(
+            entry_terms if len(entry_terms) == 1 else [known for known in entry_terms if len(known) >= 3]
+        )
     return frozenset(found)
