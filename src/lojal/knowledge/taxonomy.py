@@ -15,7 +15,6 @@ from lojal.accounts.roles import Action
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lojal.core.inputs import choice_checked, text_checked
-from lojal.knowledge import indexing
 from lojal.knowledge.models import ArticleLanguage, KnowledgeCategory, Synonyms
 
 CATEGORY_NAME_MAX_LENGTH = 100
@@ -218,7 +217,8 @@ def synonym_lines_parse(text: str) -> list[str]:
 
 def synonyms_set(*, actor: Any, language: str, text: str) -> list[Synonyms]:
     """Replace the synonym list of ``language`` with the lines of ``text`` (each a comma-separated group
-    of words search treats as one); the search index is rebuilt after the commit."""
+    of words search treats as one). Nothing is reindexed: search expands a question's words with the
+    list as it is when asked (it notices a change by the lines' count and newest time)."""
     _may_manage(actor)
     language = choice_checked(language, "language", ArticleLanguage.values)
     lines = synonym_lines_parse(text)
@@ -237,5 +237,4 @@ def synonyms_set(*, actor: Any, language: str, text: str) -> list[Synonyms]:
             changes={"language": language, "lines": [len(before), len(lines)]},
             label=language,
         )
-        transaction.on_commit(indexing.index_rebuild)
     return rows
