@@ -49,6 +49,7 @@ urlpatterns = [
     path("service/", include("lojal.cases.routing_urls")),
     path("service/sla/", include("lojal.cases.sla_urls")),
     path("service/", include("lojal.cases.urls")),
+    path("knowledge/", include("lojal.knowledge.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin
