@@ -339,7 +339,7 @@ def test_an_image_is_kept_with_its_sniffed_type_and_a_disguised_file_is_refused(
         assert sorted(tmp_path.rglob("*")) == files_before
         services.article_attachment_remove(actor=editor, attachment_id=attachment.pk)
     assert not ArticleAttachment.objects.exists()
-    assert AuditEntry.objects.filter(action="article.attachment_removed").count() == 1
+    assert AuditEntry.objects.filter(action="article.file_removed").count() == 1
 
 
 def test_a_removed_attachment_file_is_deleted_after_the_commit(
@@ -354,3 +354,19 @@ def test_a_removed_attachment_file_is_deleted_after_the_commit(
         with django_capture_on_commit_callbacks(execute=True):
             services.article_attachment_remove(actor=editor, attachment_id=attachment.pk)
     assert not stored.exists()
+
+
+def test_every_audit_code_of_the_knowledge_base_fits_the_audit_log() -> None:
+    """SQLite would store a longer code; PostgreSQL refuses it (the code is a varchar)."""
+    import re
+
+    from lojal.knowledge import attachments, taxonomy
+
+    limit = AuditEntry._meta.get_field("action").max_length
+    codes: set[str] = set()
+    for module in (services, attachments, taxonomy):
+        codes |= set(
+            re.findall(r'action="([a-z_.]+)"', Path(module.__file__ or "").read_text(encoding="utf-8"))
+        )
+    assert len(codes) == 11
+    assert {code for code in codes if len(code) > limit} == set()

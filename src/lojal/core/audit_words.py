@@ -122,10 +122,10 @@ ACTION_SENTENCES: dict[str, Promise] = {
     "article.published": gettext_lazy("Published a knowledge base article"),
     "article.unpublished": gettext_lazy("Unpublished a knowledge base article"),
     "article.archived": gettext_lazy("Archived a knowledge base article"),
-    "article.attachment_added": gettext_lazy("Attached a file to a knowledge base article"),
-    "article.attachment_removed": gettext_lazy("Removed a file from a knowledge base article"),
-    "knowledge_category.created": gettext_lazy("Created a knowledge base category"),
-    "knowledge_category.changed": gettext_lazy("Changed a knowledge base category"),
+    "article.file_added": gettext_lazy("Attached a file to a knowledge base article"),
+    "article.file_removed": gettext_lazy("Removed a file from a knowledge base article"),
+    "kb_category.created": gettext_lazy("Created a knowledge base category"),
+    "kb_category.changed": gettext_lazy("Changed a knowledge base category"),
     "synonyms.set": gettext_lazy("Changed the synonym list of a language"),
 }
 TOKEN_SENTENCES: dict[str, Promise] = {

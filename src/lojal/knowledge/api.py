@@ -350,7 +350,10 @@ def category_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/categories", auth=staff(Action.KNOWLEDGE_MANAGE), response={201: KnowledgeCategoryOut}, summary="Add a category"
+    "/categories",
+    auth=staff(Action.KNOWLEDGE_MANAGE),
+    response={201: KnowledgeCategoryOut},
+    summary="Add a category",
 )
 @raises(Conflict)
 def category_create(request: HttpRequest, payload: KnowledgeCategoryIn) -> Status[dict[str, Any]]:
@@ -365,7 +368,9 @@ def category_create(request: HttpRequest, payload: KnowledgeCategoryIn) -> Statu
     summary="Change a category (fields given only)",
 )
 @raises(Conflict)
-def category_change(request: HttpRequest, category_id: int, payload: KnowledgeCategoryPatch) -> dict[str, Any]:
+def category_change(
+    request: HttpRequest, category_id: int, payload: KnowledgeCategoryPatch
+) -> dict[str, Any]:
     category = services.category_update(
         actor=staff_user(request), category_id=category_id, changes=payload.model_dump(exclude_unset=True)
     )

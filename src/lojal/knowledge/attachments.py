@@ -87,7 +87,7 @@ def article_attachment_add(*, actor: Any, article_id: int, name: str, content: b
             attachment.save()
             audit_record(
                 actor=actor,
-                action="article.attachment_added",
+                action="article.file_added",
                 obj=article,
                 changes={"file": filename, "size": len(content)},
             )
@@ -109,7 +109,7 @@ def article_attachment_remove(*, actor: Any, attachment_id: int) -> None:
         storage, stored, article = attachment.file.storage, str(attachment.file.name), attachment.article
         attachment.delete()
         audit_record(
-            actor=actor, action="article.attachment_removed", obj=article, changes={"file": attachment.name}
+            actor=actor, action="article.file_removed", obj=article, changes={"file": attachment.name}
         )
         transaction.on_commit(lambda: storage.delete(stored))
         transaction.on_commit(lambda: indexing.article_reindex(article_id=article.pk))

@@ -139,7 +139,7 @@ def category_create(
         category = KnowledgeCategory.objects.create(**values)
         audit_record(
             actor=actor,
-            action="knowledge_category.created",
+            action="kb_category.created",
             obj=category,
             changes={"name": [None, category.name], "slug": [None, category.slug]},
         )
@@ -170,7 +170,7 @@ def category_update(*, actor: Any, category_id: int, changes: Mapping[str, Any])
         for field, (_old, new) in diffs.items():
             setattr(category, field, new)
         category.save()
-        audit_record(actor=actor, action="knowledge_category.changed", obj=category, changes=diffs)
+        audit_record(actor=actor, action="kb_category.changed", obj=category, changes=diffs)
     return category
 
 
