@@ -37,6 +37,12 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--database-name", default=DATABASE_NAME, help="PostgreSQL database (or SQLite file stem) to use"
     )
+    parser.add_argument(
+        "--company",
+        choices=("both", "bank", "shop"),
+        default="both",
+        help="load both bases and ask every question (default), or one base and its own questions",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
         "--misses",
@@ -99,11 +105,12 @@ def run(args: argparse.Namespace) -> int:
         lojal_command(["migrate", "--noinput"], env)
         django_setup(env)
         started = time.monotonic()
-        articles, internal_ids = _load()
-        facts["knowledge bases loaded"] = (
-            f"{len(articles):,} published articles in {time.monotonic() - started:.1f} s"
+        companies = ("bank", "shop") if args.company == "both" else (args.company,)
+        articles, internal_ids = _load(companies)
+        facts["knowledge bases loaded (bank and shop, through the services)"] = (
+            f"{len(articles):,} published language versions in {time.monotonic() - started:.1f} s"
         )
-        outcomes, shown = _ask(articles)
+        outcomes, shown = _ask(articles, companies)
         facts["internal articles suggested (must be 0)"] = str(len(shown & internal_ids))
         facts["load average after"] = _load_average()
         facts["database"] = database.describe()
@@ -116,43 +123,45 @@ def run(args: argparse.Namespace) -> int:
     report = _report(args, facts, outcomes)
     print()
     print(report)
-    path = RESULTS / f"kb-quality-{args.database}.md"
+    suffix = "" if args.company == "both" else f"-{args.company}"
+    path = RESULTS / f"kb-quality-{args.database}{suffix}.md"
     path.write_text(report + "\n")
     _say(f"Written to {path.relative_to(RESULTS.parent.parent)}")
     return 0
 
 
-def _load() -> tuple[dict[int, str], set[int]]:
+def _load(companies: Sequence[str]) -> tuple[dict[int, str], set[int]]:
     """Both knowledge bases through the services; article id -> key, and the internal articles' ids."""
     from lojal.accounts.roles import Role
     from lojal.accounts.services import user_create
-    from lojal.demo.knowledge import KNOWLEDGE_BASES, demo_knowledge_load
+    from lojal.demo.knowledge import demo_knowledge_load
 
     editor = user_create(
         username="kb-bench", password="kb-bench-not-used-1", role=Role.ADMINISTRATOR, check_password=False
     )
     articles: dict[int, str] = {}
     internal: set[int] = set()
-    for name in KNOWLEDGE_BASES:
+    for name in companies:
         loaded = demo_knowledge_load(name=name, actor=editor)
         for item in loaded:
             articles[item.article_id] = item.key
             if item.visibility == "internal":
                 internal.add(item.article_id)
-        _say(f"{name}: {len(loaded)} articles")
+        _say(f"{name}: {len({item.key for item in loaded})} articles, {len(loaded)} language versions")
     return articles, internal
 
 
-def _ask(articles: dict[int, str]) -> tuple[list[Outcome], set[int]]:
+def _ask(articles: dict[int, str], companies: Sequence[str]) -> tuple[list[Outcome], set[int]]:
     """Every question, as a signed-in customer asks it (public and portal articles), and once more with
     the default visibilities; returns the outcomes and every article id either call suggested."""
-    from lojal.knowledge.search import article_suggest
-
     from lojal.demo.knowledge import questions_read
+    from lojal.knowledge.search import article_suggest
 
     outcomes: list[Outcome] = []
     shown: set[int] = set()
     for question in questions_read():
+        if question.company not in companies:
+            continue
         started = time.perf_counter()
         suggestions = article_suggest(
             question=question.question, language=question.language, limit=LIMIT, visibilities=VISIBILITIES
@@ -199,7 +208,7 @@ def _report(args: argparse.Namespace, facts: dict[str, str], outcomes: Sequence[
         overall.add(outcome)
     seconds = [outcome.seconds for outcome in outcomes]
     lines = [
-        f"## kb-quality on {args.database} (commit {commit()})",
+        f"## kb-quality on {args.database}, knowledge bases: {args.company} (commit {commit()})",
         "",
         f"{machine()}",
         "",
