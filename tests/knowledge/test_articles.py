@@ -370,3 +370,17 @@ def test_every_audit_code_of_the_knowledge_base_fits_the_audit_log() -> None:
         )
     assert len(codes) == 11
     assert {code for code in codes if len(code) > limit} == set()
+
+
+def test_an_address_taken_at_the_same_moment_is_a_conflict_not_a_crash(
+    editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two editors saving the same title at once: both pass the check, the database's unique
+    constraint stops the second, and the second gets a 409 naming the address."""
+    services.article_create(actor=editor, language="sv", title="Kort", slug="kort")
+    monkeypatch.setattr(services, "_slug_free", lambda *, language, base, exclude_id=None: base)
+    before = state()
+    with pytest.raises(Conflict) as raised:
+        services.article_create(actor=editor, language="sv", title="Kort")
+    assert list(raised.value.errors) == ["slug"]
+    assert state() == before

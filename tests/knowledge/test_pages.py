@@ -68,6 +68,10 @@ def test_the_list_filters_by_language_status_category_and_text(
     assert len(titles(staff_client.get(f"/knowledge/?category={category.pk}&per_page=100"))) == 30
     assert len(titles(staff_client.get("/knowledge/?category=none&per_page=100"))) == 30
     assert len(titles(staff_client.get("/knowledge/?tag=kort&per_page=100"))) == 12
+    services.article_update(actor=None, article_id=articles[7].pk, changes={"tags": ["Lösen", "kortare"]})
+    assert titles(staff_client.get("/knowledge/?tag=lösen")) == ["Artikel 07"]
+    assert titles(staff_client.get("/knowledge/?tag=LÖSEN")) == ["Artikel 07"]
+    assert titles(staff_client.get("/knowledge/?tag=lös")) == []  # a whole tag, not a part of one
     # A value that is not a choice is ignored rather than failing the page (an old bookmark).
     assert staff_client.get("/knowledge/?language=xx&status=gone").status_code == 200
 
@@ -262,3 +266,25 @@ def test_categories_and_synonyms_pages(staff_client: Client, make_user: Callable
     agent = signed_in(make_user, Role.SERVICE_AGENT)
     assert agent.get(f"/knowledge/categories/{category.pk}/").status_code == 403
     assert "passord, kode" in agent.get("/knowledge/synonyms/?language=nb").content.decode()
+
+
+# session, user, the article, its translations, its files, the category choices (one tree query).
+EDITOR_QUERIES = 6
+
+
+@pytest.mark.parametrize("translations", [1, 4])
+def test_the_editor_queries_do_not_grow_with_translations_and_files(
+    staff_client: Client, translations: int, tmp_path: Path, django_assert_num_queries: Any
+) -> None:
+    article = services.article_create(actor=None, language="sv", title="Kort", body="Text")
+    for language in ("nb", "da", "fi", "en")[:translations]:
+        services.article_create(
+            actor=None, language=language, title=f"Kort {language}", translation_of=article.pk
+        )
+    with override_settings(MEDIA_ROOT=tmp_path):
+        for n in range(translations):
+            services.article_attachment_add(actor=None, article_id=article.pk, name=f"s{n}.png", content=PNG)
+        with django_assert_num_queries(EDITOR_QUERIES):
+            response = staff_client.get(f"/knowledge/{article.pk}/")
+    assert len(response.context["translations"]) == translations
+    assert len(response.context["attachments"]) == translations

@@ -23,12 +23,12 @@ from lojal.knowledge.models import Article, ArticleAttachment
 #: Types an article may carry, by what the content is; images are shown in the article.
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 ALLOWED_TYPES = IMAGE_TYPES | {"application/pdf"}
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 NAME_MAX_LENGTH = 200
 
 
 def attachment_max_bytes() -> int:
-    """The size limit of one file (setting ``LOJAL_KB_ATTACHMENT_MAX_BYTES``, 5 MB by default)."""
+    """The size limit of one file (setting ``LOJAL_KB_ATTACHMENT_MAX_BYTES``, 2 MB by default: the upload must also fit the request body limit, ``LOJAL_MAX_BODY_BYTES``)."""
     return int(getattr(settings, "LOJAL_KB_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 

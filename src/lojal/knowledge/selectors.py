@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import difflib
 import html
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lojal.core.errors import NotFound, ValidationError
@@ -82,8 +84,12 @@ def article_list(
             Q(category_id=int(filters.category)) | Q(category__parent_id=int(filters.category))
         )
     if filters.tag:
-        # Tags are a JSON list; a containment lookup is not on SQLite, so the list's text is matched.
-        rows = rows.filter(tags__icontains=f'"{filters.tag}"')
+        if connection.vendor == "postgresql":
+            rows = rows.filter(tags__contains=[filters.tag])
+        else:
+            # SQLite has no JSON containment lookup: the stored list's text is matched instead, the tag
+            # written as Django writes it there (a JSON string with non-ASCII letters escaped).
+            rows = rows.filter(tags__icontains=json.dumps(filters.tag))
     return rows.order_by(*order_by)
 
 
@@ -242,8 +248,6 @@ class CategoryNode:
 def category_tree(*, active_only: bool = False) -> list[CategoryNode]:
     """The top categories in their order, each with its subcategories and its own article count (two
     queries, however many categories)."""
-    from django.db.models import Count
-
     rows = KnowledgeCategory.objects.annotate(article_count=Count("articles")).order_by(
         "position", "name", "id"
     )
@@ -293,8 +297,6 @@ def synonyms_text(*, language: str) -> str:
 
 def synonym_counts() -> dict[str, int]:
     """How many synonym lines each language has."""
-    from django.db.models import Count
-
     counts = dict(
         Synonyms.objects.values_list("language").annotate(n=Count("id")).values_list("language", "n")
     )

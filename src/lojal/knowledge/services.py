@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from slugify import slugify
@@ -160,6 +160,19 @@ def _version_write(article: Article, *, actor: Any) -> ArticleVersion:
     )
 
 
+def _saved(article: Article) -> None:
+    """Save ``article``; a translation or an address another request stored a moment ago (the unique
+    constraints) is a conflict, not a crash."""
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        raise Conflict(
+            _("Another article was saved with this address or in this language at the same time; try again."),
+            errors={"slug": [_("Already used by another article in this language.")]},
+        ) from None
+
+
 def _locked(article_id: int) -> Article:
     article = Article.objects.select_for_update().filter(pk=article_id).first()
     if article is None:
@@ -220,7 +233,7 @@ def article_create(
         )
         if group is not None:
             article.group = group
-        article.save()
+        _saved(article)
         _version_write(article, actor=actor)
         audit_record(
             actor=actor,
@@ -261,7 +274,7 @@ def _apply(
         article.body_html = markdown_render(article.body)
     article.version += 1
     article.updated_by = actor if getattr(actor, "pk", None) else None
-    article.save()
+    _saved(article)
     _version_write(article, actor=actor)
     audited = {field: pair for field, pair in diffs.items() if field != "body"}
     if "body" in diffs:
