@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import kb_quality
 
     kb_quality.add_parser(sub)
+    from bench import kb_suggest
+
+    kb_suggest.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -148,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         return ack_latency.run(args)
     if args.benchmark == "kb-quality":
         return kb_quality.run(args)
+    if args.benchmark == "kb-suggest":
+        return kb_suggest.run(args)
     from bench.customers import run
 
     return run(args)
