@@ -30,6 +30,7 @@ from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, 
 from lojal.customers.services import contact_person_add
 from lojal.demo.activities import demo_activities_load
 from lojal.demo.generator import INDEX_LIMIT, contact_persons_for, generate_customers
+from lojal.demo.knowledge import DEMO_KNOWLEDGE_BASE, demo_knowledge_load
 from lojal.demo.sales import SalesPlan, demo_sales_load, demo_sales_plans
 from lojal.interactions.demo import demo_interactions_load
 from lojal.timeline.selectors import event_count
@@ -229,6 +230,12 @@ class Command(BaseCommand):
         )
         cases = demo_service_load(staff=staff, customer_ids=[pk for pk, _kind in created_ids], seed=seed)
         self.stdout.write(f"The service desk has {cases:,} cases from the last {DESK_DAYS} days' messages.")
+        articles = demo_knowledge_load(name=DEMO_KNOWLEDGE_BASE, actor=admin)
+        if articles:
+            self.stdout.write(
+                f"The help centre (/help/) has the web shop's FAQ: {len({item.key for item in articles})} "
+                f"articles, {len(articles)} language versions (sv, nb, en, some da and fi)."
+            )
         self.stdout.write(
             f"Imported {sales['products']:,} products, {sales['transactions']:,} transactions and "
             f"{sales['holdings']:,} holdings (see Imports); {sales['retired']:,} inactive customers "
