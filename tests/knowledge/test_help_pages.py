@@ -164,3 +164,19 @@ def test_category_without_readable_articles_is_not_found() -> None:
 
     assert Client().get("/help/sv/c/tomt/").status_code == 404
     assert Client().get("/help/sv/c/finns-inte/").status_code == 404
+
+
+def test_home_cards_are_the_top_categories_counting_their_sub_categories_articles() -> None:
+    cards = category("kort", "Cards", sv="Kort")
+    abroad = category("utomlands", "Abroad", sv="Utomlands")
+    abroad.parent = cards
+    abroad.save()
+    article("Kort utomlands", slug="kort-utomlands", category=abroad)
+    article("Byta pinkod", slug="byta-pinkod", category=cards)
+
+    html = Client().get("/help/sv/").content.decode()
+
+    assert 'href="/help/sv/c/kort/"' in html
+    assert "2 artiklar" in html
+    assert 'href="/help/sv/c/utomlands/"' not in html
+    assert "Kort utomlands" in Client().get("/help/sv/c/kort/").content.decode()

@@ -126,8 +126,8 @@ def category_name(category: KnowledgeCategory, language: str) -> str:
 
 
 def help_categories(*, language: str, visibilities: Sequence[str] = PUBLIC) -> list[HelpCategory]:
-    """The active categories with readable articles (in any language: a missing translation falls
-    back), with their article counts (translation groups), in the categories' order."""
+    """The active top-level categories with readable articles (in any language: a missing translation
+    falls back), each counting its sub-categories' articles too (translation groups), in order."""
     counts = dict(
         readable(visibilities)
         .filter(category__is_active=True)
@@ -135,16 +135,24 @@ def help_categories(*, language: str, visibilities: Sequence[str] = PUBLIC) -> l
         .annotate(groups=Count("group", distinct=True))
         .values_list("category_id", "groups")
     )
-    categories = KnowledgeCategory.objects.filter(pk__in=list(counts))
+    categories = {category.pk: category for category in KnowledgeCategory.objects.filter(is_active=True)}
+    totals: dict[int, int] = {}
+    for category_id, groups in counts.items():
+        category = categories.get(category_id)
+        if category is None:
+            continue
+        top = category.parent_id if category.parent_id in categories else category_id
+        totals[top] = totals.get(top, 0) + groups
     return [
         HelpCategory(
             category_id=category.pk,
             slug=category.slug,
             name=category_name(category, language),
-            article_count=counts[category.pk],
+            article_count=totals[category.pk],
             parent_id=category.parent_id,
         )
-        for category in categories
+        for category in categories.values()
+        if category.pk in totals
     ]
 
 

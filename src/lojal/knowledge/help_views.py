@@ -99,14 +99,13 @@ def _render(
 def home(
     request: HttpRequest, language: str, visibilities: Sequence[str] = PUBLIC, **_kwargs: Any
 ) -> HttpResponse:
-    categories = reads.help_categories(language=language, visibilities=visibilities)
     return _render(
         request,
         "knowledge/help/home.html",
         language,
         visibilities,
         {
-            "categories": [category for category in categories if category.parent_id is None] or categories,
+            "categories": reads.help_categories(language=language, visibilities=visibilities),
             "popular": reads.popular_articles(language=language, visibilities=visibilities),
         },
     )
