@@ -4,6 +4,7 @@ the article on the case (once per article and case)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -81,7 +82,9 @@ def test_insert_text_quotes_the_article_as_plain_text_and_marks_the_use_as_text(
     assert inserted_text(response) == (
         "Så byter du\n\nLogga in i appen och välj Kort (https://bank.example/kort).\n\nKlart."
     )
-    assert list(ArticleUse.objects.values_list("article_id", "case_id", "as_text")) == [(pin.pk, case.pk, True)]
+    assert list(ArticleUse.objects.values_list("article_id", "case_id", "as_text")) == [
+        (pin.pk, case.pk, True)
+    ]
 
 
 def test_an_internal_article_can_be_quoted_but_not_linked(client: Client, agent: User, case: Case) -> None:
@@ -160,3 +163,39 @@ def test_the_case_page_has_the_article_panel(client: Client, agent: User, case: 
 
 def test_plain_text_keeps_bare_links_and_list_items() -> None:
     assert plain_text("- [](https://a.example)\n- *ett* __två__") == "- https://a.example\n- ett två"
+
+
+def test_the_panel_searches_published_articles_of_every_visibility_in_the_cases_language(
+    client: Client, agent: User, case: Case
+) -> None:
+    article("Byta pinkod", slug="byta-pinkod", body="Så byter du pinkoden i appen.")
+    article("Pinkod på Mina sidor", slug="pinkod-portal", body="Pinkoden på Mina sidor.", visibility="portal")
+    article(
+        "Pinkod, intern rutin",
+        slug="pinkod-intern",
+        body="Pinkoden nollställs av kortcentralen.",
+        visibility="internal",
+    )
+    article("Pinkod, utkast", slug="pinkod-utkast", body="Pinkoden.", status="draft")
+    article("Bytte PIN-kode", language="nb", slug="bytte-pin-kode", body="Pinkod på norsk.")
+    client.force_login(agent)
+
+    html = client.get(
+        f"/service/cases/{case.pk}/articles/", {"q": "pinkod"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    titles = re.findall(r'<p class="article-result-title"><strong>([^<]+)</strong>', html)
+    assert sorted(titles) == ["Byta pinkod", "Pinkod på Mina sidor", "Pinkod, intern rutin"]
+    assert html.count('data-testid="insert-link"') == 2  # not for the internal article
+    assert html.count('data-testid="insert-text"') == 3
+    assert ArticleUse.objects.count() == 0  # searching is no use
+
+
+def test_the_panel_without_words_lists_nothing(client: Client, agent: User, case: Case) -> None:
+    article("Byta pinkod", slug="byta-pinkod")
+    client.force_login(agent)
+
+    response = client.get(f"/service/cases/{case.pk}/articles/", {"q": " "}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert "article-result" not in response.content.decode()

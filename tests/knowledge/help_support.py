@@ -1,5 +1,5 @@
-"""Articles and categories for the help centre's tests. Rows are made directly: the article services
-(the kbcore branch) are not what these tests are about, and the help centre reads the same rows."""
+"""Articles and categories for the help centre's tests. Rows are made directly and indexed for search
+(the article services of the kbcore branch do the same); the help centre reads the same rows."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.html import escape
 
+from lojal.knowledge.indexing import article_reindex
 from lojal.knowledge.models import Article, KnowledgeCategory
 
 _counter = itertools.count(1)
@@ -32,7 +33,7 @@ def article(
     **fields: Any,
 ) -> Article:
     body = body or f"{title}. Så här gör du, steg för steg."
-    return Article.objects.create(
+    made = Article.objects.create(
         group=group or uuid.uuid4(),
         language=language,
         title=title,
@@ -45,3 +46,5 @@ def article(
         published_at=timezone.now() if status == "published" else None,
         **fields,
     )
+    article_reindex(article_id=made.pk)  # as the article services do after every write
+    return made
