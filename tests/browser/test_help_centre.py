@@ -1,17 +1,23 @@
 """The public help centre in a real browser at phone width, in Swedish and Norwegian: the reader's
 language from the browser, search, an article, "Did this help?" by htmx, and an article missing in
-Norwegian shown in Swedish with a note, the address staying Norwegian. axe-core on every page."""
+Norwegian shown in Swedish with a note, the address staying Norwegian. axe-core on every page. And the
+agent's side: the case page's article panel puts an article's link and text into the reply box."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from lojal.knowledge.models import ArticleFeedback, SuggestionSession
+from lojal.accounts.roles import Role
+from lojal.cases import services
+from lojal.knowledge.models import ArticleFeedback, ArticleUse, SuggestionSession
 from tests.browser.help_site import help_world
 from tests.browser.test_accessibility import axe_violations
+from tests.factories import person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,3 +100,32 @@ def test_a_norwegian_reader_gets_a_swedish_only_article_with_a_note_and_stays_in
     page.get_by_role("link", name="Hjelpesenter").first.click()
     expect(page).to_have_url(f"{live_server.url}/help/nb/")
     context.close()
+
+
+def test_an_agent_finds_an_article_and_inserts_its_link_and_text_into_the_reply(
+    logged_in: Callable[..., Any], settings: Any
+) -> None:
+    settings.LOJAL_PUBLIC_URL = "https://kund.example.se"
+    help_world()
+    customer = person(first_name="Eva", last_name="Lind", emails=["eva@example.se"], preferred_language="sv")
+    case = services.case_open(
+        actor=None, subject="Glömt pinkoden", channel="email", customer_id=customer.pk, language="sv"
+    )
+    page = logged_in(Role.SERVICE_AGENT, start=f"/service/cases/{case.pk}/")
+
+    page.locator("#reply-text").fill("Hej Eva!\n\n")
+    page.locator("#article-q").fill("pinkod")
+    results = page.get_by_test_id("article-results")
+    expect(results).to_contain_text("Byta pinkod på kortet")
+    results.get_by_test_id("insert-link").first.click()
+    expect(page.locator("#article-insert-status")).to_contain_text("Byta pinkod på kortet")
+    expect(page.locator("#reply-text")).to_have_value(
+        "Hej Eva!\n\nByta pinkod på kortet: https://kund.example.se/help/sv/byta-pinkod/"
+    )
+    results.get_by_test_id("insert-text").first.click()
+    expect(page.locator("#reply-text")).to_have_value(re.compile(r"Logga in i appen och välj Kort"))
+    assert page.evaluate("document.activeElement.id") == "reply-text"
+    assert axe_violations(page) == ""
+
+    use = ArticleUse.objects.get()
+    assert (use.case_id, use.as_text, use.article.slug) == (case.pk, True, "byta-pinkod")
