@@ -180,3 +180,18 @@ def test_home_cards_are_the_top_categories_counting_their_sub_categories_article
     assert "2 artiklar" in html
     assert 'href="/help/sv/c/utomlands/"' not in html
     assert "Kort utomlands" in Client().get("/help/sv/c/kort/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["da", "fi", "en"])
+def test_danish_finnish_and_english_addresses_work_with_the_default_languages_articles(
+    cards: dict[str, Article], settings: object, language: str
+) -> None:
+    settings.LANGUAGE_CODE = "sv"  # type: ignore[attr-defined]
+
+    home = Client().get(f"/help/{language}/")
+    page = Client().get(f"/help/{language}/byta-pinkod/")
+
+    assert home.status_code == page.status_code == 200
+    assert f'<html lang="{language}">' in page.content.decode()
+    assert 'data-testid="help-fallback-note"' in page.content.decode()
+    assert f'href="/help/{language}/c/kort/"' in home.content.decode()
