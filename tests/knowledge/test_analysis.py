@@ -4,6 +4,7 @@ from collections import Counter
 
 from lojal.knowledge.analysis import (
     COMPOUND_PART_WEIGHT,
+    KNOWN_COMPOUND_PART_WEIGHT,
     PREFIX_WEIGHT,
     SYNONYM_WEIGHT,
     TYPO_WEIGHTS,
@@ -139,3 +140,31 @@ def test_the_word_being_typed_stands_for_the_known_words_it_begins() -> None:
         ("losenordsregl", PREFIX_WEIGHT),
     )
     assert question_concepts("glömt lösen ", "sv", lexicon) == []
+
+
+def test_a_known_word_stands_for_its_longer_parts_too_but_not_for_short_ones() -> None:
+    lexicon = _lexicon("sv", "Beställ kontoutdrag", "Utdrag för kontot", "Glömt lösenord", "Lösen", "Ordern")
+
+    kontoutdrag = question_concepts("kontoutdrag?", "sv", lexicon)
+    losenord = question_concepts("lösenord?", "sv", lexicon)
+
+    assert [concept.alternatives for concept in kontoutdrag] == [
+        (("kontoutdrag", 1.0),),
+        (("konto", KNOWN_COMPOUND_PART_WEIGHT),),
+        (("utdrag", KNOWN_COMPOUND_PART_WEIGHT),),
+    ]
+    assert [concept.alternatives for concept in losenord] == [(("losenord", 1.0),)]
+
+
+def test_a_term_is_at_most_forty_characters_even_when_folding_lengthens_it() -> None:
+    word = "æ" * 40
+
+    assert words(word) == [word]
+    assert term(word, "da") == "ae" * 20
+
+
+def test_a_multi_word_synonym_entry_adds_its_longer_words_only() -> None:
+    assert synonym_line_terms("inloggning, logga in, BankID", "sv") == frozenset(
+        {"inloggning", "logg", "bankid"}
+    )
+    assert synonym_line_terms("id, legitimation", "sv") == frozenset({"id", "legitimatio"})

@@ -97,7 +97,8 @@ def term(word: str, language: str) -> str:
             if shorter == stem:
                 break
             stem = shorter
-    return fold(stem)
+    # Folding may lengthen a word ("æ" -> "ae"); the index keeps at most 40 characters of a term.
+    return fold(stem)[:_MAX_TERM]
 
 
 def terms(text: str, language: str) -> list[str]:
@@ -178,27 +179,29 @@ def _typo_distance(known: str) -> int:
     return 2 if len(known) >= 8 else 1 if len(known) >= 4 else 0
 
 
-def compound_parts(word: str, language: str, lexicon: Lexicon) -> list[str]:
+def compound_parts(word: str, language: str, lexicon: Lexicon, *, shortest: int = _MIN_PART) -> list[str]:
     """The terms of the known words ``word`` is made of ("lösenordsbyte" -> ["losenord", "byt"]), the
-    fewest and then the longest parts, joined directly or by a linking letter; [] when it is no
-    compound of known words. Only for the languages that write compounds as one word."""
+    fewest parts and then the longest first part, joined directly or by a linking letter; [] when it is no
+    compound of known words. Only for the languages that write compounds as one word; each part at
+    least ``shortest`` letters."""
     links = _COMPOUND_LINKS.get(language)
-    if not links or len(word) < 2 * _MIN_PART + 1:
+    if not links or len(word) < 2 * shortest + 1:
         return []
 
     def known_part(part: str) -> str | None:
-        if len(part) < _MIN_PART or is_stop_word(part, language):
+        if len(part) < shortest or is_stop_word(part, language):
             return None
         found = term(part, language)
         return found if lexicon.knows(found) or lexicon.synonyms(found) else None
 
     @cache
     def split(start: int) -> tuple[str, ...] | None:
-        # The best split of word[start:]: fewest parts, then the longest shortest part.
+        # The best split of word[start:]: the fewest parts, and among as many the longest first part
+        # (heads are tried longest first and only a split with fewer parts replaces the one found).
         rest = word[start:]
         whole = known_part(rest) if start else None
         best: tuple[str, ...] | None = (whole,) if whole else None
-        for end in range(start + _MIN_PART, len(word) - _MIN_PART + 1):
+        for end in range(len(word) - shortest, start + shortest - 1, -1):
             head = known_part(word[start:end])
             if head is None:
                 continue
@@ -252,7 +255,8 @@ def question_concepts(text: str, language: str, lexicon: Lexicon, *, max_concept
         is_known = lexicon.knows(own) or bool(lexicon.synonyms(own))
         if is_known:
             pairs += _with_synonyms(own, 1.0, lexicon)
-        parts = compound_parts(word, language, lexicon)
+        # A known word is split only into longer parts: "lösenord" is no "lösen" + "ord".
+        parts = compound_parts(word, language, lexicon, shortest=_MIN_PART + 1 if is_known else _MIN_PART)
         if not is_known and not parts:
             distance = _typo_distance(own)
             if distance:
@@ -273,9 +277,13 @@ def question_concepts(text: str, language: str, lexicon: Lexicon, *, max_concept
 
 
 def synonym_line_terms(words_text: str, language: str) -> frozenset[str]:
-    """The terms of one synonym line ("lösen, lösenord, pinkod"): every word of every entry (a
-    multi-word entry adds each of its content words)."""
+    """The terms of one synonym line ("lösenord, pinkod, logga in"): every word of every entry; of a
+    multi-word entry only the words of three letters or more ("logga in" adds "logg", not "in", which
+    would otherwise stand for the line in every question that says "in")."""
     found: set[str] = set()
     for entry in words_text.split(","):
-        found.update(terms(entry, language))
+        entry_terms = terms(entry, language)
+        found.update(
+            entry_terms if len(entry_terms) == 1 else [known for known in entry_terms if len(known) >= 3]
+        )
     return frozenset(found)

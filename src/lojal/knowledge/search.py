@@ -7,10 +7,10 @@ weight: 1 as written, less for a synonym, a compound's part, a near spelling), w
 + body_tf / (1 - 0.75 + 0.75 * body_len / avg_body)`` and ``idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))``
 over the language's published articles. The concepts' scores add up.
 
-Portable by construction: the databases only hand over postings (one indexed query, the same SQL on
-SQLite and PostgreSQL); the arithmetic is done here in a fixed order, so both give the same scores.
-Each process keeps the language's vocabulary in memory and reloads it when the index's generation or
-the synonym list changes (one small query per call tells)."""
+Portable by construction: one statement, the same on SQLite and PostgreSQL, does the arithmetic in
+double precision in a fixed order (see ``_top``), so both give the same scores; tests assert exact
+scores on both. Each process keeps the language's vocabulary in memory and reloads it when the index's
+generation or the synonym list changes (one small query per call tells)."""
 
 from __future__ import annotations
 
