@@ -13,6 +13,7 @@ from lojal.cases.ack_wording import FaqLink
 from lojal.cases.models import Case, CaseInteraction
 from lojal.interactions import selectors as interactions_selectors
 from lojal.knowledge import deflection, reply_selectors
+from lojal.knowledge.search import article_suggest
 
 #: How much of the first message the question takes (the start says what it is about).
 QUESTION_MAX_CHARS = 1000
@@ -36,8 +37,6 @@ def case_question(case: Case) -> str:
 def faq_articles(*, case_id: int, language: str, limit: int = 3) -> list[FaqLink]:
     """Up to ``limit`` published public FAQ articles in ``language`` that match case ``case_id``'s
     question, best first, with their addresses in the help centre; none when nothing matches."""
-    from lojal.knowledge.search import article_suggest
-
     case = Case.objects.filter(pk=case_id).only("pk", "subject", "customer_id").first()
     if case is None:
         return []

@@ -27,6 +27,7 @@ from lojal.core.errors import LojalError
 from lojal.knowledge import deflection, feedback
 from lojal.knowledge import help_selectors as reads
 from lojal.knowledge.help_selectors import PUBLIC
+from lojal.knowledge.search import article_search
 
 #: Results per search page.
 PAGE_SIZE = 20
@@ -131,10 +132,11 @@ def category(
 
 
 def _search(query: str, language: str, visibilities: Sequence[str], offset: int) -> list[int]:
-    from lojal.knowledge.search import article_search
-
+    allowed = reads.reader_visibilities(visibilities)
+    if not allowed:
+        return []
     hits = article_search(
-        query=query, language=language, visibilities=tuple(visibilities), limit=PAGE_SIZE + 1, offset=offset
+        query=query, language=language, visibilities=allowed, limit=PAGE_SIZE + 1, offset=offset
     )
     return [hit.article_id for hit in hits]
 

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from lojal.core.errors import NotFound
 from lojal.knowledge.help_selectors import LANGUAGES, default_language
 from lojal.knowledge.models import Article
+from lojal.knowledge.search import article_search
 
 #: What an agent may search and quote: every published article, internal ones too.
 AGENT_VISIBILITIES: tuple[str, ...] = tuple(Article.Visibility.values)
@@ -91,8 +92,6 @@ def readable_by_agents() -> QuerySet[Article]:
 def reply_articles(*, query: str, language: str, limit: int = 8) -> list[ReplyArticle]:
     """The published articles matching ``query`` in ``language`` (public, portal and internal), best
     first, through the knowledge base's search."""
-    from lojal.knowledge.search import article_search
-
     query = " ".join(query.split())[:200]
     if not query:
         return []
