@@ -418,3 +418,6 @@ LOJAL_CASE_DEFAULT_QUEUE = _env("CASE_DEFAULT_QUEUE", "")
 
 # My pages (lojal.portal): how long a signed-in customer's browser session lasts without use.
 PORTAL_SESSION_HOURS = int(_env("PORTAL_SESSION_HOURS", "12"))
+# The address customers reach Lojal at (scheme and host, no trailing slash): the help centre's links in
+# acknowledgements and in agents' replies are built on it (docs/knowledge-help.md).
+LOJAL_PUBLIC_URL = _env("PUBLIC_URL", "http://localhost:8000").rstrip("/")

@@ -37,6 +37,7 @@ urlpatterns = [
     path("customers/", include("lojal.privacy.subject_urls")),
     path("interactions/", include("lojal.interactions.urls")),
     path("", include("lojal.interactions.public_urls")),
+    path("help/", include("lojal.knowledge.help_urls")),
     path("sales/", include("lojal.sales.urls")),
     path("imports/", include("lojal.imports.urls")),
     path("privacy/", include("lojal.privacy.urls")),

@@ -129,6 +129,8 @@ def desk_parametrised(world: DeskWorld) -> dict[str, str]:
         "cases:time": "",
         "cases:follow_up": "",
         "cases:presence": "",
+        "cases:article_search": "",
+        "cases:article_insert": "",
         "cases:macro_edit": f"/service/macros/{world.macro_id}/",
         "cases:queue_edit": f"/service/settings/queues/{world.queue_id}/",
     }

@@ -34,6 +34,7 @@ from lojal.interactions.models import ChatSession, Interaction, SentMail, WebFor
 from lojal.sales import catalogue, services
 from tests.browser.desk_site import DESK_NOT_PAGES, DeskWorld, desk_parametrised, desk_world
 from tests.browser.knowledge_site import KNOWLEDGE_NOT_PAGES, knowledge_pages
+from tests.browser.help_site import HELP_NOT_PAGES, HELP_PUBLIC, help_world
 from tests.factories import organisation, person
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -68,6 +69,7 @@ NOT_PAGES = (
     }
     | DESK_NOT_PAGES
     | KNOWLEDGE_NOT_PAGES
+    | HELP_NOT_PAGES
 )
 NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
 
@@ -334,6 +336,7 @@ def parametrised(world: World) -> dict[str, str]:
         **_routing_pages(world),
         **desk_parametrised(world.desk),
         **knowledge_pages(),
+        **help_world(),
     }
 
 
@@ -378,7 +381,7 @@ def _sla_policy_page() -> str:
     return f"/service/sla/{policy.pk}/"
 
 
-PUBLIC = {"accounts:login", "public:webform", "public:chat_start", "public:chat_session"}
+PUBLIC = {"accounts:login", "public:webform", "public:chat_start", "public:chat_session"} | HELP_PUBLIC
 
 
 def pages(world: World) -> tuple[list[str], list[str], list[str]]:

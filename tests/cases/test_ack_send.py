@@ -23,8 +23,10 @@ from lojal.cases.models import Case, CaseNote
 from lojal.interactions.emails.ingest import email_ingest
 from lojal.interactions.models import AutoReplyRecord, Interaction, OutboundEmail
 from lojal.interactions.services import interaction_record
+from lojal.knowledge.models import SuggestionSession
 from tests import factories
 from tests.cases.ack_support import HANDLERS, message
+from tests.knowledge.help_support import article
 from tests.mail import Collector, smarthost_running
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -246,8 +248,39 @@ def test_faq_articles_from_the_extension_point_go_into_the_text(
     ) in text_of(smarthost.parsed()[0])
 
 
-def test_without_a_knowledge_base_no_faq_article_is_offered() -> None:
-    assert ack_faq.faq_articles(case_id=1, language="sv") == []
+def test_the_acknowledgement_offers_the_public_faq_articles_that_answer_the_question(
+    smarthost: Collector, settings: Any
+) -> None:
+    settings.LOJAL_PUBLIC_URL = "https://hjalp.example"
+    pin = article("Byta pinkod", slug="byta-pinkod", body="Så byter du pinkoden till ditt kort i appen.")
+    article("Pinkod på Mina sidor", slug="pinkod-portal", body="Pinkod och kort.", visibility="portal")
+    article("Pinkod, intern rutin", slug="pinkod-intern", body="Pinkod och kort.", visibility="internal")
+    article("Bytte PIN-kode", language="nb", slug="bytte-pin-kode", body="Pinkod og kort.")
+    factories.person(emails=["anna.berg@example.se"], preferred_language="sv")
+
+    email_ingest(
+        raw=message(subject="Hur byter jag pinkod?", body="Hej, jag har glömt min pinkod."), source="smtp"
+    )
+
+    session = SuggestionSession.objects.get()
+    case = Case.objects.get()
+    assert (session.source, session.shown_article_ids, session.case_id) == ("ack", [pin.pk], case.pk)
+    assert (
+        "De här artiklarna kanske redan besvarar din fråga:\n"
+        f"- Byta pinkod: https://hjalp.example/help/sv/byta-pinkod/?s={session.token}"
+    ) in text_of(smarthost.parsed()[0])
+
+
+def test_a_question_no_article_answers_gets_no_faq_block_and_no_session(smarthost: Collector) -> None:
+    article("Byta pinkod", slug="byta-pinkod", body="Så byter du pinkoden till ditt kort i appen.")
+    factories.person(emails=["anna.berg@example.se"], preferred_language="sv")
+
+    email_ingest(raw=message(subject="Leveransen", body="Var är mitt paket?"), source="smtp")
+
+    assert "De här artiklarna" not in text_of(smarthost.parsed()[0])
+    assert ack_faq.faq_articles(case_id=Case.objects.get().pk, language="sv") == []
+    assert ack_faq.faq_articles(case_id=987654, language="sv") == []
+    assert SuggestionSession.objects.count() == 0
 
 
 def test_a_message_not_yet_in_a_case_is_looked_at_again_later_when_the_worker_can_wait(settings: Any) -> None:

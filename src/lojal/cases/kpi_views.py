@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
+from lojal.cases.kpi_knowledge import knowledge_kpis, knowledge_rows
 from lojal.cases.kpis import KpiFilters, ServiceKpis, service_kpis
 from lojal.cases.models import Case, Queue
 from lojal.core.widgets import LocalDateField
@@ -130,6 +131,7 @@ def kpi_dashboard(request: HttpRequest) -> HttpResponse:
             backlog_category=bars(kpis.backlog_by_category),
             backlog_age=bars(kpis.backlog_by_age),
             csv_query=request.GET.urlencode() or form_query(form),
+            knowledge=knowledge_kpis(filters=kpis.filters, solved=kpis.solved),
         )
     return render(request, "cases/kpis.html", context, status=200 if kpis is not None else 400)
 
@@ -198,6 +200,7 @@ def kpi_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Section"), _("Item"), _("Value")])
     writer.writerows(("" if value is None else value for value in row) for row in kpi_rows(kpis))
+    writer.writerows(knowledge_rows(knowledge_kpis(filters=kpis.filters, solved=kpis.solved)))
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )

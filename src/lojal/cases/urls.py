@@ -3,7 +3,7 @@ settings hub (other parts of the desk bring their settings pages under /service/
 
 from django.urls import path
 
-from lojal.cases.views import case, queue, setup
+from lojal.cases.views import articles, case, queue, setup
 
 app_name = "cases"
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     path("cases/<int:case_id>/time/", case.time_add, name="time"),
     path("cases/<int:case_id>/follow-up/", case.follow_up, name="follow_up"),
     path("cases/<int:case_id>/presence/", case.presence, name="presence"),
+    path("cases/<int:case_id>/articles/", articles.article_search, name="article_search"),
+    path("cases/<int:case_id>/articles/insert/", articles.article_insert, name="article_insert"),
     path("macros/", setup.macro_list, name="macros"),
     path("macros/new/", setup.macro_edit, name="macro_new"),
     path("macros/<int:macro_id>/", setup.macro_edit, name="macro_edit"),

@@ -233,3 +233,23 @@ document.addEventListener("change", (event) => {
   if (event.target.matches && event.target.matches("[data-bulk-action]")) bulkFieldsShow(event.target);
 });
 document.addEventListener("DOMContentLoaded", () => { document.querySelectorAll("[data-bulk-action]").forEach(bulkFieldsShow); });
+
+/* == kbhelp == */
+// The case page's article panel: the server answers "insert link" / "insert text" with the words to
+// insert (htmx's HX-Trigger event); they go into the reply box at the cursor, on a line of their own.
+document.addEventListener("lojal:articleInsert", (event) => {
+  const box = document.getElementById("reply-text");
+  const text = event.detail && event.detail.text;
+  if (!box || typeof text !== "string") return;
+  const start = typeof box.selectionStart === "number" ? box.selectionStart : box.value.length;
+  const end = typeof box.selectionEnd === "number" ? box.selectionEnd : start;
+  const before = box.value.slice(0, start);
+  const after = box.value.slice(end);
+  const lead = before && !before.endsWith("\n") ? "\n" : "";
+  const trail = after && !after.startsWith("\n") ? "\n" : "";
+  box.value = before + lead + text + trail + after;
+  const caret = (before + lead + text).length;
+  box.focus();
+  box.setSelectionRange(caret, caret);
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+});
