@@ -7,6 +7,7 @@ from lojal.accounts.audit_views import audit
 from lojal.accounts.language import language_set
 from lojal.api import api
 from lojal.core.problems import problem_response
+from lojal.portal import page_urls as portal_page_urls
 from lojal.workspace.views import home
 
 
@@ -48,7 +49,10 @@ urlpatterns = [
     path("service/acknowledgements/", include("lojal.cases.ack_urls")),
     path("service/", include("lojal.cases.routing_urls")),
     path("service/sla/", include("lojal.cases.sla_urls")),
+    path("service/portal/", include("lojal.portal.settings_urls")),
     path("service/", include("lojal.cases.urls")),
+    # My pages; the portalauth branch replaces this with include("lojal.portal.urls") (sign-in + these).
+    path("portal/", include((portal_page_urls.urlpatterns, "portal"))),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin
