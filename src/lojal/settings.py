@@ -204,6 +204,8 @@ USE_I18N = True
 USE_TZ = True
 DEFAULT_COUNTRY = _env("DEFAULT_COUNTRY", "SE")
 
+# Uploaded files (the portal theme's logo); served by the portal's own view, not as static files.
+MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -427,3 +429,20 @@ PORTAL_URL = _env("PORTAL_URL", "")
 LOJAL_RATE_PORTAL_LOGIN_ADDRESS = _env("RATE_PORTAL_LOGIN_ADDRESS", "5/hour")
 LOJAL_RATE_PORTAL_LOGIN_NETWORK = _env("RATE_PORTAL_LOGIN_NETWORK", "30/hour")
 LOJAL_RATE_PORTAL_SIGN_IN = _env("RATE_PORTAL_SIGN_IN", "30/hour")
+# The languages My pages and the help centre speak (the staff pages keep LANGUAGES): a customer's
+# preferred language, else their choice on the page, else the company's default.
+PORTAL_LANGUAGES = [
+    ("en", "English"),
+    ("sv", "Svenska"),
+    ("nb", "Norsk bokmål"),
+    ("da", "Dansk"),
+    ("fi", "Suomi"),
+]
+# Customers of these VIP tiers may mark a case they open urgent; everyone may choose low, normal, high.
+LOJAL_PORTAL_URGENT_TIERS = [
+    tier.strip() for tier in _env("PORTAL_URGENT_TIERS", "gold,platinum").split(",") if tier.strip()
+]
+# Files a customer attaches on My pages: at most this many per message, each at most this large (the
+# whole form also stays under LOJAL_MAX_BODY_BYTES), of the types in lojal.portal.files.ALLOWED.
+LOJAL_PORTAL_ATTACHMENT_COUNT = int(_env("PORTAL_ATTACHMENT_COUNT", "3"))
+LOJAL_PORTAL_ATTACHMENT_MAX_BYTES = int(_env("PORTAL_ATTACHMENT_MAX_BYTES", str(2 * 1024 * 1024)))

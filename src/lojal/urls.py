@@ -51,6 +51,7 @@ urlpatterns = [
     path("service/acknowledgements/", include("lojal.cases.ack_urls")),
     path("service/", include("lojal.cases.routing_urls")),
     path("service/sla/", include("lojal.cases.sla_urls")),
+    path("service/portal/", include("lojal.portal.settings_urls")),
     path("service/", include("lojal.cases.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:

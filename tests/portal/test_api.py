@@ -51,7 +51,9 @@ def test_login_link_answers_202_alike_for_known_and_unknown_addresses(
     assert LoginChallenge.objects.count() == 1
 
 
-def test_login_link_past_the_limit_is_a_429_problem(settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_login_link_past_the_limit_is_a_429_problem(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.LOJAL_RATE_PORTAL_LOGIN_ADDRESS = "1/hour"
     factories.person(emails=["anna@example.se"])
 

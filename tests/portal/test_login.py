@@ -123,11 +123,13 @@ def test_a_forged_link_fails_and_opening_a_real_one_does_not_spend_it(
     scanned = client.get(link)
 
     assert forged.status_code == 404 and "not valid" in forged.content.decode()
-    assert scanned.status_code == 200 and b"<form method=\"post\"" in scanned.content
+    assert scanned.status_code == 200 and b'<form method="post"' in scanned.content
     assert LoginChallenge.objects.get().used_at is None and not PortalSession.objects.exists()
 
 
-def test_a_contact_persons_email_signs_in_to_the_organisation(django_capture_on_commit_callbacks: Any) -> None:
+def test_a_contact_persons_email_signs_in_to_the_organisation(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     organisation = factories.organisation()
     contact = contact_person_add(
         actor=None, organisation_id=organisation.pk, data={"first_name": "Kim", "email": "kim@bolaget.se"}
@@ -191,14 +193,18 @@ def _ask_code(client: Client, number: str, capture: Any) -> tuple[Any, str]:
     return response, pending.group(1)
 
 
-def test_a_mobile_number_gets_a_code_that_signs_in_that_browser(django_capture_on_commit_callbacks: Any) -> None:
+def test_a_mobile_number_gets_a_code_that_signs_in_that_browser(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     customer = factories.person(phones=["0701234567"])
     client = Client()
 
     asked, pending = _ask_code(client, "070-123 45 67", django_capture_on_commit_callbacks)
-    (number, text), = ConsoleAdapter.sent
+    ((number, text),) = ConsoleAdapter.sent
     code = CODE.search(text).group(1)  # type: ignore[union-attr]
-    signed_in = client.post("/portal/login/code/", {"address": "+46701234567", "pending": pending, "code": code})
+    signed_in = client.post(
+        "/portal/login/code/", {"address": "+46701234567", "pending": pending, "code": code}
+    )
 
     assert asked.status_code == 200 and number == "+46701234567"
     assert signed_in.status_code == 302 and signed_in["Location"] == "/portal/"
@@ -224,7 +230,9 @@ def test_a_code_dies_after_five_wrong_tries(django_capture_on_commit_callbacks: 
     assert right_too_late.status_code == 400 and not PortalSession.objects.exists()
 
 
-def test_a_code_only_works_with_the_browser_that_asked_for_it(django_capture_on_commit_callbacks: Any) -> None:
+def test_a_code_only_works_with_the_browser_that_asked_for_it(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     factories.person(phones=["0701234567"])
     _asked, pending = _ask_code(Client(), "0701234567", django_capture_on_commit_callbacks)
     code = CODE.search(ConsoleAdapter.sent[0][1]).group(1)  # type: ignore[union-attr]
@@ -285,7 +293,9 @@ def test_asking_is_limited_per_client_address(django_capture_on_commit_callbacks
     assert mail.outbox == [] and not LoginChallenge.objects.exists()
 
 
-def test_opening_links_is_limited_per_client_address(django_capture_on_commit_callbacks: Any, settings: Any) -> None:
+def test_opening_links_is_limited_per_client_address(
+    django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
     settings.LOJAL_RATE_PORTAL_SIGN_IN = "3/hour"
     factories.person(emails=["anna@example.se"])
     client = Client()

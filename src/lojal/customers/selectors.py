@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.nordic_ids import national_id_mask
-from lojal.customers.models import ContactPerson, Customer, DuplicateSuspicion, EmailAddress, PhoneNumber
+from lojal.customers.models import (
+    ContactPerson,
+    Country,
+    Customer,
+    DuplicateSuspicion,
+    EmailAddress,
+    PhoneNumber,
+)
 from lojal.customers.search import SearchHit, customer_search_ids
 from lojal.timeline import selectors as timeline_selectors
 
@@ -497,3 +504,8 @@ def customer_summary(*, customer_id: int) -> Customer | None:
     """One live customer's own fields and account manager, in one query: what a panel beside other
     work shows (a case's 360 panel), without the contact lists the customer page loads."""
     return Customer.objects.live().filter(pk=customer_id).select_related("account_manager").first()
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The countries an address may be in, with their names (forms outside this app, My details)."""
+    return [(str(value), str(label)) for value, label in Country.choices]

@@ -150,3 +150,13 @@ def logout(request: HttpRequest) -> Status:
 
 
 api.add_router("", account)
+
+
+def _add_routers() -> None:
+    from lojal.portal.case_api import cases_router, details_router
+
+    api.add_router("", cases_router)  # /cases, /cases/{id}, replies, attachments
+    api.add_router("", details_router)  # /me/details
+
+
+_add_routers()

@@ -22,6 +22,7 @@ from lojal.portal.sessions import (
     portal_sessions_of,
     portal_token_create,
 )
+from lojal.portal.views import _render, portal_page
 
 HOME = "/portal/"
 _FAILURE_STATUS = {"expired": 410, "used": 410, "unknown": 404, "wrong_code": 400}
@@ -136,7 +137,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@portal_required
+@portal_page
 def sessions_page(
     request: HttpRequest, *, new_token: str = "", error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -150,7 +151,7 @@ def sessions_page(
         "new_token": new_token,
         "error": error,
     }
-    return render(request, "portal/auth/sessions.html", context, status=status)
+    return _render(request, "portal/auth/sessions.html", context, status=status)
 
 
 @require_POST
@@ -170,7 +171,7 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
-@portal_required
+@portal_page
 def token_create(request: HttpRequest) -> HttpResponse:
     """Make an API token; its secret is shown once, on the page this answers with."""
     identity = request.portal  # type: ignore[attr-defined]

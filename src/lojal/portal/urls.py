@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from lojal.portal import login_views
+from lojal.portal import login_views, page_urls
 
 app_name = "portal"
 
@@ -17,3 +17,5 @@ urlpatterns = [
     path("sessions/<int:session_id>/end/", login_views.session_end, name="session-end"),
     path("sessions/tokens/", login_views.token_create, name="token-create"),
 ]
+# The pages of My pages (cases, details, theme), from lojal.portal.page_urls.
+urlpatterns += page_urls.urlpatterns
