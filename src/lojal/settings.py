@@ -416,6 +416,19 @@ LOJAL_CASE_DEFAULT_QUEUE = _env("CASE_DEFAULT_QUEUE", "")
 
 # My pages (lojal.portal): how long a signed-in customer's browser session lasts without use.
 PORTAL_SESSION_HOURS = int(_env("PORTAL_SESSION_HOURS", "12"))
+# Signing in to My pages (docs/portal.md): a link by email lasts LOJAL_PORTAL_LINK_MINUTES and is usable
+# once; a code by SMS lasts LOJAL_PORTAL_CODE_MINUTES and dies after LOJAL_PORTAL_CODE_TRIES wrong tries.
+# Asking for either is limited per address (email or number) and per client address; entering codes
+# and opening links per client address. LOJAL_PORTAL_URL: the address links in emails start with
+# ("https://minasidor.example"; empty: the address the customer asked from).
+PORTAL_LINK_MINUTES = int(_env("PORTAL_LINK_MINUTES", "15"))
+PORTAL_CODE_MINUTES = int(_env("PORTAL_CODE_MINUTES", "10"))
+PORTAL_CODE_TRIES = int(_env("PORTAL_CODE_TRIES", "5"))
+PORTAL_TOKEN_DAYS = int(_env("PORTAL_TOKEN_DAYS", "90"))
+PORTAL_URL = _env("PORTAL_URL", "")
+LOJAL_RATE_PORTAL_LOGIN_ADDRESS = _env("RATE_PORTAL_LOGIN_ADDRESS", "5/hour")
+LOJAL_RATE_PORTAL_LOGIN_NETWORK = _env("RATE_PORTAL_LOGIN_NETWORK", "30/hour")
+LOJAL_RATE_PORTAL_SIGN_IN = _env("RATE_PORTAL_SIGN_IN", "30/hour")
 # The languages My pages and the help centre speak (the staff pages keep LANGUAGES): a customer's
 # preferred language, else their choice on the page, else the company's default.
 PORTAL_LANGUAGES = [
