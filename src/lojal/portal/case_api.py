@@ -10,9 +10,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from lojal.core.errors import PermissionDenied, ValidationError
+from lojal.core.errors import PermissionDenied
 from lojal.portal import selectors, services
 from lojal.portal.identity import PortalIdentity
 
@@ -247,12 +247,27 @@ def my_details(request: HttpRequest) -> DetailsOut:
     return _details_out(_identity(request))
 
 
+class DetailsIn(Schema):
+    """The fields to change; any other field (a VIP tier, a national id) is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    first_name: str | None = None
+    last_name: str | None = None
+    organisation_name: str | None = None
+    emails: list[dict[str, Any]] | None = Field(
+        default=None, description='[{"address": ...}], first is primary'
+    )
+    phones: list[dict[str, Any]] | None = Field(default=None, description='[{"number": ...}]')
+    addresses: list[dict[str, Any]] | None = Field(
+        default=None, description='[{"street", "postal_code", "city", "country"}]'
+    )
+    preferred_language: str | None = None
+
+
 @details_router.patch("/me/details", response=DetailsOut)
-def my_details_change(request: HttpRequest, payload: dict[str, Any]) -> DetailsOut:
+def my_details_change(request: HttpRequest, payload: DetailsIn) -> DetailsOut:
     """Change some of them (lists replace the whole list), checked as on the staff pages: 422 names the
     field and changes nothing."""
     identity = _identity(request)
-    if not isinstance(payload, dict):
-        raise ValidationError.for_field("body", _("Send an object."))
-    services.my_details_update(identity, data=payload)
+    services.my_details_update(identity, data=payload.model_dump(exclude_unset=True))
     return _details_out(identity)
