@@ -159,7 +159,7 @@ def test_the_email_is_in_the_customers_language(django_capture_on_commit_callbac
 def test_the_stored_copy_of_a_sent_link_email_holds_no_working_link(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    factories.person(emails=["anna@example.se"])
+    factories.person(emails=["anna@example.se"], preferred_language="en")
 
     _ask(Client(), "anna@example.se", django_capture_on_commit_callbacks)
 
