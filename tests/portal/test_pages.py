@@ -336,8 +336,9 @@ def test_the_page_speaks_the_customers_preferred_language_or_the_one_chosen_on_t
 
 
 def test_the_theme_colours_come_as_a_stylesheet_and_a_colour_too_light_is_replaced() -> None:
-    from lojal.portal.models import PortalTheme
     from django.test import Client
+
+    from lojal.portal.models import PortalTheme
 
     PortalTheme.objects.create(company_name="Banken", primary_colour="#ffff00", accent_colour="#0f766e")
 
