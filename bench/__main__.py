@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import ack_latency
 
     ack_latency.add_parser(sub)
+    from bench import portal
+
+    portal.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -143,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         return cases.run(args)
     if args.benchmark == "ack-latency":
         return ack_latency.run(args)
+    if args.benchmark == "portal":
+        return portal.run(args)
     from bench.customers import run
 
     return run(args)
