@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import portal_login
 
     portal_login.add_parser(sub)
+    from bench import portal
+
+    portal.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -148,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         return ack_latency.run(args)
     if args.benchmark == "portal-login":
         return portal_login.run(args)
+    if args.benchmark == "portal":
+        return portal.run(args)
     from bench.customers import run
 
     return run(args)

@@ -155,14 +155,15 @@ def customer_case_get(*, case_id: int) -> Case:
     return case
 
 
-def _conversation_ids(case_id: int) -> list[int]:
-    return list(CaseInteraction.objects.filter(case_id=case_id).values_list("interaction_id", flat=True))
+def _conversation_ids(case_id: int) -> Any:
+    """The ids of a case's interactions, as a subquery (the conversation is then one query)."""
+    return CaseInteraction.objects.filter(case_id=case_id).values("interaction_id")
 
 
 def public_conversation(*, case: Case) -> list[Any]:
     """The public conversation of a case as its customer reads it: the messages the customer wrote and
     the answers sent to them, oldest first, with attachment names (never internal notes, bounces or
-    another customer's messages), in two queries."""
+    another customer's messages), in two queries (the messages, their files)."""
     if case.customer_id is None:
         return []
     return list(
@@ -174,9 +175,10 @@ def public_conversation(*, case: Case) -> list[Any]:
 
 def case_attachment(*, case: Case, attachment_id: int) -> Any:
     """A stored attachment of a message in this case's public conversation, or NotFound."""
-    messages = public_conversation(case=case)
+    if case.customer_id is None:
+        raise NotFound(_("No attachment with id %(id)s.") % {"id": attachment_id})
     return interactions_selectors.attachment_of(
-        attachment_id=attachment_id, interaction_ids=[message.pk for message in messages]
+        attachment_id=attachment_id, interaction_ids=_conversation_ids(case.pk), customer_id=case.customer_id
     )
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,26 @@ def theme_row() -> PortalTheme | None:
     return PortalTheme.objects.order_by("pk").first()
 
 
+#: The theme is read on every portal page but changes rarely: kept in the cache this many seconds (a
+#: change shows at once in the process that saved it, within this time in the others).
+THEME_CACHE_SECONDS = 60
+THEME_CACHE_KEY = "portal:theme"
+
+
 def theme_get() -> Theme:
+    cached = cache.get(THEME_CACHE_KEY)
+    if isinstance(cached, Theme):
+        return cached
+    theme = _theme_read()
+    cache.set(THEME_CACHE_KEY, theme, THEME_CACHE_SECONDS)
+    return theme
+
+
+def theme_forget() -> None:
+    cache.delete(THEME_CACHE_KEY)
+
+
+def _theme_read() -> Theme:
     row = theme_row()
     if row is None:
         return Theme("", False, DEFAULT_PRIMARY, DEFAULT_ACCENT, [])

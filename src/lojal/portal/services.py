@@ -23,7 +23,7 @@ from lojal.knowledge import deflection
 from lojal.portal import files as portal_files
 from lojal.portal.identity import PortalIdentity
 from lojal.portal.models import OrganisationAccess, PortalTheme
-from lojal.portal.selectors import colour_fault, my_case, my_profile, theme_row
+from lojal.portal.selectors import colour_fault, my_case, my_profile, theme_forget, theme_row
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +205,7 @@ def portal_theme_save(
         if logo_content is not None or logo_remove:
             changes["logo"] = ["", theme.logo.name if theme.logo else ""]
         audit_record(actor=actor, action="portal.theme_changed", obj=theme, changes=changes, label=name)
+    transaction.on_commit(theme_forget)
     return theme
 
 
