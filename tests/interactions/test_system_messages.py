@@ -97,3 +97,30 @@ def test_staff_email_keeps_its_body_after_sending(django_capture_on_commit_callb
 
     assert Interaction.objects.get().body_text == "Hej Anna"
     assert bytes(EmailMessage.objects.get().raw) != b""
+
+
+def test_the_outbox_recovery_queues_a_system_email_again_at_its_priority(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from lojal.interactions.outbox import outbox_recover
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    customer = factories.person(emails=["anna@example.se"])
+    with django_capture_on_commit_callbacks(execute=True):
+        staff = email_compose(
+            actor=None, customer_id=customer.pk, to="anna@example.se", subject="Svar", body="Hej"
+        )
+        system_id = system_email_queue(
+            customer_id=None, to="anna@example.se", subject="Link", body="SECRET", after_send="-", kind="test"
+        )
+    DBTaskResult.objects.all().delete()  # the tasks died with a killed worker
+
+    recovery = outbox_recover()
+
+    priorities = {
+        row.args_kwargs["args"][0]: row.priority for row in DBTaskResult.objects.filter(status="READY")
+    }
+    assert recovery.retasked == 2
+    assert priorities == {staff.outbound.pk: 0, system_id: SYSTEM_PRIORITY}

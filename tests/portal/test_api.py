@@ -67,10 +67,13 @@ def test_login_link_past_the_limit_is_a_429_problem(
     assert len(mail.outbox) == 1
 
 
-def test_login_link_refuses_what_is_not_an_email_address() -> None:
-    response = _post(Client(), "/login-link", {"email": "0701234567"})
+@pytest.mark.parametrize("value", ["0701234567", "not an address", ""])
+def test_login_link_refuses_what_is_not_an_email_address(value: str) -> None:
+    response = _post(Client(), "/login-link", {"email": value})
 
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "email"
+    assert response.status_code == 422 and response.json()["errors"] == [
+        {"field": "email", "reasons": ["Give an email address."]}
+    ]
     assert not LoginChallenge.objects.exists()
 
 

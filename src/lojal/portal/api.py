@@ -58,7 +58,10 @@ class Accepted(Schema):
 def login_link_request(request: HttpRequest, payload: LoginLinkIn) -> Status:
     """Email a sign-in link to ``email`` if it is a customer's: the answer is the same (202) either way;
     429 past the limits per address and per client address."""
-    kind, _address = login.login_address_read(payload.email)
+    try:
+        kind, _address = login.login_address_read(payload.email)
+    except ValidationError:
+        kind = ""
     if kind != LoginChallenge.Kind.LINK:
         raise ValidationError.for_field("email", _("Give an email address."))
     login.login_request(
