@@ -116,6 +116,10 @@ ACTION_SENTENCES: dict[str, Promise] = {
     "sla_policy.deleted": gettext_lazy("Deleted an SLA policy"),
     "sla_policy.reordered": gettext_lazy("Changed the order of the SLA policies"),
     "export": gettext_lazy("Exported a list (%(type)s)"),
+    # A customer on My pages (no staff actor): signing in, ending a session, making an API token.
+    "portal.signed_in": gettext_lazy("A customer signed in to My pages"),
+    "portal.session_ended": gettext_lazy("A customer's My pages session ended"),
+    "portal.token_created": gettext_lazy("A customer made a My pages API token"),
 }
 TOKEN_SENTENCES: dict[str, Promise] = {
     "created": gettext_lazy("Created an API token"),
