@@ -105,6 +105,12 @@ ACTION_SENTENCES: dict[str, Promise] = {
     "case.noted": gettext_lazy("Wrote an internal note on a case"),
     "case.merged": gettext_lazy("Merged a case into another"),
     "case.split": gettext_lazy("Split a message out into a new case"),
+    "case.rated": gettext_lazy("Rated the answer to a case on My pages"),
+    "portal.details": gettext_lazy("Changed their own details on My pages"),
+    "portal.theme_changed": gettext_lazy("Changed how My pages look"),
+    "portal.org_access": gettext_lazy(
+        "Changed which cases an organisation's contact persons see on My pages"
+    ),
     "category.created": gettext_lazy("Created a case category"),
     "category.changed": gettext_lazy("Changed a case category"),
     "macro.created": gettext_lazy("Created a reply macro"),
