@@ -35,6 +35,7 @@ def _add_routers() -> None:
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
     from lojal.interactions.api import router as interactions_router
+    from lojal.knowledge.suggest_api import router as kb_suggest_router
     from lojal.privacy.api import router as privacy_router
     from lojal.privacy.subject_api import router as subject_rights_router
     from lojal.sales.api import router as sales_router
@@ -57,6 +58,8 @@ def _add_routers() -> None:
     api.add_router("/calendars", calendars_router)
     api.add_router("/sla-policies", sla_policies_router)
     api.add_router("", cases_router)  # /cases, /queues, /telephony (customer service)
+    # The FAQ: /kb/suggest here; the articles router (kbcore) mounts at /kb as well.
+    api.add_router("/kb", kb_suggest_router)
 
 
 _add_routers()
