@@ -35,6 +35,7 @@ def _add_routers() -> None:
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
     from lojal.interactions.api import router as interactions_router
+    from lojal.knowledge.api import router as knowledge_router
     from lojal.knowledge.suggest_api import router as kb_suggest_router
     from lojal.privacy.api import router as privacy_router
     from lojal.privacy.subject_api import router as subject_rights_router
@@ -58,7 +59,8 @@ def _add_routers() -> None:
     api.add_router("/calendars", calendars_router)
     api.add_router("/sla-policies", sla_policies_router)
     api.add_router("", cases_router)  # /cases, /queues, /telephony (customer service)
-    # The FAQ: /kb/suggest here; the articles router (kbcore) mounts at /kb as well.
+    # The staff knowledge base: /kb/articles, /kb/categories, /kb/synonyms, and /kb/suggest (its own router).
+    api.add_router("/kb", knowledge_router)
     api.add_router("/kb", kb_suggest_router)
 
 

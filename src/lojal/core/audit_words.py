@@ -122,6 +122,17 @@ ACTION_SENTENCES: dict[str, Promise] = {
     "sla_policy.deleted": gettext_lazy("Deleted an SLA policy"),
     "sla_policy.reordered": gettext_lazy("Changed the order of the SLA policies"),
     "export": gettext_lazy("Exported a list (%(type)s)"),
+    "article.created": gettext_lazy("Wrote a knowledge base article"),
+    "article.changed": gettext_lazy("Changed a knowledge base article"),
+    "article.restored": gettext_lazy("Restored an old version of a knowledge base article"),
+    "article.published": gettext_lazy("Published a knowledge base article"),
+    "article.unpublished": gettext_lazy("Unpublished a knowledge base article"),
+    "article.archived": gettext_lazy("Archived a knowledge base article"),
+    "article.file_added": gettext_lazy("Attached a file to a knowledge base article"),
+    "article.file_removed": gettext_lazy("Removed a file from a knowledge base article"),
+    "kb_category.created": gettext_lazy("Created a knowledge base category"),
+    "kb_category.changed": gettext_lazy("Changed a knowledge base category"),
+    "synonyms.set": gettext_lazy("Changed the synonym list of a language"),
 }
 TOKEN_SENTENCES: dict[str, Promise] = {
     "created": gettext_lazy("Created an API token"),
