@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench import ack_latency
 
     ack_latency.add_parser(sub)
+    from bench import portal_login
+
+    portal_login.add_parser(sub)
     from bench import portal
 
     portal.add_parser(sub)
@@ -146,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         return cases.run(args)
     if args.benchmark == "ack-latency":
         return ack_latency.run(args)
+    if args.benchmark == "portal-login":
+        return portal_login.run(args)
     if args.benchmark == "portal":
         return portal.run(args)
     from bench.customers import run

@@ -159,7 +159,7 @@ def test_the_email_is_in_the_customers_language(django_capture_on_commit_callbac
 def test_the_stored_copy_of_a_sent_link_email_holds_no_working_link(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    factories.person(emails=["anna@example.se"])
+    factories.person(emails=["anna@example.se"], preferred_language="en")
 
     _ask(Client(), "anna@example.se", django_capture_on_commit_callbacks)
 
@@ -234,7 +234,7 @@ def test_a_code_only_works_with_the_browser_that_asked_for_it(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     factories.person(phones=["0701234567"])
-    _asked, pending = _ask_code(Client(), "0701234567", django_capture_on_commit_callbacks)
+    _asked, _pending = _ask_code(Client(), "0701234567", django_capture_on_commit_callbacks)
     code = CODE.search(ConsoleAdapter.sent[0][1]).group(1)  # type: ignore[union-attr]
     _other, other_pending = _ask_code(Client(), "0731234567", django_capture_on_commit_callbacks)
 

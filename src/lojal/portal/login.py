@@ -16,30 +16,23 @@ into a working code, and someone who did not ask for the code cannot try codes a
 from __future__ import annotations
 
 import hmac
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from hashlib import sha256
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.core.audit import audit_record
 from lojal.core.contact_points import email_normalise, phone_normalise
 from lojal.core.errors import LojalError, TooManyAttempts, ValidationError
 from lojal.core.ratelimit import limit_hit
-from lojal.customers.selectors import customer_exists, portal_owner_of
-from lojal.interactions.system_messages import system_email_queue, system_sms_queue
+from lojal.customers.selectors import customer_exists
+from lojal.portal.challenges import CODE_HALF, code_mac
 from lojal.portal.identity import portal_session_start, secret_hash, secret_new
 from lojal.portal.models import LoginChallenge, PortalSession
-
-_HALF = 32  # hex characters of each half of a code challenge's secret_hash
+from lojal.portal.tasks import login_challenge_send_task
 
 
 class SignInFailed(LojalError):
@@ -91,15 +84,13 @@ def _limits_check(*, address: str, client: str) -> None:
 
 def login_request(*, address: str, client: str, base_url: str) -> LoginRequested:
     """The customer asks to sign in with ``address`` from client address ``client``; the link or code is
-    looked up and sent by the worker after commit (``login_challenge_send``). The same for every address
+    looked up and sent by the worker after commit (``challenges.login_challenge_send``). The same for every address
     of a valid form: no database read that depends on it, no message here. ``base_url`` is where the
     customer is (the link in the email leads there unless LOJAL_PORTAL_URL says otherwise)."""
     kind, normalised = login_address_read(address)
     _limits_check(address=normalised, client=client)
     pending = secret_new() if kind == LoginChallenge.Kind.CODE else ""
     pending_id = secret_hash(pending) if pending else ""
-    from lojal.portal.tasks import login_challenge_send_task
-
     transaction.on_commit(
         lambda: login_challenge_send_task.enqueue(
             kind=kind,
@@ -110,77 +101,6 @@ def login_request(*, address: str, client: str, base_url: str) -> LoginRequested
         )
     )
     return LoginRequested(kind=kind, address=normalised, pending=pending)
-
-
-def _code_mac(pending_id: str, code: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"portal-code|{pending_id}|{code}".encode(), sha256
-    ).hexdigest()
-
-
-def _language(language: str) -> str:
-    # sv, nb and en have every sentence; da and fi fall back to English for those they lack.
-    return language if language in {"sv", "nb", "da", "fi", "en"} else "en"
-
-
-def login_challenge_send(
-    *, kind: str, address: str, pending_id: str, requested_from: str, base_url: str
-) -> str:
-    """The worker's half of ``login_request``: for a customer's address, a challenge and its message in
-    the customer's language; for any other address nothing at all. Returns what it did."""
-    owner = portal_owner_of(address=address)
-    if owner is None:
-        return "unknown"
-    now = timezone.now()
-    with transaction.atomic(), translation.override(_language(owner.language)):
-        if kind == LoginChallenge.Kind.LINK:
-            secret = secret_new()
-            minutes = settings.PORTAL_LINK_MINUTES
-            LoginChallenge.objects.create(
-                kind=kind,
-                secret_hash=secret_hash(secret),
-                address=address,
-                customer_id=owner.customer_id,
-                contact_person_id=owner.contact_person_id,
-                created_at=now,
-                expires_at=now + timedelta(minutes=minutes),
-                requested_from=requested_from or None,
-            )
-            link = urljoin(base_url, reverse("portal:login-link", kwargs={"secret": secret}))
-            context = {"minutes": minutes, "expires_at": now + timedelta(minutes=minutes)}
-            system_email_queue(
-                customer_id=owner.customer_id,
-                to=address,
-                subject=_("Your sign-in link for My pages"),
-                body=render_to_string("portal/email/login_link.txt", {**context, "link": link}),
-                after_send=render_to_string(
-                    "portal/email/login_link.txt",
-                    {**context, "link": "[" + _("the link is not kept after sending") + "]"},
-                ),
-                kind="portal-login-link",
-            )
-            return "link"
-        code = f"{secrets.randbelow(10**6):06d}"
-        minutes = settings.PORTAL_CODE_MINUTES
-        LoginChallenge.objects.create(
-            kind=kind,
-            secret_hash=pending_id[:_HALF] + _code_mac(pending_id, code)[:_HALF],
-            address=address,
-            customer_id=owner.customer_id,
-            contact_person_id=owner.contact_person_id,
-            created_at=now,
-            expires_at=now + timedelta(minutes=minutes),
-            requested_from=requested_from or None,
-        )
-        text = _("Your sign-in code for My pages is %(code)s. It is valid for %(minutes)d minutes.")
-        system_sms_queue(
-            customer_id=owner.customer_id,
-            to=address,
-            text=text % {"code": code, "minutes": minutes},
-            after_send=text % {"code": "******", "minutes": minutes},
-            kind="portal-login-code",
-        )
-        return "code"
 
 
 def _sign_in_limit(client: str) -> None:
@@ -280,7 +200,7 @@ def login_code_use(
             .filter(
                 kind=LoginChallenge.Kind.CODE,
                 address=number,
-                secret_hash__startswith=pending_id[:_HALF],
+                secret_hash__startswith=pending_id[:CODE_HALF],
             )
             .first()
         )
@@ -291,7 +211,7 @@ def login_code_use(
             or challenge.failed_attempts >= settings.PORTAL_CODE_TRIES
         ):
             raise wrong
-        if not hmac.compare_digest(challenge.secret_hash[_HALF:], _code_mac(pending_id, code)[:_HALF]):
+        if not hmac.compare_digest(challenge.secret_hash[CODE_HALF:], code_mac(pending_id, code)[:CODE_HALF]):
             # Counted in this block, which commits; the failure is raised after it.
             LoginChallenge.objects.filter(pk=challenge.pk).update(failed_attempts=F("failed_attempts") + 1)
             failed = True

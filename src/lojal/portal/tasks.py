@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from lojal.interactions.system_messages import SYSTEM_PRIORITY
-from lojal.portal import login
+from lojal.portal import challenges
 
 
 @task(priority=SYSTEM_PRIORITY)
@@ -13,6 +13,6 @@ def login_challenge_send_task(
     kind: str, address: str, pending_id: str, requested_from: str, base_url: str
 ) -> str:
     """Look the address up and send its sign-in link or code (nothing for an unknown address)."""
-    return login.login_challenge_send(
+    return challenges.login_challenge_send(
         kind=kind, address=address, pending_id=pending_id, requested_from=requested_from, base_url=base_url
     )
