@@ -68,7 +68,7 @@ def test_a_customer_opens_a_case_sees_a_suggestion_reads_the_answer_and_closes_i
 
     _sign_in(page, live_server, smarthost, "anna@example.se")
     assert axe_violations(page) == ""
-    page.get_by_role("link", name="New case").click()
+    page.get_by_role("link", name="New case", exact=True).click()
     page.select_option("#case-category", label="Cards")
     page.fill("#case-subject", "My card is blocked")
     expect(page.locator("#suggestions")).to_contain_text("Blocked card")
