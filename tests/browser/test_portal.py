@@ -89,3 +89,28 @@ def test_a_customer_opens_a_case_sees_a_suggestion_reads_the_answer_and_closes_i
     assert case.status == "solved"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == ""
+
+
+def test_my_details_with_an_error_and_the_list_in_danish_have_no_violation_on_a_phone(
+    page: Any, live_server: Any
+) -> None:
+    from lojal.portal.identity import COOKIE_NAME, portal_session_start
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    customer = person(
+        first_name="Anna", last_name="Berg", emails=["anna@example.se"], preferred_language="da"
+    )
+    _session, key = portal_session_start(customer_id=customer.pk, contact_person_id=None)
+    page.context.add_cookies([{"name": COOKIE_NAME, "value": key, "url": live_server.url}])
+
+    page.goto(f"{live_server.url}/portal/")
+    expect(page.locator("h1")).to_have_text("Mine sager")
+    assert axe_violations(page) == ""
+    page.get_by_role("link", name="Mine oplysninger").click()
+    page.fill("#email-1", "not-an-address")
+    page.get_by_role("button", name="Gem mine oplysninger").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert axe_violations(page) == ""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    customer.refresh_from_db()
+    assert customer.primary_email == "anna@example.se"
