@@ -35,6 +35,8 @@ def _add_routers() -> None:
     from lojal.imports.api import router as imports_router
     from lojal.interactions.api import inbound_router
     from lojal.interactions.api import router as interactions_router
+    from lojal.knowledge.api import router as knowledge_router
+    from lojal.knowledge.suggest_api import router as kb_suggest_router
     from lojal.privacy.api import router as privacy_router
     from lojal.privacy.subject_api import router as subject_rights_router
     from lojal.sales.api import router as sales_router
@@ -57,6 +59,9 @@ def _add_routers() -> None:
     api.add_router("/calendars", calendars_router)
     api.add_router("/sla-policies", sla_policies_router)
     api.add_router("", cases_router)  # /cases, /queues, /telephony (customer service)
+    # The staff knowledge base: /kb/articles, /kb/categories, /kb/synonyms, and /kb/suggest (its own router).
+    api.add_router("/kb", knowledge_router)
+    api.add_router("/kb", kb_suggest_router)
 
 
 _add_routers()

@@ -208,6 +208,9 @@ DEFAULT_COUNTRY = _env("DEFAULT_COUNTRY", "SE")
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (knowledge base attachments); served through Lojal's own views, which check who may read.
+MEDIA_ROOT = VAR_DIR / "media"
+LOJAL_KB_ATTACHMENT_MAX_BYTES = int(_env("KB_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -53,6 +53,7 @@ urlpatterns = [
     path("service/sla/", include("lojal.cases.sla_urls")),
     path("service/portal/", include("lojal.portal.settings_urls")),
     path("service/", include("lojal.cases.urls")),
+    path("knowledge/", include("lojal.knowledge.urls")),
 ]
 if "django.contrib.admin" in settings.INSTALLED_APPS:
     from django.contrib import admin

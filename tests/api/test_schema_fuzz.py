@@ -118,6 +118,7 @@ def stored_ids(api: ApiClient) -> dict[str, int]:
         "interaction_id": created(
             "inbound/sms", {"from_number": "0709876543", "text": "Hej", "message_id": "sms-1"}
         ),
+        "article_id": created("kb/articles", {"language": "sv", "title": "Spärra kort", "body": "Ring oss."}),
     }
 
 

@@ -33,37 +33,63 @@ from lojal.interactions.emails.sink import EmailBackend as MailSink
 from lojal.interactions.models import ChatSession, Interaction, SentMail, WebForm
 from lojal.sales import catalogue, services
 from tests.browser.desk_site import DESK_NOT_PAGES, DeskWorld, desk_parametrised, desk_world
+from tests.browser.knowledge_site import KNOWLEDGE_NOT_PAGES, knowledge_pages
 from tests.factories import organisation, person
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 # Addresses that answer something other than a page (downloads, scripts, POST-only actions, the API,
 # the admin) or that belong to a page listed elsewhere (fragments htmx loads into a page).
-NOT_PAGES = {
-    "health",
-    "set_language",
-    "accounts:logout",
-    "privacy:register_csv",
-    "privacy:register_json",
-    "public:chat_widget",
-    "public:webform_embed",
-    "public:chat_send",
-    "public:chat_end",
-    "lists:view_save",
-    "customers:new_check",
-    "customers:global_search",
-    "customers:bulk",
-    "customers:export",
-    "sales:product_export",
-    "interactions:dismiss_auto_replies",
-    "activities:customer_pick",
-    "activities:bell",
-    "workspace:call_list_from_view",
-    # POST-only: the bulk bar's "Add to a call list…" (checked with axe in test_bulk_tag.py)
-    "workspace:customers_call_list",
-    # the service KPIs as CSV: a download
-    "case_kpis:csv",
-} | DESK_NOT_PAGES
+# My pages need a customer's portal session, not a member of staff's: tests/browser/test_portal.py
+# runs axe on them signed in as a customer (the theme's stylesheet and logo are no pages).
+PORTAL_PAGES = {
+    f"portal:{name}"
+    for name in (
+        "cases",
+        "case_new",
+        "suggestions",
+        "case",
+        "case_reply",
+        "case_close",
+        "case_reopen",
+        "case_rate",
+        "attachment",
+        "details",
+        "language",
+        "theme_css",
+        "logo",
+    )
+}
+NOT_PAGES = (
+    {
+        "health",
+        "set_language",
+        "accounts:logout",
+        "privacy:register_csv",
+        "privacy:register_json",
+        "public:chat_widget",
+        "public:webform_embed",
+        "public:chat_send",
+        "public:chat_end",
+        "lists:view_save",
+        "customers:new_check",
+        "customers:global_search",
+        "customers:bulk",
+        "customers:export",
+        "sales:product_export",
+        "interactions:dismiss_auto_replies",
+        "activities:customer_pick",
+        "activities:bell",
+        "workspace:call_list_from_view",
+        # POST-only: the bulk bar's "Add to a call list…" (checked with axe in test_bulk_tag.py)
+        "workspace:customers_call_list",
+        # the service KPIs as CSV: a download
+        "case_kpis:csv",
+    }
+    | DESK_NOT_PAGES
+    | KNOWLEDGE_NOT_PAGES
+    | PORTAL_PAGES
+)
 NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
 
 
@@ -328,6 +354,7 @@ def parametrised(world: World) -> dict[str, str]:
         "calendars:delete": "",
         **_routing_pages(world),
         **desk_parametrised(world.desk),
+        **knowledge_pages(),
     }
 
 

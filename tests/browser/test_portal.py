@@ -4,7 +4,6 @@ service), and the customer reads the answer and closes the case; axe finds no vi
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -30,14 +29,14 @@ def smarthost(settings: Any) -> Iterator[Collector]:
         yield collector
 
 
-def _published_article(title: str, body: str) -> None:
+def _published_article(actor: Any, title: str, body: str) -> None:
     """A published public FAQ article in English, indexed for suggestions (the knowledge services)."""
     from lojal.knowledge import services as knowledge_services
 
     article = knowledge_services.article_create(
-        actor=None, language="en", title=title, body=body, visibility="public"
+        actor=actor, language="en", title=title, body=body, visibility="public"
     )
-    knowledge_services.article_publish(actor=None, article_id=article.pk)
+    knowledge_services.article_publish(actor=actor, article_id=article.pk)
 
 
 def _sign_in(page: Any, live_server: Any, smarthost: Collector, address: str) -> None:
@@ -53,11 +52,6 @@ def _sign_in(page: Any, live_server: Any, smarthost: Collector, address: str) ->
     page.wait_for_url(f"{live_server.url}/portal/")
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("lojal.knowledge.search") is None
-    or importlib.util.find_spec("lojal.knowledge.services") is None,
-    reason="needs the FAQ's suggestions (branch kbsearch) and article services (branch kbcore)",
-)
 def test_a_customer_opens_a_case_sees_a_suggestion_reads_the_answer_and_closes_it_on_a_phone(
     page: Any, live_server: Any, smarthost: Collector
 ) -> None:
@@ -66,14 +60,15 @@ def test_a_customer_opens_a_case_sees_a_suggestion_reads_the_answer_and_closes_i
         first_name="Anna", last_name="Berg", emails=["anna@example.se"], preferred_language="en"
     )
     Category.objects.create(name="Cards", is_customer_visible=True)
+    editor = user_create(username="editor", password="not-a-real-password-1", role=Role.ADMINISTRATOR)
     _published_article(
-        "Blocked card", "If your card is blocked in a shop, unblock it in the app under Cards."
+        editor, "Blocked card", "If your card is blocked in a shop, unblock it in the app under Cards."
     )
     agent = user_create(username="agent", password="not-a-real-password-1", role=Role.SERVICE_AGENT)
 
     _sign_in(page, live_server, smarthost, "anna@example.se")
     assert axe_violations(page) == ""
-    page.get_by_role("link", name="New case").click()
+    page.get_by_role("link", name="New case", exact=True).click()
     page.select_option("#case-category", label="Cards")
     page.fill("#case-subject", "My card is blocked")
     expect(page.locator("#suggestions")).to_contain_text("Blocked card")
@@ -94,3 +89,28 @@ def test_a_customer_opens_a_case_sees_a_suggestion_reads_the_answer_and_closes_i
     assert case.status == "solved"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == ""
+
+
+def test_my_details_with_an_error_and_the_list_in_danish_have_no_violation_on_a_phone(
+    page: Any, live_server: Any
+) -> None:
+    from lojal.portal.identity import COOKIE_NAME, portal_session_start
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    customer = person(
+        first_name="Anna", last_name="Berg", emails=["anna@example.se"], preferred_language="da"
+    )
+    _session, key = portal_session_start(customer_id=customer.pk, contact_person_id=None)
+    page.context.add_cookies([{"name": COOKIE_NAME, "value": key, "url": live_server.url}])
+
+    page.goto(f"{live_server.url}/portal/")
+    expect(page.locator("h1")).to_have_text("Mine sager")
+    assert axe_violations(page) == ""
+    page.get_by_role("link", name="Mine oplysninger").click()
+    page.fill("#email-1", "not-an-address")
+    page.get_by_role("button", name="Gem mine oplysninger").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert axe_violations(page) == ""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    customer.refresh_from_db()
+    assert customer.primary_email == "anna@example.se"

@@ -47,6 +47,9 @@ class Action(models.TextChoices):
     CASE_WORK = "case.work", _("Work service cases (reply, note, change, take)")
     SERVICE_CONFIGURE = "service.configure", _("Set up queues, service levels, calendars, routing and macros")
     SERVICE_REPORTS = "service.reports", _("Read the service KPI dashboard")
+    # The knowledge base (docs/knowledge.md): every role that sees customers reads the articles.
+    KNOWLEDGE_EDIT = "knowledge.edit", _("Write, publish and archive knowledge base articles")
+    KNOWLEDGE_MANAGE = "knowledge.manage", _("Set up knowledge base categories and synonyms")
 
 
 _EVERYONE = {Action.CUSTOMER_VIEW}
@@ -84,11 +87,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.CASE_WORK,
             Action.SERVICE_CONFIGURE,
             Action.SERVICE_REPORTS,
+            Action.KNOWLEDGE_EDIT,
+            Action.KNOWLEDGE_MANAGE,
         }
     ),
     # Service agents identify callers by their number, so they see it; sales and marketing do not.
     Role.SERVICE_AGENT: frozenset(
-        _FRONT_LINE | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE, Action.CASE_WORK}
+        _FRONT_LINE
+        | {Action.NATIONAL_ID_VIEW, Action.CUSTOMER_MERGE, Action.CASE_WORK, Action.KNOWLEDGE_EDIT}
     ),
     Role.SALES: frozenset(_FRONT_LINE | {Action.SALES_RECORD}),
     Role.MARKETING: frozenset(_EVERYONE | {Action.NOTE_ADD, Action.ACTIVITY_MANAGE}),

@@ -244,3 +244,27 @@ class ArticleUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} on case {self.case_id}"
+
+
+from lojal.knowledge.search_models import (  # noqa: E402  (the search index; see its module)
+    SearchDocument,
+    SearchPosting,
+    SearchState,
+    SearchTerm,
+)
+
+__all__ = [
+    "Article",
+    "ArticleAttachment",
+    "ArticleFeedback",
+    "ArticleLanguage",
+    "ArticleUse",
+    "ArticleVersion",
+    "KnowledgeCategory",
+    "SearchDocument",
+    "SearchPosting",
+    "SearchState",
+    "SearchTerm",
+    "SuggestionSession",
+    "Synonyms",
+]

@@ -113,7 +113,7 @@ def my_details_update(identity: PortalIdentity, *, data: Mapping[str, Any]) -> A
         updated = customers_services.customer_update(actor=None, customer_id=customer.pk, data=dict(data))
         audit_record(
             actor=None,
-            action="portal.details_changed",
+            action="portal.details",
             obj=updated,
             changes={"fields": sorted(data)},
             label=_("by the customer on My pages (session %(id)s)") % {"id": identity.session_id},
@@ -223,7 +223,7 @@ def organisation_access_set(
         )
         audit_record(
             actor=actor,
-            action="portal.organisation_access",
+            action="portal.org_access",
             obj=access,
             changes={"contacts_see_all_cases": [None, contacts_see_all_cases]},
             label=str(customer),

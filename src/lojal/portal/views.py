@@ -20,6 +20,7 @@ from lojal.cases import customer_side
 from lojal.core.errors import LojalError, NotFound
 from lojal.customers import selectors as customers_selectors
 from lojal.knowledge import deflection
+from lojal.knowledge.search import article_suggest
 from lojal.portal import files as portal_files
 from lojal.portal import selectors, services
 from lojal.portal.identity import portal_required
@@ -225,11 +226,7 @@ def _article_url(language: str, slug: str, token: str) -> str:
 
 
 def _suggest(question: str, language: str) -> list[Any]:
-    """FAQ articles for the question (lojal.knowledge.search, published public and portal articles)."""
-    try:
-        from lojal.knowledge.search import article_suggest  # the kbsearch branch brings it
-    except ImportError:
-        return []
+    """FAQ articles for the question (published public and portal articles in the page's language)."""
     return list(
         article_suggest(question=question, language=language, limit=3, visibilities=("public", "portal"))
     )
