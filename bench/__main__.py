@@ -107,12 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     from bench import ack_latency
 
     ack_latency.add_parser(sub)
-    from bench import kb_quality
+    from bench import portal_login
 
-    kb_quality.add_parser(sub)
-    from bench import kb_suggest
+    portal_login.add_parser(sub)
+    from bench import portal
 
-    kb_suggest.add_parser(sub)
+    portal.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -149,10 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         return cases.run(args)
     if args.benchmark == "ack-latency":
         return ack_latency.run(args)
-    if args.benchmark == "kb-quality":
-        return kb_quality.run(args)
-    if args.benchmark == "kb-suggest":
-        return kb_suggest.run(args)
+    if args.benchmark == "portal-login":
+        return portal_login.run(args)
+    if args.benchmark == "portal":
+        return portal.run(args)
     from bench.customers import run
 
     return run(args)

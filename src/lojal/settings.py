@@ -204,6 +204,8 @@ USE_I18N = True
 USE_TZ = True
 DEFAULT_COUNTRY = _env("DEFAULT_COUNTRY", "SE")
 
+# Uploaded files (the portal theme's logo); served by the portal's own view, not as static files.
+MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Uploaded files (knowledge base attachments); served through Lojal's own views, which check who may read.
@@ -418,6 +420,33 @@ LOJAL_CASE_DEFAULT_QUEUE = _env("CASE_DEFAULT_QUEUE", "")
 
 # My pages (lojal.portal): how long a signed-in customer's browser session lasts without use.
 PORTAL_SESSION_HOURS = int(_env("PORTAL_SESSION_HOURS", "12"))
-# The address customers reach Lojal at (scheme and host, no trailing slash): the help centre's links in
-# acknowledgements and in agents' replies are built on it (docs/knowledge-help.md).
-LOJAL_PUBLIC_URL = _env("PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# Signing in to My pages (docs/portal.md): a link by email lasts LOJAL_PORTAL_LINK_MINUTES and is usable
+# once; a code by SMS lasts LOJAL_PORTAL_CODE_MINUTES and dies after LOJAL_PORTAL_CODE_TRIES wrong tries.
+# Asking for either is limited per address (email or number) and per client address; entering codes
+# and opening links per client address. LOJAL_PORTAL_URL: the address links in emails start with
+# ("https://minasidor.example"; empty: the address the customer asked from).
+PORTAL_LINK_MINUTES = int(_env("PORTAL_LINK_MINUTES", "15"))
+PORTAL_CODE_MINUTES = int(_env("PORTAL_CODE_MINUTES", "10"))
+PORTAL_CODE_TRIES = int(_env("PORTAL_CODE_TRIES", "5"))
+PORTAL_TOKEN_DAYS = int(_env("PORTAL_TOKEN_DAYS", "90"))
+PORTAL_URL = _env("PORTAL_URL", "")
+LOJAL_RATE_PORTAL_LOGIN_ADDRESS = _env("RATE_PORTAL_LOGIN_ADDRESS", "5/hour")
+LOJAL_RATE_PORTAL_LOGIN_NETWORK = _env("RATE_PORTAL_LOGIN_NETWORK", "30/hour")
+LOJAL_RATE_PORTAL_SIGN_IN = _env("RATE_PORTAL_SIGN_IN", "30/hour")
+# The languages My pages and the help centre speak (the staff pages keep LANGUAGES): a customer's
+# preferred language, else their choice on the page, else the company's default.
+PORTAL_LANGUAGES = [
+    ("en", "English"),
+    ("sv", "Svenska"),
+    ("nb", "Norsk bokmål"),
+    ("da", "Dansk"),
+    ("fi", "Suomi"),
+]
+# Customers of these VIP tiers may mark a case they open urgent; everyone may choose low, normal, high.
+LOJAL_PORTAL_URGENT_TIERS = [
+    tier.strip() for tier in _env("PORTAL_URGENT_TIERS", "gold,platinum").split(",") if tier.strip()
+]
+# Files a customer attaches on My pages: at most this many per message, each at most this large (the
+# whole form also stays under LOJAL_MAX_BODY_BYTES), of the types in lojal.portal.files.ALLOWED.
+LOJAL_PORTAL_ATTACHMENT_COUNT = int(_env("PORTAL_ATTACHMENT_COUNT", "3"))
+LOJAL_PORTAL_ATTACHMENT_MAX_BYTES = int(_env("PORTAL_ATTACHMENT_MAX_BYTES", str(2 * 1024 * 1024)))

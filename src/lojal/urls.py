@@ -7,6 +7,7 @@ from lojal.accounts.audit_views import audit
 from lojal.accounts.language import language_set
 from lojal.api import api
 from lojal.core.problems import problem_response
+from lojal.portal.api import api as portal_api
 from lojal.workspace.views import home
 
 
@@ -28,6 +29,8 @@ handler500 = "lojal.core.unavailable.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("api/v1/", api.urls),
+    path("api/portal/v1/", portal_api.urls),
+    path("portal/", include("lojal.portal.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("health", health, name="health"),
     path("audit/", audit, name="audit"),
@@ -49,6 +52,7 @@ urlpatterns = [
     path("service/acknowledgements/", include("lojal.cases.ack_urls")),
     path("service/", include("lojal.cases.routing_urls")),
     path("service/sla/", include("lojal.cases.sla_urls")),
+    path("service/portal/", include("lojal.portal.settings_urls")),
     path("service/", include("lojal.cases.urls")),
     path("knowledge/", include("lojal.knowledge.urls")),
 ]

@@ -41,6 +41,26 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 # Addresses that answer something other than a page (downloads, scripts, POST-only actions, the API,
 # the admin) or that belong to a page listed elsewhere (fragments htmx loads into a page).
+# My pages need a customer's portal session, not a member of staff's: tests/browser/test_portal.py
+# runs axe on them signed in as a customer (the theme's stylesheet and logo are no pages).
+PORTAL_PAGES = {
+    f"portal:{name}"
+    for name in (
+        "cases",
+        "case_new",
+        "suggestions",
+        "case",
+        "case_reply",
+        "case_close",
+        "case_reopen",
+        "case_rate",
+        "attachment",
+        "details",
+        "language",
+        "theme_css",
+        "logo",
+    )
+}
 NOT_PAGES = (
     {
         "health",
@@ -70,6 +90,7 @@ NOT_PAGES = (
     | DESK_NOT_PAGES
     | KNOWLEDGE_NOT_PAGES
     | HELP_NOT_PAGES
+    | PORTAL_PAGES
 )
 NOT_PAGE_PREFIXES = ("api/", "admin/", "i18n/")
 

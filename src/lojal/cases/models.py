@@ -27,6 +27,8 @@ class Category(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+    #: Offered to customers opening a case on My pages (staff choose which; off for a new category).
+    is_customer_visible = models.BooleanField(_("customers may choose it"), default=False)
 
     class Meta:
         ordering = ["position", "name"]
@@ -282,6 +284,10 @@ class Case(models.Model):
     promised_by = models.DateTimeField(_("first answer promised by"), null=True, blank=True)
     ack_estimate = models.JSONField(default=dict, blank=True)
     ack_suppressed_reason = models.CharField(max_length=30, blank=True)
+    # The customer's rating of the answer on My pages (1-5, with an optional comment), and when.
+    customer_rating = models.PositiveSmallIntegerField(_("customer's rating"), null=True, blank=True)
+    customer_rating_comment = models.TextField(_("customer's comment"), blank=True)
+    customer_rated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")

@@ -55,9 +55,11 @@ def category_save(
     parent_id: int | None = None,
     position: int = 0,
     is_active: bool = True,
+    is_customer_visible: bool | None = None,
 ) -> Category:
     """Create a category, or change one. Two levels only: a parent must itself be at the top, and a
-    category with children stays at the top."""
+    category with children stays at the top. ``is_customer_visible`` (None: left as it is, off for a new
+    one) offers the category to customers opening a case on My pages."""
     _may_configure(actor)
     name = _text(name, "name", max_length=100, required=True)
     if parent_id is not None:
@@ -75,7 +77,11 @@ def category_save(
     with transaction.atomic():
         if category_id is None:
             category = Category.objects.create(
-                name=name, parent_id=parent_id, position=position, is_active=is_active
+                name=name,
+                parent_id=parent_id,
+                position=position,
+                is_active=is_active,
+                is_customer_visible=bool(is_customer_visible),
             )
         else:
             found = Category.objects.select_for_update().filter(pk=category_id).first()
@@ -84,6 +90,8 @@ def category_save(
             category = found
             category.name, category.parent_id = name, parent_id
             category.position, category.is_active = position, is_active
+            if is_customer_visible is not None:
+                category.is_customer_visible = is_customer_visible
             category.save()
         audit_record(
             actor=actor,

@@ -105,6 +105,12 @@ ACTION_SENTENCES: dict[str, Promise] = {
     "case.noted": gettext_lazy("Wrote an internal note on a case"),
     "case.merged": gettext_lazy("Merged a case into another"),
     "case.split": gettext_lazy("Split a message out into a new case"),
+    "case.rated": gettext_lazy("Rated the answer to a case on My pages"),
+    "portal.details": gettext_lazy("Changed their own details on My pages"),
+    "portal.theme_changed": gettext_lazy("Changed how My pages look"),
+    "portal.org_access": gettext_lazy(
+        "Changed which cases an organisation's contact persons see on My pages"
+    ),
     "category.created": gettext_lazy("Created a case category"),
     "category.changed": gettext_lazy("Changed a case category"),
     "macro.created": gettext_lazy("Created a reply macro"),
@@ -127,6 +133,10 @@ ACTION_SENTENCES: dict[str, Promise] = {
     "kb_category.created": gettext_lazy("Created a knowledge base category"),
     "kb_category.changed": gettext_lazy("Changed a knowledge base category"),
     "synonyms.set": gettext_lazy("Changed the synonym list of a language"),
+    # A customer on My pages (no staff actor): signing in, ending a session, making an API token.
+    "portal.signed_in": gettext_lazy("A customer signed in to My pages"),
+    "portal.session_ended": gettext_lazy("A customer's My pages session ended"),
+    "portal.token_created": gettext_lazy("A customer made a My pages API token"),
 }
 TOKEN_SENTENCES: dict[str, Promise] = {
     "created": gettext_lazy("Created an API token"),

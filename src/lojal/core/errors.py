@@ -53,3 +53,10 @@ class Conflict(LojalError):
 
     status = 409
     title = "Conflict"
+
+
+class TooManyAttempts(LojalError):
+    """Past a rate limit; ``extra["retry_after"]`` says in how many seconds to try again (429)."""
+
+    status = 429
+    title = "Too many requests"

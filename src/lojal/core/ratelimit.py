@@ -108,6 +108,20 @@ def first_use(key: str, *, seconds: int) -> bool:
     return _storage.incr(f"once/{key}", seconds) == 1
 
 
+def limit_hit(*, group: str, key: str, rate: str) -> int | None:
+    """Count one hit of ``key`` (an email address, a client address ...) against ``rate`` ("5/hour") in
+    ``group``, for limits a service keeps on what a request carries rather than on its path; the seconds
+    to wait when past the limit, None otherwise (and always None when ``rate`` is empty: turned off)."""
+    rate = (rate or "").strip()
+    if not rate:
+        return None
+    item = parse(rate)
+    if limiter.hit(item, group, key):
+        return None
+    reset_at = limiter.get_window_stats(item, group, key).reset_time
+    return max(1, math.ceil(reset_at - _clock()))
+
+
 UNKNOWN_ADDRESS = "0.0.0.0"
 
 

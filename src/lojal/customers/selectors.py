@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 from lojal.accounts.roles import Action
 from lojal.core.errors import NotFound, ValidationError
 from lojal.core.nordic_ids import national_id_mask
-from lojal.customers.models import Customer, DuplicateSuspicion, PhoneNumber
+from lojal.customers.models import (
+    ContactPerson,
+    Country,
+    Customer,
+    DuplicateSuspicion,
+    EmailAddress,
+    PhoneNumber,
+)
 from lojal.customers.search import SearchHit, customer_search_ids
 from lojal.timeline import selectors as timeline_selectors
 
@@ -227,6 +234,52 @@ def customers_by_phone(*, numbers: Sequence[str]) -> list[PhoneOwner]:
                 customer_id, name, number, primary, tier, manager_id, manager_name, email or ""
             )
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class PortalOwner:
+    """Who an email address or phone number signs in to My pages as: a customer, or an organisation
+    through one of its contact persons; and the language to write to them in."""
+
+    customer_id: int
+    contact_person_id: int | None
+    language: str
+
+
+def portal_owner_of(*, address: str) -> PortalOwner | None:
+    """The live customer a normalised email address or E.164 number belongs to (their own contact point
+    first, the primary one and the oldest customer before others), else the live organisation with a
+    contact person of that address (the oldest contact person); None when nobody has it. Indexed lookups
+    only (``email_address``, ``phone_number``, ``contact_person_email``/``_phone``)."""
+    if not address:
+        return None
+    points: QuerySet[Any] = (
+        EmailAddress.objects.filter(address=address)
+        if "@" in address
+        else PhoneNumber.objects.filter(number=address)
+    )
+    own = (
+        points.filter(customer__deleted_at__isnull=True)
+        .order_by("-is_primary", "customer_id")
+        .values_list("customer_id", "customer__preferred_language")
+        .first()
+    )
+    if own is not None:
+        return PortalOwner(own[0], None, own[1])
+    contacts = ContactPerson.objects.filter(
+        **({"email": address} if "@" in address else {"phone": address}),
+        organisation__deleted_at__isnull=True,
+    )
+    contact = (
+        contacts.order_by("id")
+        .values_list(
+            "organisation_id", "id", "person__preferred_language", "organisation__preferred_language"
+        )
+        .first()
+    )
+    if contact is None:
+        return None
+    return PortalOwner(contact[0], contact[1], contact[2] or contact[3])
 
 
 def customer_exists(*, customer_id: int) -> bool:
@@ -451,3 +504,8 @@ def customer_summary(*, customer_id: int) -> Customer | None:
     """One live customer's own fields and account manager, in one query: what a panel beside other
     work shows (a case's 360 panel), without the contact lists the customer page loads."""
     return Customer.objects.live().filter(pk=customer_id).select_related("account_manager").first()
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The countries an address may be in, with their names (forms outside this app, My details)."""
+    return [(str(value), str(label)) for value, label in Country.choices]

@@ -80,6 +80,7 @@ def email_send(*, outbound_id: int) -> str:
             failure_reason=Reason.UNCONFIRMED,
             failure_server=server,
         )
+        _secret_drop(outbound.interaction)
         return OutboundEmail.State.SENT
     except RefusedAtEnd as error:
         OutboundEmail.objects.filter(pk=outbound.pk, attempts=outbound.attempts).update(
@@ -89,6 +90,7 @@ def email_send(*, outbound_id: int) -> str:
             failure_reason=Reason.MESSAGE_REFUSED,
             failure_server=server,
         )
+        _secret_drop(outbound.interaction)
         return OutboundEmail.State.FAILED
     except Exception as error:  # SMTP refusals, timeouts, DNS before the dot: the row says why
         claim.update(
@@ -98,13 +100,33 @@ def email_send(*, outbound_id: int) -> str:
             failure_reason=failure_reason(error),
             failure_server=server,
         )
+        _secret_drop(outbound.interaction)
         return OutboundEmail.State.FAILED
     if not handed_over:
         logger.warning(
             "Outbound email %s was claimed again after its lease ran out; not sent here.", outbound.pk
         )
         return "superseded"
+    _secret_drop(outbound.interaction)
     return OutboundEmail.State.SENT
+
+
+#: Set by lojal.interactions.system_messages: the text a message keeps once sent (its secret replaced).
+_AFTER_SEND = "after_send"
+
+
+def _secret_drop(interaction: Interaction) -> None:
+    """A system message carrying a secret (a sign-in link or code) keeps only its ``after_send`` text once
+    the attempt to send it ended, and an email drops its raw copy: a sent secret is not left readable."""
+    details = interaction.details if isinstance(interaction.details, dict) else {}
+    if _AFTER_SEND not in details:
+        return
+    kept = {key: value for key, value in details.items() if key != _AFTER_SEND}
+    with transaction.atomic():
+        Interaction.objects.filter(pk=interaction.pk).update(
+            body_text=str(details[_AFTER_SEND]), details=kept
+        )
+        EmailMessage.objects.filter(interaction_id=interaction.pk).update(raw=b"")
 
 
 def _message_of(outbound: OutboundEmail) -> DjangoEmail:
@@ -204,8 +226,10 @@ def sms_deliver(*, interaction_id: int) -> str:
     except Exception as error:
         sms.details = {**sms.details, "state": "failed", "error": f"{type(error).__name__}: {error}"[:500]}
         sms.save(update_fields=["details"])
+        _secret_drop(sms)
         return "failed"
     sms.details = {**sms.details, "state": "sent", "sent_at": timezone.now().isoformat()}
     sms.external_id = str(provider_id)[:200]
     sms.save(update_fields=["details", "external_id"])
+    _secret_drop(sms)
     return "sent"

@@ -20,12 +20,15 @@ from django_tasks import default_task_backend, task
 
 from lojal.interactions.failures import Reason
 from lojal.interactions.models import OutboundEmail
+from lojal.interactions.system_messages import SYSTEM_PRIORITY
 from lojal.interactions.tasks import email_send_task
 
 logger = logging.getLogger(__name__)
 # Ahead of the emails' own tasks, which may be thousands deep in the queue.
 RECOVER_PRIORITY = 10
 CHAIN_LENGTH = 2
+#: Staff mail and bulk sends (django-tasks' default priority).
+DEFAULT_PRIORITY = 0
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,15 @@ def outbox_recover(*, now: dt.datetime | None = None) -> OutboxRecovery:
     if waiting is not None:
         queued = OutboundEmail.objects.filter(state=OutboundEmail.State.QUEUED).values_list("pk", flat=True)
         orphans = sorted(set(queued) - waiting - set(expired))
+    # Lojal's own messages (sign-in links) keep their place ahead of bulk mail when queued again.
+    system = set(
+        OutboundEmail.objects.filter(
+            pk__in=[*expired, *orphans], interaction__details__has_key="system"
+        ).values_list("pk", flat=True)
+    )
     for outbound_id in [*expired, *orphans]:
-        email_send_task.enqueue(outbound_id)
+        priority = SYSTEM_PRIORITY if outbound_id in system else DEFAULT_PRIORITY
+        email_send_task.using(priority=priority).enqueue(outbound_id)
     if expired or orphans:
         logger.warning(
             "Outbox recovery: %d claims queued again, %d emails given a task", len(expired), len(orphans)

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email import message_from_bytes, policy
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lojal.core.errors import NotFound
@@ -248,3 +250,54 @@ def answer_to(*, interaction_id: int) -> Interaction | None:
         .order_by("occurred_at", "id")
         .first()
     )
+
+
+def public_thread(*, interaction_ids: Iterable[int] | QuerySet[Any], customer_id: int) -> list[Interaction]:
+    """What a customer may read of a conversation (My pages): these interactions (ids, or a subquery
+    of them) that are the customer's own, oldest first, without bounces and mail loops, each with its stored attachments'
+    names and sizes (never their content, which is read only when one is downloaded)."""
+    return list(
+        Interaction.objects.filter(pk__in=interaction_ids, customer_id=customer_id)
+        .exclude(Q(is_bounce=True) | Q(is_loop=True))
+        .only(
+            "id",
+            "customer_id",
+            "channel",
+            "direction",
+            "occurred_at",
+            "subject",
+            "body_text",
+            "details",
+            "sender_name",
+            "staff_id",
+        )
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(is_stored=True, is_inline=False)
+                .only("id", "interaction_id", "filename", "content_type", "size")
+                .order_by("id"),
+            )
+        )
+        .order_by("occurred_at", "id")
+    )
+
+
+def attachment_of(
+    *, attachment_id: int, interaction_ids: Iterable[int] | QuerySet[Any], customer_id: int
+) -> Attachment:
+    """A stored attachment of one of these interactions (a case's conversation) that is the customer's
+    own and shown to them (no bounce or loop, as :func:`public_thread`), or NotFound."""
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id,
+            interaction_id__in=interaction_ids,
+            is_stored=True,
+            interaction__customer_id=customer_id,
+        )
+        .exclude(Q(interaction__is_bounce=True) | Q(interaction__is_loop=True))
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("No attachment with id %(id)s.") % {"id": attachment_id})
+    return attachment

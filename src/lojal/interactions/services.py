@@ -4,6 +4,8 @@ unmatched inbox (link to a customer, or create the customer, and remember the se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +23,7 @@ from lojal.interactions.inbound_hooks import inbound_announce
 from lojal.interactions.matching import customer_for_sender, sender_key
 from lojal.interactions.models import (
     SUBJECT_PHRASE,
+    Attachment,
     Channel,
     Conversation,
     Direction,
@@ -264,3 +267,48 @@ def customer_for(value: str) -> int | None:
 def customer_exists(customer_id: int) -> bool:
     """Whether a live (not deleted or merged away) customer has this id."""
     return Customer.objects.live().filter(pk=customer_id).exists()
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file a customer sent, already checked by the caller (its type read from its bytes)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def portal_message_record(
+    *,
+    customer_id: int,
+    text: str,
+    subject: str = "",
+    conversation_id: int | None = None,
+    files: Sequence[IncomingFile] = (),
+    sender_name: str = "",
+) -> Interaction:
+    """A message a customer wrote on My pages (a new case's description or a reply): an inbound portal
+    interaction on the customer's timeline, with its files stored as the interaction's attachments."""
+    text = _clean_text(text, "text", required=True)
+    subject = _clean_text(subject, "subject", max_length=300)
+    with transaction.atomic():
+        interaction = interaction_record(
+            channel=Channel.PORTAL,
+            direction=Direction.INBOUND,
+            customer_id=customer_id,
+            subject=subject,
+            body_text=text,
+            conversation_id=conversation_id,
+            sender_name=sender_name[:200],
+        )
+        Attachment.objects.bulk_create(
+            Attachment(
+                interaction=interaction,
+                filename=file.filename[:255],
+                content_type=file.content_type[:100],
+                size=len(file.content),
+                content=file.content,
+            )
+            for file in files
+        )
+    return interaction

@@ -106,6 +106,9 @@ def categories(request: HttpRequest) -> HttpResponse:
                 parent_id=_int_or_none(post.get("parent_id")),
                 position=_int_or_none(post.get("position")) or 0,
                 is_active=post.get("is_active", "on") == "on",
+                is_customer_visible=post.get("is_customer_visible") == "on"
+                if "is_customer_visible" in post
+                else None,
             )
         except LojalError as err:
             error = _first_error(err)
