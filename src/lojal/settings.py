@@ -204,12 +204,11 @@ USE_I18N = True
 USE_TZ = True
 DEFAULT_COUNTRY = _env("DEFAULT_COUNTRY", "SE")
 
-# Uploaded files (the portal theme's logo); served by the portal's own view, not as static files.
+# Uploaded files (the portal theme's logo, knowledge base attachments): served through Lojal's own views,
+# which check who may read them, never as static files.
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Uploaded files (knowledge base attachments); served through Lojal's own views, which check who may read.
-MEDIA_ROOT = VAR_DIR / "media"
 # A knowledge base file; the upload must fit LOJAL_MAX_BODY_BYTES as well.
 LOJAL_KB_ATTACHMENT_MAX_BYTES = int(_env("KB_ATTACHMENT_MAX_BYTES", str(2 * 1024 * 1024)))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -420,6 +419,9 @@ LOJAL_CASE_DEFAULT_QUEUE = _env("CASE_DEFAULT_QUEUE", "")
 
 # My pages (lojal.portal): how long a signed-in customer's browser session lasts without use.
 PORTAL_SESSION_HOURS = int(_env("PORTAL_SESSION_HOURS", "12"))
+# The address customers reach Lojal at (scheme and host, no trailing slash): the help centre's links in
+# acknowledgements and in agents' replies are built on it (docs/knowledge-help.md).
+LOJAL_PUBLIC_URL = _env("PUBLIC_URL", "http://localhost:8000").rstrip("/")
 # Signing in to My pages (docs/portal.md): a link by email lasts LOJAL_PORTAL_LINK_MINUTES and is usable
 # once; a code by SMS lasts LOJAL_PORTAL_CODE_MINUTES and dies after LOJAL_PORTAL_CODE_TRIES wrong tries.
 # Asking for either is limited per address (email or number) and per client address; entering codes

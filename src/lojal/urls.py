@@ -7,7 +7,10 @@ from lojal.accounts.audit_views import audit
 from lojal.accounts.language import language_set
 from lojal.api import api
 from lojal.core.problems import problem_response
+from lojal.knowledge.help_selectors import PORTAL_CUSTOMER
+from lojal.knowledge.help_urls import help_patterns
 from lojal.portal.api import api as portal_api
+from lojal.portal.identity import portal_required
 from lojal.workspace.views import home
 
 
@@ -30,6 +33,17 @@ urlpatterns = [
     path("", home, name="home"),
     path("api/v1/", api.urls),
     path("api/portal/v1/", portal_api.urls),
+    # The help centre for signed-in customers: the same pages, with the articles only they may read.
+    path(
+        "portal/help/",
+        include(
+            (
+                help_patterns(wrap=portal_required, visibilities=PORTAL_CUSTOMER, source="portal"),
+                "knowledge-help",
+            ),
+            namespace="portal-help",
+        ),
+    ),
     path("portal/", include("lojal.portal.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("health", health, name="health"),

@@ -33,8 +33,8 @@ from lojal.interactions.emails.sink import EmailBackend as MailSink
 from lojal.interactions.models import ChatSession, Interaction, SentMail, WebForm
 from lojal.sales import catalogue, services
 from tests.browser.desk_site import DESK_NOT_PAGES, DeskWorld, desk_parametrised, desk_world
-from tests.browser.knowledge_site import KNOWLEDGE_NOT_PAGES, knowledge_pages
 from tests.browser.help_site import HELP_NOT_PAGES, HELP_PUBLIC, help_world
+from tests.browser.knowledge_site import KNOWLEDGE_NOT_PAGES, knowledge_pages
 from tests.factories import organisation, person
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
