@@ -396,6 +396,8 @@ RETAIN_ATTACHMENTS_MONTHS = int(_env("RETAIN_ATTACHMENTS_MONTHS", "24"))
 RETAIN_FORMER_CUSTOMERS_YEARS = int(_env("RETAIN_FORMER_CUSTOMERS_YEARS", "3"))
 RETAIN_AUDIT_MONTHS = int(_env("RETAIN_AUDIT_MONTHS", "36"))
 RETAIN_IMPORT_REJECTED_VALUES_DAYS = int(_env("RETAIN_IMPORT_REJECTED_VALUES_DAYS", "30"))
+# My pages' sign-in links and codes, and sessions that ended, are deleted this many days later.
+RETAIN_PORTAL_SIGN_INS_DAYS = int(_env("RETAIN_PORTAL_SIGN_INS_DAYS", "30"))
 # Revealing a full national identity number asks for a reason (page form, API `reason`).
 NATIONAL_ID_REASON_REQUIRED = _env_bool("NATIONAL_ID_REASON_REQUIRED", False)
 

@@ -22,7 +22,9 @@ from lojal.core.models import ExportJob
 from lojal.imports import services as import_services
 from lojal.interactions import chat
 from lojal.interactions.emails.ingest import email_ingest
+from lojal.knowledge import services as knowledge_services
 from tests import factories
+from tests.portal.helpers import portal_client
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,7 @@ class World:
     export_id: int
     case_id: int
     macro_id: int
+    article_id: int
 
 
 @pytest.fixture
@@ -66,6 +69,10 @@ def world(admin_user: User) -> World:
         actor=admin_user, subject="Fakturan", channel="staff", customer_id=customer.pk
     )
     macro = macro_save(actor=admin_user, name="Tack", texts={"sv": "Tack, vi återkommer.", "en": "Thanks."})
+    article = knowledge_services.article_create(
+        actor=admin_user, language="sv", title="Betala fakturan", body="Betala med Swish eller bankgiro."
+    )
+    knowledge_services.article_publish(actor=admin_user, article_id=article.pk)
     return World(
         customer.pk,
         unmatched.pk,
@@ -77,6 +84,7 @@ def world(admin_user: User) -> World:
         export.pk,
         case.pk,
         macro.pk,
+        article.pk,
     )
 
 
@@ -130,6 +138,17 @@ ENDPOINTS: dict[str, Call] = {
     "calendars:list": lambda c, w: c.get("/service/calendars/", {"country": "SE"}, **HTMX),
     "public:chat_session": lambda c, w: Client().get(f"/chat/s/{w.chat_token}/", **HTMX),
     "public:chat_send": lambda c, w: Client().post(f"/chat/s/{w.chat_token}/send/", {"text": "Tack"}, **HTMX),
+    "knowledge:list": lambda c, w: c.get("/knowledge/", {"q": "faktura"}, **HTMX),
+    "knowledge:preview": lambda c, w: c.post("/knowledge/preview/", {"body": "# Rubrik"}, **HTMX),
+    "cases:article_search": lambda c, w: c.get(
+        f"/service/cases/{w.case_id}/articles/", {"q": "faktura"}, **HTMX
+    ),
+    "cases:article_insert": lambda c, w: c.post(
+        f"/service/cases/{w.case_id}/articles/insert/", {"article": w.article_id, "as_text": "1"}, **HTMX
+    ),
+    "portal:suggestions": lambda c, w: portal_client(w.customer_id).post(
+        "/portal/cases/new/suggestions/", {"subject": "Betala fakturan"}, **HTMX
+    ),
 }
 
 

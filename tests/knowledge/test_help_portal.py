@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from lojal.knowledge.models import ArticleFeedback
 from lojal.knowledge.reply_selectors import article_url
+from tests.factories import person
 from tests.knowledge.help_support import article, category
+from tests.portal.helpers import portal_client
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.knowledge.help_portal_urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_my_pages_mount_shows_portal_articles_to_signed_in_customers_and_keeps_its_addresses() -> None:
@@ -16,8 +18,7 @@ def test_my_pages_mount_shows_portal_articles_to_signed_in_customers_and_keeps_i
     article("Se dina fakturor", slug="se-fakturor", category=topic, visibility="portal")
     article("Betala en faktura", slug="betala-faktura", category=topic)
     article("Intern rutin", slug="intern-rutin", category=topic, visibility="internal")
-    customer = Client()
-    customer.cookies["portal"] = "signed-in"
+    customer = portal_client(person().pk)
 
     page = customer.get("/portal/help/sv/se-fakturor/")
     category_page = customer.get("/portal/help/sv/c/fakturor/").content.decode()
@@ -35,7 +36,10 @@ def test_my_pages_mount_shows_portal_articles_to_signed_in_customers_and_keeps_i
 def test_the_portal_mount_refuses_anonymous_readers_and_the_public_one_hides_portal_articles() -> None:
     article("Se dina fakturor", slug="se-fakturor", visibility="portal")
 
-    assert Client().get("/portal/help/sv/se-fakturor/").status_code == 403
+    anonymous = Client().get("/portal/help/sv/se-fakturor/")
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == "/portal/login/?next=/portal/help/sv/se-fakturor/"
     assert Client().get("/help/sv/se-fakturor/").status_code == 404
 
 

@@ -13,6 +13,7 @@ from lojal.core.data_subject import DataSubject, ExportSection
 from lojal.customers import privacy as customers_privacy
 from lojal.imports import privacy as imports_privacy
 from lojal.interactions import privacy as interactions_privacy
+from lojal.portal import privacy as portal_privacy
 from lojal.sales import privacy as sales_privacy
 from lojal.timeline import privacy as timeline_privacy
 
@@ -24,6 +25,7 @@ EXPORT_SECTIONS: list[Callable[..., list[ExportSection]]] = [
     sales_privacy.export_sections,
     activities_privacy.export_sections,
     cases_privacy.export_sections,
+    portal_privacy.export_sections,
 ]
 
 #: Each says why the person's data must be kept (refusing the erasure), or "".
@@ -45,6 +47,7 @@ def erasure_steps(subject: DataSubject, *, actor: Any, reason: str) -> dict[str,
         lambda: sales_privacy.sales_erase(subject),
         lambda: activities_privacy.activities_erase(subject),
         lambda: cases_privacy.cases_erase(subject),
+        lambda: portal_privacy.portal_erase(subject),
         lambda: imports_privacy.imports_erase(subject, actor=actor),
         lambda: customers_privacy.customers_anonymise(subject, actor=actor, reason=reason),
     ):
