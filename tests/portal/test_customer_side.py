@@ -350,3 +350,15 @@ def test_the_expected_answer_is_the_promise_and_a_passed_promise_is_said_to_be_l
     assert selectors.expected_answer(case, now=now).kind == "you"
     case.status = "solved"
     assert selectors.expected_answer(case, now=now).kind == ""
+
+
+def test_a_reply_to_a_case_solved_within_the_window_opens_it_again() -> None:
+    identity = identity_of(_customer().pk)
+    case = _open(identity)
+    services.my_case_close(identity, case_id=case.pk)
+
+    services.my_case_reply(identity, case_id=case.pk, text="Det fungerar ändå inte.")
+
+    case.refresh_from_db()
+    assert (case.status, case.reopened_count) == ("open", 1)
+    assert CaseInteraction.objects.filter(case=case).count() == 2
