@@ -68,3 +68,18 @@ def test_the_queue_page_is_one_query_after_the_token_on_postgresql_and_two_on_sq
     ]
     assert len(reads) == (1 if connection.vendor == "postgresql" else 2)
     assert Case.objects.count() == 3
+
+
+def test_take_next_answers_the_case_as_the_api_reads_it_after_with_its_tags(api: ApiClient) -> None:
+    queue = Queue.objects.create(name="Kundtjänst")
+    case = services.case_open(
+        actor=None, subject="Fakturan", channel="email", queue_id=queue.pk, tags=["retur", "faktura"]
+    )
+
+    taken = api.post(f"cases/next?queue_id={queue.pk}")
+
+    assert taken.status_code == 200, taken.content
+    read = api.get(f"cases/{case.pk}").json()
+    assert taken.json() == {key: value for key, value in read.items() if key in taken.json()}
+    assert taken.json()["tags"] == ["faktura", "retur"]
+    assert (taken.json()["status"], taken.json()["assignee_id"]) == ("open", read["assignee_id"])

@@ -115,7 +115,7 @@ def case_next(request: HttpRequest, queue_id: int | None = None) -> Any:
         if queue_id is not None and not Queue.objects.filter(pk=queue_id, is_active=True).exists():
             raise ValidationError.for_field("queue_id", _("No queue with this id."))
         return HttpResponse(status=204)
-    return json_response(case_out(case))
+    return json_response(case_out(case, getattr(case, "tag_names", None)))
 
 
 @cases_router.get("/{case_id}", auth=staff(Action.CUSTOMER_VIEW), response=CaseDetail, summary="Read a case")

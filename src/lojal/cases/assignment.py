@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.accounts import selectors as accounts_selectors
 from lojal.accounts.roles import Action
 from lojal.cases import selectors
-from lojal.cases.models import OPEN_STATUSES, AgentStatus, Case, CaseChange, Queue
+from lojal.cases.models import OPEN_STATUSES, AgentStatus, Case, CaseChange, CaseTag, Queue
 from lojal.cases.services import case_change
 from lojal.cases.sla import case_clocks_refresh
 from lojal.core.audit import AuditRow, audit_insert, audit_record, jsonable
@@ -44,13 +45,18 @@ def case_take_next(*, actor: Any, queue_ids: list[int] | None = None) -> Case | 
     """Give ``actor`` the first unassigned, not waiting case of their active queues (or of the active
     ones of ``queue_ids``) in queue order, and open it; None when there is none. Two agents taking at
     once get different cases (on PostgreSQL the row is locked and a locked one skipped). Runs in the
-    caller's transaction when there is one, without a savepoint."""
+    caller's transaction when there is one, without a savepoint. On PostgreSQL the case comes with its
+    tags in name order as ``tag_names``."""
     if not actor.can(Action.CASE_WORK):
         raise PermissionDenied(_("Your role does not allow this."))
     queues = queue_ids if queue_ids is not None else queues_of(user_id=actor.pk)
     candidates = selectors.queue_cases(queue_ids=queues, unassigned_only=True)
     if queue_ids is not None:
         candidates = candidates.filter(queue__is_active=True)
+    if connection.vendor == "postgresql":
+        # The answer shows the case's tags: read with the row, not in one more round trip afterwards.
+        names = CaseTag.objects.filter(case_id=OuterRef("id")).order_by("name").values("name")
+        candidates = candidates.annotate(tag_names=ArraySubquery(names))
     with transaction.atomic(savepoint=False):
         # The whole row with its lock: what the clocks read and the answer shows, in one statement.
         first = candidates.select_for_update(skip_locked=True, of=("self",)).first()
