@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from lojal.cases.models import OPEN_STATUSES, Case, CaseTag
+from lojal.cases.schemas import CASE_OUT_COLUMNS, case_row_out
 from lojal.cases.selectors import queue_order
 from lojal.core.errors import ValidationError
 
@@ -58,8 +61,28 @@ def case_rows(*, filters: CaseFilters, sort: str = "newest") -> QuerySet[Case]:
     return cases.order_by("-opened_at", "-id")
 
 
-def queue_page(rows: QuerySet[Case], *, cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
-    """``limit`` cases of ``rows`` (in queue order) after ``cursor``, and the cursor after the last."""
+def listed(rows: QuerySet[Case]) -> QuerySet[Case, dict[str, Any]]:
+    """``rows`` as the API's lists read them: the answer's columns as values (no model instances) and,
+    on PostgreSQL, each case's tags in name order in the same query (``_tags``); see :func:`page_out`."""
+    values = rows.values(*CASE_OUT_COLUMNS)
+    if connection.vendor == "postgresql":
+        names = CaseTag.objects.filter(case_id=OuterRef("id")).order_by("name").values("name")
+        values = values.annotate(_tags=ArraySubquery(names))
+    return values
+
+
+def page_out(page: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The API's items of a page of :func:`listed` rows; the tags read with them, or (SQLite) in one
+    more query for the page."""
+    if page and "_tags" not in page[0]:
+        tags = case_tags_of(case_ids=[row["id"] for row in page])
+        return [case_row_out(row, tags.get(row["id"], [])) for row in page]
+    return [case_row_out(row, row["_tags"]) for row in page]
+
+
+def queue_page(rows: QuerySet[Case, Any], *, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+    """``limit`` cases of ``rows`` (in queue order; instances or :func:`listed` values) after
+    ``cursor``, and the cursor after the last."""
     if cursor:
         rank, due, last_id = _queue_cursor_decode(cursor)
         after_due = (
@@ -73,7 +96,12 @@ def queue_page(rows: QuerySet[Case], *, cursor: str | None, limit: int) -> tuple
     if len(found) <= limit:
         return found, None
     last = found[limit - 1]
-    keys: list[Any] = [last.vip_rank, last.next_due.isoformat() if last.next_due else None, last.pk]
+    rank, due, last_id = (
+        (last["vip_rank"], last["next_due"], last["id"])
+        if isinstance(last, dict)
+        else (last.vip_rank, last.next_due, last.pk)
+    )
+    keys: list[Any] = [rank, due.isoformat() if due else None, last_id]
     return found[:limit], signing.Signer(salt=_QUEUE_CURSOR_SALT).sign_object(keys)
 
 

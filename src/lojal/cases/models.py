@@ -183,6 +183,8 @@ class Case(models.Model):
     #: The readable number, "24-001234" (shown as "#24-001234"; an optional prefix from settings).
     number = models.CharField(_("number"), max_length=24, unique=True)
     subject = models.CharField(_("subject"), max_length=300)
+    # customer, queue, assignee and conversation lead composite indexes (Meta.indexes), which serve
+    # their look-ups; a single-column index of each only made every write dearer.
     customer = models.ForeignKey(
         "customers.Customer",
         null=True,
@@ -190,6 +192,7 @@ class Case(models.Model):
         on_delete=models.CASCADE,
         related_name="cases",
         verbose_name=_("customer"),
+        db_index=False,
     )
     contact_person = models.ForeignKey(
         "customers.ContactPerson",
@@ -217,7 +220,13 @@ class Case(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     queue = models.ForeignKey(
-        Queue, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", verbose_name=_("queue")
+        Queue,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        verbose_name=_("queue"),
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,13 +235,19 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="cases",
         verbose_name=_("assignee"),
+        db_index=False,
     )
     #: The customer's VIP tier as a rank (:data:`VIP_RANK`), kept on the case so that the queue's
     #: order (VIP first, then the next due time) is one index scan.
     vip_rank = models.PositiveSmallIntegerField(default=0)
     #: The thread replies go to (email threading, the reference token); others may join by merging.
     conversation = models.ForeignKey(
-        "interactions.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "interactions.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"

@@ -237,6 +237,47 @@ def case_out(case: Case, tags: list[str] | None = None) -> dict[str, Any]:
     }
 
 
+#: The columns :func:`case_row_out` reads: what :func:`case_out` shows, without a model instance.
+CASE_OUT_COLUMNS = (
+    "id",
+    "number",
+    "subject",
+    "customer_id",
+    "contact_person_id",
+    "channel",
+    "language",
+    "category_id",
+    "priority",
+    "status",
+    "queue_id",
+    "assignee_id",
+    "vip_rank",
+    "sla_policy_id",
+    "first_response_due",
+    "next_response_due",
+    "resolution_due",
+    "next_due",
+    "is_breached",
+    "opened_at",
+    "customer_wrote_at",
+    "first_responded_at",
+    "answered_at",
+    "solved_at",
+    "closed_at",
+    "reopened_count",
+    "time_spent_minutes",
+    "merged_into_id",
+)
+
+
+def case_row_out(row: dict[str, Any], tags: list[str]) -> dict[str, Any]:
+    """:func:`case_out` of a row of :data:`CASE_OUT_COLUMNS` (the lists' pages: no model instances)."""
+    out = {column: row[column] for column in CASE_OUT_COLUMNS}
+    out["vip_tier"] = _TIER_OF_RANK.get(out.pop("vip_rank"), "none")
+    out["tags"] = tags
+    return out
+
+
 def queue_out(queue: Queue) -> dict[str, Any]:
     return {
         "id": queue.pk,
