@@ -1,5 +1,6 @@
 """The help centre's part of the site map (tests/browser/site.py): a few published articles in
-Swedish and Norwegian, one only in Swedish (the Norwegian page falls back with a note)."""
+Swedish and Norwegian, one only in Swedish (the Norwegian page falls back with a note). Its addresses
+differ from the knowledge pages' part (knowledge_site.py), which the same walk creates first."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ HELP_NOT_PAGES = {"knowledge-help:feedback"}  # POST only: checked on the articl
 
 def help_world() -> dict[str, str]:
     """Help centre articles; returns the parametrised pages' addresses."""
-    cards = category("kort", "Cards", sv="Kort och betalningar", nb="Kort og betaling")
+    cards = category("kort-och-betalningar", "Cards", sv="Kort och betalningar", nb="Kort og betaling")
     delivery = category("leverans", "Delivery", sv="Leveranser", nb="Levering")
     pin = uuid.uuid4()
     article(
@@ -39,7 +40,7 @@ def help_world() -> dict[str, str]:
     )
     article(
         "Spärra kortet om det kommit bort",
-        slug="sparra-kortet",
+        slug="sparra-kortet-om-det-kommit-bort",
         category=cards,
         body="Spärra kortet direkt i appen under Kort, eller ring oss dygnet runt.",
     )
@@ -59,7 +60,7 @@ def help_world() -> dict[str, str]:
     return {
         "knowledge-help:home": "/help/sv/",
         "knowledge-help:search": "/help/nb/search/?q=pakke",
-        "knowledge-help:category": "/help/nb/c/kort/",
-        "knowledge-help:article": "/help/nb/sparra-kortet/",
+        "knowledge-help:category": "/help/nb/c/kort-och-betalningar/",
+        "knowledge-help:article": "/help/nb/sparra-kortet-om-det-kommit-bort/",
         "knowledge-help:feedback": "",
     }

@@ -91,7 +91,7 @@ def test_a_norwegian_reader_gets_a_swedish_only_article_with_a_note_and_stays_in
     expect(page.locator("h1")).to_have_text("Kort og betaling")
     page.get_by_role("link", name="Spärra kortet om det kommit bort").click()
 
-    expect(page).to_have_url(f"{live_server.url}/help/nb/sparra-kortet/")
+    expect(page).to_have_url(f"{live_server.url}/help/nb/sparra-kortet-om-det-kommit-bort/")
     expect(page.get_by_test_id("help-fallback-note")).to_have_text(
         "Denne artikkelen finnes ikke på Norsk (bokmål); viser Svenska."
     )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_case_api_indexes"),
+        ("cases", "0010_portal_rating_and_visible_categories"),
         ("customers", "0012_erasure_and_legal_hold"),
         ("interactions", "0005_loop_guard"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
