@@ -184,6 +184,7 @@ class Case(models.Model):
     customer = models.ForeignKey(
         "customers.Customer",
         null=True,
+        db_index=False,  # case_customer_newest leads with it (every index costs each non-HOT update)
         blank=True,
         on_delete=models.CASCADE,
         related_name="cases",
@@ -215,12 +216,19 @@ class Case(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     queue = models.ForeignKey(
-        Queue, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", verbose_name=_("queue")
+        Queue,
+        null=True,
+        blank=True,
+        db_index=False,  # case_queue_newest leads with it
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        verbose_name=_("queue"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
+        db_index=False,  # case_assignee_status leads with it
         on_delete=models.SET_NULL,
         related_name="cases",
         verbose_name=_("assignee"),
@@ -230,7 +238,12 @@ class Case(models.Model):
     vip_rank = models.PositiveSmallIntegerField(default=0)
     #: The thread replies go to (email threading, the reference token); others may join by merging.
     conversation = models.ForeignKey(
-        "interactions.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "interactions.Conversation",
+        null=True,
+        blank=True,
+        db_index=False,  # case_conversation leads with it
+        on_delete=models.SET_NULL,
+        related_name="cases",
     )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"
