@@ -212,7 +212,12 @@ def _calendar_change(number: int) -> str:
                 actor=actor, calendar_id=sweden, weekday=weekday, periods=[[opens, "17:00"]]
             )
         return f"weekly hours {opens}-17:00"
+    calendar = calendar_selectors.calendar_get(sweden)
+    assert calendar is not None
+    special = {each.date for each in calendar.days.all()}
     day = dt.date.today() + dt.timedelta(days=30 + number)
+    while day in special:  # a --reuse run: a day an earlier run closed would change nothing
+        day += dt.timedelta(days=1)
     calendar_services.special_day_set(
         actor=actor, calendar_id=sweden, date=day, kind="closed", name=f"Bench {number}"
     )

@@ -14,6 +14,10 @@ the distance: a 40-hour target or one of a year costs the same as one of five mi
 
 Times inside are integer microseconds since the Unix epoch, so sums are exact:
 ``add_minutes(add_minutes(s, a), b) == add_minutes(s, a + b)`` holds to the microsecond.
+
+For many questions at once (a recompute of 100,000 cases), :meth:`BusinessHours.positions` hands out
+the same tables as numpy arrays (:class:`BusinessPositions`): a moment's business position (open time
+before it) and the first instant a position is reached are then one ``searchsorted`` over all of them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
 
 UTC = dt.UTC
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -157,6 +164,11 @@ class BusinessHours:
             return due.astimezone(self.zone)
         return self.add_business_time(due, paused)
 
+    def positions(self, earliest: int) -> BusinessPositions:
+        """The open intervals for questions about moments from ``earliest`` (microseconds since the
+        epoch) on, as numpy arrays; see :class:`BusinessPositions`."""
+        return BusinessPositions(self, self._covering(earliest))
+
     def periods_on(self, date: dt.date) -> tuple[Period, ...]:
         """The wall-clock periods the calendar keeps on ``date``."""
         periods = self.days.get(date)
@@ -280,3 +292,74 @@ class BusinessHours:
             else:
                 high = middle
         return high
+
+
+Microseconds = npt.NDArray[np.int64]
+
+
+class BusinessPositions:
+    """:class:`BusinessHours` arithmetic over arrays of instants (integer microseconds since the
+    epoch). A *position* is the open time from a fixed origin up to an instant, so the business time
+    between two instants is the difference of their positions and a target of ``n`` microseconds of
+    business time from ``s`` falls due at :meth:`at` ``(of(s) + n)``: exactly what
+    :meth:`BusinessHours.add_business_time` and :meth:`BusinessHours.business_time_between` answer,
+    one ``searchsorted`` for a whole array. Positions are only comparable within one object (its
+    origin is the first year its tables cover); it grows the tables forward as it is asked about
+    later instants, never backward (ask it about nothing before ``earliest``)."""
+
+    def __init__(self, hours: BusinessHours, table: _Table) -> None:
+        self._hours = hours
+        self._origin = table.begins_at
+        self._use(table)
+
+    def _use(self, table: _Table) -> None:
+        self._table = table
+        self._starts = np.array(table.starts, dtype=np.int64)
+        self._ends = np.array(table.ends, dtype=np.int64)
+        self._totals = np.array(table.totals, dtype=np.int64)
+        # Open time in this table before the origin: 0 unless another thread grew it backward.
+        self._base = BusinessHours._open_before(table, self._origin) if table.begins_at < self._origin else 0
+
+    def _grow(self, *, until: int | None = None, total: int | None = None) -> None:
+        """Grow the tables until they hold the instant ``until`` or the position ``total``."""
+        limit = self._table.last_year + SEARCH_YEARS
+        while (until is not None and until >= self._table.ends_at - 86_400_000_000 * 2) or (
+            total is not None and (not len(self._totals) or self._totals[-1] - self._base < total)
+        ):
+            if self._table.last_year >= limit:
+                raise NeverOpen("the calendar is not open that long in the coming years")
+            self._use(self._hours._extended(self._table.last_year + 1))
+
+    def of(self, moments: Microseconds) -> Microseconds:
+        """The business position of each instant (none before ``earliest``)."""
+        if not len(moments):
+            return moments.copy()
+        self._grow(until=int(moments.max()))
+        index = np.searchsorted(self._starts, moments, side="right") - 1
+        safe = np.maximum(index, 0)
+        before = self._totals[safe] - np.maximum(0, self._ends[safe] - moments)
+        return np.where(index >= 0, before, 0) - self._base
+
+    def at(self, positions: Microseconds) -> Microseconds:
+        """The first instant each position is reached (an open moment or a period's very end), as
+        :meth:`BusinessHours.add_business_time` answers for a positive duration."""
+        if not len(positions):
+            return positions.copy()
+        self._grow(total=int(positions.max()))
+        wanted = positions + self._base
+        index = np.searchsorted(self._totals, wanted, side="left")
+        return self._ends[index] - (self._totals[index] - wanted)
+
+    def next_open(self, moments: Microseconds) -> Microseconds:
+        """Each instant itself when the calendar is open then, else the next opening."""
+        if not len(moments):
+            return moments.copy()
+        self._grow(until=int(moments.max()))
+        index = np.searchsorted(self._starts, moments, side="right") - 1
+        inside = (index >= 0) & (moments < self._ends[np.maximum(index, 0)])
+        following = index + 1
+        while not inside.all() and following.max() >= len(self._starts):
+            self._grow(until=self._table.ends_at)
+            index = np.searchsorted(self._starts, moments, side="right") - 1
+            following = index + 1
+        return np.where(inside, moments, self._starts[np.minimum(following, len(self._starts) - 1)])

@@ -11,21 +11,26 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from psycopg import sql
 
-from lojal.calendars.arithmetic import BusinessHours
+from lojal.calendars.arithmetic import EPOCH, BusinessHours
 from lojal.cases.models import OPEN_STATUSES, Case, ClockPause, SlaCalendarState
+from lojal.cases.sla import batch
 from lojal.cases.sla import hours as calendar_hours
 from lojal.cases.sla.clocks import NO_CLOCKS, Clocks, Facts, Pause, clocks_compute
-from lojal.cases.sla.matching import PolicyBook
+from lojal.cases.sla.matching import PolicyBook, Targets
 
 CHUNK = 20_000
+_MICROSECOND = dt.timedelta(microseconds=1)
 #: The facts the clocks read, in this order.
 READ = (
     "id",
@@ -163,43 +168,171 @@ def _chunks(condition: Q, size: int) -> Iterator[list[tuple[CaseRow, tuple[Any, 
         last = rows[-1][0]
 
 
-def clocks_recompute_stale(*, at: dt.datetime | None = None, chunk: int = CHUNK) -> int:
+def clocks_recompute_stale(
+    *, at: dt.datetime | None = None, chunk: int = CHUNK, workers: int | None = None
+) -> int:
     """Recompute the due times of the open cases of every calendar whose revision moved on since the
-    last recompute; returns how many cases were written (those whose due times changed)."""
+    last recompute; returns how many cases were written (those whose due times changed).
+
+    On PostgreSQL, outside a transaction, the cases are split into ``workers`` id ranges (setting
+    ``SLA_RECOMPUTE_WORKERS``, default 2) recomputed at once, each on its own connection: the chunks
+    are independent, and the UPDATE of one range runs in the server while another is read and
+    computed. Elsewhere (SQLite, inside a transaction) one range, in this connection."""
     at = at or timezone.now()
     revisions = calendar_hours.calendar_revisions()
     done = dict(SlaCalendarState.objects.values_list("calendar_id", "revision"))
     default_id = calendar_hours.default_calendar_id()
-    book: PolicyBook | None = None
+    if workers is None:
+        workers = int(getattr(settings, "SLA_RECOMPUTE_WORKERS", 2))
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        workers = 1
     written = 0
     for calendar_id, revision in sorted(revisions.items()):
         if done.get(calendar_id) == revision:
             continue
-        hours = calendar_hours.hours_of(calendar_id)
-        for rows in _chunks(_calendar_cases(calendar_id, default_id), chunk):
-            book = book or PolicyBook()
-            pauses = pauses_of([], open_cases_between=(rows[0][0].id, rows[-1][0].id))
-            changed = []
-            for row, stored in rows:
-                policy_id, clocks = row_clocks(
-                    row, book=book, hours=hours, pauses=pauses.get(row.id, []), at=at
-                )
-                derived = (
-                    policy_id,
-                    clocks.first_response_due,
-                    clocks.next_response_due,
-                    clocks.resolution_due,
-                    clocks.next_due,
-                    clocks.is_breached,
-                    clocks.check_at,
-                )
-                if derived != stored[:-1] or stored[-1] == 0:
-                    changed.append((row.id, *derived[:-1], revision, derived[-1]))
-            written += clocks_write(changed)
+        cases = _calendar_cases(calendar_id, default_id)
+        bounds = Case.objects.filter(cases).aggregate(first=Min("id"), last=Max("id"))
+        if bounds["first"] is not None:
+            job = _Job(
+                cases=cases,
+                book=PolicyBook(),
+                hours=calendar_hours.hours_of(calendar_id),
+                at=at,
+                revision=revision,
+                chunk=chunk,
+            )
+            ranges = _id_ranges(bounds["first"], bounds["last"], max(workers, 1))
+            if len(ranges) == 1:
+                written += job.run(ranges[0])
+            else:
+                with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
+                    written += sum(pool.map(job.run_on_own_connection, ranges))
         SlaCalendarState.objects.update_or_create(
             calendar_id=calendar_id, defaults={"revision": revision, "recomputed_at": at}
         )
     return written
+
+
+def _id_ranges(first: int, last: int, parts: int) -> list[tuple[int, int]]:
+    """``first``..``last`` cut into up to ``parts`` consecutive ranges of about equal width."""
+    width = max(1, -(-(last - first + 1) // parts))
+    return [(low, min(low + width - 1, last)) for low in range(first, last + 1, width)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One calendar's recompute, for one id range at a time."""
+
+    cases: Q
+    book: PolicyBook
+    hours: BusinessHours
+    at: dt.datetime
+    revision: int
+    chunk: int
+
+    def run(self, bounds: tuple[int, int]) -> int:
+        written = 0
+        first, last = bounds
+        for rows in _chunks(self.cases & Q(id__gte=first, id__lte=last), self.chunk):
+            pauses = pauses_of([], open_cases_between=(rows[0][0].id, rows[-1][0].id))
+            changes = chunk_changes(
+                rows, book=self.book, hours=self.hours, pauses=pauses, at=self.at, revision=self.revision
+            )
+            written += clocks_write(changes)
+        return written
+
+    def run_on_own_connection(self, bounds: tuple[int, int]) -> int:
+        """:meth:`run` in a worker thread (Django gives it its own connection, closed here)."""
+        try:
+            return self.run(bounds)
+        finally:
+            connection.close()
+
+
+def _instant(moment: dt.datetime | None) -> int | None:
+    return None if moment is None else _microseconds(moment)
+
+
+def _microseconds(moment: dt.datetime) -> int:
+    return (moment - EPOCH) // _MICROSECOND
+
+
+def _moment(value: int | None) -> dt.datetime | None:
+    return None if value is None else EPOCH + dt.timedelta(microseconds=value)
+
+
+def _values(column: batch.Column) -> list[int | None]:
+    return [
+        value if known else None
+        for value, known in zip(column.at.tolist(), column.known.tolist(), strict=True)
+    ]
+
+
+def chunk_changes(
+    rows: Sequence[tuple[CaseRow, tuple[Any, ...]]],
+    *,
+    book: PolicyBook,
+    hours: BusinessHours,
+    pauses: dict[int, list[Pause]],
+    at: dt.datetime,
+    revision: int,
+) -> list[tuple[Any, ...]]:
+    """The (id, *WRITTEN) rows of the cases in ``rows`` (each with what it holds now, ``STORED``)
+    whose derived values come out different in the calendar ``hours`` at ``revision``, or that were
+    never computed. The arithmetic is :func:`lojal.cases.sla.batch.clocks_batch`, over all at once."""
+    matched: dict[tuple[int | None, int | None, str, int], Targets | None] = {}
+    targets: list[Targets | None] = []
+    for row, _stored in rows:
+        key = (row.queue_id, row.category_id, row.priority, row.vip_rank)
+        if key not in matched:
+            matched[key] = book.match(
+                queue_id=row.queue_id,
+                category_id=row.category_id,
+                priority=row.priority,
+                vip_rank=row.vip_rank,
+            )
+        targets.append(matched[key])
+    cases = [row for row, _stored in rows]
+    facts = batch.CaseFacts(
+        opened=np.array([_microseconds(row.opened_at) for row in cases], dtype=np.int64),
+        is_open=np.array([row.status in OPEN_STATUSES for row in cases], dtype=np.bool_),
+        first_responded=batch.Column.of([_instant(row.first_responded_at) for row in cases]),
+        customer_wrote=batch.Column.of([_instant(row.customer_wrote_at) for row in cases]),
+        answered=batch.Column.of([_instant(row.answered_at) for row in cases]),
+        solved=batch.Column.of([_instant(row.solved_at) for row in cases]),
+        pauses=batch.Pauses.of(
+            [
+                [(_microseconds(began), _instant(ended)) for began, ended in pauses.get(row.id, ())]
+                for row in cases
+            ]
+        ),
+    )
+    policies = batch.Policies(
+        first_response=batch.Column.of([each.first_response if each else None for each in targets]),
+        next_response=batch.Column.of([each.next_response if each else None for each in targets]),
+        resolution=batch.Column.of([each.resolution if each else None for each in targets]),
+        near_percent=np.array([each.near_percent if each else 0 for each in targets], dtype=np.int64),
+    )
+    moments = [facts.opened, facts.pauses.paused[facts.pauses.present]]
+    earliest = int(min(values.min() for values in moments if len(values))) if len(cases) else 0
+    clocks = batch.clocks_batch(hours.positions(earliest), policies, facts, at=_instant(at) or 0)
+    derived = zip(
+        [each.policy_id if each else None for each in targets],
+        _values(clocks.first_response_due),
+        _values(clocks.next_response_due),
+        _values(clocks.resolution_due),
+        _values(clocks.next_due),
+        clocks.is_breached.tolist(),
+        _values(clocks.check_at),
+        strict=True,
+    )
+    changed = []
+    for (row, stored), values in zip(rows, derived, strict=True):
+        now = (*stored[:1], *(_instant(each) for each in stored[1:5]), stored[5], _instant(stored[6]))
+        if values != now or stored[-1] == 0:
+            policy_id, *dues, is_breached, check_at = values
+            changed.append((row.id, policy_id, *map(_moment, dues), is_breached, revision, _moment(check_at)))
+    return changed
 
 
 def clocks_write(values: Iterable[tuple[Any, ...]]) -> int:
