@@ -59,7 +59,17 @@ PORTAL_PAGES = {
         "language",
         "theme_css",
         "logo",
+        # A one-time link's page, the code form (after a code was asked for) and ending a session need a
+        # customer's sign-in in progress (tests/browser/test_portal.py, tests/portal/test_login.py).
+        "login-link",
+        "login-code",
+        "session-end",
     )
+} | {
+    # The help centre's pages behind the portal's sign-in: the public help centre's templates, walked
+    # at /help/ (HELP_PUBLIC) and signed in by tests/knowledge/test_help_portal.py.
+    f"portal-help:{name}"
+    for name in ("home", "search", "category", "article", "feedback")
 }
 NOT_PAGES = (
     {
