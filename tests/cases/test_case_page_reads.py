@@ -25,9 +25,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 #: session, user, the case (queue, category, assignee and the desk setup's version), the presence
-#: upsert, the messages, their attachments, the notes, the customer, their other open cases, the
-#: history, tags, time entries, who else is here, the staff.
-CASE_PAGE_QUERIES = 14
+#: upsert, the messages, their attachments, the notes, the customer, their other open cases, tags,
+#: time entries, who else is here, the staff (the history comes after the page, as the panel's rest).
+CASE_PAGE_QUERIES = 13
 
 
 def _queries(client: Client, url: str, **headers: Any) -> tuple[int, str]:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/<int:case_id>/follow-up/", case.follow_up, name="follow_up"),
     path("cases/<int:case_id>/presence/", case.presence, name="presence"),
     path("cases/<int:case_id>/customer/", case.customer_more, name="customer_more"),
+    path("cases/<int:case_id>/history/", case.history, name="history"),
     path("cases/<int:case_id>/articles/", articles.article_search, name="article_search"),
     path("cases/<int:case_id>/articles/insert/", articles.article_insert, name="article_insert"),
     path("macros/", setup.macro_list, name="macros"),

@@ -57,7 +57,6 @@ def _page(
         "case": case,
         "entries": reads.conversation(case=case),
         "panel": reads.customer_panel(case=case),
-        "history": reads.history(case=case),
         "tags": reads.case_tags(case=case),
         "time_entries": reads.time_entries(case=case),
         "others": desk.presence_others(case_id=case.pk, user_id=user.pk),
@@ -78,6 +77,14 @@ def _page_case_or_404(case_id: int) -> Case:
     if case is None:
         raise Http404(_("No case with id %(id)s.") % {"id": case_id})
     return case
+
+
+@require_GET
+@allowed_to(Action.CUSTOMER_VIEW)
+def history(request: HttpRequest, case_id: int) -> HttpResponse:
+    """htmx, once the case page is shown: the case's changes in words (the page's last block)."""
+    case = _page_case_or_404(case_id)
+    return render(request, "cases/_history.html", {"history": reads.history(case=case)})
 
 
 @allowed_to(Action.CUSTOMER_VIEW)
