@@ -477,6 +477,7 @@ def _pages(seed: int, requests: int) -> dict[str, list[float]]:
         "queue view page": [],
         "case page": [],
         "case page's customer panel, loaded after it (htmx)": [],
+        "case page's history, loaded after it (htmx)": [],
         "KPI dashboard, this quarter": [],
     }
     for _ in range(3):  # warm the caches and the connection
@@ -488,6 +489,9 @@ def _pages(seed: int, requests: int) -> dict[str, list[float]]:
         pages["case page"].append(timed(f"/service/cases/{case_id}/"))
         pages["case page's customer panel, loaded after it (htmx)"].append(
             timed(f"/service/cases/{case_id}/customer/", headers={"HX-Request": "true"})
+        )
+        pages["case page's history, loaded after it (htmx)"].append(
+            timed(f"/service/cases/{case_id}/history/", headers={"HX-Request": "true"})
         )
     for _ in range(max(5, requests // 20)):
         pages["KPI dashboard, this quarter"].append(timed("/service/kpis/", quarter))
