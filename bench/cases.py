@@ -57,9 +57,17 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure the database a --keep run left")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the pages, timed in this process, on the database a --keep run left (implies --reuse "
+        "and --keep: the database is never dropped)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.pages_only:
+        return _run_pages_only(args)
     database = bench_database(args.database, args.database_name)
     var_dir = RESULTS / f"var-cases-{args.database}"
     env = server_env(database.url, var_dir)
@@ -110,6 +118,31 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(report)
     path = RESULTS / f"cases-{args.database}-{args.cases}.md"
+    path.write_text(report + "\n")
+    _say(f"Written to {path.relative_to(RESULTS.parent.parent)} in {time.monotonic() - started:,.0f} s")
+    return 0
+
+
+def _run_pages_only(args: argparse.Namespace) -> int:
+    """The pages alone on a kept database: no loading, no API server, and the database left in place."""
+    database = bench_database(args.database, args.database_name)
+    var_dir = RESULTS / f"var-cases-{args.database}"
+    env = server_env(database.url, var_dir)
+    facts: dict[str, str] = {"load average before": _load_average()}
+    started = time.monotonic()
+    creating = f"Creating {args.database} database {args.database_name}"
+    if not database_prepare(database, env, reuse=True, creating=creating, migrate_on_reuse=True):
+        return 2
+    _bench_user()
+    facts.update(_counts())
+    facts["database size"] = f"{database.size_bytes() / 1024 / 1024:,.0f} MB"
+    facts["load average at the pages"] = _load_average()
+    pages = _pages(args.seed, args.requests)
+    facts["load average after"] = _load_average()
+    report = _report(args, database.describe(), facts, {}, pages)
+    print()
+    print(report)
+    path = RESULTS / f"cases-pages-{args.database}-{args.cases}.md"
     path.write_text(report + "\n")
     _say(f"Written to {path.relative_to(RESULTS.parent.parent)} in {time.monotonic() - started:,.0f} s")
     return 0
@@ -380,9 +413,10 @@ def _report(
     out.write(f"- commit {commit()}, {machine()}\n- {database}\n")
     for name, value in facts.items():
         out.write(f"- {name}: {value}\n")
+    pages_only = " --pages-only" if args.pages_only else ""
     out.write(
         f"- command: `python -m bench cases --database {args.database} --customers {args.customers} "
-        f"--cases {args.cases} --open {args.open} --database-name {args.database_name}`\n\n"
+        f"--cases {args.cases} --open {args.open} --database-name {args.database_name}{pages_only}`\n\n"
     )
     out.write("| request | measured by | requests | p50 ms | p95 ms | p99 ms | max ms |\n")
     out.write("|---|---|---:|---:|---:|---:|---:|\n")
@@ -429,9 +463,11 @@ def _pages(seed: int, requests: int) -> dict[str, list[float]]:
     start, end = quarter_of(timezone.localdate())
     quarter = {"start": start.isoformat(), "end": end.isoformat()}
 
-    def timed(path: str, params: dict[str, str] | None = None) -> float:
+    def timed(
+        path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> float:
         began = time.perf_counter()
-        response = client.get(path, params or {})
+        response = client.get(path, params or {}, headers=headers)
         elapsed = (time.perf_counter() - began) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"{path} answered {response.status_code}")
@@ -440,6 +476,8 @@ def _pages(seed: int, requests: int) -> dict[str, list[float]]:
     pages: dict[str, list[float]] = {
         "queue view page": [],
         "case page": [],
+        "case page's customer panel, loaded after it (htmx)": [],
+        "case page's history, loaded after it (htmx)": [],
         "KPI dashboard, this quarter": [],
     }
     for _ in range(3):  # warm the caches and the connection
@@ -447,7 +485,14 @@ def _pages(seed: int, requests: int) -> dict[str, list[float]]:
         timed(f"/service/cases/{open_ids[0]}/")
     for _ in range(requests):
         pages["queue view page"].append(timed(f"/service/queues/{rng.choice(queue_ids)}/cases/"))
-        pages["case page"].append(timed(f"/service/cases/{rng.choice(open_ids)}/"))
+        case_id = rng.choice(open_ids)
+        pages["case page"].append(timed(f"/service/cases/{case_id}/"))
+        pages["case page's customer panel, loaded after it (htmx)"].append(
+            timed(f"/service/cases/{case_id}/customer/", headers={"HX-Request": "true"})
+        )
+        pages["case page's history, loaded after it (htmx)"].append(
+            timed(f"/service/cases/{case_id}/history/", headers={"HX-Request": "true"})
+        )
     for _ in range(max(5, requests // 20)):
         pages["KPI dashboard, this quarter"].append(timed("/service/kpis/", quarter))
     return pages

@@ -18,6 +18,17 @@ from lojal.accounts.services import token_create, user_create
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
+@pytest.fixture(autouse=True)
+def _desk_setup_forgotten() -> Any:
+    """Each test starts without the desk setup a previous test's (rolled back) database left in this
+    process's memory (lojal.cases.desk_setup)."""
+    from lojal.cases.desk_setup import desk_setup_forget
+
+    desk_setup_forget()
+    yield
+    desk_setup_forget()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     on_postgres = bool(os.environ.get("LOJAL_TEST_ON_POSTGRES"))
     skip_pg = pytest.mark.skip(reason="PostgreSQL run only (set LOJAL_TEST_DATABASE_URL)")

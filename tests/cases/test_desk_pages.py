@@ -208,6 +208,9 @@ def test_status_change_is_in_the_history_in_words(desk_world: dict[str, Any]) ->
     )
 
     page = client.get(f"/service/cases/{plain.pk}/").content.decode()
+    history = client.get(f"/service/cases/{plain.pk}/history/", HTTP_HX_REQUEST="true").content.decode()
+    assert f'hx-get="/service/cases/{plain.pk}/history/"' in page and "Status: New" not in page
+    page = history
     assert "Status: New → Waiting for a third party" in page
     assert "Assignee: nobody → Sara" in page
 

@@ -135,6 +135,8 @@ ENDPOINTS: dict[str, Call] = {
         f"/service/cases/{w.case_id}/macro/", {"macro": w.macro_id, "text": ""}, **HTMX
     ),
     "cases:presence": lambda c, w: c.post(f"/service/cases/{w.case_id}/presence/", {"text": "Hej"}, **HTMX),
+    "cases:customer_more": lambda c, w: c.get(f"/service/cases/{w.case_id}/customer/", **HTMX),
+    "cases:history": lambda c, w: c.get(f"/service/cases/{w.case_id}/history/", **HTMX),
     "calendars:list": lambda c, w: c.get("/service/calendars/", {"country": "SE"}, **HTMX),
     "public:chat_session": lambda c, w: Client().get(f"/chat/s/{w.chat_token}/", **HTMX),
     "public:chat_send": lambda c, w: Client().post(f"/chat/s/{w.chat_token}/send/", {"text": "Tack"}, **HTMX),

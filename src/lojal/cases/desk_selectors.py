@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from lojal.accounts import selectors as accounts_selectors
 from lojal.cases import selectors
+from lojal.cases.desk_setup import DeskSetup, desk_setup, desk_setup_version_subquery
 from lojal.cases.models import OPEN_STATUSES, Case, CaseChange, Category, Queue
 
 # The due state ("breached", "near", "") lives with the other reads of one case, in selectors.
@@ -81,14 +82,18 @@ def desk_order(cases: QuerySet[Case], *, sort: str, order_by: tuple[str, ...]) -
     return cases.order_by(*order_by)
 
 
-def desk_choices() -> dict[str, Any]:
-    """The filters', bulk bar's and case form's choices: queues, statuses, staff, categories."""
+def desk_choices(setup: DeskSetup | None = None) -> dict[str, Any]:
+    """The filters', bulk bar's and case form's choices: queues, statuses, staff, categories (the
+    queues and categories from the process's copy of the desk's setup, :mod:`lojal.cases.desk_setup`)."""
+    setup = setup or desk_setup()
     return {
-        "queues": list(Queue.objects.filter(is_active=True).only("pk", "name")),
+        "queues": setup.queues,
         "statuses": Case.Status.choices,
         "priorities": Case.Priority.choices,
-        "staff": list(accounts_selectors.staff_list(active_only=True)),
-        "categories": list(Category.objects.filter(is_active=True).select_related("parent")),
+        "staff": list(
+            accounts_selectors.staff_list(active_only=True).only("pk", "username", "first_name", "last_name")
+        ),
+        "categories": setup.categories,
     }
 
 
@@ -103,11 +108,37 @@ class Entry:
     folded: str = ""
 
 
+def case_for_page(*, case_id: int) -> Case | None:
+    """The case as its page shows it, with its queue, category and assignee in the same query (the
+    customer comes with the panel, :func:`customer_panel`), and the desk setup's version
+    (``desk_setup_version``) for :func:`~lojal.cases.desk_setup.desk_setup`."""
+    return (
+        Case.objects.select_related("queue", "category", "assignee")
+        .annotate(desk_setup_version=desk_setup_version_subquery())
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+def case_tags(*, case: Case) -> list[str]:
+    return list(case.tags.values_list("name", flat=True))
+
+
+def time_entries(*, case: Case, limit: int = 10) -> list[Any]:
+    """The case's latest time entries with who spent the time."""
+    return list(
+        case.time_entries.select_related("user").only(
+            "case_id", "spent_on", "minutes", "note", "user__username", "user__first_name", "user__last_name"
+        )[:limit]
+    )
+
+
 def conversation(*, case: Case) -> list[Entry]:
     """The case's messages, oldest first, with its internal notes between them where they were written."""
-    ids = list(case.interaction_links.values_list("interaction_id", flat=True))
+    # The case's links as a subquery: the messages come in one query, not the links' ids and then them.
+    linked = case.interaction_links.values("interaction_id")
     entries = []
-    for interaction in interactions_selectors.interactions_in(interaction_ids=ids):
+    for interaction in interactions_selectors.interactions_in(interaction_ids=linked):
         new_text, folded = interactions_selectors.message_parts(text=interaction.body_text)
         entries.append(
             Entry(
@@ -181,13 +212,11 @@ def history(*, case: Case) -> list[HistoryLine]:
 
 @dataclass
 class Panel:
-    """The customer's 360 panel on a case: who, how valuable, what else is going on."""
+    """The customer's 360 panel on a case: who, and what else they have open. The rest of it (how
+    valuable, the last contacts, holdings) comes after the page: :func:`customer_more`."""
 
     customer: Any
-    revenue: Any
     open_cases: list[Case] = field(default_factory=list)
-    contacts: list[Any] = field(default_factory=list)
-    holdings: list[Any] = field(default_factory=list)
 
 
 def customer_panel(*, case: Case) -> Panel | None:
@@ -197,12 +226,36 @@ def customer_panel(*, case: Case) -> Panel | None:
     customer = customers_selectors.customer_summary(customer_id=customer_id)
     if customer is None:
         return None
-    return Panel(
-        customer=customer,
+    open_cases = (
+        selectors.customer_cases(customer_id=customer_id, open_only=True)
+        .exclude(pk=case.pk)
+        .only("pk", "number", "subject", "status")
+    )
+    return Panel(customer=customer, open_cases=list(open_cases[:PANEL_ROWS]))
+
+
+@dataclass
+class PanelMore:
+    """The lower part of a case's customer panel, loaded once the page is shown."""
+
+    customer_id: int | None
+    revenue: Any = None
+    contacts: list[Any] = field(default_factory=list)
+    holdings: list[Any] = field(default_factory=list)
+
+
+def customer_more(*, case_id: int) -> PanelMore | None:
+    """Lifetime revenue, last contacts and holdings of the case's customer; None when there is no such
+    case, an empty :class:`PanelMore` when it has no customer."""
+    found = Case.objects.filter(pk=case_id).values_list("customer_id", flat=True)[:1]
+    if not found:
+        return None
+    customer_id = found[0]
+    if customer_id is None:
+        return PanelMore(customer_id=None)
+    return PanelMore(
+        customer_id=customer_id,
         revenue=sales_selectors.customer_revenue(customer_id=customer_id).lifetime,
-        open_cases=list(
-            selectors.customer_cases(customer_id=customer_id, open_only=True).exclude(pk=case.pk)[:PANEL_ROWS]
-        ),
         contacts=list(interactions_selectors.interactions_of(customer_id=customer_id)[:PANEL_ROWS]),
         holdings=list(sales_selectors.holding_list(customer_id=customer_id)[:PANEL_ROWS]),
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lojal.accounts.roles import Action
+from lojal.cases.desk_setup import desk_setup_changed
 from lojal.cases.models import Case, Category, Macro
 from lojal.cases.services import _text, case_change, case_tags_set
 from lojal.core.audit import audit_record
@@ -112,6 +113,7 @@ def macro_save(
             macro.save()
             action = "macro.changed"
         audit_record(actor=actor, action=action, obj=macro, label=macro.name)
+        desk_setup_changed()
     return macro
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lojal.accounts import selectors as accounts_selectors
 from lojal.accounts.roles import Action
+from lojal.cases.desk_setup import desk_setup_changed
 from lojal.cases.models import Queue, SlaPolicy
 from lojal.core.audit import audit_record
 from lojal.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -79,6 +80,7 @@ def queue_create(*, actor: Any, data: Mapping[str, Any]) -> Queue:
         raise ValidationError.for_field("name", _("This field is required."))
     queue = Queue.objects.create(**_cleaned(data, queue_id=None))
     audit_record(actor=actor, action="queue.created", obj=queue, label=queue.name)
+    desk_setup_changed()
     return queue
 
 
@@ -97,4 +99,5 @@ def queue_update(*, actor: Any, queue_id: int, data: Mapping[str, Any]) -> Queue
             setattr(queue, field, new)
         queue.save()
         audit_record(actor=actor, action="queue.changed", obj=queue, changes=changes, label=queue.name)
+        desk_setup_changed()
     return queue

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lojal.accounts.roles import Action
+from lojal.cases.desk_setup import desk_setup_changed
 from lojal.cases.models import Category, Queue, SlaPolicy
 from lojal.cases.services import _text
 from lojal.core.audit import audit_record
@@ -99,4 +100,5 @@ def category_save(
             obj=category,
             label=name,
         )
+        desk_setup_changed()
     return category

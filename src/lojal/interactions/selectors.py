@@ -195,9 +195,9 @@ def open_chat_count() -> int:
     return ChatSession.objects.filter(state=ChatSession.State.OPEN).count()
 
 
-def interactions_in(*, interaction_ids: list[int]) -> QuerySet[Interaction]:
+def interactions_in(*, interaction_ids: Iterable[int] | QuerySet[Any]) -> QuerySet[Interaction]:
     """These interactions, oldest first, with what a conversation view shows of each (another app's
-    thread: a case's conversation)."""
+    thread: a case's conversation). ``interaction_ids`` may be a query of ids (read as a subquery)."""
     return (
         Interaction.objects.filter(pk__in=interaction_ids)
         .select_related("email", "staff", "outbound")

@@ -19,6 +19,7 @@ from lojal.accounts.decorators import allowed_to
 from lojal.accounts.roles import Action
 from lojal.cases import desk, macros, selectors, services
 from lojal.cases import desk_selectors as reads
+from lojal.cases.desk_setup import desk_setup
 from lojal.cases.models import Case
 from lojal.cases.replies import REPLY_CHANNELS
 from lojal.core.errors import LojalError, NotFound
@@ -51,34 +52,60 @@ def _page(
     may_work = user.can(Action.CASE_WORK)
     if may_work:
         desk.presence_touch(user=user, case_id=case.pk)
+    setup = desk_setup(version=getattr(case, "desk_setup_version", None))
     context: dict[str, Any] = {
         "case": case,
         "entries": reads.conversation(case=case),
         "panel": reads.customer_panel(case=case),
-        "history": reads.history(case=case),
-        "tags": list(case.tags.values_list("name", flat=True)),
-        "time_entries": list(case.time_entries.select_related("user")[:10]),
+        "tags": reads.case_tags(case=case),
+        "time_entries": reads.time_entries(case=case),
         "others": desk.presence_others(case_id=case.pk, user_id=user.pk),
         "may_work": may_work,
-        "macros": list(macros.macro_list()),
+        "macros": setup.macros,
         "channels": REPLY_CHANNELS,
         "errors": errors or {},
         "posted": request.POST if status != 200 else {},
         "due_state": reads.due_state(case, now=timezone.now()),
         "tomorrow": timezone.localdate() + dt.timedelta(days=1),
-        **reads.desk_choices(),
+        **reads.desk_choices(setup),
     }
     return render(request, "cases/case.html", context, status=status)
 
 
+def _page_case_or_404(case_id: int) -> Case:
+    case = reads.case_for_page(case_id=case_id)
+    if case is None:
+        raise Http404(_("No case with id %(id)s.") % {"id": case_id})
+    return case
+
+
+@require_GET
+@allowed_to(Action.CUSTOMER_VIEW)
+def history(request: HttpRequest, case_id: int) -> HttpResponse:
+    """htmx, once the case page is shown: the case's changes in words (the page's last block)."""
+    case = _page_case_or_404(case_id)
+    return render(request, "cases/_history.html", {"history": reads.history(case=case)})
+
+
 @allowed_to(Action.CUSTOMER_VIEW)
 def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _page(request, _case_or_404(case_id))
+    return _page(request, _page_case_or_404(case_id))
+
+
+@require_GET
+@allowed_to(Action.CUSTOMER_VIEW)
+def customer_more(request: HttpRequest, case_id: int) -> HttpResponse:
+    """htmx, once the case page is shown: the lower part of its customer panel (lifetime revenue, last
+    contacts, holdings), read after the page so the page itself answers sooner."""
+    more = reads.customer_more(case_id=case_id)
+    if more is None:
+        raise Http404(_("No case with id %(id)s.") % {"id": case_id})
+    return render(request, "cases/_panel_more.html", {"more": more})
 
 
 def _refused(request: HttpRequest, case_id: int, form: str, error: LojalError) -> HttpResponse:
     """The page again with the error at the form that was sent; nothing was changed."""
-    return _page(request, _case_or_404(case_id), status=422, errors={form: _first_error(error)})
+    return _page(request, _page_case_or_404(case_id), status=422, errors={form: _first_error(error)})
 
 
 @require_POST
@@ -200,7 +227,7 @@ def follow_up(request: HttpRequest, case_id: int) -> HttpResponse:
         label = {"subject": _("Subject"), "due_date": _("Due date"), "notes": _("Notes")}
         field, reasons = next(iter(form.errors.items()))
         words = f"{label.get(field, field)}: {reasons[0]}"
-        return _page(request, _case_or_404(case_id), status=422, errors={"follow_up": words})
+        return _page(request, _page_case_or_404(case_id), status=422, errors={"follow_up": words})
     try:
         desk.case_follow_up(
             actor=request.user,
