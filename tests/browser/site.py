@@ -63,6 +63,8 @@ PORTAL_PAGES = {
         # customer's sign-in in progress (tests/browser/test_portal.py, tests/portal/test_login.py).
         "login-link",
         "login-code",
+        # POST only (signing out).
+        "logout",
         "session-end",
     )
 } | {

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -48,14 +47,14 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if portal_identity(request) is not None:
             return HttpResponseRedirect(HOME)
-        return render(request, "portal/auth/login.html", {"address": ""})
+        return _render(request, "portal/auth/login.html", {"address": ""})
     address = request.POST.get("address", "")
     try:
         asked = login.login_request(
             address=address, client=client_address(request), base_url=request.build_absolute_uri("/")
         )
     except ValidationError as error:
-        return render(
+        return _render(
             request,
             "portal/auth/login.html",
             {"address": address[:254], "error": error.errors.get("address", [error.message])[0]},
@@ -65,9 +64,9 @@ def login_page(request: HttpRequest) -> HttpResponse:
         return _too_many(request, error)
     if asked.kind == LoginChallenge.Kind.LINK:
         context = {"address": asked.address, "minutes": settings.PORTAL_LINK_MINUTES}
-        return render(request, "portal/auth/link_sent.html", context)
+        return _render(request, "portal/auth/link_sent.html", context)
     context = {"address": asked.address, "pending": asked.pending, "minutes": settings.PORTAL_CODE_MINUTES}
-    return render(request, "portal/auth/code.html", context)
+    return _render(request, "portal/auth/code.html", context)
 
 
 @never_cache
@@ -93,7 +92,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             "error": error.message,
             "minutes": settings.PORTAL_CODE_MINUTES,
         }
-        return render(request, "portal/auth/code.html", context, status=_FAILURE_STATUS[error.reason])
+        return _render(request, "portal/auth/code.html", context, status=_FAILURE_STATUS[error.reason])
     return _signed_in(key)
 
 
@@ -105,7 +104,7 @@ def login_link(request: HttpRequest, secret: str) -> HttpResponse:
         state = login.login_link_state(secret=secret)
         if state != "valid":
             return _failed(request, login._link_failure(state))
-        return render(request, "portal/auth/link_confirm.html", {"secret": secret})
+        return _render(request, "portal/auth/link_confirm.html", {"secret": secret})
     try:
         _session, key = login.login_link_use(
             secret=secret,
@@ -120,7 +119,7 @@ def login_link(request: HttpRequest, secret: str) -> HttpResponse:
 
 
 def _failed(request: HttpRequest, error: login.SignInFailed) -> HttpResponse:
-    return render(
+    return _render(
         request, "portal/auth/failed.html", {"message": error.message}, status=_FAILURE_STATUS[error.reason]
     )
 
