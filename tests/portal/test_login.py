@@ -308,3 +308,14 @@ def test_opening_links_is_limited_per_client_address(
 
     assert guesses == [404, 404, 404] and real.status_code == 429
     assert not PortalSession.objects.exists() and LoginChallenge.objects.get().used_at is None
+
+
+def test_the_sign_in_page_speaks_the_language_chosen_on_it() -> None:
+    client = Client()
+
+    chosen = client.post("/portal/language/", {"language": "nb", "next": "/portal/login/"})
+    page = client.get("/portal/login/")
+
+    assert chosen["Location"] == "/portal/login/"
+    assert page["Content-Language"] == "nb"
+    assert "<h1>Logg inn på Mine sider</h1>" in page.content.decode()

@@ -21,7 +21,7 @@ from lojal.portal.sessions import (
     portal_sessions_of,
     portal_token_create,
 )
-from lojal.portal.views import _render, portal_page
+from lojal.portal.views import _render, portal_page, portal_public_page
 
 HOME = "/portal/"
 _FAILURE_STATUS = {"expired": 410, "used": 410, "unknown": 404, "wrong_code": 400}
@@ -41,6 +41,7 @@ def _signed_in(key: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@portal_public_page
 def login_page(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link (email address) or code (mobile number); the answer never says whether the
     address is a customer's."""
@@ -71,6 +72,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
+@portal_public_page
 def login_code(request: HttpRequest) -> HttpResponse:
     """Enter the code from the SMS."""
     address = request.POST.get("address", "")[:40]
@@ -98,6 +100,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@portal_public_page
 def login_link(request: HttpRequest, secret: str) -> HttpResponse:
     """The link from the email: GET only shows a button (mail scanners open links), POST signs in."""
     if request.method == "GET":

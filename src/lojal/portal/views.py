@@ -49,6 +49,22 @@ def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+def portal_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of My pages before signing in (the sign-in pages), in the language the reader chose on
+    the page (the portal's language cookie), else the company's default."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = language_choose(request)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        return response
+
+    return wrapper
+
+
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     base = {
         "theme": selectors.theme_get(),
