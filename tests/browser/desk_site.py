@@ -18,7 +18,15 @@ from lojal.cases.setup import category_save
 from tests.factories import person
 
 #: Desk addresses that are not pages: POST-only actions and fragments htmx loads into a page.
-DESK_NOT_PAGES = {"cases:take_next", "cases:bulk", "cases:away", "cases:customer_pick"}
+DESK_NOT_PAGES = {
+    "cases:take_next",
+    "cases:bulk",
+    "cases:away",
+    "cases:customer_pick",
+    # Fragments the case page loads into itself (checked with axe as part of the case page).
+    "cases:customer_more",
+    "cases:history",
+}
 
 
 @dataclass

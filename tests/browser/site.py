@@ -63,8 +63,9 @@ PORTAL_PAGES = {
         # customer's sign-in in progress (tests/browser/test_portal.py, tests/portal/test_login.py).
         "login-link",
         "login-code",
-        # POST only (signing out).
+        # POST only (signing out, making a token).
         "logout",
+        "token-create",
         "session-end",
     )
 } | {

@@ -42,7 +42,7 @@ def _published_article(actor: Any, title: str, body: str) -> None:
 def _sign_in(page: Any, live_server: Any, smarthost: Collector, address: str) -> None:
     page.goto(f"{live_server.url}/portal/login/")
     page.fill("#address", address)
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text(re.compile("link", re.I))
     (message,) = [m for m in smarthost.parsed() if m["To"] == address]
     link = LINK.search(message.get_content())
