@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
-from lojal.cases.kpis import AGE_BUCKETS, KpiFilters, service_kpis
+from lojal.cases.kpi_rollup import kpi_rollup_days, kpi_rollup_run
+from lojal.cases.kpi_tables import KpiDay, KpiOpened
+from lojal.cases.kpis import AGE_BUCKETS, KpiFilters, ServiceKpis, service_kpis
 from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, SlaEvent, TimeEntry
 
 pytestmark = pytest.mark.django_db
@@ -203,8 +205,9 @@ def _expected(filters: KpiFilters, now: dt.datetime) -> dict[str, object]:
     ],
     ids=["all", "queue", "channel", "vip"],
 )
+@pytest.mark.parametrize("path", ["cases", "rolled up", "rolled up with gaps"])
 def test_every_figure_matches_a_recount_from_the_raw_cases(
-    make_user: Callable[..., User], choose: Callable[[list[int]], dict[str, object]]
+    make_user: Callable[..., User], choose: Callable[[list[int]], dict[str, object]], path: str
 ) -> None:
     agents = [make_user(Role.SERVICE_AGENT, name) for name in ("anna", "bo", "cecilia")]
     _cases(agents)
@@ -212,9 +215,58 @@ def test_every_figure_matches_a_recount_from_the_raw_cases(
     filters = KpiFilters(start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), **choose(queues))  # type: ignore[arg-type]
 
     with timezone.override(STOCKHOLM):
+        if path != "cases":
+            kpi_rollup_run(now=NOW)
+            assert KpiDay.objects.count() == (dt.date(2026, 12, 6) - dt.date(2026, 9, 1)).days + 1
+        if path == "rolled up with gaps":  # days not rolled up (yet) are read from the cases
+            KpiDay.objects.filter(
+                day__in=[dt.date(2026, 10, 1), dt.date(2026, 11, 15), dt.date(2026, 12, 6)]
+            ).delete()
+            KpiOpened.objects.filter(day__in=[dt.date(2026, 10, 1), dt.date(2026, 11, 15)]).delete()
+        kpis = service_kpis(filters=filters, now=NOW, rolled_up=path != "cases")
+        expected = _expected(filters, NOW)
+
+    _assert_figures(kpis, expected)
+
+
+def test_a_change_to_a_rolled_up_day_is_recomputed_in_the_next_round(make_user: Callable[..., User]) -> None:
+    agents = [make_user(Role.SERVICE_AGENT, name) for name in ("anna", "bo")]
+    _cases(agents, count=200)
+    filters = KpiFilters(start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31))
+    Case.objects.update(updated_at=timezone.now() - dt.timedelta(days=1))  # saved long before the roll-up
+    with timezone.override(STOCKHOLM):
+        kpi_rollup_run(now=NOW - dt.timedelta(hours=1))
+        solved = Case.objects.filter(
+            solved_at__lt=dt.datetime(2026, 11, 1, tzinfo=STOCKHOLM),
+            opened_at__gte=dt.datetime(2026, 10, 1, tzinfo=STOCKHOLM),
+        ).order_by("pk")
+        reopened, answered = (
+            solved[0],
+            Case.objects.filter(
+                first_responded_at__isnull=True, opened_at__lt=NOW - dt.timedelta(days=3)
+            ).order_by("pk")[0],
+        )
+        reopened.status, reopened.solved_at, reopened.reopened_count = (
+            "open",
+            None,
+            reopened.reopened_count + 1,
+        )
+        reopened.save()
+        answered.first_responded_at, answered.first_response_minutes = NOW - dt.timedelta(minutes=5), 4321
+        answered.save()
+        stale = service_kpis(filters=filters, now=NOW)
+        before = _expected(filters, NOW)
+
+        result = kpi_rollup_run(now=NOW)
         kpis = service_kpis(filters=filters, now=NOW)
         expected = _expected(filters, NOW)
 
+    assert result.changed_cases == 2
+    assert stale.solved == before["reopen"][0] + 1  # the roll-up still counted the reopened case as solved
+    _assert_figures(kpis, expected)
+
+
+def _assert_figures(kpis: ServiceKpis, expected: dict[str, object]) -> None:
     assert kpis.incoming == expected["incoming"] > 0
     assert {key: count for key, _label, count in kpis.by_channel} == expected["by_channel"]
     assert kpis.heat == expected["heat"]
