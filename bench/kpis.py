@@ -22,9 +22,13 @@ from bench.loading import django_setup
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("kpis", help="Time the KPI dashboard for the current quarter (p50/p95) in-process.")
+    parser = sub.add_parser(
+        "kpis", help="Time the KPI dashboard for the current quarter (p50/p95) in-process."
+    )
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="postgres")
-    parser.add_argument("--database-name", default=DATABASE_NAME, help="a database a `bench cases --keep` left")
+    parser.add_argument(
+        "--database-name", default=DATABASE_NAME, help="a database a `bench cases --keep` left"
+    )
     parser.add_argument("--runs", type=int, default=20, help="timed page views (default 20)")
     parser.add_argument("--mode", choices=("rollup", "cases", "before"), default="rollup")
     parser.add_argument("--build", action="store_true", help="rebuild the roll-up from nothing first (timed)")

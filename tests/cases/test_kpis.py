@@ -14,12 +14,13 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
-from lojal.cases.kpi_rollup import kpi_rollup_days, kpi_rollup_run
+from lojal.cases.kpi_rollup import kpi_rollup_run
 from lojal.cases.kpi_tables import KpiDay, KpiOpened
 from lojal.cases.kpis import AGE_BUCKETS, KpiFilters, ServiceKpis, service_kpis
 from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, SlaEvent, TimeEntry
@@ -371,3 +372,21 @@ def test_the_business_minutes_to_the_answer_and_to_solving_are_stamped_in_the_qu
     services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "open"})
     case.refresh_from_db()
     assert (case.first_response_minutes, case.resolution_minutes) == (45, None)
+
+
+def test_the_command_rolls_up_closed_days_only_and_a_quiet_round_writes_nothing(
+    make_user: Callable[..., User],
+) -> None:
+    _cases([make_user(Role.SERVICE_AGENT, "anna")], count=80)
+    Case.objects.update(updated_at=timezone.now() - dt.timedelta(days=1))
+    out = io.StringIO()
+    with timezone.override(STOCKHOLM), mock.patch("django.utils.timezone.now", return_value=NOW):
+        call_command("kpi_rollup", "--days", "2026-12-01", "2026-12-31", stdout=out)
+        days = sorted(KpiDay.objects.values_list("day", flat=True))
+        stamps = set(KpiDay.objects.values_list("computed_at", flat=True))
+        quiet = kpi_rollup_run(now=NOW + dt.timedelta(minutes=10))
+
+    assert out.getvalue() == "6 days rolled up.\n"
+    assert days == [dt.date(2026, 12, day) for day in range(1, 7)]  # today (the 7th) stays live
+    assert quiet.days == 0 and quiet.changed_cases == 0
+    assert set(KpiDay.objects.values_list("computed_at", flat=True)) == stamps

@@ -221,7 +221,7 @@ def service_kpis(
     outcome_names = ("first_response_met", "first_response_late", "resolution_met", "resolution_late")
     hours = [f"hour{hour}" for hour in HOURS]
     if rolled:
-        for row in (
+        for row in _rows(
             KpiOpened.objects.filter(key, day__in=rolled)
             .values("day", "channel")
             .annotate(**{name: Sum(name) for name in ("opened", *outcome_names, *hours)})
@@ -234,7 +234,7 @@ def service_kpis(
     if live:
         zone = timezone.get_current_timezone()
         figures = opened_figures()
-        for row in (
+        for row in _rows(
             with_hour(opened_live)
             .annotate(weekday=ExtractIsoWeekDay("opened_at", tzinfo=zone))
             .values("channel", "weekday", "hour")
@@ -302,13 +302,13 @@ def service_kpis(
     solved_names = list(solved_figures())
     rows: list[dict[str, Any]] = []
     if rolled:
-        rows += (
+        rows += _rows(
             KpiSolved.objects.filter(key, day__in=rolled)
             .values("assignee_id")
             .annotate(**{name: Sum(name) for name in solved_names})
         )
     if live:
-        rows += solved_live.values("assignee_id").annotate(**solved_figures()).order_by()
+        rows += _rows(solved_live.values("assignee_id").annotate(**solved_figures()).order_by())
     for row in rows:
         solved_counts.update({name: row[name] for name in solved_names})
         if row["assignee_id"] is not None and row["solved"]:
@@ -338,7 +338,9 @@ def service_kpis(
     by_queue: Counter[int | None] = Counter()
     by_category: Counter[int | None] = Counter()
     by_age: Counter[str] = Counter()
-    for row in backlog.values("queue_id", "category_id").annotate(n=Count("opened_at"), **ages).order_by():
+    for row in _rows(
+        backlog.values("queue_id", "category_id").annotate(n=Count("opened_at"), **ages).order_by()
+    ):
         by_queue[row["queue_id"]] += row["n"]
         by_category[row["category_id"]] += row["n"]
         by_age.update({name: row[name] for name in ages})
@@ -374,6 +376,11 @@ def service_kpis(
         key=lambda row: (-row.solved, -row.minutes, row.name),
     )
     return kpis
+
+
+def _rows(rows: Any) -> list[dict[str, Any]]:
+    """The rows of a values() query, each a dict by column (one type for the sums of every table)."""
+    return list(rows)
 
 
 def _age_label(low: int, high: int | None) -> str:
