@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
-from lojal.cases.kpi_rollup import kpi_rollup_run
+from lojal.cases.kpi_rollup import kpi_rollup_run, kpi_rollup_task
 from lojal.cases.kpi_tables import KpiDay, KpiOpened
 from lojal.cases.kpis import AGE_BUCKETS, KpiFilters, ServiceKpis, service_kpis
 from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, SlaEvent, TimeEntry
@@ -390,3 +390,17 @@ def test_the_command_rolls_up_closed_days_only_and_a_quiet_round_writes_nothing(
     assert days == [dt.date(2026, 12, day) for day in range(1, 7)]  # today (the 7th) stays live
     assert quiet.days == 0 and quiet.changed_cases == 0
     assert set(KpiDay.objects.values_list("computed_at", flat=True)) == stamps
+
+
+def test_the_worker_task_runs_a_round_and_the_first_rolls_up_every_closed_day(
+    make_user: Callable[..., User],
+) -> None:
+    _cases([make_user(Role.SERVICE_AGENT, "anna")], count=40)
+    first_day = timezone.localdate(Case.objects.order_by("opened_at").values_list("opened_at", flat=True)[0])
+    closed = (timezone.localdate() - first_day).days
+
+    result = kpi_rollup_task.enqueue()
+
+    assert result.return_value == f"days={closed} changed=0"
+    assert KpiDay.objects.count() == closed
+    assert not KpiDay.objects.filter(day=timezone.localdate()).exists()

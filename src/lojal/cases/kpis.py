@@ -1,6 +1,8 @@
-"""The service KPI dashboard's figures, each one query (or two) over the cases, set-based on both
-databases. What each figure counts is written beside it and in docs/cases.md; the test
-tests/cases/test_kpis.py recomputes every one from the raw cases and compares.
+"""The service KPI dashboard's figures: for the closed days of the period from the daily roll-up
+(:mod:`lojal.cases.kpi_rollup`), for today and days not rolled up from the cases, added up; what
+depends on now (unanswered past the due time, the backlog) from the cases. What each figure counts is
+written beside it and in docs/cases.md; the test tests/cases/test_kpis.py recomputes every one from
+the raw cases and compares, through the roll-up and without it.
 
 - Incoming, by channel and by weekday and hour: cases opened in the period (local time).
 - First response time: cases opened in the period that have been answered, in business hours of
