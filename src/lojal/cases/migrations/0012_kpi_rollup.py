@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_portal_rating_and_visible_categories'),
+        ('cases', '0011_drop_redundant_fk_indexes'),
     ]
 
     operations = [
