@@ -101,9 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     from bench import sla_recompute
 
     sla_recompute.add_parser(sub)
-    from bench import cases
+    from bench import cases, kpis
 
     cases.add_parser(sub)
+    kpis.add_parser(sub)
     from bench import ack_latency
 
     ack_latency.add_parser(sub)
@@ -147,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return sla_recompute.run(args)
     if args.benchmark == "cases":
         return cases.run(args)
+    if args.benchmark == "kpis":
+        return kpis.run(args)
     if args.benchmark == "ack-latency":
         return ack_latency.run(args)
     if args.benchmark == "portal-login":

@@ -14,12 +14,15 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from lojal.accounts.models import User
 from lojal.accounts.roles import Role
-from lojal.cases.kpis import AGE_BUCKETS, KpiFilters, service_kpis
+from lojal.cases.kpi_rollup import kpi_rollup_run, kpi_rollup_task
+from lojal.cases.kpi_tables import KpiDay, KpiOpened
+from lojal.cases.kpis import AGE_BUCKETS, KpiFilters, ServiceKpis, service_kpis
 from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, SlaEvent, TimeEntry
 
 pytestmark = pytest.mark.django_db
@@ -203,8 +206,9 @@ def _expected(filters: KpiFilters, now: dt.datetime) -> dict[str, object]:
     ],
     ids=["all", "queue", "channel", "vip"],
 )
+@pytest.mark.parametrize("path", ["cases", "rolled up", "rolled up with gaps"])
 def test_every_figure_matches_a_recount_from_the_raw_cases(
-    make_user: Callable[..., User], choose: Callable[[list[int]], dict[str, object]]
+    make_user: Callable[..., User], choose: Callable[[list[int]], dict[str, object]], path: str
 ) -> None:
     agents = [make_user(Role.SERVICE_AGENT, name) for name in ("anna", "bo", "cecilia")]
     _cases(agents)
@@ -212,9 +216,58 @@ def test_every_figure_matches_a_recount_from_the_raw_cases(
     filters = KpiFilters(start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), **choose(queues))  # type: ignore[arg-type]
 
     with timezone.override(STOCKHOLM):
+        if path != "cases":
+            kpi_rollup_run(now=NOW)
+            assert KpiDay.objects.count() == (dt.date(2026, 12, 6) - dt.date(2026, 9, 1)).days + 1
+        if path == "rolled up with gaps":  # days not rolled up (yet) are read from the cases
+            KpiDay.objects.filter(
+                day__in=[dt.date(2026, 10, 1), dt.date(2026, 11, 15), dt.date(2026, 12, 6)]
+            ).delete()
+            KpiOpened.objects.filter(day__in=[dt.date(2026, 10, 1), dt.date(2026, 11, 15)]).delete()
+        kpis = service_kpis(filters=filters, now=NOW, rolled_up=path != "cases")
+        expected = _expected(filters, NOW)
+
+    _assert_figures(kpis, expected)
+
+
+def test_a_change_to_a_rolled_up_day_is_recomputed_in_the_next_round(make_user: Callable[..., User]) -> None:
+    agents = [make_user(Role.SERVICE_AGENT, name) for name in ("anna", "bo")]
+    _cases(agents, count=200)
+    filters = KpiFilters(start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31))
+    Case.objects.update(updated_at=timezone.now() - dt.timedelta(days=1))  # saved long before the roll-up
+    with timezone.override(STOCKHOLM):
+        kpi_rollup_run(now=NOW - dt.timedelta(hours=1))
+        solved = Case.objects.filter(
+            solved_at__lt=dt.datetime(2026, 11, 1, tzinfo=STOCKHOLM),
+            opened_at__gte=dt.datetime(2026, 10, 1, tzinfo=STOCKHOLM),
+        ).order_by("pk")
+        reopened, answered = (
+            solved[0],
+            Case.objects.filter(
+                first_responded_at__isnull=True, opened_at__lt=NOW - dt.timedelta(days=3)
+            ).order_by("pk")[0],
+        )
+        reopened.status, reopened.solved_at, reopened.reopened_count = (
+            "open",
+            None,
+            reopened.reopened_count + 1,
+        )
+        reopened.save()
+        answered.first_responded_at, answered.first_response_minutes = NOW - dt.timedelta(minutes=5), 4321
+        answered.save()
+        stale = service_kpis(filters=filters, now=NOW)
+        before = _expected(filters, NOW)
+
+        result = kpi_rollup_run(now=NOW)
         kpis = service_kpis(filters=filters, now=NOW)
         expected = _expected(filters, NOW)
 
+    assert result.changed_cases == 2
+    assert stale.solved == before["reopen"][0] + 1  # the roll-up still counted the reopened case as solved
+    _assert_figures(kpis, expected)
+
+
+def _assert_figures(kpis: ServiceKpis, expected: dict[str, object]) -> None:
     assert kpis.incoming == expected["incoming"] > 0
     assert {key: count for key, _label, count in kpis.by_channel} == expected["by_channel"]
     assert kpis.heat == expected["heat"]
@@ -319,3 +372,35 @@ def test_the_business_minutes_to_the_answer_and_to_solving_are_stamped_in_the_qu
     services.case_change(actor=admin_user, case_id=case.pk, changes={"status": "open"})
     case.refresh_from_db()
     assert (case.first_response_minutes, case.resolution_minutes) == (45, None)
+
+
+def test_the_command_rolls_up_closed_days_only_and_a_quiet_round_writes_nothing(
+    make_user: Callable[..., User],
+) -> None:
+    _cases([make_user(Role.SERVICE_AGENT, "anna")], count=80)
+    Case.objects.update(updated_at=timezone.now() - dt.timedelta(days=1))
+    out = io.StringIO()
+    with timezone.override(STOCKHOLM), mock.patch("django.utils.timezone.now", return_value=NOW):
+        call_command("kpi_rollup", "--days", "2026-12-01", "2026-12-31", stdout=out)
+        days = sorted(KpiDay.objects.values_list("day", flat=True))
+        stamps = set(KpiDay.objects.values_list("computed_at", flat=True))
+        quiet = kpi_rollup_run(now=NOW + dt.timedelta(minutes=10))
+
+    assert out.getvalue() == "6 days rolled up.\n"
+    assert days == [dt.date(2026, 12, day) for day in range(1, 7)]  # today (the 7th) stays live
+    assert quiet.days == 0 and quiet.changed_cases == 0
+    assert set(KpiDay.objects.values_list("computed_at", flat=True)) == stamps
+
+
+def test_the_worker_task_runs_a_round_and_the_first_rolls_up_every_closed_day(
+    make_user: Callable[..., User],
+) -> None:
+    _cases([make_user(Role.SERVICE_AGENT, "anna")], count=40)
+    first_day = timezone.localdate(Case.objects.order_by("opened_at").values_list("opened_at", flat=True)[0])
+    closed = (timezone.localdate() - first_day).days
+
+    result = kpi_rollup_task.enqueue()
+
+    assert result.return_value == f"days={closed} changed=0"
+    assert KpiDay.objects.count() == closed
+    assert not KpiDay.objects.filter(day=timezone.localdate()).exists()

@@ -1,6 +1,8 @@
-"""The service KPI dashboard's figures, each one query (or two) over the cases, set-based on both
-databases. What each figure counts is written beside it and in docs/cases.md; the test
-tests/cases/test_kpis.py recomputes every one from the raw cases and compares.
+"""The service KPI dashboard's figures: for the closed days of the period from the daily roll-up
+(:mod:`lojal.cases.kpi_rollup`), for today and days not rolled up from the cases, added up; what
+depends on now (unanswered past the due time, the backlog) from the cases. What each figure counts is
+written beside it and in docs/cases.md; the test tests/cases/test_kpis.py recomputes every one from
+the raw cases and compares, through the roll-up and without it.
 
 - Incoming, by channel and by weekday and hour: cases opened in the period (local time).
 - First response time: cases opened in the period that have been answered, in business hours of
@@ -22,16 +24,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojal.accounts import selectors as accounts_selectors
-from lojal.cases.ack_selectors import promises_kept
+from lojal.cases.kpi_rollup import day_window, opened_figures, ranges, solved_figures, with_hour
+from lojal.cases.kpi_tables import HOURS, KpiDay, KpiMinutes, KpiOpened, KpiSolved
 from lojal.cases.models import OPEN_STATUSES, VIP_RANK, Case, Category, Queue, SlaEvent, TimeEntry
 
 #: The age buckets of the backlog, in whole days since the case opened: (label, from, to) with to exclusive.
@@ -131,29 +136,43 @@ def nearest_rank(count: int, share: float) -> int:
     return max(1, math.ceil(share * count))
 
 
-def _spread(cases: QuerySet[Case], column: str) -> Spread:
-    """Median and 90th percentile of a business-minutes column, by two indexed single-row reads of
-    the sorted values (no rows fetched beyond them)."""
-    measured = cases.filter(**{f"{column}__isnull": False})
-    count = measured.count()
+def _spread(histogram: Counter[int]) -> Spread:
+    """Median and 90th percentile (nearest rank) of business minutes given as minutes -> cases."""
+    count = sum(histogram.values())
     if not count:
         return Spread(0, None, None)
-    ordered = measured.order_by(column).values_list(column, flat=True)
+    ordered = sorted(histogram.items())
 
     def at(share: float) -> float:
-        rank = nearest_rank(count, share)
-        return round(ordered[rank - 1] / 60, 2)
+        rank, seen = nearest_rank(count, share), 0
+        for minutes, cases in ordered:
+            seen += cases
+            if seen >= rank:
+                return round(minutes / 60, 2)
+        raise AssertionError("rank beyond the count")  # pragma: no cover
 
     return Spread(count, at(0.5), at(0.9))
 
 
-def _attainment(cases: QuerySet[Case], *, target: str, due: str, done: str, now: dt.datetime) -> Attainment:
-    counts = cases.filter(**{f"{due}__isnull": False}).aggregate(
-        met=Count("pk", filter=Q(**{f"{done}__isnull": False, f"{done}__lte": F(due)})),
-        late=Count("pk", filter=Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})),
-        overdue=Count("pk", filter=Q(**{f"{done}__isnull": True, f"{due}__lt": now})),
-    )
-    return Attainment(target=target, met=counts["met"], missed=counts["late"] + counts["overdue"])
+def _during(column: str, runs: list[tuple[dt.date, dt.date]]) -> Q:
+    """``column`` within one of the runs of local days."""
+    condition = Q(pk__in=[])
+    for first, last in runs:
+        start, after = day_window(first, last)
+        condition |= Q(**{f"{column}__gte": start, f"{column}__lt": after})
+    return condition
+
+
+def _key(filters: KpiFilters) -> Q:
+    """The filters on a roll-up table (keyed like the cases)."""
+    condition = Q()
+    if filters.queue_id is not None:
+        condition &= Q(queue_id=filters.queue_id)
+    if filters.channel:
+        condition &= Q(channel=filters.channel)
+    if filters.vip_tier:
+        condition &= Q(vip_rank=VIP_RANK.get(filters.vip_tier, -1))
+    return condition
 
 
 def _labelled(
@@ -165,45 +184,140 @@ def _labelled(
     )
 
 
-def service_kpis(*, filters: KpiFilters, now: dt.datetime | None = None) -> ServiceKpis:
-    """Every figure of the dashboard for ``filters`` (see the module's docstring for what each counts)."""
+def rolled_days(filters: KpiFilters, now: dt.datetime) -> tuple[set[dt.date], list[tuple[dt.date, dt.date]]]:
+    """The days of the period read from the roll-up (closed days it holds) and the runs of the other
+    days (today, the future, days not rolled up yet), read from the cases."""
+    last_closed = min(filters.end, timezone.localdate(now) - dt.timedelta(days=1))
+    rolled = set(
+        KpiDay.objects.filter(day__gte=filters.start, day__lte=last_closed).values_list("day", flat=True)
+    )
+    live = [
+        filters.start + dt.timedelta(days=offset)
+        for offset in range((filters.end - filters.start).days + 1)
+        if filters.start + dt.timedelta(days=offset) not in rolled
+    ]
+    return rolled, ranges(live)
+
+
+def service_kpis(
+    *, filters: KpiFilters, now: dt.datetime | None = None, rolled_up: bool = True
+) -> ServiceKpis:
+    """Every figure of the dashboard for ``filters`` (see the module's docstring for what each counts):
+    closed days from the daily roll-up, the other days from the cases (every day with
+    ``rolled_up=False``: the figures are the same)."""
     now = now or timezone.now()
     first, after = filters.window()
     cases = filters.cases()
-    opened = cases.filter(opened_at__gte=first, opened_at__lt=after)
-    solved = cases.filter(solved_at__gte=first, solved_at__lt=after)
+    if rolled_up:
+        rolled, live = rolled_days(filters, now)
+    else:
+        rolled, live = set(), [(filters.start, filters.end)]
+    key = _key(filters)
+    opened_live = cases.filter(_during("opened_at", live))
+    solved_live = cases.filter(_during("solved_at", live))
     kpis = ServiceKpis(filters=filters)
 
+    channel_counts: Counter[str] = Counter()
+    heat = [[0] * 24 for _ in range(7)]
+    outcomes: Counter[str] = Counter()
+    outcome_names = ("first_response_met", "first_response_late", "resolution_met", "resolution_late")
+    hours = [f"hour{hour}" for hour in HOURS]
+    if rolled:
+        for row in _rows(
+            KpiOpened.objects.filter(key, day__in=rolled)
+            .values("day", "channel")
+            .annotate(**{name: Sum(name) for name in ("opened", *outcome_names, *hours)})
+        ):
+            channel_counts[row["channel"]] += row["opened"]
+            weekday = row["day"].isoweekday()
+            for hour in HOURS:
+                heat[weekday - 1][hour] += row[f"hour{hour}"]
+            outcomes.update({name: row[name] for name in outcome_names})
+    if live:
+        zone = timezone.get_current_timezone()
+        figures = opened_figures()
+        for row in _rows(
+            with_hour(opened_live)
+            .annotate(weekday=ExtractIsoWeekDay("opened_at", tzinfo=zone))
+            .values("channel", "weekday", "hour")
+            .annotate(**{name: figures[name] for name in ("opened", *outcome_names)})
+        ):
+            channel_counts[row["channel"]] += row["opened"]
+            heat[row["weekday"] - 1][row["hour"]] += row["opened"]
+            outcomes.update({name: row[name] for name in outcome_names})
     labels = dict(Case.Channel.choices)
-    channel_counts = dict(opened.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"))
     kpis.incoming = sum(channel_counts.values())
     kpis.by_channel = sorted(
-        ((channel, str(labels.get(channel, channel)), count) for channel, count in channel_counts.items()),
+        (
+            (channel, str(labels.get(channel, channel)), count)
+            for channel, count in channel_counts.items()
+            if count
+        ),
         key=lambda row: (-row[2], row[0]),
     )
-    zone = timezone.get_current_timezone()
-    heat = [[0] * 24 for _ in range(7)]
-    for weekday, hour, count in (
-        opened.annotate(
-            weekday=ExtractIsoWeekDay("opened_at", tzinfo=zone), hour=ExtractHour("opened_at", tzinfo=zone)
-        )
-        .values_list("weekday", "hour")
-        .annotate(n=Count("pk"))
-        .values_list("weekday", "hour", "n")
-    ):
-        heat[weekday - 1][hour] += count
     kpis.heat = heat
 
-    kpis.first_response = _spread(opened, "first_response_minutes")
-    kpis.resolution = _spread(solved, "resolution_minutes")
+    # Unanswered (unsolved) past the due time depends on now: counted from the cases of the whole
+    # period, through partial indexes holding only the cases not answered (not solved).
+    opened = cases.filter(opened_at__gte=first, opened_at__lt=after)
+    overdue = {
+        "first_response": opened.filter(first_responded_at__isnull=True, first_response_due__lt=now).count(),
+        "resolution": opened.filter(solved_at__isnull=True, resolution_due__lt=now).count(),
+    }
     kpis.attainment = [
-        _attainment(
-            opened, target=_("First response"), due="first_response_due", done="first_responded_at", now=now
-        ),
-        _attainment(opened, target=_("Resolution"), due="resolution_due", done="solved_at", now=now),
+        Attainment(
+            target=label,
+            met=outcomes[f"{name}_met"],
+            missed=outcomes[f"{name}_late"] + overdue[name],
+        )
+        for name, label in (("first_response", _("First response")), ("resolution", _("Resolution")))
     ]
-    promises = promises_kept(first, after, cases=cases)
-    kpis.promised, kpis.promises_kept = promises.promised, promises.kept
+
+    for kind, live_cases, column, attribute in (
+        (KpiMinutes.FIRST_RESPONSE, opened_live, "first_response_minutes", "first_response"),
+        (KpiMinutes.RESOLUTION, solved_live, "resolution_minutes", "resolution"),
+    ):
+        histogram: Counter[int] = Counter()
+        if rolled:
+            histogram.update(
+                dict(
+                    KpiMinutes.objects.filter(key, kind=kind, day__in=rolled)
+                    .values_list("minutes")
+                    .annotate(n=Sum("cases"))
+                    .values_list("minutes", "n")
+                )
+            )
+        if live:
+            histogram.update(
+                dict(
+                    live_cases.filter(**{f"{column}__isnull": False})
+                    .values_list(column)
+                    .annotate(n=Count("pk"))
+                    .values_list(column, "n")
+                    .order_by()
+                )
+            )
+        setattr(kpis, attribute, _spread(histogram))
+
+    solved_counts: Counter[str] = Counter()
+    solved_by: Counter[int] = Counter()
+    solved_names = list(solved_figures())
+    rows: list[dict[str, Any]] = []
+    if rolled:
+        rows += _rows(
+            KpiSolved.objects.filter(key, day__in=rolled)
+            .values("assignee_id")
+            .annotate(**{name: Sum(name) for name in solved_names})
+        )
+    if live:
+        rows += _rows(solved_live.values("assignee_id").annotate(**solved_figures()).order_by())
+    for row in rows:
+        solved_counts.update({name: row[name] for name in solved_names})
+        if row["assignee_id"] is not None and row["solved"]:
+            solved_by[row["assignee_id"]] += row["solved"]
+    kpis.solved, kpis.reopened = solved_counts["solved"], solved_counts["reopened"]
+    kpis.promised, kpis.promises_kept = solved_counts["promised"], solved_counts["kept"]
+
     kpis.next_response_breaches = SlaEvent.objects.filter(
         case__in=cases,
         target=SlaEvent.Target.NEXT_RESPONSE,
@@ -211,42 +325,35 @@ def service_kpis(*, filters: KpiFilters, now: dt.datetime | None = None) -> Serv
         started_at__gte=first,
         started_at__lt=after,
     ).count()
-    reopen = solved.aggregate(solved=Count("pk"), reopened=Count("pk", filter=Q(reopened_count__gt=0)))
-    kpis.solved, kpis.reopened = reopen["solved"], reopen["reopened"]
 
-    backlog = cases.filter(status__in=OPEN_STATUSES)
+    # The open cases now, one pass over them, read from an index alone (queue, category and opening
+    # time: counted by opened_at, never null, as the id is not in that index).
+    backlog = cases.filter(status__in=sorted(OPEN_STATUSES))
+    ages = {
+        f"age{index}": Count(
+            "opened_at",
+            filter=Q(opened_at__lte=now - dt.timedelta(days=low))
+            & (Q() if high is None else Q(opened_at__gt=now - dt.timedelta(days=high))),
+        )
+        for index, (low, high) in enumerate(AGE_BUCKETS)
+    }
+    by_queue: Counter[int | None] = Counter()
+    by_category: Counter[int | None] = Counter()
+    by_age: Counter[str] = Counter()
+    for row in _rows(
+        backlog.values("queue_id", "category_id").annotate(n=Count("opened_at"), **ages).order_by()
+    ):
+        by_queue[row["queue_id"]] += row["n"]
+        by_category[row["category_id"]] += row["n"]
+        by_age.update({name: row[name] for name in ages})
     queues = dict(Queue.objects.values_list("pk", "name"))
     categories = dict(Category.objects.values_list("pk", "name"))
-    kpis.backlog_by_queue = _labelled(
-        backlog.values_list("queue_id").annotate(n=Count("pk")).values_list("queue_id", "n"),
-        queues,
-        _("No queue"),
-    )
-    kpis.backlog_by_category = _labelled(
-        backlog.values_list("category_id").annotate(n=Count("pk")).values_list("category_id", "n"),
-        categories,
-        _("No category"),
-    )
-    age_counts = backlog.aggregate(
-        **{
-            f"age{index}": Count(
-                "pk",
-                filter=Q(opened_at__lte=now - dt.timedelta(days=low))
-                & (Q() if high is None else Q(opened_at__gt=now - dt.timedelta(days=high))),
-            )
-            for index, (low, high) in enumerate(AGE_BUCKETS)
-        }
-    )
+    kpis.backlog_by_queue = _labelled(by_queue.items(), queues, _("No queue"))
+    kpis.backlog_by_category = _labelled(by_category.items(), categories, _("No category"))
     kpis.backlog_by_age = [
-        (_age_label(low, high), age_counts[f"age{index}"]) for index, (low, high) in enumerate(AGE_BUCKETS)
+        (_age_label(low, high), by_age[f"age{index}"]) for index, (low, high) in enumerate(AGE_BUCKETS)
     ]
 
-    solved_by = dict(
-        solved.filter(assignee__isnull=False)
-        .values_list("assignee_id")
-        .annotate(n=Count("pk"))
-        .values_list("assignee_id", "n")
-    )
     times = TimeEntry.objects.filter(
         spent_on__gte=filters.start, spent_on__lte=filters.end, user__isnull=False
     )
@@ -271,6 +378,11 @@ def service_kpis(*, filters: KpiFilters, now: dt.datetime | None = None) -> Serv
         key=lambda row: (-row.solved, -row.minutes, row.name),
     )
     return kpis
+
+
+def _rows(rows: Any) -> list[dict[str, Any]]:
+    """The rows of a values() query, each a dict by column (one type for the sums of every table)."""
+    return list(rows)
 
 
 def _age_label(low: int, high: int | None) -> str:

@@ -746,3 +746,7 @@ class AcknowledgementTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.language
+
+
+# The KPI dashboard's daily roll-up (its own module, see docs/cases.md).
+from lojal.cases.kpi_tables import KpiDay, KpiMinutes, KpiOpened, KpiSolved  # noqa: E402,F401

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             call_command("retention", "--schedule", verbosity=0)
             call_command("reminders", "--schedule", verbosity=0)
             call_command("sla", "--schedule", verbosity=0)
+            call_command("kpi_rollup", "--schedule", verbosity=0)
         bin_dir = Path(sys.executable).parent
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lojal.settings"}
         web = subprocess.Popen(
