@@ -331,6 +331,28 @@ class Case(models.Model):
                 name="case_queue_breached",
                 condition=Q(is_breached=True),
             ),
+            # The KPI dashboard counts cases still unanswered or unsolved past their due time live (that
+            # depends on now), reads the backlog from one index, and its roll-up finds the cases changed
+            # since its last round by updated_at (lojal.cases.kpi_rollup).
+            models.Index(
+                fields=["opened_at", "first_response_due"],
+                name="case_kpi_unanswered",
+                condition=Q(first_responded_at__isnull=True, merged_into__isnull=True),
+            ),
+            models.Index(
+                fields=["opened_at", "resolution_due"],
+                name="case_kpi_unsolved",
+                condition=Q(solved_at__isnull=True, merged_into__isnull=True),
+            ),
+            models.Index(
+                fields=["queue", "category", "opened_at"],
+                name="case_kpi_backlog",
+                condition=Q(
+                    status__in=["new", "open", "pending_customer", "pending_third_party"],
+                    merged_into__isnull=True,
+                ),
+            ),
+            models.Index(fields=["updated_at"], name="case_kpi_updated"),
         ]
 
     def __str__(self) -> str:

@@ -94,28 +94,35 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['day'], name='kpi_solved_day')],
             },
         ),
-            # The dashboard counts unanswered and unsolved cases past their due time live (it depends on
-        # now): these partial indexes hold only those cases, with their due time. The roll-up finds the cases changed since
-        # its last run by updated_at. Raw SQL (the same on both databases) so the Case model, other
-        # engineers' ground, stays as it is.
-        migrations.RunSQL(
-            "CREATE INDEX case_kpi_unanswered ON cases_case (opened_at, first_response_due) "
-            "WHERE first_responded_at IS NULL AND merged_into_id IS NULL",
-            "DROP INDEX case_kpi_unanswered",
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("first_responded_at__isnull", True), ("merged_into__isnull", True)),
+                fields=["opened_at", "first_response_due"],
+                name="case_kpi_unanswered",
+            ),
         ),
-        migrations.RunSQL(
-            "CREATE INDEX case_kpi_unsolved ON cases_case (opened_at, resolution_due) "
-            "WHERE solved_at IS NULL AND merged_into_id IS NULL",
-            "DROP INDEX case_kpi_unsolved",
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", True), ("solved_at__isnull", True)),
+                fields=["opened_at", "resolution_due"],
+                name="case_kpi_unsolved",
+            ),
         ),
-        # The backlog (open cases now by queue, category and age), read from this index alone.
-        migrations.RunSQL(
-            "CREATE INDEX case_kpi_backlog ON cases_case (queue_id, category_id, opened_at) "
-            "WHERE status IN ('new', 'open', 'pending_customer', 'pending_third_party') "
-            "AND merged_into_id IS NULL",
-            "DROP INDEX case_kpi_backlog",
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(
+                    ("merged_into__isnull", True),
+                    ("status__in", ["new", "open", "pending_customer", "pending_third_party"]),
+                ),
+                fields=["queue", "category", "opened_at"],
+                name="case_kpi_backlog",
+            ),
         ),
-        migrations.RunSQL(
-            "CREATE INDEX case_kpi_updated ON cases_case (updated_at)", "DROP INDEX case_kpi_updated"
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["updated_at"], name="case_kpi_updated"),
         ),
     ]
