@@ -114,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     from bench import portal
 
     portal.add_parser(sub)
+    from bench import kb_quality
+
+    kb_quality.add_parser(sub)
+    from bench import kb_suggest
+
+    kb_suggest.add_parser(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.benchmark == "interactions":
@@ -156,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         return portal_login.run(args)
     if args.benchmark == "portal":
         return portal.run(args)
+    if args.benchmark == "kb-quality":
+        return kb_quality.run(args)
+    if args.benchmark == "kb-suggest":
+        return kb_suggest.run(args)
     from bench.customers import run
 
     return run(args)
