@@ -7,9 +7,8 @@ import importlib
 import pkgutil
 from typing import Any
 
-import pytest
-
 import bench
+import pytest
 from bench.__main__ import main
 
 
