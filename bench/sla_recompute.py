@@ -130,7 +130,8 @@ def _build(args: argparse.Namespace) -> None:
                 INSERT INTO {table} (number, subject, channel, received_at_address, language, priority, status,
                     queue_id, category_id, vip_rank, opened_at, first_responded_at, answered_at, customer_wrote_at,
                     solved_at, closed_at, is_breached, calendar_revision, clock_status, clock_paused_at,
-                    reopened_count, time_spent_minutes, updated_at, ack_estimate, ack_suppressed_reason)
+                    reopened_count, time_spent_minutes, updated_at, ack_estimate, ack_suppressed_reason,
+                    customer_rating_comment)
                 SELECT 'B-' || lpad(g::text, 8, '0'), 'Bench case ' || g,
                     (ARRAY['email','call','chat','web_form','sms'])[1 + g %% 5], '', 'sv',
                     (ARRAY['low','normal','normal','high','urgent'])[1 + (g * 7) %% 5],
@@ -149,7 +150,7 @@ def _build(args: argparse.Namespace) -> None:
                     CASE WHEN g %% %(share)s = 0 THEN (%(open)s::text[])[1 + (g / %(share)s) %% 6]
                          ELSE (ARRAY['solved','closed','closed'])[1 + g %% 3] END,
                     CASE WHEN g %% %(share)s = 0 AND (g / %(share)s) %% 6 >= 4 THEN o.opened_at + interval '3 hours' END,
-                    0, 0, now(), '{{}}'::jsonb, ''
+                    0, 0, now(), '{{}}'::jsonb, '', ''
                 FROM generate_series(1, %(cases)s) AS g,
                     LATERAL (SELECT now() - ((g * 37) %% (60 * 24 * 60)) * interval '1 minute' AS opened_at) AS o
                 """
