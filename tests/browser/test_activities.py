@@ -60,8 +60,11 @@ def test_complete_from_my_follow_ups_in_one_click(logged_in: Callable[..., Any],
 
     row = page.locator("tr.activity", has_text="Skicka offerten")
     expect(row).to_contain_text("Overdue")
-    row.get_by_role("button", name="Done").click()
+    # The row says "Done" on its button before the click too: wait for the answer to the click.
+    with page.expect_response(lambda response: "/complete/" in response.url) as answer:
+        row.get_by_role("button", name="Done").click()
 
+    assert answer.value.status == 200
     expect(page.locator("tr.activity", has_text="Skicka offerten")).to_contain_text("Done")
     assert Activity.objects.get().status == "done"
 
